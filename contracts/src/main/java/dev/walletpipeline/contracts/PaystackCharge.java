@@ -1,0 +1,88 @@
+package dev.walletpipeline.contracts;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The part of a Paystack webhook or verify answer that moves money. Paystack's wire format is
+ * theirs, so it is read field by field instead of bound to a class: {@code metadata} alone may be
+ * {@code 0}, {@code ""}, {@code null} or an object.
+ *
+ * @param event the webhook's {@code event}, e.g. {@code charge.success}
+ * @param paystackId Paystack's transaction id ({@code data.id})
+ * @param reference our payment reference ({@code data.reference})
+ * @param status the payment outcome ({@code data.status})
+ * @param amountMinor the amount paid, in kobo ({@code data.amount})
+ * @param currency ISO 4217 code ({@code data.currency})
+ */
+public record PaystackCharge(String event, long paystackId, String reference, String status, long amountMinor,
+        String currency) {
+
+    public static final String CHARGE_SUCCESS = "charge.success";
+
+    /**
+     * Reads a webhook body.
+     *
+     * @throws Unreadable when the bytes are not a Paystack event with a reference, an integer amount
+     *         and a currency; the message says which field is wrong
+     */
+    public static PaystackCharge fromWebhook(byte[] body) {
+        JsonNode root = parse(body);
+        String event = text(root, "event");
+        JsonNode data = root.path("data");
+        if (!data.isObject()) {
+            throw new Unreadable("data is not an object");
+        }
+        return fromData(event, data);
+    }
+
+    /** Reads the {@code data} object of a verify answer (or of a webhook). */
+    public static PaystackCharge fromData(String event, JsonNode data) {
+        String reference = text(data, "reference");
+        JsonNode amount = data.path("amount");
+        if (!amount.isIntegralNumber() || !amount.canConvertToLong()) {
+            throw new Unreadable("data.amount is not an integer amount in kobo");
+        }
+        JsonNode id = data.path("id");
+        return new PaystackCharge(event, id.isIntegralNumber() ? id.asLong() : 0, reference, text(data, "status"),
+                amount.asLong(), text(data, "currency"));
+    }
+
+    /** The reference of any Paystack event, for keying; null when the event names none. */
+    public static @Nullable String referenceOf(byte[] body) {
+        JsonNode reference = parse(body).path("data").path("reference");
+        return reference.isString() && !reference.asString().isBlank() ? reference.asString() : null;
+    }
+
+    private static JsonNode parse(byte[] body) {
+        try {
+            JsonNode root = Json.MAPPER.readTree(body);
+            if (root == null || !root.isObject()) {
+                throw new Unreadable("body is not a JSON object");
+            }
+            return root;
+        } catch (JacksonException e) {
+            throw new Unreadable("body is not JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.path(field);
+        if (!value.isString() || value.asString().isBlank()) {
+            throw new Unreadable(field + " is missing or not a string");
+        }
+        return value.asString();
+    }
+
+    public boolean isSuccessfulCharge() {
+        return CHARGE_SUCCESS.equals(event) && "success".equals(status);
+    }
+
+    /** A body that is not a Paystack event we can read. */
+    public static final class Unreadable extends RuntimeException {
+        public Unreadable(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.walletpipeline.localstack;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Starts and ends Java child processes; every process this stack runs goes through here. */
+final class ChildJvm {
+
+    /** Heap and JIT settings for a small machine shared by many JVMs. */
+    static final List<String> SMALL_JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            "-XX:ReservedCodeCacheSize=48m", "-XX:MaxMetaspaceSize=160m", "-Xss512k");
+
+    private ChildJvm() {
+    }
+
+    static String javaExecutable() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /**
+     * The classpath this JVM was started with. Under Surefire the real one is in
+     * {@code surefire.test.class.path}: {@code java.class.path} names only its booter jar.
+     */
+    static String ownClasspath() {
+        String surefire = System.getProperty("surefire.test.class.path");
+        return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
+    }
+
+    static Process start(List<String> command, Map<String, String> environment, Path log) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        builder.redirectErrorStream(true);
+        builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        return builder.start();
+    }
+
+    static List<String> javaCommand(String heap, List<String> jvmOptions, String classpath, String mainClass,
+            List<String> args) {
+        List<String> command = new ArrayList<>();
+        command.add(javaExecutable());
+        command.add("-Xmx" + heap);
+        command.addAll(SMALL_JVM);
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(classpath);
+        command.add(mainClass);
+        command.addAll(args);
+        return command;
+    }
+
+    /** SIGKILL, as a crash would, and wait until the process is reaped so its ports and files are free. */
+    static void kill(ProcessHandle process) {
+        process.destroyForcibly();
+        awaitExit(process, Duration.ofSeconds(30));
+    }
+
+    /** SIGTERM, then SIGKILL if it has not ended in time. */
+    static void stop(ProcessHandle process, Duration grace) {
+        process.destroy();
+        if (!awaitExit(process, grace)) {
+            kill(process);
+        }
+    }
+
+    private static boolean awaitExit(ProcessHandle process, Duration timeout) {
+        try {
+            process.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return !process.isAlive();
+        }
+    }
+}

@@ -1,0 +1,212 @@
+package dev.walletpipeline.localstack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One Kafka broker in KRaft mode (broker and controller in one process), run from the
+ * {@code kafka_2.13} artifact in a child JVM. The data directory is kept across restarts; a killed
+ * broker restarted on it comes back with every committed record.
+ */
+public final class KafkaBroker {
+
+    private final Path home;
+    private final int port;
+    private final int controllerPort;
+    private @Nullable Process process;
+
+    KafkaBroker(Path home, int port, int controllerPort) {
+        this.home = home;
+        this.port = port;
+        this.controllerPort = controllerPort;
+    }
+
+    public String bootstrapServers() {
+        return "localhost:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    synchronized void start() {
+        try {
+            Files.createDirectories(home);
+            Path config = writeConfig();
+            Path logback = writeLogbackConfig();
+            killLeftover();
+            if (!Files.exists(home.resolve("data").resolve("meta.properties"))) {
+                format(config, logback);
+            }
+            process = ChildJvm.start(
+                    ChildJvm.javaCommand("256m", jvmOptions(logback), ChildJvm.ownClasspath(), "kafka.Kafka",
+                            List.of(config.toString())),
+                    Map.of(), home.resolve("broker.log"));
+            Files.writeString(home.resolve("broker.pid"), Long.toString(process.pid()));
+            awaitReady(Duration.ofSeconds(90));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** SIGKILL, as a crash would. */
+    public synchronized void kill() {
+        if (process != null) {
+            ChildJvm.kill(process.toHandle());
+            process = null;
+        }
+    }
+
+    public synchronized void stop() {
+        if (process != null) {
+            ChildJvm.stop(process.toHandle(), Duration.ofSeconds(30));
+            process = null;
+        }
+    }
+
+    public synchronized void restart() {
+        kill();
+        start();
+    }
+
+    public synchronized boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    private List<String> jvmOptions(Path logback) {
+        return List.of("-Dlogback.configurationFile=" + logback, "-Djava.awt.headless=true");
+    }
+
+    private void format(Path config, Path logback) throws IOException {
+        Process formatter = ChildJvm.start(
+                ChildJvm.javaCommand("128m", jvmOptions(logback), ChildJvm.ownClasspath(), "kafka.tools.StorageTool",
+                        List.of("format", "-t", clusterId(), "-c", config.toString())),
+                Map.of(), home.resolve("format.log"));
+        try {
+            if (!formatter.waitFor(120, TimeUnit.SECONDS) || formatter.exitValue() != 0) {
+                throw new IllegalStateException("formatting the Kafka data directory failed; see " + home.resolve("format.log"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A cluster id in Kafka's form: a random UUID as 22 characters of URL-safe base64. */
+    private static String clusterId() {
+        UUID uuid = UUID.randomUUID();
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(16);
+        bytes.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+    }
+
+    /** A broker left running by a run that was itself killed would hold the ports and the data directory. */
+    private void killLeftover() throws IOException {
+        Path pidFile = home.resolve("broker.pid");
+        if (Files.exists(pidFile)) {
+            long pid = Long.parseLong(Files.readString(pidFile).trim());
+            ProcessHandle.of(pid)
+                    .filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false))
+                    .ifPresent(ChildJvm::kill);
+            Files.delete(pidFile);
+        }
+    }
+
+    private void awaitReady(Duration timeout) {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
+        Instant deadline = Instant.now().plus(timeout);
+        try (Admin admin = Admin.create(props)) {
+            while (true) {
+                Process current = process;
+                if (current == null || !current.isAlive()) {
+                    throw new IllegalStateException("Kafka broker exited during start; see " + home.resolve("broker.log"));
+                }
+                try {
+                    if (!admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty()) {
+                        return;
+                    }
+                } catch (Exception notYet) {
+                    // still starting
+                }
+                if (Instant.now().isAfter(deadline)) {
+                    throw new IllegalStateException("Kafka broker not ready after " + timeout + "; see " + home.resolve("broker.log"));
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+    }
+
+    private Path writeConfig() throws IOException {
+        String config = String.join("\n",
+                "process.roles=broker,controller",
+                "node.id=1",
+                "controller.quorum.voters=1@localhost:" + controllerPort,
+                "listeners=PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort,
+                "advertised.listeners=PLAINTEXT://localhost:" + port,
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "controller.listener.names=CONTROLLER",
+                "inter.broker.listener.name=PLAINTEXT",
+                "log.dirs=" + home.resolve("data"),
+                "num.partitions=1",
+                "default.replication.factor=1",
+                "min.insync.replicas=1",
+                "offsets.topic.replication.factor=1",
+                "offsets.topic.num.partitions=4",
+                "transaction.state.log.replication.factor=1",
+                "transaction.state.log.min.isr=1",
+                "transaction.state.log.num.partitions=4",
+                "share.coordinator.state.topic.replication.factor=1",
+                "share.coordinator.state.topic.min.isr=1",
+                "auto.create.topics.enable=false",
+                "group.initial.rebalance.delay.ms=0",
+                // A restarted broker must wait for its old registration to expire: keep that short.
+                "broker.session.timeout.ms=2000",
+                "broker.heartbeat.interval.ms=500",
+                // The cleaner's default 128 MiB dedupe buffer does not fit a small heap.
+                "log.cleaner.dedupe.buffer.size=16777216",
+                "log.cleaner.backoff.ms=5000",
+                "num.network.threads=2",
+                "num.io.threads=4",
+                "");
+        Path file = home.resolve("server.properties");
+        Files.writeString(file, config, StandardCharsets.UTF_8);
+        return file;
+    }
+
+    private Path writeLogbackConfig() throws IOException {
+        String xml = """
+                <configuration>
+                  <appender name="OUT" class="ch.qos.logback.core.ConsoleAppender">
+                    <encoder><pattern>%d{HH:mm:ss.SSS} %-5level %logger{30} - %msg%n</pattern></encoder>
+                  </appender>
+                  <logger name="kafka.server.KafkaRaftServer" level="INFO"/>
+                  <logger name="kafka.server.BrokerServer" level="INFO"/>
+                  <root level="WARN"><appender-ref ref="OUT"/></root>
+                </configuration>
+                """;
+        Path file = home.resolve("logback-broker.xml");
+        Files.writeString(file, xml, StandardCharsets.UTF_8);
+        return file;
+    }
+}

@@ -1,0 +1,156 @@
+package dev.walletpipeline.localstack;
+
+import dev.walletpipeline.contracts.Topic;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Kafka and PostgreSQL, started for real, with the topics and the database the services expect.
+ * {@link #environment()} gives the settings a service needs to find them, under the same names the
+ * services, the local run and docker-compose use.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    private static @Nullable LocalStack shared;
+
+    private final KafkaBroker kafka;
+    private final PostgresServer postgres;
+    private final int partitions;
+
+    public LocalStack(Path home, int kafkaPort, int kafkaControllerPort, int postgresPort, int partitions) {
+        this.kafka = new KafkaBroker(home.resolve("kafka"), kafkaPort, kafkaControllerPort);
+        this.postgres = new PostgresServer(home.resolve("postgres"), postgresPort);
+        this.partitions = partitions;
+    }
+
+    /**
+     * The stack shared by every test class of this JVM: started on first use, on free ports, in a
+     * fresh directory, and stopped when the JVM exits.
+     */
+    public static synchronized LocalStack shared() {
+        if (shared == null) {
+            Path root = Path.of(System.getProperty("wallet.stack.dir", "target/test-stack"));
+            Path home = root.resolve("stack-" + ProcessHandle.current().pid());
+            deleteRecursively(home);
+            LocalStack stack = new LocalStack(home, freePort(), freePort(), freePort(),
+                    Integer.getInteger("wallet.stack.partitions", 4));
+            stack.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stack.close();
+                deleteRecursively(home);
+            }, "local-stack-stop"));
+            shared = stack;
+        }
+        return shared;
+    }
+
+    public LocalStack start() {
+        Thread postgresStart = new Thread(postgres::start, "postgres-start");
+        RuntimeException[] failure = new RuntimeException[1];
+        postgresStart.setUncaughtExceptionHandler((t, e) -> failure[0] = e instanceof RuntimeException r ? r : new IllegalStateException(e));
+        postgresStart.start();
+        kafka.start();
+        createTopics();
+        try {
+            postgresStart.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+        return this;
+    }
+
+    public KafkaBroker kafka() {
+        return kafka;
+    }
+
+    public PostgresServer postgres() {
+        return postgres;
+    }
+
+    public int partitions() {
+        return partitions;
+    }
+
+    /** Settings for a service, by the environment names its configuration reads. */
+    public Map<String, String> environment() {
+        return Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "DATABASE_URL", postgres.jdbcUrl(),
+                "DATABASE_OWNER_USER", PostgresServer.OWNER,
+                "DATABASE_OWNER_PASSWORD", PostgresServer.passwordOf(PostgresServer.OWNER),
+                "DATABASE_API_USER", PostgresServer.API,
+                "DATABASE_API_PASSWORD", PostgresServer.passwordOf(PostgresServer.API),
+                "DATABASE_WORKER_USER", PostgresServer.WORKER,
+                "DATABASE_WORKER_PASSWORD", PostgresServer.passwordOf(PostgresServer.WORKER),
+                "KAFKA_PARTITIONS", Integer.toString(partitions));
+    }
+
+    /** Creates the pipeline's topics with their policies; topics already there are left as they are. */
+    void createTopics() {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        try (Admin admin = Admin.create(props)) {
+            List<NewTopic> topics = new ArrayList<>();
+            for (Topic topic : Topic.ALL) {
+                topics.add(new NewTopic(topic.name(), partitions, (short) 1).configs(Map.of(
+                        "cleanup.policy", topic.cleanupPolicy(),
+                        "retention.ms", Long.toString(topic.retentionMs()),
+                        "min.insync.replicas", "1")));
+            }
+            admin.createTopics(topics).values().forEach((name, result) -> {
+                try {
+                    result.get();
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("creating topic " + name + " failed", e.getCause());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
+    }
+
+    @Override
+    public void close() {
+        kafka.stop();
+        postgres.stop();
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void deleteRecursively(Path path) {
+        if (!java.nio.file.Files.exists(path)) {
+            return;
+        }
+        try (var files = java.nio.file.Files.walk(path)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package dev.walletpipeline.localstack;
+
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * Starts the shared {@link LocalStack} once per test JVM and publishes its settings as system
+ * properties, so that a {@code @SpringBootTest} resolves {@code ${KAFKA_BOOTSTRAP_SERVERS}} and the
+ * rest exactly as a deployed service resolves its environment. Register it before Spring's
+ * extension: {@code @ExtendWith(LocalStackExtension.class)} above {@code @SpringBootTest}.
+ */
+public final class LocalStackExtension implements BeforeAllCallback, ParameterResolver {
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        LocalStack stack = LocalStack.shared();
+        stack.environment().forEach(System::setProperty);
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext extension) {
+        return parameter.getParameter().getType() == LocalStack.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext extension) {
+        return LocalStack.shared();
+    }
+}

@@ -1,0 +1,154 @@
+package dev.walletpipeline.localstack;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A real PostgreSQL server from zonky's embedded binaries: its own {@code postgres} process, with a
+ * data directory kept across restarts and crash-safe settings (zonky's defaults turn fsync off).
+ * On first start it creates the database {@code wallet} and the roles the services log in with.
+ */
+public final class PostgresServer {
+
+    public static final String DATABASE = "wallet";
+
+    /** Role, password: the schema owner that runs the migrations, and the two service roles. */
+    public static final String OWNER = "wallet_owner";
+    public static final String API = "wallet_api";
+    public static final String WORKER = "wallet_worker";
+    public static final String CDC = "wallet_cdc";
+
+    private final Path home;
+    private final int port;
+    private @Nullable EmbeddedPostgres postgres;
+
+    PostgresServer(Path home, int port) {
+        this.home = home;
+        this.port = port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:postgresql://localhost:" + port + "/" + DATABASE;
+    }
+
+    /** The local password of each role is its name: these are local development credentials only. */
+    public static String passwordOf(String role) {
+        return role;
+    }
+
+    public Connection connect(String role) throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(), role, passwordOf(role));
+    }
+
+    synchronized void start() {
+        try {
+            Files.createDirectories(home.resolve("work"));
+            awaitOldServerGone();
+            postgres = EmbeddedPostgres.builder()
+                    .setPort(port)
+                    .setDataDirectory(home.resolve("data"))
+                    .setCleanDataDirectory(false)
+                    .setOverrideWorkingDirectory(home.resolve("work").toFile())
+                    .setPGStartupWait(Duration.ofSeconds(60))
+                    .setRegisterShutdownHook(false)
+                    // zonky turns these off for speed; acknowledged commits were lost on SIGKILL.
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("full_page_writes", "on")
+                    .setServerConfig("wal_level", "logical")
+                    .setServerConfig("max_replication_slots", "8")
+                    .setServerConfig("max_wal_senders", "8")
+                    .setServerConfig("max_connections", "200")
+                    .setServerConfig("shared_buffers", "128MB")
+                    .setOutputRedirector(ProcessBuilder.Redirect.appendTo(home.resolve("postgres.log").toFile()))
+                    .setErrorRedirector(ProcessBuilder.Redirect.appendTo(home.resolve("postgres.log").toFile()))
+                    .start();
+            bootstrap();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** SIGKILL of the postmaster, as a crash would; its children end with it. */
+    public synchronized void kill() {
+        postmasterPid().flatMap(ProcessHandle::of).ifPresent(ChildJvm::kill);
+        awaitOldServerGone();
+        postgres = null;
+    }
+
+    public synchronized void stop() {
+        if (postgres != null) {
+            try {
+                postgres.close();
+            } catch (IOException e) {
+                kill();
+            }
+            postgres = null;
+        }
+    }
+
+    public synchronized void restart() {
+        kill();
+        start();
+    }
+
+    private java.util.Optional<Long> postmasterPid() {
+        Path pidFile = home.resolve("data").resolve("postmaster.pid");
+        try {
+            if (!Files.exists(pidFile)) {
+                return java.util.Optional.empty();
+            }
+            String first = Files.readAllLines(pidFile).stream().findFirst().orElse("").trim();
+            return first.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(Long.parseLong(first));
+        } catch (IOException | NumberFormatException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** A postmaster still alive on this directory (a killed run's, or one being reaped) blocks a new start. */
+    private void awaitOldServerGone() {
+        postmasterPid().flatMap(ProcessHandle::of).ifPresent(old -> {
+            if (old.isAlive() && old.info().command().map(c -> c.endsWith("postgres")).orElse(false)) {
+                ChildJvm.kill(old);
+            }
+        });
+    }
+
+    private void bootstrap() {
+        try (Connection superuser = DriverManager.getConnection(
+                "jdbc:postgresql://localhost:" + port + "/postgres", "postgres", "postgres");
+                Statement sql = superuser.createStatement()) {
+            for (String role : new String[] {OWNER, API, WORKER}) {
+                createRoleIfMissing(sql, role, "LOGIN");
+            }
+            // Debezium reads the outbox through a logical replication slot.
+            createRoleIfMissing(sql, CDC, "LOGIN REPLICATION");
+            var exists = sql.executeQuery("select 1 from pg_database where datname = '" + DATABASE + "'");
+            if (!exists.next()) {
+                sql.execute("create database " + DATABASE + " owner " + OWNER);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("bootstrapping the wallet database failed", e);
+        }
+    }
+
+    private static void createRoleIfMissing(Statement sql, String role, String options) throws SQLException {
+        var exists = sql.executeQuery("select 1 from pg_roles where rolname = '" + role + "'");
+        if (!exists.next()) {
+            sql.execute("create role " + role + " " + options + " password '" + passwordOf(role) + "'");
+        }
+    }
+}
