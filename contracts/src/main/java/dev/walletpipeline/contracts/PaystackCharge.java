@@ -49,21 +49,32 @@ public record PaystackCharge(String event, long paystackId, String reference, St
                 amount.asLong(), text(data, "currency"));
     }
 
-    /** The reference of any Paystack event, for keying; null when the event names none. */
-    public static @Nullable String referenceOf(byte[] body) {
-        JsonNode reference = parse(body).path("data").path("reference");
-        return reference.isString() && !reference.asString().isBlank() ? reference.asString() : null;
+    /**
+     * The event type and reference of any Paystack event, for routing and keying.
+     *
+     * @throws NotJson when the body is not a JSON object
+     */
+    public static Envelope envelope(byte[] body) {
+        JsonNode root = parse(body);
+        JsonNode event = root.path("event");
+        JsonNode reference = root.path("data").path("reference");
+        return new Envelope(event.isString() ? event.asString() : "",
+                reference.isString() && !reference.asString().isBlank() ? reference.asString() : null);
+    }
+
+    /** @param event the event type, empty when absent; @param reference null when absent */
+    public record Envelope(String event, @Nullable String reference) {
     }
 
     private static JsonNode parse(byte[] body) {
         try {
             JsonNode root = Json.MAPPER.readTree(body);
             if (root == null || !root.isObject()) {
-                throw new Unreadable("body is not a JSON object");
+                throw new NotJson("body is not a JSON object");
             }
             return root;
         } catch (JacksonException e) {
-            throw new Unreadable("body is not JSON: " + e.getOriginalMessage());
+            throw new NotJson("body is not JSON: " + e.getOriginalMessage());
         }
     }
 
@@ -80,8 +91,15 @@ public record PaystackCharge(String event, long paystackId, String reference, St
     }
 
     /** A body that is not a Paystack event we can read. */
-    public static final class Unreadable extends RuntimeException {
+    public static class Unreadable extends RuntimeException {
         public Unreadable(String message) {
+            super(message);
+        }
+    }
+
+    /** A body that is not even a JSON object. */
+    public static final class NotJson extends Unreadable {
+        public NotJson(String message) {
             super(message);
         }
     }

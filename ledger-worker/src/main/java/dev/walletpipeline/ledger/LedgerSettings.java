@@ -1,0 +1,18 @@
+package dev.walletpipeline.ledger;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Settings of ledger-worker, under {@code wallet.ledger}. The Kafka client settings that decide
+ * correctness (isolation level, transactions, offset reset) are stated in application.yml.
+ *
+ * @param bootstrapServers the brokers
+ * @param healthTimeout how long the readiness check waits for the broker
+ * @param retryBackoffInitial first wait before a failed batch is read again
+ * @param retryBackoffMax longest wait between attempts
+ */
+@ConfigurationProperties("wallet.ledger")
+public record LedgerSettings(String bootstrapServers, Duration healthTimeout, Duration retryBackoffInitial,
+        Duration retryBackoffMax) {
+}

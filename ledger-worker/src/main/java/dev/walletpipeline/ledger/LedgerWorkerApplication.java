@@ -1,0 +1,49 @@
+package dev.walletpipeline.ledger;
+
+import dev.walletpipeline.contracts.health.KafkaHealthIndicator;
+import javax.sql.DataSource;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
+import org.springframework.jdbc.support.JdbcTransactionManager;
+import org.springframework.kafka.listener.DefaultAfterRollbackProcessor;
+import org.springframework.util.backoff.ExponentialBackOff;
+
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class LedgerWorkerApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(LedgerWorkerApplication.class, args);
+    }
+
+    /**
+     * The database's transaction manager, declared because the Kafka one (from
+     * {@code spring.kafka.producer.transaction-id-prefix}) would otherwise stand in for it.
+     */
+    @Bean
+    @Primary
+    JdbcTransactionManager transactionManager(DataSource dataSource) {
+        return new JdbcTransactionManager(dataSource);
+    }
+
+    /**
+     * A batch whose processing failed (database down, broker gone) is rolled back and read again,
+     * with back-off, for as long as it takes: such failures are transient, and skipping a batch
+     * would lose money. Records that can never be processed do not get here; they are sent to the
+     * dead-letter topic by the listener itself.
+     */
+    @Bean
+    DefaultAfterRollbackProcessor<Object, Object> afterRollbackProcessor(LedgerSettings settings) {
+        ExponentialBackOff backOff = new ExponentialBackOff(settings.retryBackoffInitial().toMillis(), 2.0);
+        backOff.setMaxInterval(settings.retryBackoffMax().toMillis());
+        return new DefaultAfterRollbackProcessor<>(backOff);
+    }
+
+    @Bean(destroyMethod = "close")
+    KafkaHealthIndicator kafkaHealthIndicator(LedgerSettings settings) {
+        return new KafkaHealthIndicator(settings.bootstrapServers(), settings.healthTimeout());
+    }
+}

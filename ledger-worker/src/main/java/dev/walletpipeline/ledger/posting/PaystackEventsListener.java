@@ -1,0 +1,55 @@
+package dev.walletpipeline.ledger.posting;
+
+import dev.walletpipeline.contracts.LedgerEvent;
+import dev.walletpipeline.contracts.Topic;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Consumes {@code paystack.events} inside a Kafka transaction that the container opens: the
+ * database transaction commits first, then the events and the consumed offsets commit together.
+ * A crash between the two leaves the offsets uncommitted; the redelivered records find their
+ * effects in {@code processed_messages} and emit the same events again.
+ */
+@Component
+class PaystackEventsListener {
+
+    private final DepositPosting deposits;
+    private final KafkaTemplate<String, byte[]> kafka;
+    private final MeterRegistry meters;
+
+    PaystackEventsListener(DepositPosting deposits, KafkaTemplate<String, byte[]> kafka, MeterRegistry meters) {
+        this.deposits = deposits;
+        this.kafka = kafka;
+        this.meters = meters;
+    }
+
+    @KafkaListener(id = "paystack-events", topics = "paystack.events", batch = "true")
+    void onEvents(List<ConsumerRecord<String, byte[]>> records) {
+        BatchOutcome outcome = deposits.apply(records.stream().map(ConsumedRecord::of).toList());
+        LedgerEvents.emit(kafka, outcome.events);
+        for (BatchOutcome.DeadLetter dead : outcome.deadLetters) {
+            ConsumedRecord record = dead.record();
+            ProducerRecord<String, byte[]> letter = new ProducerRecord<>(Topic.PAYSTACK_EVENTS_DLT.name(), null,
+                    record.key(), record.value());
+            letter.headers()
+                    .add("dlt-reason", dead.reason().getBytes(StandardCharsets.UTF_8))
+                    .add("dlt-original-topic", record.topic().getBytes(StandardCharsets.UTF_8))
+                    .add("dlt-original-partition", Integer.toString(record.partition()).getBytes(StandardCharsets.UTF_8))
+                    .add("dlt-original-offset", Long.toString(record.offset()).getBytes(StandardCharsets.UTF_8));
+            kafka.send(letter);
+        }
+        meters.counter("wallet.ledger.records", "topic", Topic.PAYSTACK_EVENTS.name()).increment(records.size());
+        meters.counter("wallet.ledger.dead_letters", "topic", Topic.PAYSTACK_EVENTS.name())
+                .increment(outcome.deadLetters.size());
+        for (LedgerEvent event : outcome.events) {
+            meters.counter("wallet.ledger.events", "type", event.type().name()).increment();
+        }
+    }
+}

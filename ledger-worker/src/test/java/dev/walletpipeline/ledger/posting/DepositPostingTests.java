@@ -1,0 +1,80 @@
+package dev.walletpipeline.ledger.posting;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.walletpipeline.contracts.LedgerEvent;
+import dev.walletpipeline.localstack.LocalStack;
+import dev.walletpipeline.localstack.LocalStackExtension;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.context.SpringBootTest;
+
+@ExtendWith(LocalStackExtension.class)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+class DepositPostingTests {
+
+    private LedgerTestSupport ledger;
+
+    @BeforeEach
+    void setUp(LocalStack stack) {
+        ledger = new LedgerTestSupport(stack);
+    }
+
+    @Test
+    void aChargeSuccessCreditsItsPendingDepositOnceWithBalancedEntries() throws Exception {
+        UUID wallet = ledger.newWallet();
+        String reference = ledger.newPendingDeposit(wallet, 500_000);
+
+        ledger.publish(reference, LedgerTestSupport.chargeSuccess(reference, 500_000, "NGN"));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> ledger.depositStatus(reference).equals("success"));
+        assertThat(ledger.balance(wallet)).isEqualTo(500_000);
+        List<LedgerEvent> events = ledger.committedEvents(wallet, Duration.ofSeconds(3));
+        assertThat(events).singleElement().satisfies(event -> {
+            assertThat(event.type()).isEqualTo(LedgerEvent.Type.DepositCredited);
+            assertThat(event.amount()).isEqualTo(500_000);
+            assertThat(event.balanceAfter()).isEqualTo(500_000);
+            assertThat(event.reference()).isEqualTo(reference);
+            assertThat(event.sequence()).isEqualTo(1);
+        });
+        ledger.assertLedgerInvariants();
+    }
+
+    @Test
+    void theSameChargeDeliveredThreeTimesConcurrentlyCreditsOnceAndEmitsOneEvent() throws Exception {
+        UUID wallet = ledger.newWallet();
+        String reference = ledger.newPendingDeposit(wallet, 250_000);
+        byte[] body = LedgerTestSupport.chargeSuccess(reference, 250_000, "NGN");
+
+        CompletableFuture.allOf(
+                CompletableFuture.runAsync(() -> ledger.publish(reference, body)),
+                CompletableFuture.runAsync(() -> ledger.publish(reference, body)),
+                CompletableFuture.runAsync(() -> ledger.publish(reference, body))).join();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> ledger.depositStatus(reference).equals("success"));
+        List<LedgerEvent> events = ledger.committedEvents(wallet, Duration.ofSeconds(4));
+        assertThat(ledger.balance(wallet)).isEqualTo(250_000);
+        assertThat(events).extracting(LedgerEvent::type).containsExactly(LedgerEvent.Type.DepositCredited);
+        ledger.assertLedgerInvariants();
+    }
+
+    @Test
+    void anAmountMismatchGoesToReviewAndCreditsNothing() throws Exception {
+        UUID wallet = ledger.newWallet();
+        String reference = ledger.newPendingDeposit(wallet, 100_000);
+
+        ledger.publish(reference, LedgerTestSupport.chargeSuccess(reference, 99_900, "NGN"));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> ledger.depositStatus(reference).equals("review"));
+        assertThat(ledger.balance(wallet)).isZero();
+        assertThat(ledger.committedEvents(wallet, Duration.ofSeconds(3)))
+                .extracting(LedgerEvent::type).containsExactly(LedgerEvent.Type.DepositFlaggedForReview);
+        ledger.assertLedgerInvariants();
+    }
+}

@@ -1,0 +1,154 @@
+package dev.walletpipeline.ledger.posting;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.walletpipeline.contracts.LedgerEvent;
+import dev.walletpipeline.contracts.Topic;
+import dev.walletpipeline.localstack.LocalStack;
+import dev.walletpipeline.localstack.PostgresServer;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Test data straight into the real database (as the owner) and straight onto the real topics. */
+final class LedgerTestSupport {
+
+    private final LocalStack stack;
+
+    LedgerTestSupport(LocalStack stack) {
+        this.stack = stack;
+    }
+
+    /** A user with a wallet; returns the wallet id. */
+    UUID newWallet() throws SQLException {
+        UUID user = UUID.randomUUID();
+        UUID wallet = UUID.randomUUID();
+        try (Connection db = stack.postgres().connect(PostgresServer.OWNER)) {
+            update(db, "insert into users (id, email, name) values (?, ?, 'Test')", user, user + "@example.com");
+            update(db, "insert into wallets (id, user_id, number) values (?, ?, ?)", wallet, user, walletNumber());
+        }
+        return wallet;
+    }
+
+    String newPendingDeposit(UUID wallet, long amount) throws SQLException {
+        String reference = "WLT-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toUpperCase();
+        try (Connection db = stack.postgres().connect(PostgresServer.OWNER)) {
+            update(db, "insert into deposits (reference, wallet_id, amount) values (?, ?, ?)", reference, wallet, amount);
+        }
+        return reference;
+    }
+
+    static byte[] chargeSuccess(String reference, long amount, String currency) {
+        return ("""
+                {"event":"charge.success","data":{"id":%d,"domain":"test","status":"success","reference":"%s",\
+                "amount":%d,"currency":"%s","paid_at":"2026-11-25T09:15:02.000Z","channel":"card","metadata":0,\
+                "customer":{"id":1,"email":"ada@example.com"},"authorization":{"authorization_code":"AUTH_x"}}}"""
+                .formatted(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE), reference, amount, currency))
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    void publish(String key, byte[] body) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topic.PAYSTACK_EVENTS.name(), key, body));
+            producer.flush();
+        }
+    }
+
+    String depositStatus(String reference) throws SQLException {
+        try (Connection db = stack.postgres().connect(PostgresServer.OWNER)) {
+            return queryString(db, "select status from deposits where reference = ?", reference);
+        }
+    }
+
+    long balance(UUID wallet) throws SQLException {
+        try (Connection db = stack.postgres().connect(PostgresServer.OWNER)) {
+            return Long.parseLong(queryString(db, "select balance::text from wallets where id = ?", wallet));
+        }
+    }
+
+    /** Every committed ledger event for the wallet, read as a downstream consumer would (read_committed). */
+    List<LedgerEvent> committedEvents(UUID wallet, Duration readFor) {
+        List<LedgerEvent> events = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(Topic.LEDGER_EVENTS.name()));
+            long deadline = System.nanoTime() + readFor.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (wallet.toString().equals(record.key())) {
+                        events.add(LedgerEvent.fromJson(record.value()));
+                    }
+                }
+            }
+        }
+        return events;
+    }
+
+    /**
+     * The money invariants every money test ends with: each posting sums to zero, no customer
+     * balance is negative, and every balance equals the sum of its entries.
+     */
+    void assertLedgerInvariants() throws SQLException {
+        try (Connection db = stack.postgres().connect(PostgresServer.OWNER)) {
+            assertThat(queryString(db, """
+                    select count(*)::text from (select posting_id from ledger_entries
+                    group by posting_id having sum(amount) <> 0) unbalanced""")).isEqualTo("0");
+            assertThat(queryString(db, "select count(*)::text from wallets where kind = 'customer' and balance < 0"))
+                    .isEqualTo("0");
+            assertThat(queryString(db, """
+                    select count(*)::text from wallets w
+                    where w.balance <> coalesce((select sum(amount) from ledger_entries e where e.wallet_id = w.id), 0)"""))
+                    .isEqualTo("0");
+            assertThat(queryString(db, "select coalesce(sum(balance), 0)::text from wallets")).isEqualTo("0");
+        }
+    }
+
+    private static String walletNumber() {
+        return String.valueOf(ThreadLocalRandom.current().nextLong(1_000_000_000_000L, 9_999_999_999_999L));
+    }
+
+    private static void update(Connection db, String sql, Object... params) throws SQLException {
+        try (PreparedStatement statement = db.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                statement.setObject(i + 1, params[i]);
+            }
+            statement.executeUpdate();
+        }
+    }
+
+    private static String queryString(Connection db, String sql, Object... params) throws SQLException {
+        try (PreparedStatement statement = db.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                statement.setObject(i + 1, params[i]);
+            }
+            try (ResultSet rs = statement.executeQuery()) {
+                assertThat(rs.next()).as("a row for " + sql).isTrue();
+                return rs.getString(1);
+            }
+        }
+    }
+}

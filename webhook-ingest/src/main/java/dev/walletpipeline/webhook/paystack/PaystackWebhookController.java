@@ -1,0 +1,81 @@
+package dev.walletpipeline.webhook.paystack;
+
+import dev.walletpipeline.contracts.PaystackCharge;
+import dev.walletpipeline.webhook.WebhookSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code POST /wallet/paystack/webhook}. The order matters: size, then signature over the raw
+ * bytes, then parsing; 200 only once Kafka acknowledged. Events of types we do not act on are
+ * acknowledged without publishing; a Paystack retry of anything is simply published again.
+ */
+@RestController
+class PaystackWebhookController {
+
+    private final PaystackSignature signature;
+    private final EventPublisher publisher;
+    private final long bodySizeMax;
+    private final MeterRegistry meters;
+
+    PaystackWebhookController(WebhookSettings settings, EventPublisher publisher, MeterRegistry meters) {
+        this.signature = new PaystackSignature(settings.paystackSecretKey());
+        this.publisher = publisher;
+        this.bodySizeMax = settings.bodySizeMax().toBytes();
+        this.meters = meters;
+    }
+
+    @PostMapping(path = "/wallet/paystack/webhook", produces = MediaType.APPLICATION_JSON_VALUE)
+    @ResponseStatus(HttpStatus.OK)
+    Map<String, Boolean> receive(HttpServletRequest request,
+            @RequestHeader(name = "x-paystack-signature", required = false) @Nullable String signatureHeader)
+            throws IOException {
+        byte[] body = readBounded(request);
+        if (!signature.matches(body, signatureHeader)) {
+            meters.counter("wallet.webhook.rejected", "reason", "signature").increment();
+            throw new WebhookProblems.SignatureInvalid();
+        }
+        PaystackCharge.Envelope event;
+        try {
+            event = PaystackCharge.envelope(body);
+        } catch (PaystackCharge.NotJson e) {
+            meters.counter("wallet.webhook.rejected", "reason", "not_json").increment();
+            throw new WebhookProblems.NotJson(e.getMessage());
+        }
+        if (PaystackCharge.CHARGE_SUCCESS.equals(event.event())) {
+            if (event.reference() != null) {
+                publisher.publish(event.reference(), body);
+            } else {
+                // Signed by Paystack but unkeyable: kept for a person, and answered 200 so that
+                // Paystack does not retry it for 72 hours.
+                publisher.deadLetter(body, "charge.success without data.reference");
+            }
+        }
+        meters.counter("wallet.webhook.accepted", "event", event.event().isEmpty() ? "none" : event.event()).increment();
+        return Map.of("status", true);
+    }
+
+    private byte[] readBounded(HttpServletRequest request) throws IOException {
+        long declared = request.getContentLengthLong();
+        if (declared > bodySizeMax) {
+            throw new WebhookProblems.PayloadTooLarge(bodySizeMax);
+        }
+        try (InputStream in = request.getInputStream()) {
+            byte[] body = in.readNBytes((int) bodySizeMax + 1);
+            if (body.length > bodySizeMax) {
+                throw new WebhookProblems.PayloadTooLarge(bodySizeMax);
+            }
+            return body;
+        }
+    }
+}
