@@ -1,0 +1,141 @@
+package dev.walletpipeline.webhook.paystack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.walletpipeline.contracts.Topic;
+import dev.walletpipeline.localstack.LocalStack;
+import dev.walletpipeline.localstack.LocalStackExtension;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+@ExtendWith(LocalStackExtension.class)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class PaystackWebhookTests {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String SECRET = "sk_test_local";
+
+    @LocalServerPort
+    int port;
+
+    private LocalStack stack;
+
+    @BeforeEach
+    void setUp(LocalStack stack) {
+        this.stack = stack;
+    }
+
+    @Test
+    void aCorrectlySignedChargeIsPublishedKeyedByItsReferenceBeforeTheAnswer() throws Exception {
+        String reference = "WLT-" + UUID.randomUUID();
+        byte[] body = new String(fixture("paystack/charge-success.json"), StandardCharsets.UTF_8)
+                .replace("WLT-7Q2M9X4K8D1P", reference).getBytes(StandardCharsets.UTF_8);
+
+        HttpResponse<String> response = post(body, sign(body, SECRET));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("{\"status\":true}");
+        List<ConsumerRecord<String, byte[]>> published = publishedWithKey(reference);
+        assertThat(published).singleElement().satisfies(record -> assertThat(record.value()).isEqualTo(body));
+    }
+
+    @Test
+    void aWrongSignatureIsRefusedWith401AndNothingIsPublished() throws Exception {
+        String reference = "WLT-" + UUID.randomUUID();
+        byte[] body = new String(fixture("paystack/charge-success.json"), StandardCharsets.UTF_8)
+                .replace("WLT-7Q2M9X4K8D1P", reference).getBytes(StandardCharsets.UTF_8);
+        byte[] tampered = new String(body, StandardCharsets.UTF_8).replace("500000", "900000")
+                .getBytes(StandardCharsets.UTF_8);
+
+        HttpResponse<String> wrongSecret = post(body, sign(body, "sk_test_other"));
+        HttpResponse<String> tamperedBody = post(tampered, sign(body, SECRET));
+        HttpResponse<String> missing = post(body, null);
+
+        for (HttpResponse<String> response : List.of(wrongSecret, tamperedBody, missing)) {
+            assertThat(response.statusCode()).isEqualTo(401);
+            assertThat(response.headers().firstValue("content-type")).hasValue("application/problem+json");
+            assertThat(response.body()).contains("\"code\":\"signature_invalid\"");
+        }
+        assertThat(publishedWithKey(reference)).isEmpty();
+    }
+
+    @Test
+    void aSignedBodyThatIsNotJsonIsRefusedWith400() throws Exception {
+        byte[] body = "not json at all".getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> response = post(body, sign(body, SECRET));
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("\"code\":\"validation_failed\"");
+    }
+
+    @Test
+    void aBodyOverOneMebibyteIsRefusedWith413() throws Exception {
+        byte[] body = new byte[1024 * 1024 + 1];
+        java.util.Arrays.fill(body, (byte) ' ');
+        HttpResponse<String> response = post(body, sign(body, SECRET));
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(response.body()).contains("\"code\":\"payload_too_large\"");
+    }
+
+    private HttpResponse<String> post(byte[] body, String signature) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/wallet/paystack/webhook"))
+                .header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (signature != null) {
+            request.header("x-paystack-signature", signature);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String sign(byte[] body, String secret) throws Exception {
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA512");
+        mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA512"));
+        return HexFormat.of().formatHex(mac.doFinal(body));
+    }
+
+    private static byte[] fixture(String path) throws IOException {
+        try (InputStream in = PaystackWebhookTests.class.getClassLoader().getResourceAsStream(path)) {
+            return in.readAllBytes();
+        }
+    }
+
+    private List<ConsumerRecord<String, byte[]>> publishedWithKey(String key) {
+        List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(Topic.PAYSTACK_EVENTS.name()));
+            long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+            while (System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(record -> {
+                    if (key.equals(record.key())) {
+                        found.add(record);
+                    }
+                });
+            }
+        }
+        return found;
+    }
+}
