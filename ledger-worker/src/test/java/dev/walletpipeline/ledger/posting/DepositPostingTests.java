@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.walletpipeline.contracts.LedgerEvent;
+import dev.walletpipeline.localstack.LedgerProbe;
 import dev.walletpipeline.localstack.LocalStack;
 import dev.walletpipeline.localstack.LocalStackExtension;
 import java.time.Duration;
@@ -19,11 +20,11 @@ import org.springframework.boot.test.context.SpringBootTest;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
 class DepositPostingTests {
 
-    private LedgerTestSupport ledger;
+    private LedgerProbe ledger;
 
     @BeforeEach
     void setUp(LocalStack stack) {
-        ledger = new LedgerTestSupport(stack);
+        ledger = new LedgerProbe(stack);
     }
 
     @Test
@@ -31,7 +32,7 @@ class DepositPostingTests {
         UUID wallet = ledger.newWallet();
         String reference = ledger.newPendingDeposit(wallet, 500_000);
 
-        ledger.publish(reference, LedgerTestSupport.chargeSuccess(reference, 500_000, "NGN"));
+        ledger.publish(reference, LedgerProbe.chargeSuccess(reference, 500_000, "NGN"));
 
         await().atMost(Duration.ofSeconds(30)).until(() -> ledger.depositStatus(reference).equals("success"));
         assertThat(ledger.balance(wallet)).isEqualTo(500_000);
@@ -43,14 +44,14 @@ class DepositPostingTests {
             assertThat(event.reference()).isEqualTo(reference);
             assertThat(event.sequence()).isEqualTo(1);
         });
-        ledger.assertLedgerInvariants();
+        assertThat(ledger.ledgerInvariantViolations()).isEmpty();
     }
 
     @Test
     void theSameChargeDeliveredThreeTimesConcurrentlyCreditsOnceAndEmitsOneEvent() throws Exception {
         UUID wallet = ledger.newWallet();
         String reference = ledger.newPendingDeposit(wallet, 250_000);
-        byte[] body = LedgerTestSupport.chargeSuccess(reference, 250_000, "NGN");
+        byte[] body = LedgerProbe.chargeSuccess(reference, 250_000, "NGN");
 
         CompletableFuture.allOf(
                 CompletableFuture.runAsync(() -> ledger.publish(reference, body)),
@@ -61,7 +62,7 @@ class DepositPostingTests {
         List<LedgerEvent> events = ledger.committedEvents(wallet, Duration.ofSeconds(4));
         assertThat(ledger.balance(wallet)).isEqualTo(250_000);
         assertThat(events).extracting(LedgerEvent::type).containsExactly(LedgerEvent.Type.DepositCredited);
-        ledger.assertLedgerInvariants();
+        assertThat(ledger.ledgerInvariantViolations()).isEmpty();
     }
 
     @Test
@@ -69,12 +70,12 @@ class DepositPostingTests {
         UUID wallet = ledger.newWallet();
         String reference = ledger.newPendingDeposit(wallet, 100_000);
 
-        ledger.publish(reference, LedgerTestSupport.chargeSuccess(reference, 99_900, "NGN"));
+        ledger.publish(reference, LedgerProbe.chargeSuccess(reference, 99_900, "NGN"));
 
         await().atMost(Duration.ofSeconds(30)).until(() -> ledger.depositStatus(reference).equals("review"));
         assertThat(ledger.balance(wallet)).isZero();
         assertThat(ledger.committedEvents(wallet, Duration.ofSeconds(3)))
                 .extracting(LedgerEvent::type).containsExactly(LedgerEvent.Type.DepositFlaggedForReview);
-        ledger.assertLedgerInvariants();
+        assertThat(ledger.ledgerInvariantViolations()).isEmpty();
     }
 }

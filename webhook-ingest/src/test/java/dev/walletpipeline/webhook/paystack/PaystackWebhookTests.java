@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.walletpipeline.contracts.Topic;
 import dev.walletpipeline.localstack.LocalStack;
 import dev.walletpipeline.localstack.LocalStackExtension;
+import dev.walletpipeline.localstack.PaystackSigner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -14,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -107,10 +107,8 @@ class PaystackWebhookTests {
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    static String sign(byte[] body, String secret) throws Exception {
-        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA512");
-        mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA512"));
-        return HexFormat.of().formatHex(mac.doFinal(body));
+    private static String sign(byte[] body, String secret) {
+        return PaystackSigner.sign(body, secret);
     }
 
     private static byte[] fixture(String path) throws IOException {

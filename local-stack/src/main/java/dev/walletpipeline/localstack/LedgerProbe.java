@@ -1,11 +1,7 @@
-package dev.walletpipeline.ledger.posting;
-
-import static org.assertj.core.api.Assertions.assertThat;
+package dev.walletpipeline.localstack;
 
 import dev.walletpipeline.contracts.LedgerEvent;
 import dev.walletpipeline.contracts.Topic;
-import dev.walletpipeline.localstack.LocalStack;
-import dev.walletpipeline.localstack.PostgresServer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -28,17 +24,20 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** Test data straight into the real database (as the owner) and straight onto the real topics. */
-final class LedgerTestSupport {
+/**
+ * For tests: data straight into the real database (as the schema owner), records straight onto the
+ * real topics, and the reads a test checks money with, including the ledger's invariants.
+ */
+public final class LedgerProbe {
 
     private final LocalStack stack;
 
-    LedgerTestSupport(LocalStack stack) {
+    public LedgerProbe(LocalStack stack) {
         this.stack = stack;
     }
 
     /** A user with a wallet; returns the wallet id. */
-    UUID newWallet() throws SQLException {
+    public UUID newWallet() throws SQLException {
         UUID user = UUID.randomUUID();
         UUID wallet = UUID.randomUUID();
         try (Connection db = stack.postgres().connect(PostgresServer.OWNER)) {
@@ -48,7 +47,7 @@ final class LedgerTestSupport {
         return wallet;
     }
 
-    String newPendingDeposit(UUID wallet, long amount) throws SQLException {
+    public String newPendingDeposit(UUID wallet, long amount) throws SQLException {
         String reference = "WLT-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toUpperCase();
         try (Connection db = stack.postgres().connect(PostgresServer.OWNER)) {
             update(db, "insert into deposits (reference, wallet_id, amount) values (?, ?, ?)", reference, wallet, amount);
@@ -56,7 +55,7 @@ final class LedgerTestSupport {
         return reference;
     }
 
-    static byte[] chargeSuccess(String reference, long amount, String currency) {
+    public static byte[] chargeSuccess(String reference, long amount, String currency) {
         return ("""
                 {"event":"charge.success","data":{"id":%d,"domain":"test","status":"success","reference":"%s",\
                 "amount":%d,"currency":"%s","paid_at":"2026-11-25T09:15:02.000Z","channel":"card","metadata":0,\
@@ -65,7 +64,7 @@ final class LedgerTestSupport {
                 .getBytes(StandardCharsets.UTF_8);
     }
 
-    void publish(String key, byte[] body) {
+    public void publish(String key, byte[] body) {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer())) {
@@ -74,20 +73,20 @@ final class LedgerTestSupport {
         }
     }
 
-    String depositStatus(String reference) throws SQLException {
+    public String depositStatus(String reference) throws SQLException {
         try (Connection db = stack.postgres().connect(PostgresServer.OWNER)) {
             return queryString(db, "select status from deposits where reference = ?", reference);
         }
     }
 
-    long balance(UUID wallet) throws SQLException {
+    public long balance(UUID wallet) throws SQLException {
         try (Connection db = stack.postgres().connect(PostgresServer.OWNER)) {
             return Long.parseLong(queryString(db, "select balance::text from wallets where id = ?", wallet));
         }
     }
 
     /** Every committed ledger event for the wallet, read as a downstream consumer would (read_committed). */
-    List<LedgerEvent> committedEvents(UUID wallet, Duration readFor) {
+    public List<LedgerEvent> committedEvents(UUID wallet, Duration readFor) {
         List<LedgerEvent> events = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers(),
@@ -109,21 +108,34 @@ final class LedgerTestSupport {
     }
 
     /**
-     * The money invariants every money test ends with: each posting sums to zero, no customer
-     * balance is negative, and every balance equals the sum of its entries.
+     * The money invariants every money test ends with; empty when they all hold: each posting sums
+     * to zero, no customer balance is negative, every balance equals the sum of its entries, and all
+     * balances together (the clearing account included) sum to zero.
      */
-    void assertLedgerInvariants() throws SQLException {
+    public List<String> ledgerInvariantViolations() throws SQLException {
+        List<String> violations = new ArrayList<>();
         try (Connection db = stack.postgres().connect(PostgresServer.OWNER)) {
-            assertThat(queryString(db, """
+            check(db, violations, "postings that do not sum to zero", """
                     select count(*)::text from (select posting_id from ledger_entries
-                    group by posting_id having sum(amount) <> 0) unbalanced""")).isEqualTo("0");
-            assertThat(queryString(db, "select count(*)::text from wallets where kind = 'customer' and balance < 0"))
-                    .isEqualTo("0");
-            assertThat(queryString(db, """
+                    group by posting_id having sum(amount) <> 0) unbalanced""");
+            check(db, violations, "customer wallets below zero",
+                    "select count(*)::text from wallets where kind = 'customer' and balance < 0");
+            check(db, violations, "wallets whose balance is not the sum of their entries", """
                     select count(*)::text from wallets w
-                    where w.balance <> coalesce((select sum(amount) from ledger_entries e where e.wallet_id = w.id), 0)"""))
-                    .isEqualTo("0");
-            assertThat(queryString(db, "select coalesce(sum(balance), 0)::text from wallets")).isEqualTo("0");
+                    where w.balance <> coalesce((select sum(amount) from ledger_entries e where e.wallet_id = w.id), 0)""");
+            String total = queryString(db, "select coalesce(sum(balance), 0)::text from wallets");
+            if (!total.equals("0")) {
+                violations.add("all balances sum to " + total + ", not 0");
+            }
+        }
+        return violations;
+    }
+
+    private static void check(Connection db, List<String> violations, String what, String countSql)
+            throws SQLException {
+        String count = queryString(db, countSql);
+        if (!count.equals("0")) {
+            violations.add(count + " " + what);
         }
     }
 
@@ -146,7 +158,9 @@ final class LedgerTestSupport {
                 statement.setObject(i + 1, params[i]);
             }
             try (ResultSet rs = statement.executeQuery()) {
-                assertThat(rs.next()).as("a row for " + sql).isTrue();
+                if (!rs.next()) {
+                    throw new IllegalStateException("no row for " + sql);
+                }
                 return rs.getString(1);
             }
         }

@@ -1,0 +1,192 @@
+package dev.walletpipeline.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.walletpipeline.contracts.LedgerEvent;
+import dev.walletpipeline.localstack.LedgerProbe;
+import dev.walletpipeline.localstack.LocalStack;
+import dev.walletpipeline.localstack.LocalStackExtension;
+import dev.walletpipeline.localstack.PaystackSigner;
+import dev.walletpipeline.localstack.ServiceProcess;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The whole money path with every part real and in its own process: a signed Paystack webhook to
+ * webhook-ingest, through Kafka to ledger-worker, into Postgres, and out as a ledger event.
+ */
+@ExtendWith(LocalStackExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PipelineEndToEndTests {
+
+    private static final String SECRET = "sk_test_local";
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private static LocalStack stack;
+    private static LedgerProbe ledger;
+    private static ServiceProcess ledgerWorker;
+    private static ServiceProcess webhookIngest;
+    private static ServiceProcess apiService;
+    private static int webhookPort;
+
+    @BeforeAll
+    static void startServices(LocalStack shared) {
+        stack = shared;
+        ledger = new LedgerProbe(stack);
+        Path project = Path.of(System.getProperty("wallet.project.dir", ".."));
+        Path logs = Path.of("target", "service-logs");
+        Map<String, String> environment = new HashMap<>(stack.environment());
+        environment.put("PAYSTACK_SECRET_KEY", SECRET);
+
+        int ledgerPort = freePort();
+        webhookPort = freePort();
+        int apiPort = freePort();
+        ledgerWorker = new ServiceProcess(project, "ledger-worker", ledgerPort, with(environment, ledgerPort), logs);
+        webhookIngest = new ServiceProcess(project, "webhook-ingest", webhookPort, with(environment, webhookPort), logs);
+        apiService = new ServiceProcess(project, "api-service", apiPort, with(environment, apiPort), logs);
+        // ledger-worker first: it applies the migrations the others then find in place.
+        ledgerWorker.start().awaitReady(Duration.ofMinutes(2));
+        webhookIngest.start();
+        apiService.start();
+        webhookIngest.awaitReady(Duration.ofMinutes(2));
+        apiService.awaitReady(Duration.ofMinutes(2));
+    }
+
+    @AfterAll
+    static void stopServices() {
+        for (ServiceProcess service : new ServiceProcess[] {apiService, webhookIngest, ledgerWorker}) {
+            if (service != null) {
+                service.close();
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aSignedChargeDeliveredThreeTimesConcurrentlyCreditsTheWalletOnce() throws Exception {
+        UUID wallet = ledger.newWallet();
+        String reference = ledger.newPendingDeposit(wallet, 750_000);
+        byte[] body = LedgerProbe.chargeSuccess(reference, 750_000, "NGN");
+
+        List<Integer> statuses = List.of(
+                CompletableFuture.supplyAsync(() -> postWebhook(body, PaystackSigner.sign(body, SECRET))),
+                CompletableFuture.supplyAsync(() -> postWebhook(body, PaystackSigner.sign(body, SECRET))),
+                CompletableFuture.supplyAsync(() -> postWebhook(body, PaystackSigner.sign(body, SECRET))))
+                .stream().map(CompletableFuture::join).toList();
+
+        assertThat(statuses).containsExactly(200, 200, 200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> ledger.depositStatus(reference).equals("success"));
+        assertThat(ledger.balance(wallet)).isEqualTo(750_000);
+        assertThat(ledger.committedEvents(wallet, Duration.ofSeconds(4)))
+                .extracting(LedgerEvent::type, LedgerEvent::balanceAfter)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(LedgerEvent.Type.DepositCredited, 750_000L));
+        assertThat(ledger.ledgerInvariantViolations()).isEmpty();
+    }
+
+    @Test
+    @Order(2)
+    void aWronglySignedChargeIsRefusedAndCreditsNothing() throws Exception {
+        UUID wallet = ledger.newWallet();
+        String reference = ledger.newPendingDeposit(wallet, 10_000);
+        byte[] body = LedgerProbe.chargeSuccess(reference, 10_000, "NGN");
+
+        assertThat(postWebhook(body, PaystackSigner.sign(body, "sk_test_forged"))).isEqualTo(401);
+
+        assertThat(ledger.committedEvents(wallet, Duration.ofSeconds(3))).isEmpty();
+        assertThat(ledger.depositStatus(reference)).isEqualTo("pending");
+        assertThat(ledger.balance(wallet)).isZero();
+    }
+
+    @Test
+    @Order(3)
+    void theServicesSurviveTheBrokerKilledAndRestartedAndCreditExactlyOnce() throws Exception {
+        UUID wallet = ledger.newWallet();
+        String before = ledger.newPendingDeposit(wallet, 20_000);
+        String during = ledger.newPendingDeposit(wallet, 30_000);
+        byte[] beforeBody = LedgerProbe.chargeSuccess(before, 20_000, "NGN");
+        assertThat(postWebhook(beforeBody, PaystackSigner.sign(beforeBody, SECRET))).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> ledger.depositStatus(before).equals("success"));
+
+        stack.kafka().kill();
+        byte[] duringBody = LedgerProbe.chargeSuccess(during, 30_000, "NGN");
+        // Kafka cannot take the event: Paystack is told to retry, and readiness reports it.
+        assertThat(postWebhook(duringBody, PaystackSigner.sign(duringBody, SECRET))).isEqualTo(503);
+        await().atMost(Duration.ofSeconds(20)).until(() -> readinessStatus(webhookPort) == 503);
+
+        stack.kafka().restart();
+        await().atMost(Duration.ofSeconds(60)).until(() -> readinessStatus(webhookPort) == 200);
+        // Paystack's retry, and a duplicate of the first delivery for good measure.
+        await().atMost(Duration.ofSeconds(30)).until(
+                () -> postWebhook(duringBody, PaystackSigner.sign(duringBody, SECRET)) == 200);
+        assertThat(postWebhook(beforeBody, PaystackSigner.sign(beforeBody, SECRET))).isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> ledger.depositStatus(during).equals("success"));
+        assertThat(ledger.balance(wallet)).isEqualTo(50_000);
+        assertThat(ledger.committedEvents(wallet, Duration.ofSeconds(4)))
+                .extracting(LedgerEvent::reference).containsExactly(before, during);
+        assertThat(ledger.ledgerInvariantViolations()).isEmpty();
+        assertThat(ledgerWorker.isRunning()).isTrue();
+        assertThat(apiService.isRunning()).isTrue();
+    }
+
+    private static int postWebhook(byte[] body, String signature) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + webhookPort + "/wallet/paystack/webhook"))
+                    .header("content-type", "application/json")
+                    .header("x-paystack-signature", signature)
+                    .timeout(Duration.ofSeconds(15))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int readinessStatus(int port) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health/readiness"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private static Map<String, String> with(Map<String, String> environment, int port) {
+        Map<String, String> copy = new HashMap<>(environment);
+        copy.put("SERVER_PORT", Integer.toString(port));
+        return copy;
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
