@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A real PostgreSQL server from zonky's embedded binaries: its own {@code postgres} process, with a
  * data directory kept across restarts and crash-safe settings (zonky's defaults turn fsync off).
- * On first start it creates the database {@code wallet} and the roles the services log in with.
+ * On first start it creates the database {@code wallet} and the roles the services log in with,
+ * from {@code bootstrap/postgres-init.sql}.
  */
 public final class PostgresServer {
 
@@ -44,7 +45,7 @@ public final class PostgresServer {
         return "jdbc:postgresql://localhost:" + port + "/" + DATABASE;
     }
 
-    /** The local password of each role is its name: these are local development credentials only. */
+    /** The local password of each role is its name (bootstrap/postgres-init.sql): local use only. */
     public static String passwordOf(String role) {
         return role;
     }
@@ -127,28 +128,33 @@ public final class PostgresServer {
         });
     }
 
+    /** Runs {@code bootstrap/postgres-init.sql} (shared with docker-compose) on a new cluster. */
     private void bootstrap() {
         try (Connection superuser = DriverManager.getConnection(
                 "jdbc:postgresql://localhost:" + port + "/postgres", "postgres", "postgres");
                 Statement sql = superuser.createStatement()) {
-            for (String role : new String[] {OWNER, API, WORKER}) {
-                createRoleIfMissing(sql, role, "LOGIN");
-            }
-            // Debezium reads the outbox through a logical replication slot.
-            createRoleIfMissing(sql, CDC, "LOGIN REPLICATION");
             var exists = sql.executeQuery("select 1 from pg_database where datname = '" + DATABASE + "'");
-            if (!exists.next()) {
-                sql.execute("create database " + DATABASE + " owner " + OWNER);
+            if (exists.next()) {
+                return;
+            }
+            for (String statement : bootstrapStatements()) {
+                sql.execute(statement);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("bootstrapping the wallet database failed", e);
         }
     }
 
-    private static void createRoleIfMissing(Statement sql, String role, String options) throws SQLException {
-        var exists = sql.executeQuery("select 1 from pg_roles where rolname = '" + role + "'");
-        if (!exists.next()) {
-            sql.execute("create role " + role + " " + options + " password '" + passwordOf(role) + "'");
+    private static java.util.List<String> bootstrapStatements() {
+        try (var in = PostgresServer.class.getResourceAsStream("/bootstrap/postgres-init.sql")) {
+            if (in == null) {
+                throw new IllegalStateException("bootstrap/postgres-init.sql is missing from the classpath");
+            }
+            String script = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return java.util.Arrays.stream(script.replaceAll("(?m)--.*$", "").split(";"))
+                    .map(String::strip).filter(s -> !s.isEmpty()).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -30,7 +30,7 @@ class PaystackEventsListener {
         this.meters = meters;
     }
 
-    @KafkaListener(id = "paystack-events", topics = "paystack.events", batch = "true")
+    @KafkaListener(id = "paystack-events", idIsGroup = false, topics = "paystack.events", batch = "true")
     void onEvents(List<ConsumerRecord<String, byte[]>> records) {
         BatchOutcome outcome = deposits.apply(records.stream().map(ConsumedRecord::of).toList());
         LedgerEvents.emit(kafka, outcome.events);
