@@ -25,7 +25,7 @@ public final class LocalPipeline {
 
         log("starting Kafka (localhost:9092) and PostgreSQL (localhost:5433) in " + home);
         long started = System.nanoTime();
-        LocalStack stack = new LocalStack(home, 9092, 9093, 5433, partitions).start();
+        LocalStack stack = new LocalStack(home, 9092, 9093, 5433, partitions, 8091).start();
         log("infrastructure up in %.1f s".formatted((System.nanoTime() - started) / 1e9));
 
         Map<String, String> environment = new HashMap<>(System.getenv());

@@ -28,11 +28,20 @@ public final class LocalStack implements AutoCloseable {
     private final KafkaBroker kafka;
     private final PostgresServer postgres;
     private final int partitions;
+    private final int oidcPort;
+    private @Nullable OidcStandIn oidc;
 
-    public LocalStack(Path home, int kafkaPort, int kafkaControllerPort, int postgresPort, int partitions) {
+    /**
+     * @param home where each part keeps its data
+     * @param partitions partitions of each pipeline topic
+     * @param oidcPort the OpenID Connect stand-in's port, 0 for any free one
+     */
+    public LocalStack(Path home, int kafkaPort, int kafkaControllerPort, int postgresPort, int partitions,
+            int oidcPort) {
         this.kafka = new KafkaBroker(home.resolve("kafka"), kafkaPort, kafkaControllerPort);
         this.postgres = new PostgresServer(home.resolve("postgres"), postgresPort);
         this.partitions = partitions;
+        this.oidcPort = oidcPort;
     }
 
     /**
@@ -45,7 +54,7 @@ public final class LocalStack implements AutoCloseable {
             Path home = root.resolve("stack-" + ProcessHandle.current().pid());
             deleteRecursively(home);
             LocalStack stack = new LocalStack(home, freePort(), freePort(), freePort(),
-                    Integer.getInteger("wallet.stack.partitions", 4));
+                    Integer.getInteger("wallet.stack.partitions", 4), 0);
             stack.start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 stack.close();
@@ -61,6 +70,7 @@ public final class LocalStack implements AutoCloseable {
         RuntimeException[] failure = new RuntimeException[1];
         postgresStart.setUncaughtExceptionHandler((t, e) -> failure[0] = e instanceof RuntimeException r ? r : new IllegalStateException(e));
         postgresStart.start();
+        oidc = OidcStandIn.start(oidcPort);
         kafka.start();
         createTopics();
         try {
@@ -87,18 +97,29 @@ public final class LocalStack implements AutoCloseable {
         return partitions;
     }
 
+    /** The OpenID Connect provider in Google's place. */
+    public OidcStandIn oidc() {
+        if (oidc == null) {
+            throw new IllegalStateException("the stack is not started");
+        }
+        return oidc;
+    }
+
     /** Settings for a service, by the environment names its configuration reads. */
     public Map<String, String> environment() {
-        return Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                "DATABASE_URL", postgres.jdbcUrl(),
-                "DATABASE_OWNER_USER", PostgresServer.OWNER,
-                "DATABASE_OWNER_PASSWORD", PostgresServer.passwordOf(PostgresServer.OWNER),
-                "DATABASE_API_USER", PostgresServer.API,
-                "DATABASE_API_PASSWORD", PostgresServer.passwordOf(PostgresServer.API),
-                "DATABASE_WORKER_USER", PostgresServer.WORKER,
-                "DATABASE_WORKER_PASSWORD", PostgresServer.passwordOf(PostgresServer.WORKER),
-                "KAFKA_PARTITIONS", Integer.toString(partitions));
+        return Map.ofEntries(
+                Map.entry("GOOGLE_ISSUER_URI", oidc().issuer()),
+                Map.entry("GOOGLE_CLIENT_ID", OidcStandIn.CLIENT_ID),
+                Map.entry("GOOGLE_CLIENT_SECRET", OidcStandIn.CLIENT_SECRET),
+                Map.entry("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers()),
+                Map.entry("DATABASE_URL", postgres.jdbcUrl()),
+                Map.entry("DATABASE_OWNER_USER", PostgresServer.OWNER),
+                Map.entry("DATABASE_OWNER_PASSWORD", PostgresServer.passwordOf(PostgresServer.OWNER)),
+                Map.entry("DATABASE_API_USER", PostgresServer.API),
+                Map.entry("DATABASE_API_PASSWORD", PostgresServer.passwordOf(PostgresServer.API)),
+                Map.entry("DATABASE_WORKER_USER", PostgresServer.WORKER),
+                Map.entry("DATABASE_WORKER_PASSWORD", PostgresServer.passwordOf(PostgresServer.WORKER)),
+                Map.entry("KAFKA_PARTITIONS", Integer.toString(partitions)));
     }
 
     /** Creates the pipeline's topics with their policies; topics already there are left as they are. */
@@ -130,6 +151,9 @@ public final class LocalStack implements AutoCloseable {
 
     @Override
     public void close() {
+        if (oidc != null) {
+            oidc.close();
+        }
         kafka.stop();
         postgres.stop();
     }

@@ -1,0 +1,90 @@
+package dev.walletpipeline.api.wallet;
+
+import dev.walletpipeline.api.problem.WalletProblem;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * A wallet's money movements, newest first: its deposits, the transfers it sent (whatever their
+ * status) and the transfers it received (once completed). Paged by a keyset cursor over
+ * (created_at, id), so rows arriving while a client pages never cause duplicates or gaps.
+ */
+@Repository
+class WalletHistory {
+
+    static final int LIMIT_MAX = 100;
+
+    private final JdbcClient jdbc;
+
+    WalletHistory(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    record Item(String id, String type, long amount, String status, String reference,
+            @Nullable String counterpartyWalletNumber, OffsetDateTime createdAt) {
+    }
+
+    record Page(List<Item> transactions, @Nullable String nextCursor) {
+    }
+
+    Page page(UUID walletId, int limit, @Nullable String cursor) {
+        if (limit < 1 || limit > LIMIT_MAX) {
+            throw WalletProblem.invalid("limit", "limit must be between 1 and " + LIMIT_MAX);
+        }
+        Cursor after = cursor == null || cursor.isBlank() ? null : Cursor.parse(cursor);
+        List<Item> items = jdbc.sql("""
+                select * from (
+                    select d.reference as id, 'deposit' as type, d.amount, d.status, d.reference,
+                           null::text as counterparty, d.created_at
+                    from deposits d where d.wallet_id = :wallet
+                    union all
+                    select t.id::text, 'transfer_out', t.amount, t.status, t.id::text, w.number, t.created_at
+                    from transfers t join wallets w on w.id = t.to_wallet_id where t.from_wallet_id = :wallet
+                    union all
+                    select t.id::text, 'transfer_in', t.amount, t.status, t.id::text, w.number, t.created_at
+                    from transfers t join wallets w on w.id = t.from_wallet_id
+                    where t.to_wallet_id = :wallet and t.status = 'completed'
+                ) movements
+                where (cast(:afterTime as timestamptz) is null or (created_at, id) < (:afterTime, :afterId))
+                order by created_at desc, id desc
+                limit :limit""")
+                .param("wallet", walletId)
+                .param("afterTime", after == null ? null : after.createdAt())
+                .param("afterId", after == null ? "" : after.id())
+                .param("limit", limit + 1)
+                .query((rs, n) -> new Item(rs.getString("id"), rs.getString("type"), rs.getLong("amount"),
+                        rs.getString("status"), rs.getString("reference"), rs.getString("counterparty"),
+                        rs.getObject("created_at", OffsetDateTime.class)))
+                .list();
+        if (items.size() <= limit) {
+            return new Page(items, null);
+        }
+        List<Item> page = items.subList(0, limit);
+        Item last = page.get(limit - 1);
+        return new Page(List.copyOf(page), new Cursor(last.createdAt(), last.id()).encode());
+    }
+
+    /** Where the previous page ended. Opaque to clients. */
+    record Cursor(OffsetDateTime createdAt, String id) {
+
+        String encode() {
+            return Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString((createdAt + "|" + id).getBytes(StandardCharsets.UTF_8));
+        }
+
+        static Cursor parse(String cursor) {
+            try {
+                String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|", 2);
+                return new Cursor(OffsetDateTime.parse(parts[0]), parts[1]);
+            } catch (RuntimeException e) {
+                throw WalletProblem.invalid("cursor", "cursor is not one this API returned");
+            }
+        }
+    }
+}

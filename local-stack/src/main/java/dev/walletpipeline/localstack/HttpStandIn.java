@@ -1,0 +1,96 @@
+package dev.walletpipeline.localstack;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+
+/** The small HTTP server under the third-party stand-ins (OpenID Connect, Paystack). */
+abstract class HttpStandIn implements AutoCloseable {
+
+    private final HttpServer server;
+
+    HttpStandIn(int port) {
+        try {
+            server = HttpServer.create(new InetSocketAddress("localhost", port), 64);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        server.setExecutor(Executors.newFixedThreadPool(4));
+    }
+
+    final void route(String path, Handler handler) {
+        server.createContext(path, exchange -> {
+            try (exchange) {
+                handler.handle(exchange);
+            } catch (RuntimeException e) {
+                respond(exchange, 500, "application/json", "{\"error\":\"server_error\"}");
+            }
+        });
+    }
+
+    final void serve() {
+        server.start();
+    }
+
+    public final int port() {
+        return server.getAddress().getPort();
+    }
+
+    public final String baseUrl() {
+        return "http://localhost:" + port();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+    }
+
+    static Map<String, String> query(String raw) {
+        Map<String, String> values = new HashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return values;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            values.putIfAbsent(name, value);
+        }
+        return values;
+    }
+
+    static Map<String, String> form(HttpExchange exchange) throws IOException {
+        return query(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("content-type", contentType);
+        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) {
+            exchange.getResponseBody().write(bytes);
+        }
+    }
+
+    static void redirect(HttpExchange exchange, String location) throws IOException {
+        exchange.getResponseHeaders().set("location", location);
+        exchange.sendResponseHeaders(302, -1);
+    }
+
+    static String html(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    @FunctionalInterface
+    interface Handler {
+        void handle(HttpExchange exchange) throws IOException;
+    }
+}
