@@ -1,40 +1,44 @@
 package dev.walletpipeline.api.ratelimit;
 
 import dev.walletpipeline.api.problem.WalletProblem;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.springframework.stereotype.Component;
 
 /**
- * Fixed one-minute windows per (limit, key), in this instance's memory. Several instances each
- * allow the limit: good enough against a runaway client or a guessing script; a shared store would
- * be the next step for a large fleet.
+ * A generic cell rate limiter (GCRA) per (limit, key): up to {@code perMinute} calls in a burst,
+ * refilled evenly over the minute, with an exact Retry-After. State lives in this instance's memory,
+ * so each instance allows the limit: enough against a runaway client or a guessing script; a shared
+ * store would be the next step for a large fleet.
  */
 @Component
 public class RateLimiter {
 
-    private static final long WINDOW_MS = 60_000;
+    private static final long MINUTE_NANOS = Duration.ofMinutes(1).toNanos();
 
-    private final ConcurrentMap<String, Window> windows = new ConcurrentHashMap<>();
-    private final Clock clock = Clock.systemUTC();
+    /** Theoretical arrival time of the next call that fits, per key, in System.nanoTime terms. */
+    private final ConcurrentMap<String, Long> arrivals = new ConcurrentHashMap<>();
 
-    /** Counts one call; refuses it with 429 and Retry-After when the key is over its limit this minute. */
+    /** Counts one call; refuses it with 429 and Retry-After when the key is over its limit. */
     public void acquire(String limit, String key, int perMinute) {
-        long now = clock.millis();
-        long windowStart = now - now % WINDOW_MS;
-        Window window = windows.compute(limit + ":" + key, (k, current) ->
-                current == null || current.start != windowStart ? new Window(windowStart, 1)
-                        : new Window(windowStart, current.count + 1));
-        if (window.count > perMinute) {
-            throw WalletProblem.rateLimited(Duration.ofMillis(windowStart + WINDOW_MS - now));
+        long interval = MINUTE_NANOS / Math.max(1, perMinute);
+        long tolerance = MINUTE_NANOS - interval;
+        long now = System.nanoTime();
+        long[] wait = {0};
+        arrivals.compute(limit + ":" + key, (k, theoretical) -> {
+            long start = theoretical == null ? now : Math.max(theoretical, now);
+            if (start - now > tolerance) {
+                wait[0] = start - now - tolerance;
+                return theoretical;
+            }
+            return start + interval;
+        });
+        if (wait[0] > 0) {
+            throw WalletProblem.rateLimited(Duration.ofNanos(wait[0]).plusMillis(999));
         }
-        if (windows.size() > 100_000) {
-            windows.entrySet().removeIf(e -> e.getValue().start < windowStart);
+        if (arrivals.size() > 100_000) {
+            arrivals.values().removeIf(theoretical -> theoretical < now);
         }
-    }
-
-    private record Window(long start, int count) {
     }
 }
