@@ -67,6 +67,11 @@ public final class ApiClient {
                 .POST(HttpRequest.BodyPublishers.ofString(json)), as);
     }
 
+    public Response postWithHeader(String path, As as, String json, String header, String value) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).header("content-type", "application/json")
+                .header(header, value).POST(HttpRequest.BodyPublishers.ofString(json)), as);
+    }
+
     public Response request(String method, String path, As as, String contentType, String body) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .method(method, HttpRequest.BodyPublishers.ofString(body));

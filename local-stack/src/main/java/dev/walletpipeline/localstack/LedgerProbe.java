@@ -30,6 +30,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class LedgerProbe {
 
+    private static final String CLEARING = "00000000-0000-0000-0000-00000000c1ea";
+
     private final LocalStack stack;
 
     public LedgerProbe(LocalStack stack) {
@@ -53,6 +55,41 @@ public final class LedgerProbe {
             update(db, "insert into deposits (reference, wallet_id, amount) values (?, ?, ?)", reference, wallet, amount);
         }
         return reference;
+    }
+
+    /**
+     * Credits a wallet as a settled deposit would, straight in the database and with balanced
+     * entries, for tests of a service that does not run ledger-worker itself.
+     */
+    public void fund(UUID wallet, long amount) throws SQLException {
+        String reference = newPendingDeposit(wallet, amount);
+        try (Connection db = stack.postgres().connect(PostgresServer.OWNER)) {
+            db.setAutoCommit(false);
+            execute(db, "select 1 from wallets where id in (?, '" + CLEARING + "') order by id for update", wallet);
+            execute(db, """
+                    with w as (update wallets set balance = balance + ?, last_sequence = last_sequence + 1
+                               where id = ? returning balance, last_sequence),
+                         c as (update wallets set balance = balance - ?, last_sequence = last_sequence + 1
+                               where id = '%1$s' returning balance, last_sequence)
+                    insert into ledger_entries (posting_id, wallet_id, amount, balance_after, sequence, entry_type,
+                        deposit_reference, event_id)
+                    select 'deposit:' || ?, ?::uuid, ?, w.balance, w.last_sequence, 'deposit', ?, gen_random_uuid()
+                    from w
+                    union all
+                    select 'deposit:' || ?, '%1$s'::uuid, -?, c.balance, c.last_sequence, 'deposit_clearing', ?,
+                        gen_random_uuid()
+                    from c""".formatted(CLEARING),
+                    amount, wallet, amount, reference, wallet, amount, reference, reference, amount, reference);
+            execute(db, "update deposits set status = 'success', settled_at = now() where reference = ?", reference);
+            db.commit();
+        }
+    }
+
+    /** The wallet of a user. */
+    public UUID walletOfUser(UUID user) throws SQLException {
+        try (Connection db = stack.postgres().connect(PostgresServer.OWNER)) {
+            return UUID.fromString(queryString(db, "select id::text from wallets where user_id = ?", user));
+        }
     }
 
     public static byte[] chargeSuccess(String reference, long amount, String currency) {
@@ -144,11 +181,15 @@ public final class LedgerProbe {
     }
 
     private static void update(Connection db, String sql, Object... params) throws SQLException {
+        execute(db, sql, params);
+    }
+
+    private static void execute(Connection db, String sql, Object... params) throws SQLException {
         try (PreparedStatement statement = db.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 statement.setObject(i + 1, params[i]);
             }
-            statement.executeUpdate();
+            statement.execute();
         }
     }
 

@@ -119,6 +119,8 @@ public final class LocalStack implements AutoCloseable {
                 Map.entry("DATABASE_API_PASSWORD", PostgresServer.passwordOf(PostgresServer.API)),
                 Map.entry("DATABASE_WORKER_USER", PostgresServer.WORKER),
                 Map.entry("DATABASE_WORKER_PASSWORD", PostgresServer.passwordOf(PostgresServer.WORKER)),
+                Map.entry("DATABASE_CDC_USER", PostgresServer.CDC),
+                Map.entry("DATABASE_CDC_PASSWORD", PostgresServer.passwordOf(PostgresServer.CDC)),
                 Map.entry("KAFKA_PARTITIONS", Integer.toString(partitions)));
     }
 

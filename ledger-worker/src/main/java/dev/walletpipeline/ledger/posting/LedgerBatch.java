@@ -70,6 +70,18 @@ final class LedgerBatch {
         return event(credit, LedgerEvent.Type.DepositCredited, wallet, amount, reference, null, null);
     }
 
+    /**
+     * Posts a transfer: the sender debited, the recipient credited, one posting summing to zero.
+     * The caller has checked the sender's balance; the database would refuse an overdraft anyway.
+     */
+    List<LedgerEvent> transfer(Account from, Account to, UUID transferId, long amount) {
+        String posting = "transfer:" + transferId;
+        Entry debit = from.apply(posting, -amount, "transfer_out", null, transferId, to.id);
+        Entry credit = to.apply(posting, amount, "transfer_in", null, transferId, from.id);
+        return List.of(event(debit, LedgerEvent.Type.TransferCompleted, from, amount, null, transferId, null),
+                event(credit, LedgerEvent.Type.TransferCompleted, to, amount, null, transferId, null));
+    }
+
     /** An event about a wallet that moves no money: it takes the next sequence number, and no entry. */
     LedgerEvent noteWithoutMovement(Account wallet, LedgerEvent.Type type, long amount, @Nullable String reference,
             @Nullable UUID transferId, String reason) {

@@ -12,31 +12,43 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Consumes {@code paystack.events} inside a Kafka transaction that the container opens: the
- * database transaction commits first, then the events and the consumed offsets commit together.
- * A crash between the two leaves the offsets uncommitted; the redelivered records find their
- * effects in {@code processed_messages} and emit the same events again.
+ * Consumes {@code paystack.events} and {@code wallet.transfer-commands} inside Kafka transactions
+ * that the container opens: the database transaction commits first, then the events and the
+ * consumed offsets commit together. A crash between the two leaves the offsets uncommitted; the
+ * redelivered records find their effects in {@code processed_messages} and emit the same events
+ * again, with the same ids.
  */
 @Component
-class PaystackEventsListener {
+class PostingListeners {
 
     private final DepositPosting deposits;
+    private final TransferPosting transfers;
     private final KafkaTemplate<String, byte[]> kafka;
     private final MeterRegistry meters;
 
-    PaystackEventsListener(DepositPosting deposits, KafkaTemplate<String, byte[]> kafka, MeterRegistry meters) {
+    PostingListeners(DepositPosting deposits, TransferPosting transfers, KafkaTemplate<String, byte[]> kafka,
+            MeterRegistry meters) {
         this.deposits = deposits;
+        this.transfers = transfers;
         this.kafka = kafka;
         this.meters = meters;
     }
 
     @KafkaListener(id = "paystack-events", idIsGroup = false, topics = "paystack.events", batch = "true")
-    void onEvents(List<ConsumerRecord<String, byte[]>> records) {
-        BatchOutcome outcome = deposits.apply(records.stream().map(ConsumedRecord::of).toList());
+    void onPaystackEvents(List<ConsumerRecord<String, byte[]>> records) {
+        finish(Topic.PAYSTACK_EVENTS_DLT, records, deposits.apply(records.stream().map(ConsumedRecord::of).toList()));
+    }
+
+    @KafkaListener(id = "transfer-commands", idIsGroup = false, topics = "wallet.transfer-commands", batch = "true")
+    void onTransferCommands(List<ConsumerRecord<String, byte[]>> records) {
+        finish(Topic.TRANSFER_COMMANDS_DLT, records, transfers.apply(records.stream().map(ConsumedRecord::of).toList()));
+    }
+
+    private void finish(Topic deadLetterTopic, List<ConsumerRecord<String, byte[]>> records, BatchOutcome outcome) {
         LedgerEvents.emit(kafka, outcome.events);
         for (BatchOutcome.DeadLetter dead : outcome.deadLetters) {
             ConsumedRecord record = dead.record();
-            ProducerRecord<String, byte[]> letter = new ProducerRecord<>(Topic.PAYSTACK_EVENTS_DLT.name(), null,
+            ProducerRecord<String, byte[]> letter = new ProducerRecord<>(deadLetterTopic.name(), null,
                     record.key(), record.value());
             letter.headers()
                     .add("dlt-reason", dead.reason().getBytes(StandardCharsets.UTF_8))
@@ -45,9 +57,9 @@ class PaystackEventsListener {
                     .add("dlt-original-offset", Long.toString(record.offset()).getBytes(StandardCharsets.UTF_8));
             kafka.send(letter);
         }
-        meters.counter("wallet.ledger.records", "topic", Topic.PAYSTACK_EVENTS.name()).increment(records.size());
-        meters.counter("wallet.ledger.dead_letters", "topic", Topic.PAYSTACK_EVENTS.name())
-                .increment(outcome.deadLetters.size());
+        String topic = records.isEmpty() ? "none" : records.get(0).topic();
+        meters.counter("wallet.ledger.records", "topic", topic).increment(records.size());
+        meters.counter("wallet.ledger.dead_letters", "topic", topic).increment(outcome.deadLetters.size());
         for (LedgerEvent event : outcome.events) {
             meters.counter("wallet.ledger.events", "type", event.type().name()).increment();
         }

@@ -1,0 +1,324 @@
+package dev.walletpipeline.api.outbox;
+
+import dev.walletpipeline.contracts.Topic;
+import io.debezium.engine.ChangeEvent;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
+import io.debezium.engine.format.ChangeEventFormat;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.connect.header.Header;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Streams outbox rows to {@code wallet.transfer-commands} with Debezium embedded (Postgres
+ * connector, pgoutput, the outbox event router). At-least-once: a batch is sent and acknowledged
+ * by Kafka, its rows deleted, and only then are Debezium's offsets committed; a crash in between
+ * sends some rows again, which ledger-worker's dedupe by transfer id absorbs.
+ *
+ * <p>Exactly one relay runs across all api-service instances: the one holding a session-level
+ * advisory lock on a dedicated connection. The others try again every election interval; when
+ * the holder dies, its session ends, the lock is free, and a standby takes over.
+ */
+@Component
+class OutboxRelay implements SmartLifecycle, InitializingBean {
+
+    private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+    private static final long ELECTION_LOCK = 0x5741_4C4C_4554L; // "WALLET"
+
+    private final OutboxSettings settings;
+    private final JdbcClient jdbc;
+    private final MeterRegistry meters;
+    private final Counter published;
+    private @Nullable ScheduledExecutorService elections;
+    private @Nullable ExecutorService engineThread;
+
+    private volatile boolean running;
+    private volatile @Nullable Connection leadership;
+    private volatile @Nullable DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
+    private volatile @Nullable Future<?> engineRun;
+    private volatile @Nullable KafkaProducer<String, String> producer;
+
+    OutboxRelay(OutboxSettings settings, JdbcClient jdbc, MeterRegistry meters) {
+        this.settings = settings;
+        this.jdbc = jdbc;
+        this.meters = meters;
+        this.published = meters.counter("wallet.outbox.published");
+        Gauge.builder("wallet.outbox.lag.seconds", this, OutboxRelay::oldestUnpublishedSeconds)
+                .description("age of the oldest outbox row not yet published").register(meters);
+        Gauge.builder("wallet.outbox.leader", this, relay -> relay.isLeader() ? 1 : 0).register(meters);
+    }
+
+    /** Before the web server takes requests: the slot must exist so no committed row predates it. */
+    @Override
+    public void afterPropertiesSet() throws SQLException {
+        if (!settings.enabled()) {
+            return;
+        }
+        try (Connection cdc = DriverManager.getConnection(settings.databaseUrl(), settings.cdcUser(),
+                settings.cdcPassword()); Statement sql = cdc.createStatement()) {
+            try (ResultSet rs = sql.executeQuery("select 1 from pg_replication_slots where slot_name = '"
+                    + settings.slotName() + "'")) {
+                if (rs.next()) {
+                    return;
+                }
+            }
+            try {
+                sql.execute("select pg_create_logical_replication_slot('" + settings.slotName() + "', 'pgoutput')");
+                log.info("created replication slot {}", settings.slotName());
+            } catch (SQLException alreadyCreatedByAnotherInstance) {
+                log.info("replication slot {} was created concurrently", settings.slotName());
+            }
+        }
+    }
+
+    @Override
+    public void start() {
+        if (!settings.enabled()) {
+            return;
+        }
+        running = true;
+        // Made afresh on every start: a test context may be stopped and started again.
+        engineThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "outbox-relay"));
+        elections = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "outbox-election"));
+        elections.scheduleWithFixedDelay(this::elect, 0, settings.electionInterval().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public synchronized void stop() {
+        running = false;
+        if (elections != null) {
+            elections.shutdownNow();
+        }
+        stepDown();
+        if (engineThread != null) {
+            engineThread.shutdownNow();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    boolean isLeader() {
+        return leadership != null;
+    }
+
+    private synchronized void elect() {
+        if (!running) {
+            return;
+        }
+        try {
+            Connection held = leadership;
+            if (held != null) {
+                if (!held.isValid(2) || engineRun == null || engineRun.isDone()) {
+                    log.warn("outbox relay lost its database session or its engine stopped; stepping down");
+                    stepDown();
+                }
+                return;
+            }
+            Connection candidate = DriverManager.getConnection(settings.databaseUrl(), settings.cdcUser(),
+                    settings.cdcPassword());
+            boolean won;
+            try (Statement sql = candidate.createStatement();
+                    ResultSet rs = sql.executeQuery("select pg_try_advisory_lock(" + ELECTION_LOCK + ")")) {
+                won = rs.next() && rs.getBoolean(1);
+            }
+            if (!won) {
+                candidate.close();
+                return;
+            }
+            leadership = candidate;
+            startEngine();
+            log.info("this instance is now the outbox relay");
+        } catch (SQLException | RuntimeException e) {
+            log.warn("outbox relay election failed: {}", e.getMessage());
+            stepDown();
+        }
+    }
+
+    private synchronized void startEngine() {
+        producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 1,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000),
+                new StringSerializer(), new StringSerializer());
+        DebeziumEngine<RecordChangeEvent<SourceRecord>> created = DebeziumEngine
+                .create(ChangeEventFormat.of(io.debezium.embedded.Connect.class))
+                .using(engineProperties())
+                .notifying(this::relay)
+                .using((success, message, error) -> {
+                    if (!success) {
+                        log.error("outbox relay engine stopped: {}", message, error);
+                    }
+                })
+                .build();
+        engine = created;
+        engineRun = java.util.Objects.requireNonNull(engineThread).submit(created);
+    }
+
+    private synchronized void stepDown() {
+        DebeziumEngine<RecordChangeEvent<SourceRecord>> current = engine;
+        engine = null;
+        if (current != null) {
+            try {
+                current.close();
+            } catch (Exception e) {
+                log.warn("closing the outbox engine failed", e);
+            }
+        }
+        Future<?> run = engineRun;
+        if (run != null) {
+            try {
+                run.get(30, TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                run.cancel(true);
+            }
+            engineRun = null;
+        }
+        KafkaProducer<String, String> kafka = producer;
+        producer = null;
+        if (kafka != null) {
+            kafka.close(Duration.ofSeconds(5));
+        }
+        Connection held = leadership;
+        leadership = null;
+        if (held != null) {
+            try {
+                held.close();
+            } catch (SQLException ignored) {
+                // the session is gone either way, and the lock with it
+            }
+        }
+    }
+
+    /** Sends a batch, waits for Kafka, deletes the rows, then lets Debezium commit the offsets. */
+    private void relay(List<RecordChangeEvent<SourceRecord>> batch,
+            DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
+        KafkaProducer<String, String> kafka = producer;
+        if (kafka == null) {
+            throw new InterruptedException("the relay is stopping");
+        }
+        List<Future<RecordMetadata>> sends = new ArrayList<>();
+        List<UUID> ids = new ArrayList<>();
+        for (RecordChangeEvent<SourceRecord> event : batch) {
+            SourceRecord record = event.record();
+            if (!Topic.TRANSFER_COMMANDS.name().equals(record.topic())) {
+                continue; // heartbeats, and the heartbeat table's changes: they only move the slot on
+            }
+            ProducerRecord<String, String> command = new ProducerRecord<>(Topic.TRANSFER_COMMANDS.name(),
+                    String.valueOf(record.key()), String.valueOf(record.value()));
+            for (Header header : record.headers()) {
+                command.headers().add(header.key(), String.valueOf(header.value()).getBytes(StandardCharsets.UTF_8));
+            }
+            Header id = record.headers().lastWithName("id");
+            if (id != null) {
+                ids.add(UUID.fromString(String.valueOf(id.value())));
+            }
+            sends.add(kafka.send(command));
+        }
+        try {
+            for (Future<RecordMetadata> send : sends) {
+                send.get(60, TimeUnit.SECONDS);
+            }
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // Nothing committed: Debezium stops, the election loop notices and starts over from the offsets.
+            throw new IllegalStateException("publishing transfer commands failed", e);
+        }
+        published.increment(sends.size());
+        if (!ids.isEmpty()) {
+            jdbc.sql("delete from outbox where id = any(?::uuid[])")
+                    .param(ids.stream().map(UUID::toString).toArray(String[]::new)).update();
+        }
+        for (RecordChangeEvent<SourceRecord> event : batch) {
+            committer.markProcessed(event);
+        }
+        committer.markBatchFinished();
+    }
+
+    private double oldestUnpublishedSeconds() {
+        try {
+            Double age = jdbc.sql("select extract(epoch from now() - min(created_at)) from outbox")
+                    .query(Double.class).optional().orElse(null);
+            return age == null ? 0 : age;
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private Properties engineProperties() {
+        URI database = URI.create(settings.databaseUrl().substring("jdbc:".length()));
+        Properties props = new Properties();
+        props.setProperty("name", "wallet-outbox");
+        props.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+        props.setProperty("offset.storage", "org.apache.kafka.connect.storage.KafkaOffsetBackingStore");
+        props.setProperty("offset.storage.topic", settings.offsetsTopic());
+        props.setProperty("offset.storage.partitions", "1");
+        props.setProperty("offset.storage.replication.factor", "1");
+        props.setProperty("offset.flush.interval.ms", "1000");
+        props.setProperty("bootstrap.servers", settings.bootstrapServers());
+        props.setProperty("database.hostname", database.getHost());
+        props.setProperty("database.port", Integer.toString(database.getPort() < 0 ? 5432 : database.getPort()));
+        props.setProperty("database.dbname", database.getPath().substring(1));
+        props.setProperty("database.user", settings.cdcUser());
+        props.setProperty("database.password", settings.cdcPassword());
+        props.setProperty("topic.prefix", "wallet");
+        props.setProperty("plugin.name", "pgoutput");
+        props.setProperty("slot.name", settings.slotName());
+        props.setProperty("publication.name", settings.publicationName());
+        props.setProperty("publication.autocreate.mode", "disabled");
+        props.setProperty("table.include.list", "public.outbox,public.cdc_heartbeat");
+        // Rows committed before the slot existed are not ours to send; the slot is created first.
+        props.setProperty("snapshot.mode", "no_data");
+        // Published rows are deleted by this relay; those deletes, and heartbeat updates, are not commands.
+        props.setProperty("skipped.operations", "u,d,t");
+        props.setProperty("poll.interval.ms", Long.toString(settings.pollInterval().toMillis()));
+        props.setProperty("heartbeat.interval.ms", Long.toString(settings.heartbeatInterval().toMillis()));
+        props.setProperty("heartbeat.action.query", "update cdc_heartbeat set beat_at = now() where id = 1");
+        props.setProperty("transforms", "outbox");
+        props.setProperty("transforms.outbox.type", "io.debezium.transforms.outbox.EventRouter");
+        props.setProperty("transforms.outbox.predicate", "isOutbox");
+        props.setProperty("transforms.outbox.route.topic.replacement", Topic.TRANSFER_COMMANDS.name());
+        props.setProperty("transforms.outbox.table.fields.additional.placement", "type:header:event_type");
+        props.setProperty("predicates", "isOutbox");
+        props.setProperty("predicates.isOutbox.type",
+                "org.apache.kafka.connect.transforms.predicates.TopicNameMatches");
+        props.setProperty("predicates.isOutbox.pattern", "wallet\\.public\\.outbox");
+        return props;
+    }
+}

@@ -1,0 +1,133 @@
+package dev.walletpipeline.api.transfer;
+
+import dev.walletpipeline.api.problem.WalletProblem;
+import dev.walletpipeline.api.secret.Secrets;
+import dev.walletpipeline.contracts.TransferRequested;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Records transfer intents with their outbox rows, and reads them back. Never touches balances. */
+@Repository
+class Transfers {
+
+    static final long AMOUNT_MIN = 100;
+    static final long AMOUNT_MAX = 100_000_000;
+
+    private final JdbcClient jdbc;
+    private final TransactionTemplate transaction;
+
+    Transfers(JdbcClient jdbc, TransactionTemplate transaction) {
+        this.jdbc = jdbc;
+        this.transaction = transaction;
+    }
+
+    record Transfer(UUID id, UUID fromWalletId, String fromWalletNumber, UUID toWalletId, String toWalletNumber,
+            long amount, String currency, String status, @Nullable String reason, Instant createdAt,
+            @Nullable Instant completedAt) {
+    }
+
+    /** The request as the client sent it; its hash decides whether an Idempotency-Key was reused honestly. */
+    record Request(UUID fromWalletId, String toWalletNumber, long amount, @Nullable String idempotencyKey) {
+
+        byte[] hash() {
+            return Secrets.sha256(toWalletNumber + "|" + amount);
+        }
+    }
+
+    /**
+     * Accepts the transfer or refuses it. Requests from one wallet are serialised by an advisory
+     * lock on that wallet: the available balance cannot be promised twice.
+     */
+    Transfer request(Request request) {
+        Transfer accepted = transaction.execute(status -> {
+            jdbc.sql("select pg_advisory_xact_lock(hashtextextended(?::text, 7))").param(request.fromWalletId())
+                    .query((rs, n) -> null).list();
+            if (request.idempotencyKey() != null) {
+                Optional<Transfer> earlier = findByIdempotencyKey(request);
+                if (earlier.isPresent()) {
+                    return earlier.get();
+                }
+            }
+            var recipient = jdbc.sql("select id, status from wallets where number = ? and kind = 'customer'")
+                    .param(request.toWalletNumber())
+                    .query((rs, n) -> new Object[] {rs.getObject(1, UUID.class), rs.getString(2)}).optional()
+                    .orElseThrow(() -> new WalletProblem(WalletProblem.Kind.REFUSED, "recipient_not_found",
+                            "no wallet has the number " + request.toWalletNumber()));
+            UUID to = (UUID) recipient[0];
+            if (to.equals(request.fromWalletId())) {
+                throw new WalletProblem(WalletProblem.Kind.REFUSED, "self_transfer",
+                        "a wallet cannot send money to itself");
+            }
+            // One statement, so balance and pending transfers come from the same snapshot.
+            long available = jdbc.sql("""
+                    select w.balance - coalesce((select sum(t.amount) from transfers t
+                        where t.from_wallet_id = w.id and t.status = 'pending'), 0)
+                    from wallets w where w.id = ?""")
+                    .param(request.fromWalletId()).query(Long.class).single();
+            if (request.amount() > available) {
+                throw new WalletProblem(WalletProblem.Kind.REFUSED, "insufficient_funds",
+                        "the amount exceeds the available balance of " + available);
+            }
+            UUID id = UUID.randomUUID();
+            Instant now = Instant.now();
+            jdbc.sql("""
+                    insert into transfers (id, from_wallet_id, to_wallet_id, amount, idempotency_key, request_hash,
+                        created_at)
+                    values (?, ?, ?, ?, ?, ?, ?)""")
+                    .params(id, request.fromWalletId(), to, request.amount(), request.idempotencyKey(),
+                            request.hash(), OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+                    .update();
+            TransferRequested command = new TransferRequested(TransferRequested.VERSION, id, request.fromWalletId(),
+                    to, request.amount(), "NGN", now);
+            jdbc.sql("""
+                    insert into outbox (id, aggregatetype, aggregateid, type, payload, created_at)
+                    values (?, 'transfer', ?, ?, ?::jsonb, ?)""")
+                    .params(id, request.fromWalletId().toString(), TransferRequested.TYPE, command.toJson(),
+                            OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+                    .update();
+            return find(id).orElseThrow();
+        });
+        if (accepted == null) {
+            throw new IllegalStateException("the transfer transaction returned nothing");
+        }
+        return accepted;
+    }
+
+    private Optional<Transfer> findByIdempotencyKey(Request request) {
+        var earlier = jdbc.sql("select id, request_hash from transfers where from_wallet_id = ? and idempotency_key = ?")
+                .params(request.fromWalletId(), request.idempotencyKey())
+                .query((rs, n) -> new Object[] {rs.getObject(1, UUID.class), rs.getBytes(2)}).optional();
+        if (earlier.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!MessageDigest.isEqual((byte[]) earlier.get()[1], request.hash())) {
+            throw new WalletProblem(WalletProblem.Kind.CONFLICT, "idempotency_conflict",
+                    "this Idempotency-Key was used with a different request");
+        }
+        return find((UUID) earlier.get()[0]);
+    }
+
+    Optional<Transfer> find(UUID id) {
+        return jdbc.sql("""
+                select t.id, t.from_wallet_id, f.number as from_number, t.to_wallet_id, r.number as to_number,
+                       t.amount, t.currency, t.status, t.reason, t.created_at, t.completed_at
+                from transfers t join wallets f on f.id = t.from_wallet_id join wallets r on r.id = t.to_wallet_id
+                where t.id = ?""")
+                .param(id)
+                .query((rs, n) -> new Transfer(rs.getObject("id", UUID.class), rs.getObject("from_wallet_id", UUID.class),
+                        rs.getString("from_number"), rs.getObject("to_wallet_id", UUID.class), rs.getString("to_number"),
+                        rs.getLong("amount"), rs.getString("currency").trim(), rs.getString("status"),
+                        rs.getString("reason"), rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                        Optional.ofNullable(rs.getObject("completed_at", OffsetDateTime.class))
+                                .map(OffsetDateTime::toInstant).orElse(null)))
+                .optional();
+    }
+}

@@ -1,0 +1,198 @@
+package dev.walletpipeline.api.transfer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.walletpipeline.api.ApiClient;
+import dev.walletpipeline.api.ApiClient.As;
+import dev.walletpipeline.contracts.Topic;
+import dev.walletpipeline.contracts.TransferRequested;
+import dev.walletpipeline.localstack.LedgerProbe;
+import dev.walletpipeline.localstack.LocalStack;
+import dev.walletpipeline.localstack.LocalStackExtension;
+import dev.walletpipeline.localstack.PostgresServer;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * What the API decides on its own, before ledger-worker: validation, the available balance,
+ * idempotency, and the command that reaches Kafka through the outbox and Debezium.
+ */
+@ExtendWith(LocalStackExtension.class)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class TransferRequestTests {
+
+    @LocalServerPort
+    int port;
+
+    private ApiClient api;
+    private LocalStack stack;
+    private LedgerProbe ledger;
+    private ApiClient.SignedIn sender;
+    private ApiClient.SignedIn recipient;
+
+    @BeforeEach
+    void setUp(LocalStack stack) throws Exception {
+        this.stack = stack;
+        api = new ApiClient(port);
+        ledger = new LedgerProbe(stack);
+        sender = api.signIn("sender-" + UUID.randomUUID() + "@example.com");
+        recipient = api.signIn("recipient-" + UUID.randomUUID() + "@example.com");
+    }
+
+    @Test
+    void anAcceptedTransferIsPendingAndItsCommandReachesKafkaKeyedBySourceWallet() throws Exception {
+        UUID wallet = ledger.walletOfUser(UUID.fromString(sender.userId()));
+        ledger.fund(wallet, 10_000);
+
+        ApiClient.Response accepted = transfer(sender.as(), recipient.walletNumber(), "2500", null);
+        assertThat(accepted.status()).isEqualTo(202);
+        assertThat(accepted.text("status")).isEqualTo("pending");
+        String id = accepted.text("transfer_id");
+        assertThat(accepted.header("location")).isEqualTo("/wallet/transfers/" + id);
+
+        ApiClient.Response balance = api.get("/wallet/balance", sender.as());
+        assertThat(balance.json().path("balance").asLong()).isEqualTo(10_000);
+        assertThat(balance.json().path("available").asLong()).isEqualTo(7_500);
+
+        ConsumerRecord<String, byte[]> command = await().atMost(Duration.ofSeconds(30))
+                .until(() -> commandFor(id), r -> r != null);
+        assertThat(command.key()).isEqualTo(wallet.toString());
+        TransferRequested requested = TransferRequested.fromJson(command.value());
+        assertThat(requested.amount()).isEqualTo(2500);
+        assertThat(requested.fromWalletId()).isEqualTo(wallet);
+        await().atMost(Duration.ofSeconds(10)).until(() -> outboxRows() == 0);
+
+        ApiClient.Response status = api.get("/wallet/transfers/" + id, sender.as());
+        assertThat(status.status()).isEqualTo(200);
+        assertThat(status.text("status")).isEqualTo("pending");
+        assertThat(api.get("/wallet/transfers/" + id, recipient.as()).status())
+                .as("a pending transfer is not the recipient's to see").isEqualTo(404);
+    }
+
+    @Test
+    void badRequestsAreRefusedWithPreciseCodesAndChangeNothing() throws Exception {
+        UUID wallet = ledger.walletOfUser(UUID.fromString(sender.userId()));
+        ledger.fund(wallet, 1_000);
+
+        assertRefused(transfer(sender.as(), recipient.walletNumber(), "100.5", null), 400, "validation_failed", "amount");
+        assertRefused(transfer(sender.as(), recipient.walletNumber(), "\"500\"", null), 400, "validation_failed", "amount");
+        assertRefused(transfer(sender.as(), recipient.walletNumber(), "99", null), 400, "validation_failed", "amount");
+        assertRefused(transfer(sender.as(), recipient.walletNumber(), "100000001", null), 400, "validation_failed",
+                "amount");
+        assertRefused(transfer(sender.as(), "123", "500", null), 400, "validation_failed", "wallet_number");
+        assertRefused(transfer(sender.as(), "9999999999999", "500", null), 422, "recipient_not_found", null);
+        assertRefused(transfer(sender.as(), sender.walletNumber(), "500", null), 422, "self_transfer", null);
+        assertRefused(transfer(sender.as(), recipient.walletNumber(), "1001", null), 422, "insufficient_funds", null);
+        assertThat(api.get("/wallet/balance", sender.as()).json().path("available").asLong()).isEqualTo(1_000);
+    }
+
+    @Test
+    void theSameIdempotencyKeyTenTimesInParallelMakesOneTransfer() throws Exception {
+        ledger.fund(ledger.walletOfUser(UUID.fromString(sender.userId())), 5_000);
+        String key = UUID.randomUUID().toString();
+
+        List<ApiClient.Response> responses = IntStream.range(0, 10)
+                .mapToObj(i -> CompletableFuture.supplyAsync(
+                        () -> transfer(sender.as(), recipient.walletNumber(), "1000", key)))
+                .toList().stream().map(CompletableFuture::join).toList();
+
+        assertThat(responses).extracting(ApiClient.Response::status).containsOnly(202);
+        assertThat(responses).extracting(r -> r.text("transfer_id")).containsOnly(responses.get(0).text("transfer_id"));
+        assertThat(api.get("/wallet/balance", sender.as()).json().path("available").asLong()).isEqualTo(4_000);
+
+        ApiClient.Response conflict = transfer(sender.as(), recipient.walletNumber(), "2000", key);
+        assertThat(conflict.status()).isEqualTo(409);
+        assertThat(conflict.code()).isEqualTo("idempotency_conflict");
+    }
+
+    @Test
+    void fiftyParallelTransfersFromAWalletFundedForTwentyAcceptExactlyTwenty() throws Exception {
+        ledger.fund(ledger.walletOfUser(UUID.fromString(sender.userId())), 20 * 500);
+
+        List<Integer> statuses = IntStream.range(0, 50)
+                .mapToObj(i -> CompletableFuture.supplyAsync(
+                        () -> transfer(sender.as(), recipient.walletNumber(), "500", null).status()))
+                .toList().stream().map(CompletableFuture::join).toList();
+
+        assertThat(statuses).filteredOn(s -> s == 202).hasSize(20);
+        assertThat(statuses).filteredOn(s -> s == 422).hasSize(30);
+        assertThat(api.get("/wallet/balance", sender.as()).json().path("available").asLong()).isZero();
+    }
+
+    @Test
+    void aKeyNeedsTheTransferPermissionToSendMoney() throws Exception {
+        ledger.fund(ledger.walletOfUser(UUID.fromString(sender.userId())), 1_000);
+        String read = api.createKey(sender, "1H", "read");
+        String transfer = api.createKey(sender, "1H", "transfer");
+
+        ApiClient.Response refused = transfer(As.key(read), recipient.walletNumber(), "500", null);
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.text("detail")).contains("'transfer'");
+        ApiClient.Response accepted = transfer(As.key(transfer), recipient.walletNumber(), "500", null);
+        assertThat(accepted.status()).isEqualTo(202);
+        assertThat(api.get("/wallet/transfers/" + accepted.text("transfer_id"), As.key(transfer)).status())
+                .as("reading needs 'read'").isEqualTo(403);
+        assertThat(api.get("/wallet/transfers/" + accepted.text("transfer_id"), As.key(read)).status()).isEqualTo(200);
+    }
+
+    private ApiClient.Response transfer(As as, String walletNumber, String amountJson, String idempotencyKey) {
+        String body = "{\"wallet_number\":\"" + walletNumber + "\",\"amount\":" + amountJson + "}";
+        return idempotencyKey == null ? api.post("/wallet/transfer", as, body)
+                : api.postWithHeader("/wallet/transfer", as, body, "Idempotency-Key", idempotencyKey);
+    }
+
+    private static void assertRefused(ApiClient.Response response, int status, String code, String field) {
+        assertThat(response.status()).as(response.body()).isEqualTo(status);
+        assertThat(response.code()).isEqualTo(code);
+        if (field != null) {
+            assertThat(response.text("field")).isEqualTo(field);
+        }
+    }
+
+    private int outboxRows() throws Exception {
+        try (Connection db = stack.postgres().connect(PostgresServer.OWNER); Statement sql = db.createStatement();
+                ResultSet rs = sql.executeQuery("select count(*) from outbox")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private ConsumerRecord<String, byte[]> commandFor(String transferId) {
+        List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(Topic.TRANSFER_COMMANDS.name()));
+            long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            while (System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(record -> {
+                    if (new String(record.value()).contains(transferId)) {
+                        found.add(record);
+                    }
+                });
+            }
+        }
+        return found.isEmpty() ? null : found.get(0);
+    }
+}

@@ -1,0 +1,190 @@
+package dev.walletpipeline.ledger.posting;
+
+import dev.walletpipeline.contracts.LedgerEvent;
+import dev.walletpipeline.contracts.TransferRequested;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Applies a batch of transfer commands in one database transaction: each pending transfer is
+ * completed (sender debited, recipient credited) or rejected with a reason; a transfer that is no
+ * longer pending is a redelivery and changes nothing. Transfers are locked in id order and wallets
+ * in id order, so concurrent batches never deadlock; one wallet's commands arrive in order because
+ * they share a partition.
+ */
+@Component
+class TransferPosting {
+
+    private final JdbcClient jdbc;
+    private final TransactionTemplate transaction;
+    private final MeterRegistry meters;
+    private final Clock clock = Clock.systemUTC();
+
+    TransferPosting(JdbcClient jdbc, TransactionTemplate transaction, MeterRegistry meters) {
+        this.jdbc = jdbc;
+        this.transaction = transaction;
+        this.meters = meters;
+    }
+
+    BatchOutcome apply(List<ConsumedRecord> records) {
+        BatchOutcome outcome = transaction.execute(status -> applyInTransaction(records));
+        if (outcome == null) {
+            throw new IllegalStateException("the transfer transaction returned nothing");
+        }
+        return outcome;
+    }
+
+    private BatchOutcome applyInTransaction(List<ConsumedRecord> records) {
+        BatchOutcome outcome = new BatchOutcome();
+        Map<ConsumedRecord.Position, List<LedgerEvent>> seen = ProcessedMessages.find(jdbc, records);
+        Map<ConsumedRecord, TransferRequested> commands = new LinkedHashMap<>();
+        for (ConsumedRecord record : records) {
+            List<LedgerEvent> earlier = seen.get(record.position());
+            if (earlier != null) {
+                outcome.events.addAll(earlier);
+                continue;
+            }
+            if (record.value() == null) {
+                outcome.deadLetters.add(new BatchOutcome.DeadLetter(record, "record has no body"));
+                continue;
+            }
+            try {
+                commands.put(record, TransferRequested.fromJson(record.value()));
+            } catch (RuntimeException unreadable) {
+                outcome.deadLetters.add(new BatchOutcome.DeadLetter(record,
+                        "not a transfer command: " + unreadable.getMessage()));
+            }
+        }
+
+        Map<UUID, Pending> transfers = lockTransfers(commands.values().stream().map(TransferRequested::transferId).toList());
+        LedgerBatch ledger = new LedgerBatch(jdbc, clock.instant());
+        Set<UUID> wallets = new HashSet<>();
+        transfers.values().stream().filter(t -> t.status.equals("pending")).forEach(t -> {
+            wallets.add(t.from);
+            wallets.add(t.to);
+        });
+        if (!wallets.isEmpty()) {
+            ledger.lock(wallets);
+        }
+
+        Map<ConsumedRecord.Position, List<LedgerEvent>> processed = new LinkedHashMap<>();
+        for (Map.Entry<ConsumedRecord, TransferRequested> each : commands.entrySet()) {
+            Pending transfer = transfers.get(each.getValue().transferId());
+            List<LedgerEvent> events = new ArrayList<>();
+            if (transfer == null) {
+                outcome.deadLetters.add(new BatchOutcome.DeadLetter(each.getKey(), "no such transfer"));
+                continue;
+            }
+            if (transfer.status.equals("pending")) {
+                LedgerBatch.Account from = ledger.account(transfer.from);
+                LedgerBatch.Account to = ledger.account(transfer.to);
+                String refusal = refusal(transfer, from, to);
+                if (refusal == null) {
+                    events.addAll(ledger.transfer(from, to, transfer.id, transfer.amount));
+                    transfer.settle("completed", null);
+                    meters.counter("wallet.transfers.applied").increment();
+                } else {
+                    events.add(ledger.noteWithoutMovement(from, LedgerEvent.Type.TransferRejected, transfer.amount,
+                            null, transfer.id, refusal));
+                    transfer.settle("rejected", refusal);
+                    meters.counter("wallet.transfers.rejected", "reason", refusal).increment();
+                }
+            }
+            processed.put(each.getKey().position(), events);
+            outcome.events.addAll(events);
+        }
+
+        ledger.flush();
+        updateTransfers(transfers.values().stream().filter(t -> t.changed).toList(), ledger);
+        ProcessedMessages.record(jdbc, processed);
+        return outcome;
+    }
+
+    /** Why a transfer cannot be applied now, or null when it can. Reasons are stable words for metrics. */
+    private static @Nullable String refusal(Pending transfer, LedgerBatch.@Nullable Account from,
+            LedgerBatch.@Nullable Account to) {
+        if (from == null || to == null) {
+            return "wallet_missing";
+        }
+        if (!from.status.equals("active") || !to.status.equals("active")) {
+            return "wallet_closed";
+        }
+        if (!from.currency().equals(to.currency())) {
+            return "currency_mismatch";
+        }
+        if (from.balance() < transfer.amount) {
+            return "insufficient_funds";
+        }
+        return null;
+    }
+
+    private Map<UUID, Pending> lockTransfers(List<UUID> ids) {
+        Map<UUID, Pending> transfers = new HashMap<>();
+        if (ids.isEmpty()) {
+            return transfers;
+        }
+        jdbc.sql("""
+                select id, from_wallet_id, to_wallet_id, amount, status from transfers
+                where id = any(?::uuid[]) order by id for update""")
+                .param(ids.stream().map(UUID::toString).distinct().toArray(String[]::new))
+                .query((rs, n) -> new Pending(rs.getObject("id", UUID.class), rs.getObject("from_wallet_id", UUID.class),
+                        rs.getObject("to_wallet_id", UUID.class), rs.getLong("amount"), rs.getString("status")))
+                .list()
+                .forEach(t -> transfers.put(t.id, t));
+        return transfers;
+    }
+
+    private void updateTransfers(List<Pending> changed, LedgerBatch ledger) {
+        if (changed.isEmpty()) {
+            return;
+        }
+        jdbc.sql("""
+                update transfers t set status = v.status, reason = v.reason, completed_at = ?
+                from unnest(?::uuid[], ?::text[], ?::text[]) as v(id, status, reason)
+                where t.id = v.id""")
+                .params(OffsetDateTime.ofInstant(ledger.now(), ZoneOffset.UTC),
+                        changed.stream().map(t -> t.id.toString()).toArray(String[]::new),
+                        changed.stream().map(t -> t.status).toArray(String[]::new),
+                        changed.stream().map(t -> t.reason).toArray(String[]::new))
+                .update();
+    }
+
+    /** A transfer row, locked for this transaction. */
+    private static final class Pending {
+        final UUID id;
+        final UUID from;
+        final UUID to;
+        final long amount;
+        String status;
+        @Nullable String reason;
+        boolean changed;
+
+        Pending(UUID id, UUID from, UUID to, long amount, String status) {
+            this.id = id;
+            this.from = from;
+            this.to = to;
+            this.amount = amount;
+            this.status = status;
+        }
+
+        void settle(String newStatus, @Nullable String why) {
+            status = newStatus;
+            reason = why;
+            changed = true;
+        }
+    }
+}
