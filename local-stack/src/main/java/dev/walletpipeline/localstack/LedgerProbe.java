@@ -92,6 +92,57 @@ public final class LedgerProbe {
         }
     }
 
+    /** A pending transfer row, as api-service would record it; returns its id. */
+    public UUID newPendingTransfer(UUID from, UUID to, long amount) throws SQLException {
+        UUID id = UUID.randomUUID();
+        try (Connection db = stack.postgres().connect(PostgresServer.OWNER)) {
+            update(db, "insert into transfers (id, from_wallet_id, to_wallet_id, amount) values (?, ?, ?, ?)",
+                    id, from, to, amount);
+        }
+        return id;
+    }
+
+    /** Puts a transfer command on its topic, keyed by the source wallet, as the outbox relay would. */
+    public void publishTransferCommand(UUID transferId, UUID from, UUID to, long amount) {
+        byte[] command = new dev.walletpipeline.contracts.TransferRequested(
+                dev.walletpipeline.contracts.TransferRequested.VERSION, transferId, from, to, amount, "NGN",
+                java.time.Instant.now()).toJson().getBytes(StandardCharsets.UTF_8);
+        send(Topic.TRANSFER_COMMANDS.name(), from.toString(), command);
+    }
+
+    public String transferStatus(UUID transferId) throws SQLException {
+        try (Connection db = stack.postgres().connect(PostgresServer.OWNER)) {
+            return queryString(db, "select status from transfers where id = ?", transferId);
+        }
+    }
+
+    /** Any bytes onto any topic: for poison-message tests. */
+    public void publishRaw(String topic, String key, byte[] body) {
+        send(topic, key, body);
+    }
+
+    /** The bodies of every committed record on a topic with this key. */
+    public List<byte[]> recordsOn(String topic, String key, Duration readFor) {
+        List<byte[]> bodies = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "probe-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + readFor.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (key.equals(record.key())) {
+                        bodies.add(record.value());
+                    }
+                }
+            }
+        }
+        return bodies;
+    }
+
     public static byte[] chargeSuccess(String reference, long amount, String currency) {
         return ("""
                 {"event":"charge.success","data":{"id":%d,"domain":"test","status":"success","reference":"%s",\
@@ -102,10 +153,14 @@ public final class LedgerProbe {
     }
 
     public void publish(String key, byte[] body) {
+        send(Topic.PAYSTACK_EVENTS.name(), key, body);
+    }
+
+    private void send(String topic, String key, byte[] body) {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(Topic.PAYSTACK_EVENTS.name(), key, body));
+            producer.send(new ProducerRecord<>(topic, key, body));
             producer.flush();
         }
     }

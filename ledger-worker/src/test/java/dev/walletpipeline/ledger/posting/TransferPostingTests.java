@@ -1,0 +1,109 @@
+package dev.walletpipeline.ledger.posting;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.walletpipeline.contracts.LedgerEvent;
+import dev.walletpipeline.localstack.LedgerProbe;
+import dev.walletpipeline.localstack.LocalStack;
+import dev.walletpipeline.localstack.LocalStackExtension;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.context.SpringBootTest;
+
+@ExtendWith(LocalStackExtension.class)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+class TransferPostingTests {
+
+    private LedgerProbe ledger;
+
+    @BeforeEach
+    void setUp(LocalStack stack) {
+        ledger = new LedgerProbe(stack);
+    }
+
+    @Test
+    void aTransferMovesMoneyOnceWithOneEventPerSideEvenWhenItsCommandIsRedelivered() throws Exception {
+        UUID alice = ledger.newWallet();
+        UUID bob = ledger.newWallet();
+        ledger.fund(alice, 10_000);
+        UUID transfer = ledger.newPendingTransfer(alice, bob, 3_000);
+
+        ledger.publishTransferCommand(transfer, alice, bob, 3_000);
+        ledger.publishTransferCommand(transfer, alice, bob, 3_000);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> ledger.transferStatus(transfer).equals("completed"));
+        assertThat(ledger.balance(alice)).isEqualTo(7_000);
+        assertThat(ledger.balance(bob)).isEqualTo(3_000);
+        assertThat(ledger.committedEvents(bob, Duration.ofSeconds(3)))
+                .extracting(LedgerEvent::type, LedgerEvent::balanceAfter)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(LedgerEvent.Type.TransferCompleted, 3_000L));
+        assertThat(ledger.ledgerInvariantViolations()).isEmpty();
+    }
+
+    @Test
+    void aTransferThatNoLongerFitsTheBalanceAtApplyTimeIsRejectedWithAReason() throws Exception {
+        UUID alice = ledger.newWallet();
+        UUID bob = ledger.newWallet();
+        ledger.fund(alice, 1_000);
+        UUID first = ledger.newPendingTransfer(alice, bob, 800);
+        UUID second = ledger.newPendingTransfer(alice, bob, 800);
+
+        ledger.publishTransferCommand(first, alice, bob, 800);
+        ledger.publishTransferCommand(second, alice, bob, 800);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> ledger.transferStatus(second).equals("rejected"));
+        assertThat(ledger.transferStatus(first)).isEqualTo("completed");
+        assertThat(ledger.balance(alice)).isEqualTo(200);
+        assertThat(ledger.committedEvents(alice, Duration.ofSeconds(3)))
+                .extracting(LedgerEvent::type, LedgerEvent::reason)
+                .endsWith(org.assertj.core.groups.Tuple.tuple(LedgerEvent.Type.TransferRejected, "insufficient_funds"));
+        assertThat(ledger.ledgerInvariantViolations()).isEmpty();
+    }
+
+    @Test
+    void transfersBothWaysBetweenTwoWalletsNeverDeadlock() throws Exception {
+        UUID alice = ledger.newWallet();
+        UUID bob = ledger.newWallet();
+        ledger.fund(alice, 100_000);
+        ledger.fund(bob, 100_000);
+        List<UUID> transfers = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            boolean forth = i % 2 == 0;
+            UUID from = forth ? alice : bob;
+            UUID to = forth ? bob : alice;
+            UUID transfer = ledger.newPendingTransfer(from, to, 100 + i);
+            transfers.add(transfer);
+            ledger.publishTransferCommand(transfer, from, to, 100 + i);
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            for (UUID transfer : transfers) {
+                if (!ledger.transferStatus(transfer).equals("completed")) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        assertThat(ledger.balance(alice) + ledger.balance(bob)).isEqualTo(200_000);
+        assertThat(ledger.ledgerInvariantViolations()).isEmpty();
+    }
+
+    @Test
+    void anUnreadableCommandGoesToTheDeadLetterTopicAndTheConsumerCarriesOn() throws Exception {
+        UUID alice = ledger.newWallet();
+        UUID bob = ledger.newWallet();
+        ledger.fund(alice, 1_000);
+        ledger.publishRaw("wallet.transfer-commands", alice.toString(), "{not json".getBytes());
+        UUID transfer = ledger.newPendingTransfer(alice, bob, 500);
+        ledger.publishTransferCommand(transfer, alice, bob, 500);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> ledger.transferStatus(transfer).equals("completed"));
+        assertThat(ledger.recordsOn("wallet.transfer-commands.dlt", alice.toString(), Duration.ofSeconds(3)))
+                .anySatisfy(body -> assertThat(new String(body)).isEqualTo("{not json"));
+    }
+}
