@@ -2,7 +2,8 @@ package dev.walletpipeline.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.walletpipeline.api.ApiClient.As;
+import dev.walletpipeline.localstack.ApiClient;
+import dev.walletpipeline.localstack.ApiClient.As;
 import dev.walletpipeline.localstack.LocalStackExtension;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;

@@ -8,7 +8,10 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
 import org.springframework.jdbc.support.JdbcTransactionManager;
+import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.DefaultAfterRollbackProcessor;
+import org.springframework.kafka.transaction.KafkaTransactionManager;
+import org.springframework.transaction.support.AbstractPlatformTransactionManager;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 @SpringBootApplication
@@ -27,6 +30,18 @@ public class LedgerWorkerApplication {
     @Primary
     JdbcTransactionManager transactionManager(DataSource dataSource) {
         return new JdbcTransactionManager(dataSource);
+    }
+
+    /**
+     * The Kafka transaction manager the listener containers run in. Declared rather than left to
+     * auto-configuration for one setting: transaction synchronization, off by default, so that a
+     * batch can act once its Kafka transaction has completed (see EventOrderLocks).
+     */
+    @Bean
+    KafkaTransactionManager<Object, Object> kafkaTransactionManager(ProducerFactory<Object, Object> producers) {
+        KafkaTransactionManager<Object, Object> manager = new KafkaTransactionManager<>(producers);
+        manager.setTransactionSynchronization(AbstractPlatformTransactionManager.SYNCHRONIZATION_ON_ACTUAL_TRANSACTION);
+        return manager;
     }
 
     /**

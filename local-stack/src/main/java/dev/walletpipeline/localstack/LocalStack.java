@@ -25,6 +25,7 @@ public final class LocalStack implements AutoCloseable {
 
     private static @Nullable LocalStack shared;
 
+    private final Path home;
     private final KafkaBroker kafka;
     private final PostgresServer postgres;
     private final int partitions;
@@ -38,6 +39,7 @@ public final class LocalStack implements AutoCloseable {
      */
     public LocalStack(Path home, int kafkaPort, int kafkaControllerPort, int postgresPort, int partitions,
             int oidcPort) {
+        this.home = home;
         this.kafka = new KafkaBroker(home.resolve("kafka"), kafkaPort, kafkaControllerPort);
         this.postgres = new PostgresServer(home.resolve("postgres"), postgresPort);
         this.partitions = partitions;
@@ -97,6 +99,24 @@ public final class LocalStack implements AutoCloseable {
         return partitions;
     }
 
+    /**
+     * The EC P-256 JWK api-service signs access tokens with, kept beside the data so that tokens
+     * survive a restart of api-service (or of the whole local run), as they would in production.
+     */
+    public synchronized String jwtSigningKey() {
+        java.nio.file.Path file = home.resolve("jwt-signing-key.json");
+        try {
+            if (!java.nio.file.Files.exists(file)) {
+                java.nio.file.Files.createDirectories(home);
+                java.nio.file.Files.writeString(file, new com.nimbusds.jose.jwk.gen.ECKeyGenerator(
+                        com.nimbusds.jose.jwk.Curve.P_256).generate().toJSONString());
+            }
+            return java.nio.file.Files.readString(file);
+        } catch (IOException | com.nimbusds.jose.JOSEException e) {
+            throw new IllegalStateException("no JWT signing key", e);
+        }
+    }
+
     /** The OpenID Connect provider in Google's place. */
     public OidcStandIn oidc() {
         if (oidc == null) {
@@ -111,6 +131,7 @@ public final class LocalStack implements AutoCloseable {
                 Map.entry("GOOGLE_ISSUER_URI", oidc().issuer()),
                 Map.entry("GOOGLE_CLIENT_ID", OidcStandIn.CLIENT_ID),
                 Map.entry("GOOGLE_CLIENT_SECRET", OidcStandIn.CLIENT_SECRET),
+                Map.entry("JWT_SIGNING_KEY", jwtSigningKey()),
                 Map.entry("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers()),
                 Map.entry("DATABASE_URL", postgres.jdbcUrl()),
                 Map.entry("DATABASE_OWNER_USER", PostgresServer.OWNER),

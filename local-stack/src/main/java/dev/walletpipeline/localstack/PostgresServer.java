@@ -87,7 +87,38 @@ public final class PostgresServer {
     public synchronized void kill() {
         postmasterPid().flatMap(ProcessHandle::of).ifPresent(ChildJvm::kill);
         awaitOldServerGone();
+        releaseDirectoryLock();
         postgres = null;
+    }
+
+    /**
+     * zonky holds a file lock on the data directory for as long as its handle lives; after a crash
+     * that handle must let go, or the restart in this JVM fails with OverlappingFileLockException.
+     */
+    private void releaseDirectoryLock() {
+        EmbeddedPostgres crashed = postgres;
+        if (crashed == null) {
+            return;
+        }
+        try {
+            crashed.close(); // its pg_ctl stop finds no server; the point is the lock it releases
+        } catch (IOException | RuntimeException expected) {
+            // the server is already gone
+        }
+        for (String field : new String[] {"lock", "lockStream"}) {
+            try {
+                java.lang.reflect.Field handle = EmbeddedPostgres.class.getDeclaredField(field);
+                handle.setAccessible(true);
+                Object value = handle.get(crashed);
+                if (value instanceof java.nio.channels.FileLock lock && lock.isValid()) {
+                    lock.release();
+                } else if (value instanceof java.io.Closeable closeable) {
+                    closeable.close();
+                }
+            } catch (ReflectiveOperationException | IOException | RuntimeException ignored) {
+                // best effort: a fresh JVM has no such lock anyway
+            }
+        }
     }
 
     public synchronized void stop() {

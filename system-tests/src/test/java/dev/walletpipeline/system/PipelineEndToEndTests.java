@@ -8,21 +8,10 @@ import dev.walletpipeline.localstack.LedgerProbe;
 import dev.walletpipeline.localstack.LocalStack;
 import dev.walletpipeline.localstack.LocalStackExtension;
 import dev.walletpipeline.localstack.PaystackSigner;
-import dev.walletpipeline.localstack.ServiceProcess;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -38,46 +27,20 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PipelineEndToEndTests {
 
-    private static final String SECRET = "sk_test_local";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final String SECRET = Pipeline.PAYSTACK_SECRET;
 
+    private static Pipeline pipeline;
     private static LocalStack stack;
     private static LedgerProbe ledger;
-    private static ServiceProcess ledgerWorker;
-    private static ServiceProcess webhookIngest;
-    private static ServiceProcess apiService;
     private static int webhookPort;
 
     @BeforeAll
     static void startServices(LocalStack shared) {
+        pipeline = Pipeline.shared(shared);
+        pipeline.ensureRunning();
         stack = shared;
-        ledger = new LedgerProbe(stack);
-        Path project = Path.of(System.getProperty("wallet.project.dir", ".."));
-        Path logs = Path.of("target", "service-logs");
-        Map<String, String> environment = new HashMap<>(stack.environment());
-        environment.put("PAYSTACK_SECRET_KEY", SECRET);
-
-        int ledgerPort = freePort();
-        webhookPort = freePort();
-        int apiPort = freePort();
-        ledgerWorker = new ServiceProcess(project, "ledger-worker", ledgerPort, with(environment, ledgerPort), logs);
-        webhookIngest = new ServiceProcess(project, "webhook-ingest", webhookPort, with(environment, webhookPort), logs);
-        apiService = new ServiceProcess(project, "api-service", apiPort, with(environment, apiPort), logs);
-        // ledger-worker first: it applies the migrations the others then find in place.
-        ledgerWorker.start().awaitReady(Duration.ofMinutes(2));
-        webhookIngest.start();
-        apiService.start();
-        webhookIngest.awaitReady(Duration.ofMinutes(2));
-        apiService.awaitReady(Duration.ofMinutes(2));
-    }
-
-    @AfterAll
-    static void stopServices() {
-        for (ServiceProcess service : new ServiceProcess[] {apiService, webhookIngest, ledgerWorker}) {
-            if (service != null) {
-                service.close();
-            }
-        }
+        ledger = pipeline.ledger;
+        webhookPort = pipeline.webhookPort;
     }
 
     @Test
@@ -144,49 +107,15 @@ class PipelineEndToEndTests {
         assertThat(ledger.committedEvents(wallet, Duration.ofSeconds(4)))
                 .extracting(LedgerEvent::reference).containsExactly(before, during);
         assertThat(ledger.ledgerInvariantViolations()).isEmpty();
-        assertThat(ledgerWorker.isRunning()).isTrue();
-        assertThat(apiService.isRunning()).isTrue();
+        assertThat(pipeline.ledgerWorker.isRunning()).isTrue();
+        assertThat(pipeline.apiService.isRunning()).isTrue();
     }
 
     private static int postWebhook(byte[] body, String signature) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + webhookPort + "/wallet/paystack/webhook"))
-                    .header("content-type", "application/json")
-                    .header("x-paystack-signature", signature)
-                    .timeout(Duration.ofSeconds(15))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return pipeline.postWebhook(body, signature);
     }
 
     private static int readinessStatus(int port) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health/readiness"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
-    }
-
-    private static Map<String, String> with(Map<String, String> environment, int port) {
-        Map<String, String> copy = new HashMap<>(environment);
-        copy.put("SERVER_PORT", Integer.toString(port));
-        return copy;
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return Pipeline.readinessStatus(port);
     }
 }

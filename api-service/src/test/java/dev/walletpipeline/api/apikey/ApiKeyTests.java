@@ -2,8 +2,8 @@ package dev.walletpipeline.api.apikey;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.walletpipeline.api.ApiClient;
-import dev.walletpipeline.api.ApiClient.As;
+import dev.walletpipeline.localstack.ApiClient;
+import dev.walletpipeline.localstack.ApiClient.As;
 import dev.walletpipeline.localstack.LocalStack;
 import dev.walletpipeline.localstack.LocalStackExtension;
 import dev.walletpipeline.localstack.PostgresServer;

@@ -3,8 +3,8 @@ package dev.walletpipeline.api.transfer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.walletpipeline.api.ApiClient;
-import dev.walletpipeline.api.ApiClient.As;
+import dev.walletpipeline.localstack.ApiClient;
+import dev.walletpipeline.localstack.ApiClient.As;
 import dev.walletpipeline.contracts.Topic;
 import dev.walletpipeline.contracts.TransferRequested;
 import dev.walletpipeline.localstack.LedgerProbe;

@@ -37,6 +37,25 @@ class DepositPosting {
         this.clock = Clock.systemUTC();
     }
 
+    /** The wallets whose deposits these records name (the clearing account emits no events). */
+    Set<UUID> walletsOf(List<ConsumedRecord> records) {
+        List<String> references = new ArrayList<>();
+        for (ConsumedRecord record : records) {
+            if (record.value() != null) {
+                try {
+                    references.add(PaystackCharge.fromWebhook(record.value()).reference());
+                } catch (PaystackCharge.Unreadable unreadable) {
+                    // goes to the dead-letter topic in apply()
+                }
+            }
+        }
+        if (references.isEmpty()) {
+            return Set.of();
+        }
+        return new HashSet<>(jdbc.sql("select distinct wallet_id from deposits where reference = any(?::text[])")
+                .param(references.toArray(String[]::new)).query(UUID.class).list());
+    }
+
     BatchOutcome apply(List<ConsumedRecord> records) {
         BatchOutcome outcome = transaction.execute(status -> applyInTransaction(records));
         if (outcome == null) {

@@ -23,25 +23,31 @@ class PostingListeners {
 
     private final DepositPosting deposits;
     private final TransferPosting transfers;
+    private final EventOrderLocks eventOrder;
     private final KafkaTemplate<String, byte[]> kafka;
     private final MeterRegistry meters;
 
-    PostingListeners(DepositPosting deposits, TransferPosting transfers, KafkaTemplate<String, byte[]> kafka,
-            MeterRegistry meters) {
+    PostingListeners(DepositPosting deposits, TransferPosting transfers, EventOrderLocks eventOrder,
+            KafkaTemplate<String, byte[]> kafka, MeterRegistry meters) {
         this.deposits = deposits;
         this.transfers = transfers;
+        this.eventOrder = eventOrder;
         this.kafka = kafka;
         this.meters = meters;
     }
 
     @KafkaListener(id = "paystack-events", idIsGroup = false, topics = "paystack.events", batch = "true")
     void onPaystackEvents(List<ConsumerRecord<String, byte[]>> records) {
-        finish(Topic.PAYSTACK_EVENTS_DLT, records, deposits.apply(records.stream().map(ConsumedRecord::of).toList()));
+        List<ConsumedRecord> consumed = records.stream().map(ConsumedRecord::of).toList();
+        eventOrder.holdUntilKafkaCompletes(deposits.walletsOf(consumed));
+        finish(Topic.PAYSTACK_EVENTS_DLT, records, deposits.apply(consumed));
     }
 
     @KafkaListener(id = "transfer-commands", idIsGroup = false, topics = "wallet.transfer-commands", batch = "true")
     void onTransferCommands(List<ConsumerRecord<String, byte[]>> records) {
-        finish(Topic.TRANSFER_COMMANDS_DLT, records, transfers.apply(records.stream().map(ConsumedRecord::of).toList()));
+        List<ConsumedRecord> consumed = records.stream().map(ConsumedRecord::of).toList();
+        eventOrder.holdUntilKafkaCompletes(transfers.walletsOf(consumed));
+        finish(Topic.TRANSFER_COMMANDS_DLT, records, transfers.apply(consumed));
     }
 
     private void finish(Topic deadLetterTopic, List<ConsumerRecord<String, byte[]>> records, BatchOutcome outcome) {

@@ -40,6 +40,23 @@ class TransferPosting {
         this.meters = meters;
     }
 
+    /** The wallets these commands would post to, read from the commands themselves. */
+    Set<UUID> walletsOf(List<ConsumedRecord> records) {
+        Set<UUID> wallets = new HashSet<>();
+        for (ConsumedRecord record : records) {
+            if (record.value() != null) {
+                try {
+                    TransferRequested command = TransferRequested.fromJson(record.value());
+                    wallets.add(command.fromWalletId());
+                    wallets.add(command.toWalletId());
+                } catch (RuntimeException unreadable) {
+                    // goes to the dead-letter topic in apply(); it posts to no wallet
+                }
+            }
+        }
+        return wallets;
+    }
+
     BatchOutcome apply(List<ConsumedRecord> records) {
         BatchOutcome outcome = transaction.execute(status -> applyInTransaction(records));
         if (outcome == null) {

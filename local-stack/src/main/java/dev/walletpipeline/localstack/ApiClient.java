@@ -1,4 +1,4 @@
-package dev.walletpipeline.api;
+package dev.walletpipeline.localstack;
 
 import java.io.IOException;
 import java.net.URI;
@@ -12,7 +12,7 @@ import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** A plain HTTP client for the API as a client sees it: status, headers, JSON. */
+/** A plain HTTP client for api-service as its clients see it: status, headers, JSON; for tests and tools. */
 public final class ApiClient {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();

@@ -1,0 +1,151 @@
+package dev.walletpipeline.system;
+
+import dev.walletpipeline.localstack.ApiClient;
+import dev.walletpipeline.localstack.LedgerProbe;
+import dev.walletpipeline.localstack.LocalStack;
+import dev.walletpipeline.localstack.PaystackSigner;
+import dev.walletpipeline.localstack.ServiceProcess;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The three services as real processes on the shared stack, started once per test JVM (like the
+ * stack itself) and stopped with it. Tests kill and restart them as a crash and a redeploy would.
+ */
+final class Pipeline {
+
+    static final String PAYSTACK_SECRET = "sk_test_local";
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static Pipeline shared;
+
+    final LocalStack stack;
+    final LedgerProbe ledger;
+    final ServiceProcess ledgerWorker;
+    final ServiceProcess webhookIngest;
+    final ServiceProcess apiService;
+    final int webhookPort;
+    final int apiPort;
+    final ApiClient api;
+
+    private Pipeline(LocalStack stack) {
+        this.stack = stack;
+        this.ledger = new LedgerProbe(stack);
+        Path project = Path.of(System.getProperty("wallet.project.dir", ".."));
+        Path logs = Path.of("target", "service-logs");
+        Map<String, String> environment = new HashMap<>(stack.environment());
+        environment.put("PAYSTACK_SECRET_KEY", PAYSTACK_SECRET);
+        // every request of the tests comes from 127.0.0.1
+        environment.put("RATE_LIMIT_SIGN_IN", "100000");
+        environment.put("RATE_LIMIT_KEY_CREATION_USER", "100000");
+        environment.put("RATE_LIMIT_KEY_CREATION_ADDRESS", "100000");
+        int ledgerPort = freePort();
+        webhookPort = freePort();
+        apiPort = freePort();
+        ledgerWorker = new ServiceProcess(project, "ledger-worker", ledgerPort, with(environment, ledgerPort), logs);
+        webhookIngest = new ServiceProcess(project, "webhook-ingest", webhookPort, with(environment, webhookPort), logs);
+        apiService = new ServiceProcess(project, "api-service", apiPort, with(environment, apiPort), logs);
+        api = new ApiClient(apiPort);
+    }
+
+    static synchronized Pipeline shared(LocalStack stack) {
+        if (shared == null) {
+            Pipeline pipeline = new Pipeline(stack);
+            // ledger-worker first: it applies the migrations the others then find in place.
+            pipeline.ledgerWorker.start().awaitReady(Duration.ofMinutes(2));
+            pipeline.webhookIngest.start();
+            pipeline.apiService.start();
+            pipeline.webhookIngest.awaitReady(Duration.ofMinutes(2));
+            pipeline.apiService.awaitReady(Duration.ofMinutes(2));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                pipeline.apiService.close();
+                pipeline.webhookIngest.close();
+                pipeline.ledgerWorker.close();
+            }, "pipeline-stop"));
+            shared = pipeline;
+        }
+        return shared;
+    }
+
+    /** Makes sure every service runs (a test may have left one killed) and is ready. */
+    void ensureRunning() {
+        for (ServiceProcess service : new ServiceProcess[] {ledgerWorker, webhookIngest, apiService}) {
+            if (!service.isRunning()) {
+                service.start();
+            }
+            service.awaitReady(Duration.ofMinutes(2));
+        }
+    }
+
+    /** A person signed in through the OpenID Connect stand-in, with a wallet funded by a signed webhook. */
+    ApiClient.SignedIn personWithBalance(long amount) throws Exception {
+        ApiClient.SignedIn person = api.signIn("p-" + UUID.randomUUID() + "@example.com");
+        if (amount > 0) {
+            deposit(person, amount);
+        }
+        return person;
+    }
+
+    /** A deposit opened for the person, paid, and announced by Paystack's signed webhook; waits until credited. */
+    void deposit(ApiClient.SignedIn person, long amount) throws Exception {
+        UUID wallet = ledger.walletOfUser(UUID.fromString(person.userId()));
+        String reference = ledger.newPendingDeposit(wallet, amount);
+        byte[] body = LedgerProbe.chargeSuccess(reference, amount, "NGN");
+        int status = postWebhook(body, PaystackSigner.sign(body, PAYSTACK_SECRET));
+        if (status != 200) {
+            throw new IllegalStateException("webhook answered " + status);
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60))
+                .until(() -> ledger.depositStatus(reference).equals("success"));
+    }
+
+    int postWebhook(byte[] body, String signature) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + webhookPort + "/wallet/paystack/webhook"))
+                    .header("content-type", "application/json")
+                    .header("x-paystack-signature", signature)
+                    .timeout(Duration.ofSeconds(15))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static int readinessStatus(int port) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health/readiness"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private static Map<String, String> with(Map<String, String> environment, int port) {
+        Map<String, String> copy = new HashMap<>(environment);
+        copy.put("SERVER_PORT", Integer.toString(port));
+        return copy;
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

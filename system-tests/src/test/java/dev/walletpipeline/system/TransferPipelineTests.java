@@ -1,0 +1,231 @@
+package dev.walletpipeline.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.walletpipeline.contracts.LedgerEvent;
+import dev.walletpipeline.localstack.ApiClient;
+import dev.walletpipeline.localstack.LocalStack;
+import dev.walletpipeline.localstack.LocalStackExtension;
+import dev.walletpipeline.localstack.PostgresServer;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Transfers through the whole pipeline (API, outbox, Debezium, Kafka, ledger-worker), including
+ * crashes of each moving part. Every test ends with the ledger's invariants.
+ */
+@ExtendWith(LocalStackExtension.class)
+class TransferPipelineTests {
+
+    private Pipeline pipeline;
+    private ApiClient api;
+
+    @BeforeEach
+    void setUp(LocalStack stack) {
+        pipeline = Pipeline.shared(stack);
+        pipeline.ensureRunning();
+        api = pipeline.api;
+    }
+
+    @Test
+    void fiftyParallelTransfersFromAWalletFundedForTwentyCompleteExactlyTwentyAndLeaveZero() throws Exception {
+        ApiClient.SignedIn sender = pipeline.personWithBalance(20 * 1_000);
+        ApiClient.SignedIn recipient = pipeline.personWithBalance(0);
+
+        List<ApiClient.Response> responses = IntStream.range(0, 50)
+                .mapToObj(i -> CompletableFuture.supplyAsync(() -> transfer(sender, recipient, 1_000)))
+                .toList().stream().map(CompletableFuture::join).toList();
+
+        List<String> accepted = responses.stream().filter(r -> r.status() == 202).map(r -> r.text("transfer_id")).toList();
+        assertThat(accepted).hasSize(20);
+        assertThat(responses).filteredOn(r -> r.status() == 422)
+                .extracting(ApiClient.Response::code).hasSize(30).containsOnly("insufficient_funds");
+        awaitFinal(sender, accepted, Duration.ofSeconds(60));
+        assertThat(statuses(sender, accepted)).containsOnly("completed");
+        assertThat(balance(sender)).isZero();
+        assertThat(balance(recipient)).isEqualTo(20_000);
+        assertThat(pipeline.ledger.ledgerInvariantViolations()).isEmpty();
+    }
+
+    @Test
+    void aTransferWithPreferWaitAnswersWithItsOutcome() throws Exception {
+        ApiClient.SignedIn sender = pipeline.personWithBalance(5_000);
+        ApiClient.SignedIn recipient = pipeline.personWithBalance(0);
+
+        ApiClient.Response response = api.postWithHeader("/wallet/transfer", sender.as(),
+                "{\"wallet_number\":\"" + recipient.walletNumber() + "\",\"amount\":1500}", "Prefer", "wait=10");
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.text("status")).isEqualTo("completed");
+        ApiClient.Response seenByRecipient = api.get("/wallet/transfers/" + response.text("transfer_id"), recipient.as());
+        assertThat(seenByRecipient.status()).isEqualTo(200);
+        assertThat(seenByRecipient.text("from_wallet_number")).isEqualTo(sender.walletNumber());
+        assertThat(api.get("/wallet/transactions", recipient.as()).json().path("transactions").get(0)
+                .path("type").asString()).isEqualTo("transfer_in");
+    }
+
+    @Test
+    void transfersBackAndForthBetweenTwoWalletsNeverDeadlockAndConserveMoney() throws Exception {
+        ApiClient.SignedIn alice = pipeline.personWithBalance(50_000);
+        ApiClient.SignedIn bob = pipeline.personWithBalance(50_000);
+        ExecutorService clients = Executors.newFixedThreadPool(4);
+        List<CompletableFuture<ApiClient.Response>> sent = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            boolean forth = i % 2 == 0;
+            sent.add(CompletableFuture.supplyAsync(() -> forth ? transfer(alice, bob, 700) : transfer(bob, alice, 700),
+                    clients));
+        }
+        List<String> aliceSent = new ArrayList<>();
+        List<String> bobSent = new ArrayList<>();
+        for (int i = 0; i < sent.size(); i++) {
+            ApiClient.Response response = sent.get(i).join();
+            assertThat(response.status()).isEqualTo(202);
+            (i % 2 == 0 ? aliceSent : bobSent).add(response.text("transfer_id"));
+        }
+        clients.shutdown();
+        awaitFinal(alice, aliceSent, Duration.ofSeconds(60));
+        awaitFinal(bob, bobSent, Duration.ofSeconds(60));
+        assertThat(statuses(alice, aliceSent)).containsOnly("completed");
+        assertThat(statuses(bob, bobSent)).containsOnly("completed");
+        assertThat(balance(alice) + balance(bob)).isEqualTo(100_000);
+        assertThat(pipeline.ledger.ledgerInvariantViolations()).isEmpty();
+    }
+
+    @Test
+    void apiServiceKilledRightAfterAcceptingTransfersPublishesThemAfterRestart() throws Exception {
+        ApiClient.SignedIn sender = pipeline.personWithBalance(30_000);
+        ApiClient.SignedIn recipient = pipeline.personWithBalance(0);
+        List<String> accepted = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            ApiClient.Response response = transfer(sender, recipient, 1_000);
+            assertThat(response.status()).isEqualTo(202);
+            accepted.add(response.text("transfer_id"));
+        }
+        pipeline.apiService.kill();
+
+        pipeline.apiService.start().awaitReady(Duration.ofMinutes(2));
+
+        awaitFinal(sender, accepted, Duration.ofSeconds(90));
+        assertThat(statuses(sender, accepted)).containsOnly("completed");
+        assertThat(balance(recipient)).isEqualTo(10_000);
+        assertThat(pipeline.ledger.ledgerInvariantViolations()).isEmpty();
+    }
+
+    @Test
+    void ledgerWorkerKilledMidStreamAppliesEveryTransferExactlyOnce() throws Exception {
+        List<ApiClient.SignedIn> people = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            people.add(pipeline.personWithBalance(100_000));
+        }
+        List<String[]> accepted = Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
+            for (int i = 0; i < 120; i++) {
+                ApiClient.SignedIn from = people.get(i % 4);
+                ApiClient.SignedIn to = people.get((i + 1) % 4);
+                ApiClient.Response response = transfer(from, to, 100 + i);
+                if (response.status() == 202) {
+                    accepted.add(new String[] {from.accessToken(), response.text("transfer_id")});
+                }
+            }
+        });
+        await().atMost(Duration.ofSeconds(30)).until(() -> accepted.size() >= 30);
+        pipeline.ledgerWorker.kill();
+        load.join();
+        pipeline.ledgerWorker.start().awaitReady(Duration.ofMinutes(2));
+
+        await().atMost(Duration.ofSeconds(120)).until(() -> pendingTransfers() == 0);
+        assertThat(accepted).hasSize(120);
+        assertThat(pipeline.ledger.ledgerInvariantViolations()).isEmpty();
+        assertEachLedgerEventCommittedOnce(people);
+    }
+
+    @Test
+    void postgresRestartedUnderLoadLosesNoAcceptedTransfer() throws Exception {
+        ApiClient.SignedIn sender = pipeline.personWithBalance(100_000);
+        ApiClient.SignedIn recipient = pipeline.personWithBalance(0);
+        List<String> accepted = Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (System.nanoTime() < deadline) {
+                ApiClient.Response response = transfer(sender, recipient, 100);
+                if (response.status() == 202) {
+                    accepted.add(response.text("transfer_id"));
+                }
+            }
+        });
+        await().atMost(Duration.ofSeconds(30)).until(() -> accepted.size() >= 10);
+        pipeline.stack.postgres().restart();
+        load.join();
+
+        await().atMost(Duration.ofSeconds(120)).until(() -> pendingTransfers() == 0);
+        assertThat(statuses(sender, accepted)).containsOnly("completed");
+        assertThat(balance(recipient)).isEqualTo(100L * accepted.size());
+        assertThat(pipeline.ledger.ledgerInvariantViolations()).isEmpty();
+    }
+
+    private ApiClient.Response transfer(ApiClient.SignedIn from, ApiClient.SignedIn to, long amount) {
+        return api.post("/wallet/transfer", from.as(),
+                "{\"wallet_number\":\"" + to.walletNumber() + "\",\"amount\":" + amount + "}");
+    }
+
+    private long balance(ApiClient.SignedIn person) {
+        return api.get("/wallet/balance", person.as()).json().path("balance").asLong();
+    }
+
+    private List<String> statuses(ApiClient.SignedIn sender, List<String> transferIds) {
+        return transferIds.stream().map(id -> api.get("/wallet/transfers/" + id, sender.as()).text("status")).toList();
+    }
+
+    private void awaitFinal(ApiClient.SignedIn sender, List<String> transferIds, Duration atMost) {
+        await().atMost(atMost).pollInterval(Duration.ofMillis(250))
+                .until(() -> !statuses(sender, transferIds).contains("pending"));
+    }
+
+    private long pendingTransfers() throws Exception {
+        try (Connection db = pipeline.stack.postgres().connect(PostgresServer.OWNER);
+                Statement sql = db.createStatement();
+                ResultSet rs = sql.executeQuery("select count(*) from transfers where status = 'pending'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Among committed records every ledger event id appears once, and sequences have no gaps. */
+    private void assertEachLedgerEventCommittedOnce(List<ApiClient.SignedIn> people) throws Exception {
+        for (ApiClient.SignedIn person : people) {
+            UUID wallet = pipeline.ledger.walletOfUser(UUID.fromString(person.userId()));
+            List<LedgerEvent> events = pipeline.ledger.committedEvents(wallet, Duration.ofSeconds(4));
+            Set<String> ids = new HashSet<>();
+            for (LedgerEvent event : events) {
+                assertThat(ids.add(event.eventId())).as("event %s committed once", event.eventId()).isTrue();
+            }
+            assertThat(events).extracting(LedgerEvent::sequence)
+                    .containsExactlyElementsOf(sequenceOneTo(events.size()));
+            assertThat(events.get(events.size() - 1).balanceAfter()).isEqualTo(pipeline.ledger.balance(wallet));
+        }
+    }
+
+    private static List<Long> sequenceOneTo(int size) {
+        List<Long> range = new ArrayList<>();
+        for (long i = 1; i <= size; i++) {
+            range.add(i);
+        }
+        return range;
+    }
+}
