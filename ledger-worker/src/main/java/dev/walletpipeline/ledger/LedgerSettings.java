@@ -11,8 +11,17 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param healthTimeout how long the readiness check waits for the broker
  * @param retryBackoffInitial first wait before a failed batch is read again
  * @param retryBackoffMax longest wait between attempts
+ * @param faultInjection crashes on purpose, for the fault tests only; all off by default
  */
 @ConfigurationProperties("wallet.ledger")
 public record LedgerSettings(String bootstrapServers, Duration healthTimeout, Duration retryBackoffInitial,
-        Duration retryBackoffMax) {
+        Duration retryBackoffMax, FaultInjection faultInjection) {
+
+    /**
+     * @param haltAfterDatabaseCommit end the process (as SIGKILL would) right after the first batch
+     *        that posted money commits its database transaction and before its Kafka transaction
+     *        commits: the window exactly-once has to survive
+     */
+    public record FaultInjection(boolean haltAfterDatabaseCommit) {
+    }
 }

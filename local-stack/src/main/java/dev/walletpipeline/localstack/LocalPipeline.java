@@ -25,7 +25,9 @@ public final class LocalPipeline {
 
         log("starting Kafka (localhost:9092) and PostgreSQL (localhost:5433) in " + home);
         long started = System.nanoTime();
-        LocalStack stack = new LocalStack(home, 9092, 9093, 5433, partitions, 8091).start();
+        LocalStack stack = new LocalStack(home, 9092, 9093, 5433, partitions, 8091, 8090,
+                Duration.ofMinutes(3)).start();
+        stack.paystack().webhookUrl("http://localhost:8081/wallet/paystack/webhook");
         log("infrastructure up in %.1f s".formatted((System.nanoTime() - started) / 1e9));
 
         Map<String, String> environment = new HashMap<>(System.getenv());
@@ -56,6 +58,7 @@ public final class LocalPipeline {
                 api-service     http://localhost:8080  (health: /actuator/health)
                 webhook-ingest  http://localhost:8081/wallet/paystack/webhook
                 ledger-worker   http://localhost:8082/actuator/health
+                Paystack stand-in http://localhost:8090, Google sign-in stand-in http://localhost:8091
                 Kafka localhost:9092, PostgreSQL localhost:5433 (database wallet)
                 Ctrl-C stops everything.""");
         stopped.await();

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class LocalStack implements AutoCloseable {
 
+    /** The local Paystack secret key (API.md, "Local defaults"). */
+    public static final String PAYSTACK_SECRET_KEY = "sk_test_local";
+
     private static @Nullable LocalStack shared;
 
     private final Path home;
@@ -30,20 +34,27 @@ public final class LocalStack implements AutoCloseable {
     private final PostgresServer postgres;
     private final int partitions;
     private final int oidcPort;
+    private final int paystackPort;
+    private final Duration paystackRetryUnit;
     private @Nullable OidcStandIn oidc;
+    private @Nullable PaystackStandIn paystack;
 
     /**
      * @param home where each part keeps its data
      * @param partitions partitions of each pipeline topic
      * @param oidcPort the OpenID Connect stand-in's port, 0 for any free one
+     * @param paystackPort the Paystack stand-in's port, 0 for any free one
+     * @param paystackRetryUnit the stand-in's 3 minutes between webhook retries
      */
     public LocalStack(Path home, int kafkaPort, int kafkaControllerPort, int postgresPort, int partitions,
-            int oidcPort) {
+            int oidcPort, int paystackPort, Duration paystackRetryUnit) {
         this.home = home;
         this.kafka = new KafkaBroker(home.resolve("kafka"), kafkaPort, kafkaControllerPort);
         this.postgres = new PostgresServer(home.resolve("postgres"), postgresPort);
         this.partitions = partitions;
         this.oidcPort = oidcPort;
+        this.paystackPort = paystackPort;
+        this.paystackRetryUnit = paystackRetryUnit;
     }
 
     /**
@@ -56,7 +67,7 @@ public final class LocalStack implements AutoCloseable {
             Path home = root.resolve("stack-" + ProcessHandle.current().pid());
             deleteRecursively(home);
             LocalStack stack = new LocalStack(home, freePort(), freePort(), freePort(),
-                    Integer.getInteger("wallet.stack.partitions", 4), 0);
+                    Integer.getInteger("wallet.stack.partitions", 4), 0, 0, Duration.ofMillis(500));
             stack.start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 stack.close();
@@ -73,6 +84,7 @@ public final class LocalStack implements AutoCloseable {
         postgresStart.setUncaughtExceptionHandler((t, e) -> failure[0] = e instanceof RuntimeException r ? r : new IllegalStateException(e));
         postgresStart.start();
         oidc = OidcStandIn.start(oidcPort);
+        paystack = PaystackStandIn.start(paystackPort, PAYSTACK_SECRET_KEY, paystackRetryUnit);
         kafka.start();
         createTopics();
         try {
@@ -117,6 +129,14 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /** Paystack's stand-in; point its webhooks at webhook-ingest with {@link PaystackStandIn#webhookUrl}. */
+    public PaystackStandIn paystack() {
+        if (paystack == null) {
+            throw new IllegalStateException("the stack is not started");
+        }
+        return paystack;
+    }
+
     /** The OpenID Connect provider in Google's place. */
     public OidcStandIn oidc() {
         if (oidc == null) {
@@ -132,6 +152,8 @@ public final class LocalStack implements AutoCloseable {
                 Map.entry("GOOGLE_CLIENT_ID", OidcStandIn.CLIENT_ID),
                 Map.entry("GOOGLE_CLIENT_SECRET", OidcStandIn.CLIENT_SECRET),
                 Map.entry("JWT_SIGNING_KEY", jwtSigningKey()),
+                Map.entry("PAYSTACK_BASE_URL", paystack().baseUrl()),
+                Map.entry("PAYSTACK_SECRET_KEY", PAYSTACK_SECRET_KEY),
                 Map.entry("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers()),
                 Map.entry("DATABASE_URL", postgres.jdbcUrl()),
                 Map.entry("DATABASE_OWNER_USER", PostgresServer.OWNER),
@@ -176,6 +198,9 @@ public final class LocalStack implements AutoCloseable {
     public void close() {
         if (oidc != null) {
             oidc.close();
+        }
+        if (paystack != null) {
+            paystack.close();
         }
         kafka.stop();
         postgres.stop();

@@ -32,6 +32,7 @@ final class Pipeline {
     final ServiceProcess ledgerWorker;
     final ServiceProcess webhookIngest;
     final ServiceProcess apiService;
+    final int ledgerPort;
     final int webhookPort;
     final int apiPort;
     final ApiClient api;
@@ -47,13 +48,28 @@ final class Pipeline {
         environment.put("RATE_LIMIT_SIGN_IN", "100000");
         environment.put("RATE_LIMIT_KEY_CREATION_USER", "100000");
         environment.put("RATE_LIMIT_KEY_CREATION_ADDRESS", "100000");
-        int ledgerPort = freePort();
+        // reconciliation in seconds rather than minutes
+        environment.put("PAYSTACK_RECONCILE_EVERY", "1s");
+        environment.put("PAYSTACK_RECONCILE_AFTER", "3s");
+        ledgerPort = freePort();
         webhookPort = freePort();
         apiPort = freePort();
         ledgerWorker = new ServiceProcess(project, "ledger-worker", ledgerPort, with(environment, ledgerPort), logs);
         webhookIngest = new ServiceProcess(project, "webhook-ingest", webhookPort, with(environment, webhookPort), logs);
         apiService = new ServiceProcess(project, "api-service", apiPort, with(environment, apiPort), logs);
         api = new ApiClient(apiPort);
+        stack.paystack().webhookUrl("http://localhost:" + webhookPort + "/wallet/paystack/webhook");
+        this.environment = environment;
+    }
+
+    private final Map<String, String> environment;
+
+    /** ledger-worker as it is, plus these settings: for a restart with fault injection on. */
+    ServiceProcess ledgerWorkerWith(Map<String, String> extra) {
+        Map<String, String> changed = with(environment, ledgerPort);
+        changed.putAll(extra);
+        return new ServiceProcess(Path.of(System.getProperty("wallet.project.dir", "..")), "ledger-worker", ledgerPort,
+                changed, Path.of("target", "service-logs"));
     }
 
     static synchronized Pipeline shared(LocalStack stack) {

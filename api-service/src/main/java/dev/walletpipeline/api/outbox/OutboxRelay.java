@@ -195,21 +195,17 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
     private synchronized void stepDown() {
         DebeziumEngine<RecordChangeEvent<SourceRecord>> current = engine;
         engine = null;
-        if (current != null) {
-            try {
-                current.close();
-            } catch (Exception e) {
-                log.warn("closing the outbox engine failed", e);
-            }
-        }
         Future<?> run = engineRun;
+        engineRun = null;
+        if (current != null) {
+            closeEngine(current, run);
+        }
         if (run != null) {
             try {
                 run.get(30, TimeUnit.SECONDS);
             } catch (Exception ignored) {
                 run.cancel(true);
             }
-            engineRun = null;
         }
         KafkaProducer<String, String> kafka = producer;
         producer = null;
@@ -224,6 +220,43 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
             } catch (SQLException ignored) {
                 // the session is gone either way, and the lock with it
             }
+        }
+    }
+
+    /**
+     * Debezium refuses to close while its tasks are still starting ("may lead to leaked resource"):
+     * keep asking until it agrees, so that no engine outlives this instance's leadership and holds
+     * the replication slot against the next relay.
+     */
+    private static void closeEngine(DebeziumEngine<RecordChangeEvent<SourceRecord>> engine, @Nullable Future<?> run) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                engine.close();
+                return;
+            } catch (IllegalStateException stillStarting) {
+                if (System.nanoTime() > deadline) {
+                    log.error("the outbox engine would not close; it may hold the replication slot", stillStarting);
+                    return;
+                }
+                awaitQuietly(run, 200);
+            } catch (Exception e) {
+                log.warn("closing the outbox engine failed", e);
+                return;
+            }
+        }
+    }
+
+    private static void awaitQuietly(@Nullable Future<?> run, long millis) {
+        if (run == null) {
+            return;
+        }
+        try {
+            run.get(millis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException ignored) {
+            // still running, or ended: either way, try closing again
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -2,6 +2,7 @@ package dev.walletpipeline.api.transfer;
 
 import dev.walletpipeline.api.caller.Caller;
 import dev.walletpipeline.api.caller.Permission;
+import dev.walletpipeline.api.money.Amounts;
 import dev.walletpipeline.api.problem.WalletProblem;
 import dev.walletpipeline.api.wallet.Wallet;
 import dev.walletpipeline.api.wallet.Wallets;
@@ -53,7 +54,7 @@ class TransferController {
             @RequestHeader(name = "Prefer", required = false) @Nullable String prefer) {
         Wallet wallet = walletOf(caller.require(Permission.TRANSFER));
         String walletNumber = walletNumber(body);
-        long amount = amount(body);
+        long amount = Amounts.from(body);
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
             throw WalletProblem.invalid("Idempotency-Key", "Idempotency-Key must be 1 to 200 characters");
         }
@@ -116,19 +117,6 @@ class TransferController {
             throw WalletProblem.invalid("wallet_number", "wallet_number must be a string of 13 digits");
         }
         return number.asString();
-    }
-
-    static long amount(JsonNode body) {
-        JsonNode amount = body.path("amount");
-        if (!amount.isIntegralNumber() || !amount.canConvertToLong()) {
-            throw WalletProblem.invalid("amount", "amount must be an integer number of kobo");
-        }
-        long value = amount.asLong();
-        if (value < Transfers.AMOUNT_MIN || value > Transfers.AMOUNT_MAX) {
-            throw WalletProblem.invalid("amount", "amount must be between " + Transfers.AMOUNT_MIN + " and "
-                    + Transfers.AMOUNT_MAX + " kobo");
-        }
-        return value;
     }
 
     private Wallet walletOf(Caller caller) {

@@ -18,8 +18,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Repository
 class Transfers {
 
-    static final long AMOUNT_MIN = 100;
-    static final long AMOUNT_MAX = 100_000_000;
 
     private final JdbcClient jdbc;
     private final TransactionTemplate transaction;

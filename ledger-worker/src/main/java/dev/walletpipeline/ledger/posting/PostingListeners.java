@@ -1,6 +1,7 @@
 package dev.walletpipeline.ledger.posting;
 
 import dev.walletpipeline.contracts.LedgerEvent;
+import dev.walletpipeline.ledger.LedgerSettings;
 import dev.walletpipeline.contracts.Topic;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -26,9 +27,11 @@ class PostingListeners {
     private final EventOrderLocks eventOrder;
     private final KafkaTemplate<String, byte[]> kafka;
     private final MeterRegistry meters;
+    private final boolean haltAfterDatabaseCommit;
 
     PostingListeners(DepositPosting deposits, TransferPosting transfers, EventOrderLocks eventOrder,
-            KafkaTemplate<String, byte[]> kafka, MeterRegistry meters) {
+            KafkaTemplate<String, byte[]> kafka, MeterRegistry meters, LedgerSettings settings) {
+        this.haltAfterDatabaseCommit = settings.faultInjection().haltAfterDatabaseCommit();
         this.deposits = deposits;
         this.transfers = transfers;
         this.eventOrder = eventOrder;
@@ -51,6 +54,9 @@ class PostingListeners {
     }
 
     private void finish(Topic deadLetterTopic, List<ConsumerRecord<String, byte[]>> records, BatchOutcome outcome) {
+        if (haltAfterDatabaseCommit && !outcome.events.isEmpty()) {
+            Runtime.getRuntime().halt(137);
+        }
         LedgerEvents.emit(kafka, outcome.events);
         for (BatchOutcome.DeadLetter dead : outcome.deadLetters) {
             ConsumedRecord record = dead.record();

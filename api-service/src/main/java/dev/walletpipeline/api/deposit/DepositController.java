@@ -1,0 +1,88 @@
+package dev.walletpipeline.api.deposit;
+
+import dev.walletpipeline.api.ApiSettings;
+import dev.walletpipeline.api.caller.Caller;
+import dev.walletpipeline.api.caller.Permission;
+import dev.walletpipeline.api.money.Amounts;
+import dev.walletpipeline.api.problem.WalletProblem;
+import dev.walletpipeline.api.wallet.Wallet;
+import dev.walletpipeline.api.wallet.Wallets;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+@RestController
+class DepositController {
+
+    private final Deposits deposits;
+    private final PaystackClient paystack;
+    private final Wallets wallets;
+    private final JdbcClient jdbc;
+    private final String publicBaseUrl;
+
+    DepositController(Deposits deposits, PaystackClient paystack, Wallets wallets, JdbcClient jdbc,
+            ApiSettings settings) {
+        this.deposits = deposits;
+        this.paystack = paystack;
+        this.wallets = wallets;
+        this.jdbc = jdbc;
+        this.publicBaseUrl = settings.publicBaseUrl();
+    }
+
+    record Opened(String reference, String authorizationUrl, long amount) {
+    }
+
+    record Status(String reference, String status, long amount) {
+    }
+
+    @PostMapping("/wallet/deposit")
+    @ResponseStatus(HttpStatus.CREATED)
+    Opened deposit(@AuthenticationPrincipal Caller caller, @RequestBody JsonNode body,
+            @RequestHeader(name = "Idempotency-Key", required = false) @Nullable String idempotencyKey) {
+        Wallet wallet = walletOf(caller.require(Permission.DEPOSIT));
+        long amount = Amounts.from(body);
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
+            throw WalletProblem.invalid("Idempotency-Key", "Idempotency-Key must be 1 to 200 characters");
+        }
+        Deposits.Deposit deposit = deposits.open(wallet.id(), amount, idempotencyKey);
+        if (deposit.authorizationUrl() != null) {
+            return new Opened(deposit.reference(), deposit.authorizationUrl(), deposit.amount());
+        }
+        if (!deposit.status().equals("pending")) {
+            throw new PaystackClient.PaystackFailed("this deposit could not be opened with Paystack; start a new one");
+        }
+        String email = jdbc.sql("select email from users where id = ?").param(caller.userId()).query(String.class).single();
+        String url;
+        try {
+            url = paystack.initialize(deposit.reference(), deposit.amount(), email,
+                    publicBaseUrl + "/wallet/deposit/" + deposit.reference() + "/status", wallet.number());
+        } catch (PaystackClient.PaystackFailed refused) {
+            deposits.end(deposit.reference(), "failed");
+            throw refused;
+        }
+        deposits.checkoutReady(deposit.reference(), url);
+        return new Opened(deposit.reference(), url, deposit.amount());
+    }
+
+    /** Only reads: it never credits and never calls Paystack. */
+    @GetMapping("/wallet/deposit/{reference}/status")
+    Status status(@AuthenticationPrincipal Caller caller, @PathVariable String reference) {
+        Wallet wallet = walletOf(caller.require(Permission.READ));
+        Deposits.Deposit deposit = deposits.find(reference).filter(d -> d.walletId().equals(wallet.id()))
+                .orElseThrow(() -> WalletProblem.notFound("deposit"));
+        return new Status(deposit.reference(), deposit.status(), deposit.amount());
+    }
+
+    private Wallet walletOf(Caller caller) {
+        return wallets.findByUserId(caller.userId()).orElseThrow(() -> WalletProblem.notFound("wallet"));
+    }
+}

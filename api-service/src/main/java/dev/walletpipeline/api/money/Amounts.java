@@ -1,0 +1,27 @@
+package dev.walletpipeline.api.money;
+
+import dev.walletpipeline.api.problem.WalletProblem;
+import tools.jackson.databind.JsonNode;
+
+/** Reads {@code amount} from a request body: a JSON integer of kobo, never a string or a fraction. */
+public final class Amounts {
+
+    /** Deposits and transfers alike: from 1 naira to 1 million naira. */
+    public static final long MIN = 100;
+    public static final long MAX = 100_000_000;
+
+    private Amounts() {
+    }
+
+    public static long from(JsonNode body) {
+        JsonNode amount = body.path("amount");
+        if (!amount.isIntegralNumber() || !amount.canConvertToLong()) {
+            throw WalletProblem.invalid("amount", "amount must be an integer number of kobo");
+        }
+        long value = amount.asLong();
+        if (value < MIN || value > MAX) {
+            throw WalletProblem.invalid("amount", "amount must be between " + MIN + " and " + MAX + " kobo");
+        }
+        return value;
+    }
+}
