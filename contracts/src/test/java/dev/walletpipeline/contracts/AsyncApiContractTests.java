@@ -63,8 +63,9 @@ class AsyncApiContractTests {
         return new HashSet<>(((Map<?, ?>) schema(schema).get("properties")).keySet());
     }
 
-    private static List<?> required(String schema) {
-        return (List<?>) schema(schema).get("required");
+    @SuppressWarnings("unchecked")
+    private static List<Object> required(String schema) {
+        return (List<Object>) schema(schema).get("required");
     }
 
     private static Map<?, ?> schema(String name) {
