@@ -19,7 +19,11 @@ import org.springframework.util.backoff.ExponentialBackOff;
 public class LedgerWorkerApplication {
 
     public static void main(String[] args) {
-        SpringApplication.run(LedgerWorkerApplication.class, args);
+        var context = SpringApplication.run(LedgerWorkerApplication.class, args);
+        if (context.getEnvironment().getProperty("wallet.replay.exit", Boolean.class, false)) {
+            // bin/replay-ledger-events: the replay ran at start; a one-off command ends here.
+            System.exit(SpringApplication.exit(context));
+        }
     }
 
     /**
