@@ -23,8 +23,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * <li>{@code isolation.level=read_committed}, so aborted transactions are never seen;</li>
  * <li>idempotent: an event whose {@code sequence} the wallet has already reached (a replay, or a
  *     redelivery after this consumer crashed before committing its offsets) changes nothing;</li>
- * <li>gap detection: a {@code sequence} more than one ahead is recorded as a gap (replay the
- *     wallet to fill it), and the event still applies, since {@code balance_after} is absolute.</li>
+ * <li>order by {@code sequence}: an event ahead of the next expected one is held back until the
+ *     events before it arrive (after a ledger-worker crash, the crashed batch's events can land
+ *     behind later ones of the same wallet); what is still missing after a catch-up is a gap to
+ *     look into, or to fill with {@code bin/replay-ledger-events}.</li>
  * </ul>
  * In a real deployment the projection and the consumed offsets would be stored together (one
  * database transaction); here they live in memory, which is enough to show the rules.
@@ -41,7 +43,7 @@ public final class BalanceProjection implements AutoCloseable {
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final Map<UUID, WalletState> wallets = new HashMap<>();
-    private final List<Gap> gaps = new ArrayList<>();
+    private final Map<UUID, java.util.TreeMap<Long, LedgerEvent>> heldBack = new HashMap<>();
     private long duplicates;
     private long applied;
 
@@ -73,23 +75,34 @@ public final class BalanceProjection implements AutoCloseable {
 
     void apply(LedgerEvent event) {
         WalletState known = wallets.getOrDefault(event.walletId(), new WalletState(0, 0));
-        if (event.sequence() <= known.sequence()) {
+        java.util.TreeMap<Long, LedgerEvent> waiting = heldBack.computeIfAbsent(event.walletId(),
+                w -> new java.util.TreeMap<>());
+        if (event.sequence() <= known.sequence() || waiting.containsKey(event.sequence())) {
             duplicates++;
             return;
         }
-        if (event.sequence() > known.sequence() + 1) {
-            gaps.add(new Gap(event.walletId(), known.sequence() + 1, event.sequence()));
+        waiting.put(event.sequence(), event);
+        while (!waiting.isEmpty() && waiting.firstKey() == known.sequence() + 1) {
+            LedgerEvent next = waiting.pollFirstEntry().getValue();
+            known = new WalletState(next.balanceAfter(), next.sequence());
+            applied++;
         }
-        wallets.put(event.walletId(), new WalletState(event.balanceAfter(), event.sequence()));
-        applied++;
+        wallets.put(event.walletId(), known);
     }
 
     public Map<UUID, WalletState> wallets() {
         return Map.copyOf(wallets);
     }
 
+    /** Events held back because an earlier one of the same wallet has not arrived (yet). */
     public List<Gap> gaps() {
-        return List.copyOf(gaps);
+        List<Gap> gaps = new ArrayList<>();
+        heldBack.forEach((wallet, waiting) -> {
+            if (!waiting.isEmpty()) {
+                gaps.add(new Gap(wallet, wallets.get(wallet).sequence() + 1, waiting.firstKey()));
+            }
+        });
+        return gaps;
     }
 
     public long duplicates() {

@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -105,12 +104,12 @@ public final class KafkaBroker {
         }
     }
 
-    /** A cluster id in Kafka's form: a random UUID as 22 characters of URL-safe base64. */
+    /**
+     * A cluster id in Kafka's form. Kafka's own generator never starts one with '-', which the
+     * storage tool would read as an option (a plain random base64 id did, one time in 64).
+     */
     private static String clusterId() {
-        UUID uuid = UUID.randomUUID();
-        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(16);
-        bytes.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+        return org.apache.kafka.common.Uuid.randomUuid().toString();
     }
 
     /** A broker left running by a run that was itself killed would hold the ports and the data directory. */

@@ -65,7 +65,7 @@ public final class LedgerProbe {
         String reference = newPendingDeposit(wallet, amount);
         try (Connection db = stack.postgres().connect(PostgresServer.OWNER)) {
             db.setAutoCommit(false);
-            execute(db, "select 1 from wallets where id in (?, '" + CLEARING + "') order by id for update", wallet);
+            execute(db, "select 1 from wallets where id in (?, '" + CLEARING + "') order by id for no key update", wallet);
             execute(db, """
                     with w as (update wallets set balance = balance + ?, last_sequence = last_sequence + 1
                                where id = ? returning balance, last_sequence),

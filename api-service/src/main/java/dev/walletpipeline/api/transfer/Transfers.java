@@ -45,6 +45,20 @@ class Transfers {
      * lock on that wallet: the available balance cannot be promised twice.
      */
     Transfer request(Request request) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return requestOnce(request);
+            } catch (org.springframework.dao.PessimisticLockingFailureException contention) {
+                // a deadlock or lock time-out rolled the whole attempt back: nothing was recorded
+                if (attempt == 3) {
+                    throw new WalletProblem(WalletProblem.Kind.UNAVAILABLE, "busy",
+                            "the wallet is busy; retry with the same Idempotency-Key");
+                }
+            }
+        }
+    }
+
+    private Transfer requestOnce(Request request) {
         Transfer accepted = transaction.execute(status -> {
             jdbc.sql("select pg_advisory_xact_lock(hashtextextended(?::text, 7))").param(request.fromWalletId())
                     .query((rs, n) -> null).list();

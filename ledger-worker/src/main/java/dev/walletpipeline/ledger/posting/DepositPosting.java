@@ -152,7 +152,7 @@ class DepositPosting {
         }
         jdbc.sql("""
                 select reference, wallet_id, amount, currency, status from deposits
-                where reference = any(?::text[]) order by reference for update""")
+                where reference = any(?::text[]) order by reference for no key update""")
                 .param(references.stream().distinct().toArray(String[]::new))
                 .query((rs, n) -> new Deposit(rs.getString("reference"), rs.getObject("wallet_id", UUID.class),
                         rs.getLong("amount"), rs.getString("currency").trim(), rs.getString("status")))

@@ -37,7 +37,11 @@ final class LedgerBatch {
         return now;
     }
 
-    /** Locks the wallets (and takes their balances) in one statement, in id order. Call once per batch. */
+    /**
+     * Locks the wallets (and takes their balances) in one statement, in id order. Call once per
+     * batch. FOR NO KEY UPDATE, not FOR UPDATE: api-service inserting a transfer takes KEY SHARE
+     * locks on both wallets through the foreign keys, and FOR UPDATE would deadlock with it.
+     */
     void lock(Collection<UUID> walletIds) {
         if (!accounts.isEmpty()) {
             throw new IllegalStateException("a batch locks its wallets once, all together");
@@ -45,7 +49,7 @@ final class LedgerBatch {
         String[] ids = new TreeSet<>(walletIds).stream().map(UUID::toString).toArray(String[]::new);
         jdbc.sql("""
                 select id, number, currency, balance, last_sequence, kind, status
-                from wallets where id = any(?::uuid[]) order by id for update""")
+                from wallets where id = any(?::uuid[]) order by id for no key update""")
                 .param(ids)
                 .query((rs, n) -> new Account(rs.getObject("id", UUID.class), rs.getString("number"),
                         rs.getString("currency"), rs.getLong("balance"), rs.getLong("last_sequence"),

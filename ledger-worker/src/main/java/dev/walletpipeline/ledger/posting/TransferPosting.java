@@ -156,7 +156,7 @@ class TransferPosting {
         }
         jdbc.sql("""
                 select id, from_wallet_id, to_wallet_id, amount, status from transfers
-                where id = any(?::uuid[]) order by id for update""")
+                where id = any(?::uuid[]) order by id for no key update""")
                 .param(ids.stream().map(UUID::toString).distinct().toArray(String[]::new))
                 .query((rs, n) -> new Pending(rs.getObject("id", UUID.class), rs.getObject("from_wallet_id", UUID.class),
                         rs.getObject("to_wallet_id", UUID.class), rs.getLong("amount"), rs.getString("status")))

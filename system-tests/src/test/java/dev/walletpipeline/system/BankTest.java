@@ -1,0 +1,285 @@
+package dev.walletpipeline.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.walletpipeline.contracts.LedgerEvent;
+import dev.walletpipeline.localstack.ApiClient;
+import dev.walletpipeline.localstack.LedgerProbe;
+import dev.walletpipeline.localstack.LocalStack;
+import dev.walletpipeline.localstack.LocalStackExtension;
+import dev.walletpipeline.localstack.PaystackSigner;
+import dev.walletpipeline.localstack.PostgresServer;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A bank test in the style of Jepsen's: wallets funded through signed webhooks, clients sending
+ * random transfers (retrying with the same Idempotency-Key, replaying webhooks) while a fault
+ * schedule SIGKILLs and restarts ledger-worker, api-service, webhook-ingest, Kafka and Postgres,
+ * one at a time and overlapping. When the faults stop and the pipeline drains, money must add up.
+ *
+ * <p>Short form (about two minutes) in the test suite. Long form:
+ * {@code ./mvnw -pl system-tests -am verify -Dtest=BankTest -Dsurefire.failIfNoSpecifiedTests=false
+ * -Dbank.seconds=900 -Dbank.faultEverySeconds=20}.
+ */
+@ExtendWith(LocalStackExtension.class)
+class BankTest {
+
+    private static final int WALLETS = 8;
+    private static final long FUNDING = 1_000_000;
+
+    @Test
+    void moneyIsNeitherCreatedNorLostUnderCrashesOfEveryComponent(LocalStack stack) throws Exception {
+        Duration runFor = Duration.ofSeconds(Long.getLong("bank.seconds", 50));
+        Duration faultEvery = Duration.ofSeconds(Long.getLong("bank.faultEverySeconds", 7));
+        Pipeline pipeline = Pipeline.shared(stack);
+        pipeline.ensureRunning();
+        ApiClient api = pipeline.api;
+        LedgerProbe ledger = pipeline.ledger;
+
+        List<Account> accounts = new ArrayList<>();
+        List<byte[]> webhooks = new ArrayList<>();
+        for (int i = 0; i < WALLETS; i++) {
+            ApiClient.SignedIn person = api.signIn("bank-" + i + "-" + UUID.randomUUID() + "@example.com");
+            UUID wallet = ledger.walletOfUser(UUID.fromString(person.userId()));
+            String reference = ledger.newPendingDeposit(wallet, FUNDING);
+            byte[] body = LedgerProbe.chargeSuccess(reference, FUNDING, "NGN");
+            webhooks.add(body);
+            assertThat(pipeline.postWebhook(body, PaystackSigner.sign(body, Pipeline.PAYSTACK_SECRET))).isEqualTo(200);
+            accounts.add(new Account(wallet, person.walletNumber(), api.createKey(person, "1D", "transfer", "read")));
+        }
+        for (Account account : accounts) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> ledger.balance(account.wallet) == FUNDING);
+        }
+
+        Map<String, Request> requests = Collections.synchronizedMap(new HashMap<>());
+        AtomicLong operations = new AtomicLong();
+        AtomicInteger faults = new AtomicInteger();
+        long deadline = System.nanoTime() + runFor.toNanos();
+        ExecutorService clients = Executors.newFixedThreadPool(4);
+        for (int c = 0; c < 4; c++) {
+            long seed = c;
+            clients.submit(() -> {
+                Random random = new Random(seed);
+                while (System.nanoTime() < deadline) {
+                    operations.incrementAndGet();
+                    if (random.nextInt(20) == 0) {
+                        byte[] again = webhooks.get(random.nextInt(webhooks.size()));
+                        pipeline.postWebhook(again, PaystackSigner.sign(again, Pipeline.PAYSTACK_SECRET));
+                        continue;
+                    }
+                    Account from = accounts.get(random.nextInt(WALLETS));
+                    Account to = accounts.get(random.nextInt(WALLETS));
+                    if (from == to) {
+                        continue;
+                    }
+                    Request request = new Request(from, to, 100 + random.nextInt(50_000), UUID.randomUUID().toString());
+                    int status = send(api, request).status();
+                    if (status != 202 && status != 422) {
+                        // client back-off while a component is down, as a real client would
+                        java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+                    }
+                    if (random.nextInt(5) == 0) {
+                        status = send(api, request).status(); // a retry: the same key must not move money twice
+                    }
+                    requests.put(request.key, request.answered(status));
+                }
+            });
+        }
+
+        // Every component in turn, then the overlapping fault, then again.
+        List<String> injected = new ArrayList<>();
+        for (int kind = 0; System.nanoTime() < deadline - faultEvery.toNanos() / 2; kind = (kind + 1) % 6) {
+            await().pollDelay(faultEvery).atMost(faultEvery.plusSeconds(1)).until(() -> true);
+            injected.add(inject(pipeline, stack, kind, faults));
+        }
+        clients.shutdown();
+        assertThat(clients.awaitTermination(2, TimeUnit.MINUTES)).isTrue();
+
+        // Faults stop: everything back. A request whose answer was lost in a fault is asked again with
+        // its key for the final word; an Idempotency-Key makes that safe.
+        restartIfDown(pipeline, stack);
+        pipeline.ensureRunning();
+        int reasked = 0;
+        for (Request request : List.copyOf(requests.values())) {
+            if (request.status != 202 && request.status != 422) {
+                reasked++;
+                int status = send(api, request).status();
+                assertThat(status).as("final answer for " + request.key).isIn(202, 422);
+                requests.put(request.key, request.answered(status));
+            }
+        }
+        Set<String> accepted = new HashSet<>(acceptedIds(stack, accounts));
+        await().atMost(Duration.ofMinutes(3)).until(() -> pending(stack) == 0);
+
+        List<String> anomalies = new ArrayList<>();
+        anomalies.addAll(ledger.ledgerInvariantViolations());
+        long total = 0;
+        for (Account account : accounts) {
+            total += ledger.balance(account.wallet);
+        }
+        if (total != FUNDING * WALLETS) {
+            anomalies.add("the bank's wallets hold " + total + ", not the " + FUNDING * WALLETS + " deposited");
+        }
+        long final_ = countFinal(stack, accepted);
+        if (final_ != accepted.size()) {
+            anomalies.add((accepted.size() - final_) + " accepted transfers are not completed or rejected");
+        }
+        for (Account account : accounts) {
+            // In sequence order: after a ledger-worker crash a batch's events may land behind later
+            // ones of the same wallet (see the AsyncAPI document); none may be missing or doubled.
+            List<LedgerEvent> events = new ArrayList<>(ledger.committedEvents(account.wallet, Duration.ofSeconds(2)));
+            events.sort(java.util.Comparator.comparingLong(LedgerEvent::sequence));
+            Set<String> ids = new HashSet<>();
+            long expected = 1;
+            for (LedgerEvent event : events) {
+                if (!ids.add(event.eventId())) {
+                    anomalies.add("event " + event.eventId() + " committed twice");
+                }
+                if (event.sequence() != expected++) {
+                    anomalies.add("wallet " + account.wallet + " is missing or doubling event " + (expected - 1)
+                            + " (found " + event.sequence() + ")");
+                    break;
+                }
+                if (event.balanceAfter() < 0) {
+                    anomalies.add("wallet " + account.wallet + " went negative");
+                }
+            }
+            long replayed = events.isEmpty() ? 0 : events.get(events.size() - 1).balanceAfter();
+            if (replayed != ledger.balance(account.wallet)) {
+                anomalies.add("wallet " + account.wallet + " balance " + ledger.balance(account.wallet)
+                        + " but its events replay to " + replayed);
+            }
+        }
+        long accepted202 = requests.values().stream().filter(r -> r.status == 202).count();
+        if (accepted202 > accepted.size()) {
+            anomalies.add(accepted202 + " requests were accepted but only " + accepted.size() + " transfers exist");
+        }
+        System.out.printf("%nbank test: %d s, %d operations, %d transfers accepted (%d answers re-asked after faults),"
+                + " %d faults injected %s, anomalies: %d%n", runFor.toSeconds(), operations.get(), accepted.size(),
+                reasked, faults.get(), injected, anomalies.size());
+        anomalies.forEach(a -> System.out.println("  anomaly: " + a));
+        assertThat(anomalies).isEmpty();
+        assertThat(faults.get()).isGreaterThanOrEqualTo(3);
+    }
+
+    private static String inject(Pipeline pipeline, LocalStack stack, int kind, AtomicInteger faults) {
+        faults.incrementAndGet();
+        switch (kind) {
+            case 0 -> {
+                pipeline.ledgerWorker.kill();
+                pipeline.ledgerWorker.start();
+                return "ledger-worker";
+            }
+            case 1 -> {
+                pipeline.apiService.kill();
+                pipeline.apiService.start();
+                return "api-service";
+            }
+            case 2 -> {
+                pipeline.webhookIngest.kill();
+                pipeline.webhookIngest.start();
+                return "webhook-ingest";
+            }
+            case 3 -> {
+                stack.kafka().restart();
+                return "kafka";
+            }
+            case 4 -> {
+                stack.postgres().restart();
+                return "postgres";
+            }
+            default -> {
+                // overlapping: the worker dies while the broker is down
+                faults.incrementAndGet();
+                stack.kafka().kill();
+                pipeline.ledgerWorker.kill();
+                stack.kafka().restart();
+                pipeline.ledgerWorker.start();
+                return "kafka+ledger-worker";
+            }
+        }
+    }
+
+    private static void restartIfDown(Pipeline pipeline, LocalStack stack) {
+        if (!stack.kafka().isRunning()) {
+            stack.kafka().restart();
+        }
+    }
+
+    private static ApiClient.Response send(ApiClient api, Request request) {
+        try {
+            return api.postWithHeader("/wallet/transfer", ApiClient.As.key(request.from.apiKey),
+                    "{\"wallet_number\":\"" + request.to.number + "\",\"amount\":" + request.amount + "}",
+                    "Idempotency-Key", request.key);
+        } catch (RuntimeException unreachable) {
+            return new ApiClient.Response(-1, Map.of(), "");
+        }
+    }
+
+    private static long pending(LocalStack stack) throws Exception {
+        return count(stack, "select count(*) from transfers where status = 'pending'");
+    }
+
+    private static long countFinal(LocalStack stack, Set<String> ids) throws Exception {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        return count(stack, "select count(*) from transfers where status in ('completed', 'rejected') and id in ('"
+                + String.join("','", ids) + "')");
+    }
+
+    private static long count(LocalStack stack, String sql) throws Exception {
+        try (Connection db = stack.postgres().connect(PostgresServer.OWNER); Statement statement = db.createStatement();
+                ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private record Account(UUID wallet, String number, String apiKey) {
+    }
+
+    private record Request(Account from, Account to, long amount, String key, int status) {
+
+        Request(Account from, Account to, long amount, String key) {
+            this(from, to, amount, key, 0);
+        }
+
+        Request answered(int answer) {
+            return new Request(from, to, amount, key, answer);
+        }
+    }
+
+    /** Every transfer sent from the bank's wallets: what the API accepted, by the database. */
+    private static List<String> acceptedIds(LocalStack stack, List<Account> accounts) throws Exception {
+        List<String> ids = new ArrayList<>();
+        String wallets = accounts.stream().map(a -> "'" + a.wallet + "'").reduce((a, b) -> a + "," + b).orElseThrow();
+        try (Connection db = stack.postgres().connect(PostgresServer.OWNER); Statement statement = db.createStatement();
+                ResultSet rs = statement.executeQuery("select id from transfers where from_wallet_id in (" + wallets + ")")) {
+            while (rs.next()) {
+                ids.add(rs.getString(1));
+            }
+        }
+        return ids;
+    }
+}
