@@ -62,11 +62,11 @@ class EventOrderLocks {
                 release(connection);
             }
         });
-        try (PreparedStatement lock = connection.prepareStatement("select pg_advisory_lock(" + LOCK_SPACE + ", ?)")) {
-            for (int key : keys) {
-                lock.setInt(1, key);
-                lock.execute();
-            }
+        // One round trip; the ORDER BY makes every batch take its locks in the same order.
+        try (PreparedStatement lock = connection.prepareStatement("select count(pg_advisory_lock(" + LOCK_SPACE
+                + ", k)) from (select unnest(?::int[]) as k order by 1) keys")) {
+            lock.setArray(1, connection.createArrayOf("int4", java.util.Arrays.stream(keys).boxed().toArray()));
+            lock.execute();
         } catch (SQLException e) {
             discard(connection);
             throw new IllegalStateException("taking the event order locks failed", e);
