@@ -170,6 +170,18 @@ class BankTest {
                         + " but its events replay to " + replayed);
             }
         }
+        // A downstream consumer's view must agree: the example projection, from the topic alone.
+        try (dev.walletpipeline.example.BalanceProjection projection = new dev.walletpipeline.example.BalanceProjection(
+                stack.kafka().bootstrapServers(), "bank-projection-" + UUID.randomUUID())) {
+            projection.catchUp(Duration.ofSeconds(3));
+            for (Account account : accounts) {
+                var seen = projection.wallets().get(account.wallet);
+                if (seen == null || seen.balance() != ledger.balance(account.wallet)) {
+                    anomalies.add("the example consumer's projection of " + account.wallet + " is " + seen
+                            + ", the ledger says " + ledger.balance(account.wallet));
+                }
+            }
+        }
         long accepted202 = requests.values().stream().filter(r -> r.status == 202).count();
         if (accepted202 > accepted.size()) {
             anomalies.add(accepted202 + " requests were accepted but only " + accepted.size() + " transfers exist");
