@@ -10,9 +10,10 @@ import org.springframework.util.unit.DataSize;
  * @param paystackSecretKey the key Paystack signs webhooks with ({@code PAYSTACK_SECRET_KEY})
  * @param bodySizeMax larger bodies are refused with 413 before they are read in full
  * @param kafka where events go and how long a publish may take before Paystack is told to retry
+ * @param sources an optional allow-list of the addresses webhooks may come from
  */
 @ConfigurationProperties("wallet.webhook")
-public record WebhookSettings(String paystackSecretKey, DataSize bodySizeMax, Kafka kafka) {
+public record WebhookSettings(String paystackSecretKey, DataSize bodySizeMax, Kafka kafka, Sources sources) {
 
     public WebhookSettings {
         if (paystackSecretKey.isBlank()) {
@@ -26,5 +27,22 @@ public record WebhookSettings(String paystackSecretKey, DataSize bodySizeMax, Ka
      * @param healthTimeout how long the readiness check waits for the broker
      */
     public record Kafka(String bootstrapServers, Duration publishTimeout, Duration healthTimeout) {
+    }
+
+    /**
+     * Off while {@code allowed} is empty. The signature already proves a webhook is Paystack's;
+     * this refuses anything else before it costs an HMAC.
+     *
+     * @param allowed addresses webhooks may come from (Paystack documents 52.31.139.75,
+     *        52.49.173.169 and 52.214.14.220)
+     * @param trustedProxyHeader when set (e.g. {@code X-Forwarded-For}), the client address is the
+     *        last entry of this header, as appended by our own proxy; never set it without a proxy
+     *        that overwrites or appends it, or any caller can claim any address
+     */
+    public record Sources(java.util.List<String> allowed, @org.jspecify.annotations.Nullable String trustedProxyHeader) {
+
+        public Sources {
+            allowed = allowed == null ? java.util.List.of() : java.util.List.copyOf(allowed);
+        }
     }
 }

@@ -27,8 +27,10 @@ class PaystackWebhookController {
     private final EventPublisher publisher;
     private final long bodySizeMax;
     private final MeterRegistry meters;
+    private final WebhookSettings.Sources sources;
 
     PaystackWebhookController(WebhookSettings settings, EventPublisher publisher, MeterRegistry meters) {
+        this.sources = settings.sources();
         this.signature = new PaystackSignature(settings.paystackSecretKey());
         this.publisher = publisher;
         this.bodySizeMax = settings.bodySizeMax().toBytes();
@@ -40,6 +42,10 @@ class PaystackWebhookController {
     Map<String, Boolean> receive(HttpServletRequest request,
             @RequestHeader(name = "x-paystack-signature", required = false) @Nullable String signatureHeader)
             throws IOException {
+        if (!sourceAllowed(request)) {
+            meters.counter("wallet.webhook.rejected", "reason", "source").increment();
+            throw new WebhookProblems.SourceNotAllowed();
+        }
         byte[] body = readBounded(request);
         if (!signature.matches(body, signatureHeader)) {
             meters.counter("wallet.webhook.rejected", "reason", "signature").increment();
@@ -63,6 +69,21 @@ class PaystackWebhookController {
         }
         meters.counter("wallet.webhook.accepted", "event", event.event().isEmpty() ? "none" : event.event()).increment();
         return Map.of("status", true);
+    }
+
+    private boolean sourceAllowed(HttpServletRequest request) {
+        if (sources.allowed().isEmpty()) {
+            return true;
+        }
+        String address = request.getRemoteAddr();
+        if (sources.trustedProxyHeader() != null) {
+            String forwarded = request.getHeader(sources.trustedProxyHeader());
+            if (forwarded != null && !forwarded.isBlank()) {
+                String[] hops = forwarded.split(",");
+                address = hops[hops.length - 1].trim();
+            }
+        }
+        return sources.allowed().contains(address);
     }
 
     private byte[] readBounded(HttpServletRequest request) throws IOException {

@@ -25,6 +25,13 @@ final class WebhookProblems {
         }
     }
 
+    static final class SourceNotAllowed extends ErrorResponseException {
+        SourceNotAllowed() {
+            super(HttpStatus.FORBIDDEN, problem(HttpStatus.FORBIDDEN, "source_not_allowed",
+                    "webhooks are accepted only from Paystack's addresses"), null);
+        }
+    }
+
     static final class NotJson extends ErrorResponseException {
         NotJson(String detail) {
             super(HttpStatus.BAD_REQUEST, problem(HttpStatus.BAD_REQUEST, "validation_failed", detail), null);
