@@ -64,6 +64,16 @@ final class Pipeline {
 
     private final Map<String, String> environment;
 
+    /** Another api-service instance on its own port: for leader election of the outbox relay. */
+    ServiceProcess secondApiService(int port) {
+        return new ServiceProcess(Path.of(System.getProperty("wallet.project.dir", "..")), "api-service", port,
+                with(environment, port), Path.of("target", "service-logs", "second"));
+    }
+
+    static int newPort() {
+        return freePort();
+    }
+
     /** ledger-worker as it is, plus these settings: for a restart with fault injection on. */
     ServiceProcess ledgerWorkerWith(Map<String, String> extra) {
         Map<String, String> changed = with(environment, ledgerPort);
@@ -103,7 +113,11 @@ final class Pipeline {
 
     /** A person signed in through the OpenID Connect stand-in, with a wallet funded by a signed webhook. */
     ApiClient.SignedIn personWithBalance(long amount) throws Exception {
-        ApiClient.SignedIn person = api.signIn("p-" + UUID.randomUUID() + "@example.com");
+        return personWithBalanceVia(api, amount);
+    }
+
+    ApiClient.SignedIn personWithBalanceVia(ApiClient client, long amount) throws Exception {
+        ApiClient.SignedIn person = client.signIn("p-" + UUID.randomUUID() + "@example.com");
         if (amount > 0) {
             deposit(person, amount);
         }

@@ -8,6 +8,7 @@ import dev.walletpipeline.localstack.ApiClient;
 import dev.walletpipeline.localstack.LocalStack;
 import dev.walletpipeline.localstack.LocalStackExtension;
 import dev.walletpipeline.localstack.PostgresServer;
+import dev.walletpipeline.localstack.ServiceProcess;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -125,6 +126,36 @@ class TransferPipelineTests {
         assertThat(statuses(sender, accepted)).containsOnly("completed");
         assertThat(balance(recipient)).isEqualTo(10_000);
         assertThat(pipeline.ledger.ledgerInvariantViolations()).isEmpty();
+    }
+
+    @Test
+    void withTwoApiServicesExactlyOneRelaysTheOutboxAndTheOtherTakesOverWhenItDies() throws Exception {
+        int port = Pipeline.newPort();
+        ServiceProcess second = pipeline.secondApiService(port).start();
+        try {
+            second.awaitReady(Duration.ofMinutes(2));
+            await().atMost(Duration.ofSeconds(20)).until(() -> leaders(pipeline.apiPort) + leaders(port) == 1);
+            assertThat(leaders(pipeline.apiPort) + leaders(port)).isEqualTo(1);
+
+            pipeline.apiService.kill();
+            ApiClient viaSecond = new ApiClient(port);
+            ApiClient.SignedIn sender = pipeline.personWithBalanceVia(viaSecond, 5_000);
+            ApiClient.SignedIn recipient = viaSecond.signIn("r-" + UUID.randomUUID() + "@example.com");
+            ApiClient.Response response = viaSecond.postWithHeader("/wallet/transfer", sender.as(),
+                    "{\"wallet_number\":\"" + recipient.walletNumber() + "\",\"amount\":2000}", "Prefer", "wait=10");
+            await().atMost(Duration.ofSeconds(30)).until(() -> viaSecond.get("/wallet/transfers/"
+                    + response.text("transfer_id"), sender.as()).text("status").equals("completed"));
+            assertThat(leaders(port)).isEqualTo(1);
+        } finally {
+            second.close();
+            pipeline.ensureRunning();
+        }
+    }
+
+    private static int leaders(int port) {
+        ApiClient.Response metrics = new ApiClient(port).get("/actuator/prometheus", ApiClient.As.NOBODY);
+        return metrics.body().lines().filter(line -> line.startsWith("wallet_outbox_leader"))
+                .mapToInt(line -> (int) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
     }
 
     @Test
