@@ -91,6 +91,7 @@ public final class PipelineBenchmark {
             List<Wallet> wallets = wallets(api, ledger, Integer.getInteger("bench.wallets", 100), 100_000_000L);
             Wallet hot = wallets(api, ledger, 1, 100_000_000L * 20).get(0);
 
+            Result balances = balances(api, wallets, seconds, 16);
             Result many = transfers(stack, api, wallets, null, seconds, 16);
             Result hotWallet = transfers(stack, api, wallets, hot, seconds, 16);
             // webhook-ingest alone: ledger-worker would otherwise spend the same two cores consuming them
@@ -102,10 +103,13 @@ public final class PipelineBenchmark {
                     | benchmark (%d s each, %d partitions, 2 cores) | per second | p50 ms | p99 ms | p99.9 ms | x pgbench |
                     |---|---:|---:|---:|---:|---:|
                     | pgbench TPC-B, 8 clients (yardstick) | %.0f | | | | 1.00 |
+                    | GET /wallet/balance with an API key, 16 clients | %.0f | %.1f | %.1f | %.1f | %.2f |
                     | transfers, %d wallets, 202 to event committed | %.0f | %.1f | %.1f | %.1f | %.2f |
                     | transfers, one hot wallet | %.0f | %.1f | %.1f | %.1f | %.2f |
                     | webhooks accepted by webhook-ingest (signed, published, acks=all) | %.0f | %.1f | %.1f | %.1f | %.2f |
-                    """.formatted(seconds, partitions, pgbench, wallets.size(),
+                    """.formatted(seconds, partitions, pgbench,
+                    balances.perSecond, balances.p50, balances.p99, balances.p999, balances.perSecond / pgbench,
+                    wallets.size(),
                     many.perSecond, many.p50, many.p99, many.p999, many.perSecond / pgbench,
                     hotWallet.perSecond, hotWallet.p50, hotWallet.p99, hotWallet.p999, hotWallet.perSecond / pgbench,
                     webhooks.perSecond, webhooks.p50, webhooks.p99, webhooks.p999, webhooks.perSecond / pgbench);
@@ -232,6 +236,30 @@ public final class PipelineBenchmark {
         sentAt.clear();
         consumer.join(10_000);
         return Result.of(latencies.getIntervalHistogram(), completed.get(), elapsed);
+    }
+
+    /** Closed loop of balance reads, each client with its own wallet's read key. */
+    private static Result balances(ApiClient api, List<Wallet> wallets, int seconds, int clients) throws Exception {
+        Recorder latencies = new Recorder(3);
+        AtomicLong done = new AtomicLong();
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.SECONDS.toNanos(seconds);
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        for (int c = 0; c < clients; c++) {
+            Wallet wallet = wallets.get(c % wallets.size());
+            pool.submit(() -> {
+                while (System.nanoTime() < deadline) {
+                    long sent = System.nanoTime();
+                    if (api.get("/wallet/balance", ApiClient.As.key(wallet.apiKey())).status() == 200) {
+                        latencies.recordValue(System.nanoTime() - sent);
+                        done.incrementAndGet();
+                    }
+                }
+            });
+        }
+        pool.shutdown();
+        pool.awaitTermination(seconds + 30L, TimeUnit.SECONDS);
+        return Result.of(latencies.getIntervalHistogram(), done.get(), Duration.ofNanos(System.nanoTime() - start));
     }
 
     /** Open-ended: up to {@code inFlight} signed webhooks outstanding at once. */
