@@ -15,17 +15,10 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -73,10 +66,8 @@ class TransferRequestTests {
         assertThat(balance.json().path("balance").asLong()).isEqualTo(10_000);
         assertThat(balance.json().path("available").asLong()).isEqualTo(7_500);
 
-        ConsumerRecord<String, byte[]> command = await().atMost(Duration.ofSeconds(30))
-                .until(() -> commandFor(id), r -> r != null);
-        assertThat(command.key()).isEqualTo(wallet.toString());
-        TransferRequested requested = TransferRequested.fromJson(command.value());
+        byte[] command = await().atMost(Duration.ofSeconds(30)).until(() -> commandFor(wallet, id), c -> c != null);
+        TransferRequested requested = TransferRequested.fromJson(command);
         assertThat(requested.amount()).isEqualTo(2500);
         assertThat(requested.fromWalletId()).isEqualTo(wallet);
         await().atMost(Duration.ofSeconds(10)).until(() -> outboxRows() == 0);
@@ -176,23 +167,8 @@ class TransferRequestTests {
         }
     }
 
-    private ConsumerRecord<String, byte[]> commandFor(String transferId) {
-        List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Topic.TRANSFER_COMMANDS.name()));
-            long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-            while (System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(record -> {
-                    if (new String(record.value()).contains(transferId)) {
-                        found.add(record);
-                    }
-                });
-            }
-        }
-        return found.isEmpty() ? null : found.get(0);
+    private byte[] commandFor(UUID wallet, String transferId) {
+        return ledger.recordsOn(Topic.TRANSFER_COMMANDS.name(), wallet.toString(), Duration.ofSeconds(2)).stream()
+                .filter(body -> new String(body).contains(transferId)).findFirst().orElse(null);
     }
 }

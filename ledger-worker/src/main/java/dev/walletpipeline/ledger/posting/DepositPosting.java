@@ -66,31 +66,15 @@ class DepositPosting {
 
     private BatchOutcome applyInTransaction(List<ConsumedRecord> records) {
         BatchOutcome outcome = new BatchOutcome();
-        Map<ConsumedRecord.Position, List<LedgerEvent>> seen = ProcessedMessages.find(jdbc, records);
-
         Map<ConsumedRecord, PaystackCharge> charges = new LinkedHashMap<>();
         Map<ConsumedRecord.Position, List<LedgerEvent>> processed = new LinkedHashMap<>();
-        for (ConsumedRecord record : records) {
-            List<LedgerEvent> earlier = seen.get(record.position());
-            if (earlier != null) {
-                outcome.events.addAll(earlier);
-                continue;
+        ProcessedMessages.fresh(jdbc, records, outcome, PaystackCharge::fromWebhook).forEach((record, charge) -> {
+            if (charge.isSuccessfulCharge()) {
+                charges.put(record, charge);
+            } else {
+                processed.put(record.position(), List.of()); // other events move no money
             }
-            if (record.value() == null) {
-                outcome.deadLetters.add(new BatchOutcome.DeadLetter(record, "record has no body"));
-                continue;
-            }
-            try {
-                PaystackCharge charge = PaystackCharge.fromWebhook(record.value());
-                if (charge.isSuccessfulCharge()) {
-                    charges.put(record, charge);
-                } else {
-                    processed.put(record.position(), List.of());
-                }
-            } catch (PaystackCharge.Unreadable e) {
-                outcome.deadLetters.add(new BatchOutcome.DeadLetter(record, e.getMessage()));
-            }
-        }
+        });
 
         Map<String, Deposit> deposits = lockDeposits(charges.values().stream().map(PaystackCharge::reference).toList());
         LedgerBatch ledger = new LedgerBatch(jdbc, clock.instant());

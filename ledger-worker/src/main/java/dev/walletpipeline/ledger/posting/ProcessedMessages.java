@@ -42,6 +42,32 @@ final class ProcessedMessages {
         return found;
     }
 
+    /**
+     * The records of a batch that still need processing, parsed. Records processed before only have
+     * their stored events re-emitted (into {@code outcome}); records without a body or that do not
+     * parse go to the dead-letter topic with the reason.
+     */
+    static <T> Map<ConsumedRecord, T> fresh(JdbcClient jdbc, List<ConsumedRecord> records, BatchOutcome outcome,
+            java.util.function.Function<byte[], T> parse) {
+        Map<ConsumedRecord.Position, List<LedgerEvent>> seen = find(jdbc, records);
+        Map<ConsumedRecord, T> fresh = new java.util.LinkedHashMap<>();
+        for (ConsumedRecord record : records) {
+            List<LedgerEvent> earlier = seen.get(record.position());
+            if (earlier != null) {
+                outcome.events.addAll(earlier);
+            } else if (record.value() == null) {
+                outcome.deadLetters.add(new BatchOutcome.DeadLetter(record, "record has no body"));
+            } else {
+                try {
+                    fresh.put(record, parse.apply(record.value()));
+                } catch (RuntimeException unreadable) {
+                    outcome.deadLetters.add(new BatchOutcome.DeadLetter(record, "unreadable: " + unreadable.getMessage()));
+                }
+            }
+        }
+        return fresh;
+    }
+
     static void record(JdbcClient jdbc, Map<ConsumedRecord.Position, List<LedgerEvent>> processed) {
         if (processed.isEmpty()) {
             return;

@@ -67,25 +67,8 @@ class TransferPosting {
 
     private BatchOutcome applyInTransaction(List<ConsumedRecord> records) {
         BatchOutcome outcome = new BatchOutcome();
-        Map<ConsumedRecord.Position, List<LedgerEvent>> seen = ProcessedMessages.find(jdbc, records);
-        Map<ConsumedRecord, TransferRequested> commands = new LinkedHashMap<>();
-        for (ConsumedRecord record : records) {
-            List<LedgerEvent> earlier = seen.get(record.position());
-            if (earlier != null) {
-                outcome.events.addAll(earlier);
-                continue;
-            }
-            if (record.value() == null) {
-                outcome.deadLetters.add(new BatchOutcome.DeadLetter(record, "record has no body"));
-                continue;
-            }
-            try {
-                commands.put(record, TransferRequested.fromJson(record.value()));
-            } catch (RuntimeException unreadable) {
-                outcome.deadLetters.add(new BatchOutcome.DeadLetter(record,
-                        "not a transfer command: " + unreadable.getMessage()));
-            }
-        }
+        Map<ConsumedRecord, TransferRequested> commands =
+                ProcessedMessages.fresh(jdbc, records, outcome, TransferRequested::fromJson);
 
         Map<UUID, Pending> transfers = lockTransfers(commands.values().stream().map(TransferRequested::transferId).toList());
         LedgerBatch ledger = new LedgerBatch(jdbc, clock.instant());

@@ -3,6 +3,7 @@ package dev.walletpipeline.webhook.paystack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.walletpipeline.contracts.Topic;
+import dev.walletpipeline.localstack.LedgerProbe;
 import dev.walletpipeline.localstack.LocalStack;
 import dev.walletpipeline.localstack.LocalStackExtension;
 import dev.walletpipeline.localstack.PaystackSigner;
@@ -14,15 +15,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -56,8 +50,7 @@ class PaystackWebhookTests {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEqualTo("{\"status\":true}");
-        List<ConsumerRecord<String, byte[]>> published = publishedWithKey(reference);
-        assertThat(published).singleElement().satisfies(record -> assertThat(record.value()).isEqualTo(body));
+        assertThat(publishedWithKey(reference)).singleElement().satisfies(published -> assertThat(published).isEqualTo(body));
     }
 
     @Test
@@ -117,23 +110,7 @@ class PaystackWebhookTests {
         }
     }
 
-    private List<ConsumerRecord<String, byte[]>> publishedWithKey(String key) {
-        List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Topic.PAYSTACK_EVENTS.name()));
-            long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-            while (System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(record -> {
-                    if (key.equals(record.key())) {
-                        found.add(record);
-                    }
-                });
-            }
-        }
-        return found;
+    private List<byte[]> publishedWithKey(String key) {
+        return new LedgerProbe(stack).recordsOn(Topic.PAYSTACK_EVENTS.name(), key, Duration.ofSeconds(3));
     }
 }
