@@ -53,20 +53,17 @@ class Users {
             jdbc.sql("insert into wallets (id, user_id, number) values (?, ?, ?)")
                     .params(UUID.randomUUID(), id, newWalletNumber()).update();
         }
-        return jdbc.sql("""
-                select u.id, u.email, u.name, w.number from users u join wallets w on w.user_id = u.id
-                where u.google_subject = ?""")
-                .param(subject)
-                .query((rs, n) -> new User(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
-                        rs.getString(4)))
-                .single();
+        return userWhere("u.google_subject = ?", subject);
     }
 
     User find(UUID id) {
-        return jdbc.sql("""
-                select u.id, u.email, u.name, w.number from users u join wallets w on w.user_id = u.id
-                where u.id = ?""")
-                .param(id)
+        return userWhere("u.id = ?", id);
+    }
+
+    private User userWhere(String condition, Object value) {
+        return jdbc.sql("select u.id, u.email, u.name, w.number from users u join wallets w on w.user_id = u.id where "
+                + condition)
+                .param(value)
                 .query((rs, n) -> new User(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
                         rs.getString(4)))
                 .single();
