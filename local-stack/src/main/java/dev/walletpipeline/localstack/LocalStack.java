@@ -13,6 +13,7 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.jspecify.annotations.Nullable;
@@ -32,7 +33,7 @@ public final class LocalStack implements AutoCloseable {
     private final Path home;
     private final KafkaBroker kafka;
     private final PostgresServer postgres;
-    private final int partitions;
+    private volatile int partitions;
     private final int oidcPort;
     private final int paystackPort;
     private final Duration paystackRetryUnit;
@@ -191,6 +192,32 @@ public final class LocalStack implements AutoCloseable {
                     throw new IllegalStateException(e);
                 }
             });
+        }
+    }
+
+    /**
+     * Raises every pipeline topic to {@code more} partitions (Kafka cannot lower them). Keys map
+     * to partitions anew: only for a drained pipeline whose services are restarted afterwards,
+     * as the benchmarks do between their partition counts.
+     */
+    public void growPartitions(int more) {
+        if (more <= partitions) {
+            throw new IllegalArgumentException("topics have " + partitions + " partitions; cannot go to " + more);
+        }
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        try (Admin admin = Admin.create(props)) {
+            Map<String, NewPartitions> grown = new java.util.HashMap<>();
+            for (Topic topic : Topic.ALL) {
+                grown.put(topic.name(), NewPartitions.increaseTo(more));
+            }
+            admin.createPartitions(grown).all().get();
+            partitions = more;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("growing the topics to " + more + " partitions failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
