@@ -1,11 +1,10 @@
 package dev.walletpipeline.benchmarks;
 
-import dev.walletpipeline.contracts.LedgerEvent;
-import dev.walletpipeline.contracts.Topic;
 import dev.walletpipeline.localstack.ApiClient;
 import dev.walletpipeline.localstack.LedgerProbe;
 import dev.walletpipeline.localstack.LocalStack;
 import dev.walletpipeline.localstack.PaystackSigner;
+import dev.walletpipeline.localstack.PostgresServer;
 import dev.walletpipeline.localstack.ServiceProcess;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -18,6 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,102 +26,171 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.HdrHistogram.Recorder;
 import org.HdrHistogram.Histogram;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import org.HdrHistogram.Recorder;
 
 /**
- * One command, one table: pgbench TPC-B (8 clients) on the pipeline's own PostgreSQL as the
- * yardstick, then end-to-end transfers (202 accepted to the TransferCompleted event committed on
- * Kafka) for many wallets and for one hot wallet, then verified webhooks accepted by
- * webhook-ingest. Latencies are recorded with HdrHistogram.
+ * One command, three tables and a plot. The yardstick is pgbench TPC-B (8 clients) on the
+ * pipeline's own PostgreSQL, in the same run. Then, against the real stack on this machine:
+ * balance reads with an API key; transfers end to end (sent to outcome committed on Kafka, see
+ * {@link TransferLoad}) for many wallets at several loads, which draws the throughput-against-latency
+ * plot, and for one hot wallet; the same transfer load at 1, 2, 4 and 8 partitions and with 10
+ * thousand and 1 million wallets (cost growth); verified webhooks accepted by webhook-ingest.
+ * Latencies are recorded with HdrHistogram.
  *
- * <p>{@code bin/benchmark} builds and runs it; {@code -Dbench.seconds=N} sets each phase's length.
+ * <p>{@code bin/benchmark} builds and runs it, and says which settings it takes.
  */
 public final class PipelineBenchmark {
 
     private static final Pattern TPS = Pattern.compile("tps = ([0-9.]+) \\(without initial connection time\\)");
+    private static final int SENDERS = 100;
+    private static final double P99_TARGET_MS = 250;
 
-    private PipelineBenchmark() {
+    private final Path project;
+    private final LocalStack stack;
+    private final Path logs;
+    private final Map<String, String> environment;
+    private final int apiPort = freePort();
+    private final int ledgerPort = freePort();
+    private final int webhookPort = freePort();
+    private ServiceProcess ledgerWorker;
+    private ServiceProcess apiService;
+    private final ServiceProcess webhookIngest;
+
+    private PipelineBenchmark(Path project, LocalStack stack, Path logs) {
+        this.project = project;
+        this.stack = stack;
+        this.logs = logs;
+        this.environment = new HashMap<>(stack.environment());
+        environment.put("RATE_LIMIT_SIGN_IN", "1000000");
+        environment.put("RATE_LIMIT_KEY_CREATION_USER", "1000000");
+        environment.put("RATE_LIMIT_KEY_CREATION_ADDRESS", "1000000");
+        this.ledgerWorker = ledgerWorker();
+        this.apiService = new ServiceProcess(project, "api-service", apiPort, with(environment, apiPort), logs);
+        this.webhookIngest = new ServiceProcess(project, "webhook-ingest", webhookPort, with(environment, webhookPort),
+                logs);
     }
 
     public static void main(String[] args) throws Exception {
         Path project = Path.of(System.getProperty("wallet.project.dir", ".")).toAbsolutePath().normalize();
-        int seconds = Integer.getInteger("bench.seconds", 20);
-        int partitions = Integer.getInteger("bench.partitions", 4);
+        Duration measure = Duration.ofSeconds(Integer.getInteger("bench.seconds", 20));
+        Duration warmUp = Duration.ofSeconds(Math.max(3, measure.toSeconds() / 4));
+        int mainPartitions = Integer.getInteger("bench.partitions", 4);
+        List<Integer> partitionCounts = integers(System.getProperty("bench.partitionCounts", "1,2,4,8"));
+        List<Integer> clientCounts = integers(System.getProperty("bench.clients", "4,16,64,256"));
+        int growthClients = Integer.getInteger("bench.growthClients", 64);
+        List<Integer> walletCounts = integers(System.getProperty("bench.walletCounts", "10000,1000000"));
+        if (!partitionCounts.contains(mainPartitions)) {
+            throw new IllegalArgumentException("bench.partitionCounts must include bench.partitions");
+        }
+
         Path home = project.resolve("target").resolve("bench-stack");
         deleteRecursively(home);
-        LocalStack stack = new LocalStack(home, freePort(), freePort(), freePort(), partitions, 0, 0,
+        LocalStack stack = new LocalStack(home, freePort(), freePort(), freePort(), partitionCounts.get(0), 0, 0,
                 Duration.ofSeconds(1)).start();
-        Map<String, String> environment = new HashMap<>(stack.environment());
-        environment.put("RATE_LIMIT_SIGN_IN", "1000000");
-        environment.put("RATE_LIMIT_KEY_CREATION_USER", "1000000");
-        environment.put("RATE_LIMIT_KEY_CREATION_ADDRESS", "1000000");
-        environment.put("LEDGER_CONCURRENCY", Integer.toString(Math.min(partitions, 4)));
-        Path logs = home.resolve("logs");
-        int ledgerPort = freePort();
-        int webhookPort = freePort();
-        int apiPort = freePort();
-        List<ServiceProcess> services = List.of(
-                new ServiceProcess(project, "ledger-worker", ledgerPort, with(environment, ledgerPort), logs),
-                new ServiceProcess(project, "webhook-ingest", webhookPort, with(environment, webhookPort), logs),
-                new ServiceProcess(project, "api-service", apiPort, with(environment, apiPort), logs));
+        PipelineBenchmark bench = new PipelineBenchmark(project, stack, home.resolve("logs"));
         try {
-            services.get(0).start().awaitReady(Duration.ofMinutes(3));
-            services.get(1).start().awaitReady(Duration.ofMinutes(3));
-            services.get(2).start().awaitReady(Duration.ofMinutes(3));
-            System.out.println("pipeline up; running pgbench TPC-B (8 clients, " + seconds + " s) as the yardstick");
-            double pgbench = pgbench(stack, seconds);
-
-            ApiClient api = new ApiClient(apiPort);
-            LedgerProbe ledger = new LedgerProbe(stack);
-            List<Wallet> wallets = wallets(api, ledger, Integer.getInteger("bench.wallets", 100), 100_000_000L);
-            Wallet hot = wallets(api, ledger, 1, 100_000_000L * 20).get(0);
-
-            Result balances = balances(api, wallets, seconds, 16);
-            Result many = transfers(stack, api, wallets, null, seconds, 16);
-            Result hotWallet = transfers(stack, api, wallets, hot, seconds, 16);
-            // webhook-ingest alone: ledger-worker would otherwise spend the same two cores consuming them
-            services.get(0).close();
-            Result webhooks = webhooks(webhookPort, seconds, 64);
-
-            String table = """
-
-                    | benchmark (%d s each, %d partitions, 2 cores) | per second | p50 ms | p99 ms | p99.9 ms | x pgbench |
-                    |---|---:|---:|---:|---:|---:|
-                    | pgbench TPC-B, 8 clients (yardstick) | %.0f | | | | 1.00 |
-                    | GET /wallet/balance with an API key, 16 clients | %.0f | %.1f | %.1f | %.1f | %.2f |
-                    | transfers, %d wallets, 202 to event committed | %.0f | %.1f | %.1f | %.1f | %.2f |
-                    | transfers, one hot wallet | %.0f | %.1f | %.1f | %.1f | %.2f |
-                    | webhooks accepted by webhook-ingest (signed, published, acks=all) | %.0f | %.1f | %.1f | %.1f | %.2f |
-                    """.formatted(seconds, partitions, pgbench,
-                    balances.perSecond, balances.p50, balances.p99, balances.p999, balances.perSecond / pgbench,
-                    wallets.size(),
-                    many.perSecond, many.p50, many.p99, many.p999, many.perSecond / pgbench,
-                    hotWallet.perSecond, hotWallet.p50, hotWallet.p99, hotWallet.p999, hotWallet.perSecond / pgbench,
-                    webhooks.perSecond, webhooks.p50, webhooks.p99, webhooks.p999, webhooks.perSecond / pgbench);
-            System.out.println(table);
-            Files.writeString(project.resolve("target").resolve("benchmark-results.md"), table);
+            bench.run(measure, warmUp, mainPartitions, partitionCounts, clientCounts, growthClients, walletCounts);
         } finally {
-            for (int i = services.size() - 1; i >= 0; i--) {
-                services.get(i).close();
-            }
+            bench.stopAll();
             stack.close();
         }
+    }
+
+    private void run(Duration measure, Duration warmUp, int mainPartitions, List<Integer> partitionCounts,
+            List<Integer> clientCounts, int growthClients, List<Integer> walletCounts) throws Exception {
+        ledgerWorker.start().awaitReady(Duration.ofMinutes(3));
+        webhookIngest.start().awaitReady(Duration.ofMinutes(3));
+        apiService.start().awaitReady(Duration.ofMinutes(3));
+        System.out.printf("pipeline up; pgbench TPC-B (8 clients, %d s) as the yardstick%n", measure.toSeconds());
+        double pgbench = pgbench(measure);
+        System.out.printf("pgbench: %.0f tps%n", pgbench);
+
+        ApiClient api = new ApiClient(apiPort);
+        LedgerProbe ledger = new LedgerProbe(stack);
+        List<Wallet> senders = wallets(api, ledger, SENDERS, 100_000_000L);
+        Wallet hot = wallets(api, ledger, 1, 100_000_000L * 20).get(0);
+        TransferLoad load = new TransferLoad(stack.kafka().bootstrapServers(), api);
+        TransferLoad.Traffic many = among(senders, senders.stream().map(Wallet::number).toList());
+        System.out.println("warming up (JIT, connection pools): transfers for " + warmUp.toSeconds() + " s");
+        load.run(many, 16, Duration.ZERO, warmUp);
+
+        List<String> main = new ArrayList<>();
+        List<String> growth = new ArrayList<>();
+        List<LatencyPlot.Point> points = new ArrayList<>();
+        for (int partitions : partitionCounts) {
+            if (partitions != stack.partitions()) {
+                restartWithPartitions(partitions);
+                load.run(many, 16, Duration.ZERO, warmUp);
+            }
+            if (partitions == mainPartitions) {
+                Result balances = measured("balance reads", () -> balances(api, senders, measure, 16));
+                main.add(row("GET /wallet/balance with an API key, 16 clients", balances, pgbench));
+                for (int clients : clientCounts) {
+                    Result result = measured("transfers, " + SENDERS + " wallets, " + clients + " clients",
+                            () -> load.run(many, clients, warmUp, measure));
+                    points.add(new LatencyPlot.Point(SENDERS + " wallets", clients, result));
+                    main.add(row("transfers, " + SENDERS + " wallets, " + clients + " clients in flight", result,
+                            pgbench));
+                }
+                TransferLoad.Traffic oneSender = among(List.of(hot), senders.stream().map(Wallet::number).toList());
+                for (int clients : List.of(16, 64)) {
+                    Result result = measured("transfers, one hot wallet, " + clients + " clients",
+                            () -> load.run(oneSender, clients, warmUp, measure));
+                    points.add(new LatencyPlot.Point("one hot wallet", clients, result));
+                    main.add(row("transfers, one hot wallet, " + clients + " clients in flight", result, pgbench));
+                }
+            }
+            Result result = measured("transfers at " + partitions + " partitions",
+                    () -> load.run(many, growthClients, warmUp, measure));
+            growth.add(row(partitions + " partitions, " + SENDERS + " wallets", result, pgbench));
+        }
+        int wallets = SENDERS + 1;
+        for (int count : walletCounts) {
+            System.out.printf("adding wallets: %d in all%n", count);
+            List<String> recipients = addWallets(wallets, count);
+            wallets = count;
+            Result result = measured("transfers among " + count + " wallets",
+                    () -> load.run(among(senders, recipients), growthClients, warmUp, measure));
+            growth.add(row(stack.partitions() + " partitions, " + SENDERS + " senders to any of " + count + " wallets",
+                    result, pgbench));
+        }
+        // webhook-ingest alone: ledger-worker would otherwise spend the same two cores consuming them
+        ledgerWorker.close();
+        Result webhooks = measured("webhooks", () -> webhooks(webhookPort, measure, 64));
+        main.add(row("webhooks accepted by webhook-ingest (signed, published, acks=all), 64 in flight", webhooks,
+                pgbench));
+
+        String header = "| %s | per second | p50 ms | p99 ms | p99.9 ms | x pgbench |%n|---|---:|---:|---:|---:|---:|%n";
+        String tables = """
+
+                Machine: %d cores, JDK %s; everything (broker, database, three services, load generator) on it.
+                %d s measured per row after %d s of warm-up; transfers are closed loop, each client waiting for its
+                transfer's outcome event before sending the next.
+
+                %s| pgbench TPC-B, 8 clients (yardstick) | %.0f | | | | 1.00 |
+                %s
+                Cost growth: the same transfer load (%d clients in flight) at more partitions (ledger-worker
+                consumers = partitions) and with more wallets.
+
+                %s%s
+                """.formatted(Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                measure.toSeconds(), warmUp.toSeconds(),
+                header.formatted("benchmark (" + mainPartitions + " partitions)"), pgbench, String.join("", main),
+                growthClients, header.formatted("transfers"), String.join("", growth));
+        System.out.println(tables);
+        Path results = project.resolve("benchmarks").resolve("results");
+        Files.createDirectories(results);
+        Files.writeString(results.resolve("latest.md"), tables);
+        LatencyPlot.write(results.resolve("throughput-latency.png"), points, pgbench, P99_TARGET_MS);
+        System.out.println("written: benchmarks/results/latest.md, benchmarks/results/throughput-latency.png");
     }
 
     record Result(double perSecond, double p50, double p99, double p999) {
@@ -134,7 +204,124 @@ public final class PipelineBenchmark {
     record Wallet(UUID id, String number, String apiKey) {
     }
 
-    private static double pgbench(LocalStack stack, int seconds) throws Exception {
+    private static String row(String name, Result result, double pgbench) {
+        return "| %s | %.0f | %.1f | %.1f | %.1f | %.2f |%n".formatted(name, result.perSecond, result.p50, result.p99,
+                result.p999, result.perSecond / pgbench);
+    }
+
+    /**
+     * Runs a phase and prints its figures with what explains them: the CPU each part of the stack
+     * used meanwhile, and the size and duration of ledger-worker's transfer batches.
+     */
+    private Result measured(String what, java.util.concurrent.Callable<Result> phase) throws Exception {
+        CpuShare before = CpuShare.now();
+        double[] batchesBefore = transferBatches();
+        Result result = phase.call();
+        String cpu = CpuShare.now().since(before);
+        double[] batches = transferBatches();
+        double count = batches[1] - batchesBefore[1];
+        System.out.printf("%s: %.0f/s, p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms%n  %s%n", what, result.perSecond,
+                result.p50, result.p99, result.p999, cpu);
+        if (count > 0) {
+            System.out.printf("  ledger-worker: %.0f transfer batches, %.1f commands and %.1f ms each on average%n",
+                    count, (batches[0] - batchesBefore[0]) / count, (batches[2] - batchesBefore[2]) * 1000 / count);
+        }
+        return result;
+    }
+
+    /** From ledger-worker's metrics: transfer commands consumed, batches, and seconds in its listener. */
+    private double[] transferBatches() {
+        double[] totals = new double[3];
+        try {
+            String metrics = ApiClient.getAbsolute("http://localhost:" + ledgerPort + "/actuator/prometheus").body();
+            for (String line : metrics.split("\n")) {
+                if (line.startsWith("#") || !line.contains("transfer-commands")) {
+                    continue;
+                }
+                double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                if (line.startsWith("wallet_ledger_records_total")) {
+                    totals[0] += value;
+                } else if (line.startsWith("spring_kafka_listener_seconds_count")) {
+                    totals[1] += value;
+                } else if (line.startsWith("spring_kafka_listener_seconds_sum")) {
+                    totals[2] += value;
+                }
+            }
+        } catch (RuntimeException notRunning) {
+            // ledger-worker is stopped in this phase: nothing to say about its batches
+        }
+        return totals;
+    }
+
+    /** Transfers from the given senders to any of the recipients other than the sender itself. */
+    private static TransferLoad.Traffic among(List<Wallet> senders, List<String> recipients) {
+        return new TransferLoad.Traffic() {
+            @Override
+            public Wallet sender(Random random) {
+                return senders.get(random.nextInt(senders.size()));
+            }
+
+            @Override
+            public String recipient(Random random, Wallet sender) {
+                while (true) {
+                    String number = recipients.get(random.nextInt(recipients.size()));
+                    if (!number.equals(sender.number())) {
+                        return number;
+                    }
+                }
+            }
+        };
+    }
+
+    private ServiceProcess ledgerWorker() {
+        Map<String, String> settings = with(environment, ledgerPort);
+        settings.put("LEDGER_CONCURRENCY", Integer.toString(stack.partitions()));
+        return new ServiceProcess(project, "ledger-worker", ledgerPort, settings, logs);
+    }
+
+    /** A drained pipeline, grown to more partitions: the relay and the worker start afresh to see them. */
+    private void restartWithPartitions(int partitions) {
+        System.out.printf("growing the topics to %d partitions; restarting ledger-worker and api-service%n", partitions);
+        apiService.close();
+        ledgerWorker.close();
+        stack.growPartitions(partitions);
+        ledgerWorker = ledgerWorker();
+        ledgerWorker.start().awaitReady(Duration.ofMinutes(3));
+        apiService = new ServiceProcess(project, "api-service", apiPort, with(environment, apiPort), logs);
+        apiService.start().awaitReady(Duration.ofMinutes(3));
+    }
+
+    private void stopAll() {
+        apiService.close();
+        webhookIngest.close();
+        ledgerWorker.close();
+    }
+
+    /**
+     * Adds plain wallets (no API key, no balance: they receive) with their users in bulk, up to
+     * {@code total} wallets, and returns every wallet number there is.
+     */
+    private List<String> addWallets(int from, int total) throws Exception {
+        try (Connection db = stack.postgres().connect(PostgresServer.OWNER); Statement sql = db.createStatement()) {
+            sql.execute("""
+                    insert into users (id, email, name)
+                    select md5('bench-user-' || g)::uuid, 'bench-' || g || '@example.com', 'Bench'
+                    from generate_series(%1$d, %2$d) g;
+                    insert into wallets (id, user_id, number)
+                    select md5('bench-wallet-' || g)::uuid, md5('bench-user-' || g)::uuid, '05' || lpad(g::text, 11, '0')
+                    from generate_series(%1$d, %2$d) g;
+                    analyze users; analyze wallets;""".formatted(from, total - 1));
+            List<String> numbers = new ArrayList<>(total);
+            try (ResultSet rs = sql.executeQuery("select number from wallets where kind = 'customer'")) {
+                while (rs.next()) {
+                    numbers.add(rs.getString(1));
+                }
+            }
+            return numbers;
+        }
+    }
+
+    private double pgbench(Duration seconds) throws Exception {
         try (Connection db = DriverManager.getConnection(
                 "jdbc:postgresql://localhost:" + stack.postgres().port() + "/postgres", "postgres", "postgres")) {
             db.createStatement().execute("drop database if exists pgbench");
@@ -142,7 +329,7 @@ public final class PipelineBenchmark {
         }
         String port = Integer.toString(stack.postgres().port());
         run(List.of("pgbench", "-i", "-q", "-s", "8", "-h", "localhost", "-p", port, "-U", "postgres", "pgbench"));
-        String out = run(List.of("pgbench", "-c", "8", "-j", "2", "-T", Integer.toString(seconds), "-h", "localhost",
+        String out = run(List.of("pgbench", "-c", "8", "-j", "2", "-T", Long.toString(seconds.toSeconds()), "-h", "localhost",
                 "-p", port, "-U", "postgres", "pgbench"));
         Matcher tps = TPS.matcher(out);
         if (!tps.find()) {
@@ -164,86 +351,12 @@ public final class PipelineBenchmark {
         return wallets;
     }
 
-    /** Closed loop: {@code clients} threads each send a transfer, and the next once it is accepted. */
-    private static Result transfers(LocalStack stack, ApiClient api, List<Wallet> wallets, Wallet hot, int seconds,
-            int clients) throws Exception {
-        Map<String, Long> sentAt = new ConcurrentHashMap<>();
-        Recorder latencies = new Recorder(3);
-        AtomicLong completed = new AtomicLong();
-        AtomicBoolean measuring = new AtomicBoolean(true);
-        CountDownLatch consumerReady = new CountDownLatch(1);
-        Thread consumer = new Thread(() -> {
-            try (KafkaConsumer<String, byte[]> events = new KafkaConsumer<>(Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers(),
-                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                    new StringDeserializer(), new ByteArrayDeserializer())) {
-                List<TopicPartition> partitions = events.partitionsFor(Topic.LEDGER_EVENTS.name()).stream()
-                        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-                events.assign(partitions);
-                events.seekToEnd(partitions);
-                partitions.forEach(events::position);
-                consumerReady.countDown();
-                while (measuring.get() || !sentAt.isEmpty()) {
-                    events.poll(Duration.ofMillis(50)).forEach(record -> {
-                        LedgerEvent event = LedgerEvent.fromJson(record.value());
-                        if (event.transferId() != null) {
-                            Long start = sentAt.remove(event.transferId().toString());
-                            if (start != null) {
-                                latencies.recordValue(System.nanoTime() - start);
-                                completed.incrementAndGet();
-                            }
-                        }
-                    });
-                    if (!measuring.get() && sentAt.isEmpty()) {
-                        break;
-                    }
-                }
-            }
-        }, "bench-events");
-        consumer.start();
-        consumerReady.await();
-        long start = System.nanoTime();
-        long deadline = start + TimeUnit.SECONDS.toNanos(seconds);
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        for (int c = 0; c < clients; c++) {
-            long seed = c;
-            pool.submit(() -> {
-                Random random = new Random(seed);
-                while (System.nanoTime() < deadline) {
-                    Wallet from = hot != null ? hot : wallets.get(random.nextInt(wallets.size()));
-                    Wallet to = wallets.get(random.nextInt(wallets.size()));
-                    if (from == to) {
-                        continue;
-                    }
-                    long sent = System.nanoTime();
-                    ApiClient.Response response = api.post("/wallet/transfer", ApiClient.As.key(from.apiKey()),
-                            "{\"wallet_number\":\"" + to.number() + "\",\"amount\":100}");
-                    if (response.status() == 202) {
-                        sentAt.putIfAbsent(response.text("transfer_id"), sent);
-                    }
-                }
-            });
-        }
-        pool.shutdown();
-        pool.awaitTermination(seconds + 60L, TimeUnit.SECONDS);
-        long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!sentAt.isEmpty() && System.nanoTime() < drainUntil) {
-            Thread.onSpinWait();
-        }
-        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-        measuring.set(false);
-        sentAt.clear();
-        consumer.join(10_000);
-        return Result.of(latencies.getIntervalHistogram(), completed.get(), elapsed);
-    }
-
     /** Closed loop of balance reads, each client with its own wallet's read key. */
-    private static Result balances(ApiClient api, List<Wallet> wallets, int seconds, int clients) throws Exception {
+    private static Result balances(ApiClient api, List<Wallet> wallets, Duration seconds, int clients) throws Exception {
         Recorder latencies = new Recorder(3);
         AtomicLong done = new AtomicLong();
         long start = System.nanoTime();
-        long deadline = start + TimeUnit.SECONDS.toNanos(seconds);
+        long deadline = start + seconds.toNanos();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         for (int c = 0; c < clients; c++) {
             Wallet wallet = wallets.get(c % wallets.size());
@@ -258,12 +371,12 @@ public final class PipelineBenchmark {
             });
         }
         pool.shutdown();
-        pool.awaitTermination(seconds + 30L, TimeUnit.SECONDS);
+        pool.awaitTermination(seconds.toSeconds() + 30L, TimeUnit.SECONDS);
         return Result.of(latencies.getIntervalHistogram(), done.get(), Duration.ofNanos(System.nanoTime() - start));
     }
 
     /** Open-ended: up to {@code inFlight} signed webhooks outstanding at once. */
-    private static Result webhooks(int port, int seconds, int inFlight) throws Exception {
+    private static Result webhooks(int port, Duration seconds, int inFlight) throws Exception {
         HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).build();
         URI uri = URI.create("http://localhost:" + port + "/wallet/paystack/webhook");
         List<byte[]> bodies = new ArrayList<>();
@@ -275,7 +388,7 @@ public final class PipelineBenchmark {
         Recorder latencies = new Recorder(3);
         AtomicLong accepted = new AtomicLong();
         long start = System.nanoTime();
-        long deadline = start + TimeUnit.SECONDS.toNanos(seconds);
+        long deadline = start + seconds.toNanos();
         for (int i = 0; System.nanoTime() < deadline; i++) {
             slots.acquire();
             int which = i % bodies.size();
@@ -311,10 +424,17 @@ public final class PipelineBenchmark {
         return copy;
     }
 
-    private static int freePort() throws IOException {
+    private static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    private static List<Integer> integers(String commaSeparated) {
+        return java.util.Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .map(Integer::valueOf).toList();
     }
 
     private static void deleteRecursively(Path path) throws IOException {
