@@ -59,7 +59,7 @@ class TransferController {
             throw WalletProblem.invalid("Idempotency-Key", "Idempotency-Key must be 1 to 200 characters");
         }
         Transfers.Transfer transfer = transfers.request(
-                new Transfers.Request(wallet.id(), walletNumber, amount, idempotencyKey));
+                new Transfers.Request(wallet.id(), wallet.number(), walletNumber, amount, idempotencyKey));
         Duration wait = waitOf(prefer);
         if (!wait.isZero() && transfer.status().equals("pending")) {
             transfer = awaitOutcome(transfer, wait);

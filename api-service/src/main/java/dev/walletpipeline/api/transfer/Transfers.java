@@ -6,6 +6,7 @@ import dev.walletpipeline.contracts.TransferRequested;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.UUID;
@@ -18,6 +19,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Repository
 class Transfers {
 
+    /** The one currency wallets hold today; the schema's default for transfers too. */
+    private static final String CURRENCY = "NGN";
 
     private final JdbcClient jdbc;
     private final TransactionTemplate transaction;
@@ -33,7 +36,8 @@ class Transfers {
     }
 
     /** The request as the client sent it; its hash decides whether an Idempotency-Key was reused honestly. */
-    record Request(UUID fromWalletId, String toWalletNumber, long amount, @Nullable String idempotencyKey) {
+    record Request(UUID fromWalletId, String fromWalletNumber, String toWalletNumber, long amount,
+            @Nullable String idempotencyKey) {
 
         byte[] hash() {
             return Secrets.sha256(toWalletNumber + "|" + amount);
@@ -58,8 +62,23 @@ class Transfers {
         }
     }
 
+    /**
+     * One transaction. The sender's lock is held from its statement to the commit, so a hot wallet
+     * goes as fast as that stretch is short: what does not need the lock (the recipient) is read
+     * before it, and under it one statement checks the available balance and, when it suffices,
+     * inserts the transfer and its outbox row (the inserts of a WITH run whether or not the
+     * final SELECT reads them).
+     */
     private Transfer requestOnce(Request request) {
         Transfer accepted = transaction.execute(status -> {
+            UUID to = jdbc.sql("select id from wallets where number = ? and kind = 'customer'")
+                    .param(request.toWalletNumber()).query(UUID.class).optional()
+                    .orElseThrow(() -> new WalletProblem(WalletProblem.Kind.REFUSED, "recipient_not_found",
+                            "no wallet has the number " + request.toWalletNumber()));
+            if (to.equals(request.fromWalletId())) {
+                throw new WalletProblem(WalletProblem.Kind.REFUSED, "self_transfer",
+                        "a wallet cannot send money to itself");
+            }
             jdbc.sql("select pg_advisory_xact_lock(hashtextextended(?::text, 7))").param(request.fromWalletId())
                     .query((rs, n) -> null).list();
             if (request.idempotencyKey() != null) {
@@ -68,44 +87,37 @@ class Transfers {
                     return earlier.get();
                 }
             }
-            var recipient = jdbc.sql("select id, status from wallets where number = ? and kind = 'customer'")
-                    .param(request.toWalletNumber())
-                    .query((rs, n) -> new Object[] {rs.getObject(1, UUID.class), rs.getString(2)}).optional()
-                    .orElseThrow(() -> new WalletProblem(WalletProblem.Kind.REFUSED, "recipient_not_found",
-                            "no wallet has the number " + request.toWalletNumber()));
-            UUID to = (UUID) recipient[0];
-            if (to.equals(request.fromWalletId())) {
-                throw new WalletProblem(WalletProblem.Kind.REFUSED, "self_transfer",
-                        "a wallet cannot send money to itself");
-            }
-            // One statement, so balance and pending transfers come from the same snapshot.
+            UUID id = UUID.randomUUID();
+            Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS); // what timestamptz keeps
+            TransferRequested command = new TransferRequested(TransferRequested.VERSION, id, request.fromWalletId(),
+                    to, request.amount(), CURRENCY, now);
+            // Balance and pending transfers come from this statement's snapshot, taken after the lock.
             long available = jdbc.sql("""
-                    select w.balance - coalesce((select sum(t.amount) from transfers t
-                        where t.from_wallet_id = w.id and t.status = 'pending'), 0)
-                    from wallets w where w.id = ?""")
-                    .param(request.fromWalletId()).query(Long.class).single();
+                    with available as (
+                        select w.balance - coalesce((select sum(t.amount) from transfers t
+                            where t.from_wallet_id = w.id and t.status = 'pending'), 0) as amount
+                        from wallets w where w.id = :from),
+                    transfer as (
+                        insert into transfers (id, from_wallet_id, to_wallet_id, amount, idempotency_key, request_hash,
+                            created_at)
+                        select :id, :from, :to, :amount, :key, :hash, :now from available where amount >= :amount
+                        returning id),
+                    outbox as (
+                        insert into outbox (id, aggregatetype, aggregateid, type, payload, created_at)
+                        select transfer.id, 'transfer', :fromText, :type, cast(:payload as jsonb), :now from transfer)
+                    select amount from available""")
+                    .param("from", request.fromWalletId()).param("id", id).param("to", to)
+                    .param("amount", request.amount()).param("key", request.idempotencyKey(), java.sql.Types.VARCHAR)
+                    .param("hash", request.hash()).param("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+                    .param("fromText", request.fromWalletId().toString()).param("type", TransferRequested.TYPE)
+                    .param("payload", command.toJson())
+                    .query(Long.class).single();
             if (request.amount() > available) {
                 throw new WalletProblem(WalletProblem.Kind.REFUSED, "insufficient_funds",
                         "the amount exceeds the available balance of " + available);
             }
-            UUID id = UUID.randomUUID();
-            Instant now = Instant.now();
-            jdbc.sql("""
-                    insert into transfers (id, from_wallet_id, to_wallet_id, amount, idempotency_key, request_hash,
-                        created_at)
-                    values (?, ?, ?, ?, ?, ?, ?)""")
-                    .params(id, request.fromWalletId(), to, request.amount(), request.idempotencyKey(),
-                            request.hash(), OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
-                    .update();
-            TransferRequested command = new TransferRequested(TransferRequested.VERSION, id, request.fromWalletId(),
-                    to, request.amount(), "NGN", now);
-            jdbc.sql("""
-                    insert into outbox (id, aggregatetype, aggregateid, type, payload, created_at)
-                    values (?, 'transfer', ?, ?, ?::jsonb, ?)""")
-                    .params(id, request.fromWalletId().toString(), TransferRequested.TYPE, command.toJson(),
-                            OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
-                    .update();
-            return find(id).orElseThrow();
+            return new Transfer(id, request.fromWalletId(), request.fromWalletNumber(), to, request.toWalletNumber(),
+                    request.amount(), CURRENCY, "pending", null, now, null);
         });
         if (accepted == null) {
             throw new IllegalStateException("the transfer transaction returned nothing");
