@@ -40,15 +40,18 @@ final class LatencyPlot {
             data.addSeries(p50);
             data.addSeries(p99);
         }
-        NumberAxis throughput = new NumberAxis("transfers completed per second (closed loop; more clients to the right)");
+        NumberAxis throughput = new NumberAxis(
+                "transfers completed per second (closed loop; each point one number of clients, more to the right)");
         throughput.setLowerBound(0);
         throughput.setUpperBound(Math.max(pgbenchTps, points.stream().mapToDouble(p -> p.result().perSecond()).max()
                 .orElse(1)) * 1.1);
         LogarithmicAxis latency = new LogarithmicAxis("latency, request sent to outcome committed (ms, log scale)");
         latency.setAllowNegativesFlag(false);
         XYLineAndShapeRenderer lines = new XYLineAndShapeRenderer(true, true);
+        Color[] colours = {new Color(0x1f77b4), new Color(0x0b3d66), new Color(0xff7f0e), new Color(0x8c3d00)};
         for (int i = 0; i < data.getSeriesCount(); i++) {
             lines.setSeriesStroke(i, new BasicStroke(2f));
+            lines.setSeriesPaint(i, colours[i % colours.length]);
         }
         XYPlot plot = new XYPlot(data, throughput, latency, lines);
         plot.setBackgroundPaint(Color.WHITE);
@@ -56,12 +59,16 @@ final class LatencyPlot {
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
         ValueMarker target = new ValueMarker(latencyTargetMs, Color.RED, new BasicStroke(1f));
         target.setLabel("p99 target " + (int) latencyTargetMs + " ms");
+        target.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_RIGHT);
+        target.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.BOTTOM_RIGHT);
         plot.addRangeMarker(target);
         ValueMarker yardstick = new ValueMarker(pgbenchTps, Color.DARK_GRAY, new BasicStroke(1f));
         yardstick.setLabel("pgbench TPC-B " + Math.round(pgbenchTps) + " tps");
+        yardstick.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_LEFT);
+        yardstick.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.TOP_RIGHT);
         plot.addDomainMarker(yardstick);
-        JFreeChart chart = new JFreeChart("Transfers end to end: throughput against latency", JFreeChart.DEFAULT_TITLE_FONT,
-                plot, true);
+        JFreeChart chart = new JFreeChart("Transfers end to end: throughput against latency",
+                JFreeChart.DEFAULT_TITLE_FONT, plot, true);
         chart.setBackgroundPaint(Color.WHITE);
         Files.createDirectories(png.toAbsolutePath().getParent());
         ChartUtils.saveChartAsPNG(png.toFile(), chart, 1000, 600);

@@ -72,7 +72,7 @@ public final class PipelineBenchmark {
         environment.put("RATE_LIMIT_SIGN_IN", "1000000");
         environment.put("RATE_LIMIT_KEY_CREATION_USER", "1000000");
         environment.put("RATE_LIMIT_KEY_CREATION_ADDRESS", "1000000");
-        this.ledgerWorker = ledgerWorker();
+        this.ledgerWorker = ledgerWorker(stack.partitions());
         this.apiService = new ServiceProcess(project, "api-service", apiPort, with(environment, apiPort), logs);
         this.webhookIngest = new ServiceProcess(project, "webhook-ingest", webhookPort, with(environment, webhookPort),
                 logs);
@@ -106,6 +106,9 @@ public final class PipelineBenchmark {
 
     private void run(Duration measure, Duration warmUp, int mainPartitions, List<Integer> partitionCounts,
             List<Integer> clientCounts, int growthClients, List<Integer> walletCounts) throws Exception {
+        // One consumer per topic: ledger-worker's event-order locks serialise batches that share
+        // wallets across consumers, so more consumers mostly add waiting (the growth table shows it).
+        int mainConsumers = Integer.getInteger("bench.ledgerConsumers", 1);
         ledgerWorker.start().awaitReady(Duration.ofMinutes(3));
         webhookIngest.start().awaitReady(Duration.ofMinutes(3));
         apiService.start().awaitReady(Duration.ofMinutes(3));
@@ -119,8 +122,9 @@ public final class PipelineBenchmark {
         Wallet hot = wallets(api, ledger, 1, 100_000_000L * 20).get(0);
         TransferLoad load = new TransferLoad(stack.kafka().bootstrapServers(), api);
         TransferLoad.Traffic many = among(senders, senders.stream().map(Wallet::number).toList());
-        System.out.println("warming up (JIT, connection pools): transfers for " + warmUp.toSeconds() + " s");
-        load.run(many, 16, Duration.ZERO, warmUp);
+        Duration jitWarmUp = warmUp.compareTo(Duration.ofSeconds(30)) > 0 ? warmUp : Duration.ofSeconds(30);
+        System.out.println("warming up (JIT, connection pools): transfers for " + jitWarmUp.toSeconds() + " s");
+        load.run(many, 64, Duration.ZERO, jitWarmUp);
 
         List<String> main = new ArrayList<>();
         List<String> growth = new ArrayList<>();
@@ -130,28 +134,33 @@ public final class PipelineBenchmark {
                 restartWithPartitions(partitions);
                 load.run(many, 16, Duration.ZERO, warmUp);
             }
+            Result result = measured("transfers at " + partitions + " partitions, as many consumers",
+                    () -> load.run(many, growthClients, warmUp, measure));
+            growth.add(row(partitions + " partitions, " + partitions + " consumers, " + SENDERS + " wallets", result,
+                    pgbench));
             if (partitions == mainPartitions) {
+                restartLedgerWorker(mainConsumers);
+                load.run(many, 16, Duration.ZERO, warmUp);
+                balances(api, senders, warmUp, 16);
                 Result balances = measured("balance reads", () -> balances(api, senders, measure, 16));
                 main.add(row("GET /wallet/balance with an API key, 16 clients", balances, pgbench));
                 for (int clients : clientCounts) {
-                    Result result = measured("transfers, " + SENDERS + " wallets, " + clients + " clients",
+                    Result many64 = measured("transfers, " + SENDERS + " wallets, " + clients + " clients",
                             () -> load.run(many, clients, warmUp, measure));
-                    points.add(new LatencyPlot.Point(SENDERS + " wallets", clients, result));
-                    main.add(row("transfers, " + SENDERS + " wallets, " + clients + " clients in flight", result,
+                    points.add(new LatencyPlot.Point(SENDERS + " wallets", clients, many64));
+                    main.add(row("transfers, " + SENDERS + " wallets, " + clients + " clients in flight", many64,
                             pgbench));
                 }
                 TransferLoad.Traffic oneSender = among(List.of(hot), senders.stream().map(Wallet::number).toList());
                 for (int clients : List.of(16, 64)) {
-                    Result result = measured("transfers, one hot wallet, " + clients + " clients",
+                    Result hotResult = measured("transfers, one hot wallet, " + clients + " clients",
                             () -> load.run(oneSender, clients, warmUp, measure));
-                    points.add(new LatencyPlot.Point("one hot wallet", clients, result));
-                    main.add(row("transfers, one hot wallet, " + clients + " clients in flight", result, pgbench));
+                    points.add(new LatencyPlot.Point("one hot wallet", clients, hotResult));
+                    main.add(row("transfers, one hot wallet, " + clients + " clients in flight", hotResult, pgbench));
                 }
             }
-            Result result = measured("transfers at " + partitions + " partitions",
-                    () -> load.run(many, growthClients, warmUp, measure));
-            growth.add(row(partitions + " partitions, " + SENDERS + " wallets", result, pgbench));
         }
+        restartLedgerWorker(mainConsumers);
         int wallets = SENDERS + 1;
         for (int count : walletCounts) {
             System.out.printf("adding wallets: %d in all%n", count);
@@ -159,11 +168,12 @@ public final class PipelineBenchmark {
             wallets = count;
             Result result = measured("transfers among " + count + " wallets",
                     () -> load.run(among(senders, recipients), growthClients, warmUp, measure));
-            growth.add(row(stack.partitions() + " partitions, " + SENDERS + " senders to any of " + count + " wallets",
-                    result, pgbench));
+            growth.add(row(stack.partitions() + " partitions, " + mainConsumers + " consumer(s), " + SENDERS
+                    + " senders to any of " + count + " wallets", result, pgbench));
         }
         // webhook-ingest alone: ledger-worker would otherwise spend the same two cores consuming them
         ledgerWorker.close();
+        webhooks(webhookPort, warmUp, 64);
         Result webhooks = measured("webhooks", () -> webhooks(webhookPort, measure, 64));
         main.add(row("webhooks accepted by webhook-ingest (signed, published, acks=all), 64 in flight", webhooks,
                 pgbench));
@@ -177,13 +187,14 @@ public final class PipelineBenchmark {
 
                 %s| pgbench TPC-B, 8 clients (yardstick) | %.0f | | | | 1.00 |
                 %s
-                Cost growth: the same transfer load (%d clients in flight) at more partitions (ledger-worker
-                consumers = partitions) and with more wallets.
+                Cost growth: the same transfer load (%d clients in flight) at more partitions, with as many
+                ledger-worker consumers per topic, and with more wallets.
 
                 %s%s
                 """.formatted(Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                 measure.toSeconds(), warmUp.toSeconds(),
-                header.formatted("benchmark (" + mainPartitions + " partitions)"), pgbench, String.join("", main),
+                header.formatted("benchmark (" + mainPartitions + " partitions, " + mainConsumers
+                        + " ledger-worker consumer(s) per topic)"), pgbench, String.join("", main),
                 growthClients, header.formatted("transfers"), String.join("", growth));
         System.out.println(tables);
         Path results = project.resolve("benchmarks").resolve("results");
@@ -273,10 +284,17 @@ public final class PipelineBenchmark {
         };
     }
 
-    private ServiceProcess ledgerWorker() {
+    private ServiceProcess ledgerWorker(int consumers) {
         Map<String, String> settings = with(environment, ledgerPort);
-        settings.put("LEDGER_CONCURRENCY", Integer.toString(stack.partitions()));
+        settings.put("LEDGER_CONCURRENCY", Integer.toString(consumers));
         return new ServiceProcess(project, "ledger-worker", ledgerPort, settings, logs);
+    }
+
+    private void restartLedgerWorker(int consumers) {
+        System.out.printf("restarting ledger-worker with %d consumer(s) per topic%n", consumers);
+        ledgerWorker.close();
+        ledgerWorker = ledgerWorker(consumers);
+        ledgerWorker.start().awaitReady(Duration.ofMinutes(3));
     }
 
     /** A drained pipeline, grown to more partitions: the relay and the worker start afresh to see them. */
@@ -285,7 +303,7 @@ public final class PipelineBenchmark {
         apiService.close();
         ledgerWorker.close();
         stack.growPartitions(partitions);
-        ledgerWorker = ledgerWorker();
+        ledgerWorker = ledgerWorker(partitions);
         ledgerWorker.start().awaitReady(Duration.ofMinutes(3));
         apiService = new ServiceProcess(project, "api-service", apiPort, with(environment, apiPort), logs);
         apiService.start().awaitReady(Duration.ofMinutes(3));

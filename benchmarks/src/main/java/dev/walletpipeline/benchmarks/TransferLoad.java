@@ -2,6 +2,7 @@ package dev.walletpipeline.benchmarks;
 
 import dev.walletpipeline.contracts.LedgerEvent;
 import dev.walletpipeline.contracts.Topic;
+import dev.walletpipeline.contracts.TransferRequested;
 import dev.walletpipeline.localstack.ApiClient;
 import java.time.Duration;
 import java.util.List;
@@ -48,11 +49,19 @@ final class TransferLoad {
         this.api = api;
     }
 
+    /** When a transfer's outcome was seen here, and when ledger-worker sent it (the record's timestamp). */
+    private record Outcome(long seenNanos, long seenMillis, long sentByWorkerMillis) {
+    }
+
     PipelineBenchmark.Result run(Traffic traffic, int clients, Duration warmUp, Duration measure) throws Exception {
-        Map<String, CompletableFuture<Long>> outcomes = new ConcurrentHashMap<>();
+        Map<String, CompletableFuture<Outcome>> outcomes = new ConcurrentHashMap<>();
+        Map<String, Long> commandSeenMillis = new ConcurrentHashMap<>();
+        AtomicLong toCommand = new AtomicLong();
+        AtomicLong toWorkerSend = new AtomicLong();
+        AtomicLong toVisible = new AtomicLong();
         AtomicBoolean running = new AtomicBoolean(true);
         CountDownLatch consuming = new CountDownLatch(1);
-        Thread consumer = new Thread(() -> consume(outcomes, running, consuming), "bench-outcomes");
+        Thread consumer = new Thread(() -> consume(outcomes, commandSeenMillis, running, consuming), "bench-outcomes");
         consumer.start();
         consuming.await();
 
@@ -70,6 +79,7 @@ final class TransferLoad {
                     PipelineBenchmark.Wallet from = traffic.sender(random);
                     String to = traffic.recipient(random, from);
                     long sent = System.nanoTime();
+                    long sentMillis = System.currentTimeMillis();
                     ApiClient.Response response = api.post("/wallet/transfer", ApiClient.As.key(from.apiKey()),
                             "{\"wallet_number\":\"" + to + "\",\"amount\":100}");
                     if (response.status() != 202) {
@@ -78,11 +88,17 @@ final class TransferLoad {
                     }
                     String id = response.text("transfer_id");
                     try {
-                        long seen = outcomes.computeIfAbsent(id, k -> new CompletableFuture<>()).get(60, TimeUnit.SECONDS);
+                        Outcome seen = outcomes.computeIfAbsent(id, k -> new CompletableFuture<>()).get(60, TimeUnit.SECONDS);
                         outcomes.remove(id);
-                        if (sent >= measureFrom && seen <= deadline) {
-                            latencies.recordValue(seen - sent);
+                        Long command = commandSeenMillis.remove(id);
+                        if (sent >= measureFrom && seen.seenNanos() <= deadline) {
+                            latencies.recordValue(seen.seenNanos() - sent);
                             done.incrementAndGet();
+                            if (command != null) {
+                                toCommand.addAndGet(command - sentMillis);
+                                toWorkerSend.addAndGet(seen.sentByWorkerMillis() - command);
+                                toVisible.addAndGet(seen.seenMillis() - seen.sentByWorkerMillis());
+                            }
                         }
                     } catch (TimeoutException lost) {
                         failed.incrementAndGet();
@@ -100,21 +116,31 @@ final class TransferLoad {
         if (failed.get() > 0) {
             System.out.println("  (" + failed.get() + " transfers were refused or timed out)");
         }
+        if (done.get() > 0) {
+            System.out.printf("  mean stages: request sent to command on Kafka %.1f ms (api-service, outbox relay);"
+                    + " to its outcome sent by ledger-worker %.1f ms; to that outcome committed and seen %.1f ms%n",
+                    toCommand.get() / (double) done.get(), toWorkerSend.get() / (double) done.get(),
+                    toVisible.get() / (double) done.get());
+        }
         return PipelineBenchmark.Result.of(latencies.getIntervalHistogram(), done.get(), measure);
     }
 
     /**
-     * Completes each transfer's future when its first outcome event is committed. An outcome may be
-     * seen before the client has asked for it; the future is then made here and found there.
+     * Completes each transfer's future when its first outcome event is committed, and notes when
+     * each transfer command appeared on Kafka. An outcome may be seen before the client has asked
+     * for it; the future is then made here and found there.
      */
-    private void consume(Map<String, CompletableFuture<Long>> outcomes, AtomicBoolean running, CountDownLatch ready) {
+    private void consume(Map<String, CompletableFuture<Outcome>> outcomes, Map<String, Long> commandSeenMillis,
+            AtomicBoolean running, CountDownLatch ready) {
         try (KafkaConsumer<String, byte[]> events = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = events.partitionsFor(Topic.LEDGER_EVENTS.name()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            List<TopicPartition> partitions = new java.util.ArrayList<>();
+            for (Topic topic : List.of(Topic.LEDGER_EVENTS, Topic.TRANSFER_COMMANDS)) {
+                events.partitionsFor(topic.name()).forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+            }
             events.assign(partitions);
             events.seekToEnd(partitions);
             partitions.forEach(events::position);
@@ -122,10 +148,16 @@ final class TransferLoad {
             while (running.get()) {
                 events.poll(Duration.ofMillis(20)).forEach(record -> {
                     long seen = System.nanoTime();
+                    long seenMillis = System.currentTimeMillis();
+                    if (record.topic().equals(Topic.TRANSFER_COMMANDS.name())) {
+                        commandSeenMillis.put(TransferRequested.fromJson(record.value()).transferId().toString(),
+                                seenMillis);
+                        return;
+                    }
                     LedgerEvent event = LedgerEvent.fromJson(record.value());
                     if (event.transferId() != null && event.type() != LedgerEvent.Type.DepositCredited) {
                         outcomes.computeIfAbsent(event.transferId().toString(), k -> new CompletableFuture<>())
-                                .complete(seen);
+                                .complete(new Outcome(seen, seenMillis, record.timestamp()));
                     }
                 });
             }
