@@ -7,7 +7,6 @@ import dev.walletpipeline.localstack.PaystackSigner;
 import dev.walletpipeline.localstack.PostgresServer;
 import dev.walletpipeline.localstack.ServiceProcess;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -57,9 +56,9 @@ public final class PipelineBenchmark {
     private final LocalStack stack;
     private final Path logs;
     private final Map<String, String> environment;
-    private final int apiPort = freePort();
-    private final int ledgerPort = freePort();
-    private final int webhookPort = freePort();
+    private final int apiPort = LocalStack.freePort();
+    private final int ledgerPort = LocalStack.freePort();
+    private final int webhookPort = LocalStack.freePort();
     private ServiceProcess ledgerWorker;
     private ServiceProcess apiService;
     private final ServiceProcess webhookIngest;
@@ -73,8 +72,8 @@ public final class PipelineBenchmark {
         environment.put("RATE_LIMIT_KEY_CREATION_USER", "1000000");
         environment.put("RATE_LIMIT_KEY_CREATION_ADDRESS", "1000000");
         this.ledgerWorker = ledgerWorker(stack.partitions());
-        this.apiService = new ServiceProcess(project, "api-service", apiPort, with(environment, apiPort), logs);
-        this.webhookIngest = new ServiceProcess(project, "webhook-ingest", webhookPort, with(environment, webhookPort),
+        this.apiService = new ServiceProcess(project, "api-service", apiPort, environment, logs);
+        this.webhookIngest = new ServiceProcess(project, "webhook-ingest", webhookPort, environment,
                 logs);
     }
 
@@ -92,8 +91,8 @@ public final class PipelineBenchmark {
         }
 
         Path home = project.resolve("target").resolve("bench-stack");
-        deleteRecursively(home);
-        LocalStack stack = new LocalStack(home, freePort(), freePort(), freePort(), partitionCounts.get(0), 0, 0,
+        LocalStack.deleteRecursively(home);
+        LocalStack stack = new LocalStack(home, LocalStack.freePort(), LocalStack.freePort(), LocalStack.freePort(), partitionCounts.get(0), 0, 0,
                 Duration.ofSeconds(1)).start();
         PipelineBenchmark bench = new PipelineBenchmark(project, stack, home.resolve("logs"));
         // Ctrl-C too must not leave a broker, a database and three services running behind it.
@@ -295,7 +294,7 @@ public final class PipelineBenchmark {
     }
 
     private ServiceProcess ledgerWorker(int consumers) {
-        Map<String, String> settings = with(environment, ledgerPort);
+        Map<String, String> settings = new HashMap<>(environment);
         settings.put("LEDGER_CONCURRENCY", Integer.toString(consumers));
         return new ServiceProcess(project, "ledger-worker", ledgerPort, settings, logs);
     }
@@ -315,7 +314,7 @@ public final class PipelineBenchmark {
         stack.growPartitions(partitions);
         ledgerWorker = ledgerWorker(partitions);
         ledgerWorker.start().awaitReady(Duration.ofMinutes(3));
-        apiService = new ServiceProcess(project, "api-service", apiPort, with(environment, apiPort), logs);
+        apiService = new ServiceProcess(project, "api-service", apiPort, environment, logs);
         apiService.start().awaitReady(Duration.ofMinutes(3));
     }
 
@@ -460,30 +459,8 @@ public final class PipelineBenchmark {
         return out;
     }
 
-    private static Map<String, String> with(Map<String, String> environment, int port) {
-        Map<String, String> copy = new HashMap<>(environment);
-        copy.put("SERVER_PORT", Integer.toString(port));
-        return copy;
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
     private static List<Integer> integers(String commaSeparated) {
         return java.util.Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(s -> !s.isEmpty())
                 .map(Integer::valueOf).toList();
-    }
-
-    private static void deleteRecursively(Path path) throws IOException {
-        if (Files.exists(path)) {
-            try (var files = Files.walk(path)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
     }
 }

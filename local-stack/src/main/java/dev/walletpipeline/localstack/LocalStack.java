@@ -233,7 +233,8 @@ public final class LocalStack implements AutoCloseable {
         postgres.stop();
     }
 
-    static int freePort() {
+    /** A port nothing on this machine listens on right now. */
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
@@ -242,7 +243,8 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    static void deleteRecursively(Path path) {
+    /** Deletes a directory and everything in it, if it exists. */
+    public static void deleteRecursively(Path path) {
         if (!java.nio.file.Files.exists(path)) {
             return;
         }

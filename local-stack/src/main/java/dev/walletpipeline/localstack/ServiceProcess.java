@@ -34,7 +34,8 @@ public final class ServiceProcess implements AutoCloseable {
     /**
      * @param projectDir the checkout's root, where each module's {@code target/} is
      * @param module the service's module name, e.g. {@code ledger-worker}
-     * @param managementPort where its {@code /actuator/health} answers
+     * @param managementPort the port it serves on ({@code SERVER_PORT}), where {@code /actuator/health}
+     *     answers
      * @param environment its settings, as environment variables
      * @param logDir where its output goes, as {@code <module>.log}
      */
@@ -44,6 +45,7 @@ public final class ServiceProcess implements AutoCloseable {
         this.jar = runnableJar(projectDir, module);
         this.managementPort = managementPort;
         this.environment = new HashMap<>(environment);
+        this.environment.put("SERVER_PORT", Integer.toString(managementPort));
         this.log = logDir.resolve(module + ".log");
     }
 

@@ -6,7 +6,6 @@ import dev.walletpipeline.localstack.LocalStack;
 import dev.walletpipeline.localstack.PaystackSigner;
 import dev.walletpipeline.localstack.ServiceProcess;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -51,12 +50,12 @@ final class Pipeline {
         // reconciliation in seconds rather than minutes
         environment.put("PAYSTACK_RECONCILE_EVERY", "1s");
         environment.put("PAYSTACK_RECONCILE_AFTER", "3s");
-        ledgerPort = freePort();
-        webhookPort = freePort();
-        apiPort = freePort();
-        ledgerWorker = new ServiceProcess(project, "ledger-worker", ledgerPort, with(environment, ledgerPort), logs);
-        webhookIngest = new ServiceProcess(project, "webhook-ingest", webhookPort, with(environment, webhookPort), logs);
-        apiService = new ServiceProcess(project, "api-service", apiPort, with(environment, apiPort), logs);
+        ledgerPort = LocalStack.freePort();
+        webhookPort = LocalStack.freePort();
+        apiPort = LocalStack.freePort();
+        ledgerWorker = new ServiceProcess(project, "ledger-worker", ledgerPort, environment, logs);
+        webhookIngest = new ServiceProcess(project, "webhook-ingest", webhookPort, environment, logs);
+        apiService = new ServiceProcess(project, "api-service", apiPort, environment, logs);
         api = new ApiClient(apiPort);
         stack.paystack().webhookUrl("http://localhost:" + webhookPort + "/wallet/paystack/webhook");
         this.environment = environment;
@@ -67,16 +66,16 @@ final class Pipeline {
     /** Another api-service instance on its own port: for leader election of the outbox relay. */
     ServiceProcess secondApiService(int port) {
         return new ServiceProcess(Path.of(System.getProperty("wallet.project.dir", "..")), "api-service", port,
-                with(environment, port), Path.of("target", "service-logs", "second"));
+                environment, Path.of("target", "service-logs", "second"));
     }
 
     static int newPort() {
-        return freePort();
+        return LocalStack.freePort();
     }
 
     /** ledger-worker as it is, plus these settings: for a restart with fault injection on. */
     ServiceProcess ledgerWorkerWith(Map<String, String> extra) {
-        Map<String, String> changed = with(environment, ledgerPort);
+        Map<String, String> changed = new HashMap<>(environment);
         changed.putAll(extra);
         return new ServiceProcess(Path.of(System.getProperty("wallet.project.dir", "..")), "ledger-worker", ledgerPort,
                 changed, Path.of("target", "service-logs"));
@@ -165,17 +164,4 @@ final class Pipeline {
         }
     }
 
-    private static Map<String, String> with(Map<String, String> environment, int port) {
-        Map<String, String> copy = new HashMap<>(environment);
-        copy.put("SERVER_PORT", Integer.toString(port));
-        return copy;
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }
