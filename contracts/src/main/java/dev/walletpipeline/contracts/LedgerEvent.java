@@ -24,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  * @param sequence the wallet's event sequence number: 1, 2, 3, ... with no gaps
  * @param reference the Paystack reference that caused a deposit event
  * @param transferId the transfer that caused a transfer event
- * @param reason why a deposit went to review or a transfer was rejected
+ * @param reason why a deposit went to review or was reversed, or why a transfer was rejected
  */
 public record LedgerEvent(String eventId, Type type, int version, Instant occurredAt, UUID walletId,
         String walletNumber, long amount, String currency, long balanceAfter, long sequence,
@@ -34,7 +34,7 @@ public record LedgerEvent(String eventId, Type type, int version, Instant occurr
     public static final String SOURCE = "/wallet-pipeline/ledger-worker";
 
     public enum Type {
-        DepositCredited, DepositFlaggedForReview, TransferCompleted, TransferRejected
+        DepositCredited, DepositFlaggedForReview, DepositReversed, TransferCompleted, TransferRejected
     }
 
     public LedgerEvent {

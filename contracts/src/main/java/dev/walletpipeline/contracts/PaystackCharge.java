@@ -22,6 +22,13 @@ public record PaystackCharge(String event, long paystackId, String reference, St
     public static final String CHARGE_SUCCESS = "charge.success";
 
     /**
+     * Not Paystack's: the event of a record webhook-ingest publishes after it asked Paystack's
+     * Verify Transaction itself; {@code data} is Verify's answer. Only valid with the
+     * reconciliation signature.
+     */
+    public static final String TRANSACTION_VERIFIED = "transaction.verified";
+
+    /**
      * Reads a webhook body.
      *
      * @throws Unreadable when the bytes are not a Paystack event with a reference, an integer amount
@@ -83,11 +90,27 @@ public record PaystackCharge(String event, long paystackId, String reference, St
         if (!value.isString() || value.asString().isBlank()) {
             throw new Unreadable(field + " is missing or not a string");
         }
+        if (value.asString().indexOf('\0') >= 0) {
+            // Valid JSON (the escape for U+0000), but no reference, status or currency holds one, and
+            // PostgreSQL text refuses it: such a record could never be looked up or stored.
+            throw new Unreadable(field + " contains a NUL character");
+        }
         return value.asString();
     }
 
+    /** A payment Paystack reports successful: by webhook, or as Verify Transaction answered it. */
     public boolean isSuccessfulCharge() {
-        return CHARGE_SUCCESS.equals(event) && "success".equals(status);
+        return (CHARGE_SUCCESS.equals(event) || TRANSACTION_VERIFIED.equals(event)) && "success".equals(status);
+    }
+
+    /** A payment Verify Transaction reports reversed: it must never be credited. */
+    public boolean isVerifiedReversal() {
+        return TRANSACTION_VERIFIED.equals(event) && "reversed".equals(status);
+    }
+
+    /** What this record means, whichever topic position it has: the event about the payment. */
+    public String messageId() {
+        return event + ":" + reference + ":" + paystackId;
     }
 
     /** A body that is not a Paystack event we can read. */

@@ -12,10 +12,25 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param retryBackoffInitial first wait before a failed batch is read again
  * @param retryBackoffMax longest wait between attempts
  * @param faultInjection crashes on purpose, for the fault tests only; all off by default
+ * @param paystackSecretKey verifies Paystack's signature forwarded with each webhook record
+ * @param reconciliationKey verifies the signature of facts webhook-ingest verified with Paystack
+ * @param instanceId this instance's id, part of its transactional id: unique across instances
  */
 @ConfigurationProperties("wallet.ledger")
 public record LedgerSettings(String bootstrapServers, Duration healthTimeout, Duration retryBackoffInitial,
-        Duration retryBackoffMax, FaultInjection faultInjection) {
+        Duration retryBackoffMax, FaultInjection faultInjection, String paystackSecretKey, String reconciliationKey,
+        String instanceId) {
+
+    public LedgerSettings {
+        if (paystackSecretKey.isBlank()) {
+            throw new IllegalArgumentException("PAYSTACK_SECRET_KEY is not set: ledger-worker verifies Paystack's"
+                    + " signature on every deposit with it");
+        }
+        if (reconciliationKey.isBlank()) {
+            throw new IllegalArgumentException("RECONCILIATION_SIGNING_KEY is not set: ledger-worker verifies"
+                    + " reconciled payments with it (the same value as webhook-ingest's)");
+        }
+    }
 
     /**
      * @param haltAfterDatabaseCommit end the process (as SIGKILL would) right after the first batch

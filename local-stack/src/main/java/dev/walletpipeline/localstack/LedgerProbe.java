@@ -2,6 +2,7 @@ package dev.walletpipeline.localstack;
 
 import dev.walletpipeline.contracts.LedgerEvent;
 import dev.walletpipeline.contracts.Topic;
+import dev.walletpipeline.contracts.proof.Proof;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -152,16 +153,55 @@ public final class LedgerProbe {
                 .getBytes(StandardCharsets.UTF_8);
     }
 
+    /** A Paystack event as webhook-ingest publishes it: with Paystack's signature over the body. */
     public void publish(String key, byte[] body) {
-        send(Topic.PAYSTACK_EVENTS.name(), key, body);
+        publish(key, body, Map.of(Proof.PAYSTACK_SIGNATURE, PaystackSigner.sign(body, LocalStack.PAYSTACK_SECRET_KEY)));
+    }
+
+    /** A record on {@code paystack.events} with exactly these headers: for forged and unproven records. */
+    public void publish(String key, byte[] body, Map<String, String> headers) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topic.PAYSTACK_EVENTS.name(), key, body);
+        headers.forEach((name, value) -> record.headers().add(name, value.getBytes(StandardCharsets.US_ASCII)));
+        send(record);
     }
 
     private void send(String topic, String key, byte[] body) {
+        send(new ProducerRecord<>(topic, key, body));
+    }
+
+    private void send(ProducerRecord<String, byte[]> record) {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topic, key, body));
+            producer.send(record);
             producer.flush();
+        }
+    }
+
+    /** The partition a record with this key lands on, and the offset the next such record will take. */
+    public long[] nextPosition(String topic, String key) throws Exception {
+        int partition = org.apache.kafka.common.utils.Utils.toPositive(
+                org.apache.kafka.common.utils.Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % stack.partitions();
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
+                org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers()))) {
+            org.apache.kafka.common.TopicPartition tp = new org.apache.kafka.common.TopicPartition(topic, partition);
+            long offset = admin.listOffsets(Map.of(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()))
+                    .partitionResult(tp).get().offset();
+            return new long[] {partition, offset};
+        }
+    }
+
+    /** Runs a statement as the schema owner: for tests that change the database under the services. */
+    public void executeAsOwner(String sql, Object... params) throws SQLException {
+        try (Connection db = stack.postgres().connect(PostgresServer.OWNER)) {
+            execute(db, sql, params);
+        }
+    }
+
+    /** The first column of the first row, as text, read as the schema owner. */
+    public String queryAsOwner(String sql, Object... params) throws SQLException {
+        try (Connection db = stack.postgres().connect(PostgresServer.OWNER)) {
+            return queryString(db, sql, params);
         }
     }
 

@@ -28,6 +28,12 @@ public final class LocalStack implements AutoCloseable {
     /** The local Paystack secret key (API.md, "Local defaults"). */
     public static final String PAYSTACK_SECRET_KEY = "sk_test_local";
 
+    /**
+     * The local key webhook-ingest signs reconciled payments with and ledger-worker checks them
+     * with. Local use only: a deployment sets its own secret in both.
+     */
+    public static final String RECONCILIATION_SIGNING_KEY = "local-reconciliation-key";
+
     private static @Nullable LocalStack shared;
 
     private final Path home;
@@ -155,6 +161,7 @@ public final class LocalStack implements AutoCloseable {
                 Map.entry("JWT_SIGNING_KEY", jwtSigningKey()),
                 Map.entry("PAYSTACK_BASE_URL", paystack().baseUrl()),
                 Map.entry("PAYSTACK_SECRET_KEY", PAYSTACK_SECRET_KEY),
+                Map.entry("RECONCILIATION_SIGNING_KEY", RECONCILIATION_SIGNING_KEY),
                 Map.entry("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers()),
                 Map.entry("DATABASE_URL", postgres.jdbcUrl()),
                 Map.entry("DATABASE_OWNER_USER", PostgresServer.OWNER),

@@ -80,6 +80,15 @@ public final class PaystackStandIn extends HttpStandIn {
         transaction.paidAt = Instant.now();
     }
 
+    /**
+     * Paid, then reversed by Paystack (a bank's reversal), without a webhook: Verify Transaction
+     * answers {@code reversed} from now on.
+     */
+    public void reverseWithoutWebhook(String reference) {
+        payWithoutWebhook(reference);
+        byReference.get(reference).status = "reversed";
+    }
+
     /** Pays as the checkout page's Pay button does, webhook and retries included. */
     public void pay(String reference) {
         payWithoutWebhook(reference);

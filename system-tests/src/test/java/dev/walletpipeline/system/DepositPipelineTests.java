@@ -97,6 +97,40 @@ class DepositPipelineTests {
     }
 
     @Test
+    void aPaymentPaystackReversedIsNeverCreditedEvenWhenItsSuccessWebhookArrivesLate() throws Exception {
+        ApiClient.SignedIn person = api.signIn("reversed-" + UUID.randomUUID() + "@example.com");
+        String reference = api.post("/wallet/deposit", person.as(), "{\"amount\":15000}").text("reference");
+        UUID wallet = ledger.walletOfUser(UUID.fromString(person.userId()));
+
+        pipeline.stack.paystack().reverseWithoutWebhook(reference);
+        await().atMost(Duration.ofSeconds(60)).until(() -> ledger.depositStatus(reference).equals("reversed"));
+        byte[] late = LedgerProbe.chargeSuccess(reference, 15_000, "NGN");
+        assertThat(pipeline.postWebhook(late, PaystackSigner.sign(late, Pipeline.PAYSTACK_SECRET))).isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> exceptionsFor(reference) == 1);
+        assertThat(ledger.depositStatus(reference)).isEqualTo("reversed");
+        assertThat(api.get("/wallet/balance", person.as()).json().path("balance").asLong()).isZero();
+        assertThat(ledger.committedEvents(wallet, Duration.ofSeconds(3))).extracting(LedgerEvent::type)
+                .containsExactly(LedgerEvent.Type.DepositReversed);
+        assertThat(ledger.ledgerInvariantViolations()).isEmpty();
+    }
+
+    @Test
+    void aChargeSuccessProducedStraightToKafkaForAPendingDepositCreditsNothing() throws Exception {
+        ApiClient.SignedIn person = api.signIn("forged-" + UUID.randomUUID() + "@example.com");
+        String reference = api.post("/wallet/deposit", person.as(), "{\"amount\":25000}").text("reference");
+
+        // What anyone with write access to Kafka could do: no proof rides with it.
+        ledger.publish(reference, LedgerProbe.chargeSuccess(reference, 25_000, "NGN"), java.util.Map.of());
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> ledger.queryAsOwner(
+                "select count(*)::text from dead_letters where convert_from(record_key, 'UTF8') = ?", reference)
+                .equals("1"));
+        assertThat(ledger.depositStatus(reference)).isEqualTo("pending");
+        assertThat(api.get("/wallet/balance", person.as()).json().path("balance").asLong()).isZero();
+    }
+
+    @Test
     void anAbandonedCheckoutIsEndedByReconciliationAndCreditsNothing() throws Exception {
         ApiClient.SignedIn person = api.signIn("abandon-" + UUID.randomUUID() + "@example.com");
         String reference = api.post("/wallet/deposit", person.as(), "{\"amount\":5000}").text("reference");

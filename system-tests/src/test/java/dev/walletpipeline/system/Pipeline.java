@@ -52,6 +52,7 @@ final class Pipeline {
         environment.put("PAYSTACK_RECONCILE_AFTER", "3s");
         ledgerPort = LocalStack.freePort();
         webhookPort = LocalStack.freePort();
+        environment.put("WEBHOOK_INGEST_URL", "http://localhost:" + webhookPort);
         apiPort = LocalStack.freePort();
         ledgerWorker = new ServiceProcess(project, "ledger-worker", ledgerPort, environment, logs);
         webhookIngest = new ServiceProcess(project, "webhook-ingest", webhookPort, environment, logs);

@@ -11,14 +11,30 @@ import org.springframework.util.unit.DataSize;
  * @param bodySizeMax larger bodies are refused with 413 before they are read in full
  * @param kafka where events go and how long a publish may take before Paystack is told to retry
  * @param sources an optional allow-list of the addresses webhooks may come from
+ * @param paystack where Paystack's API is, for Verify Transaction when a webhook never came
+ * @param reconciliationKey signs the payments this service verified with Paystack itself
+ *        ({@code RECONCILIATION_SIGNING_KEY}); ledger-worker holds the same key, no one else
  */
 @ConfigurationProperties("wallet.webhook")
-public record WebhookSettings(String paystackSecretKey, DataSize bodySizeMax, Kafka kafka, Sources sources) {
+public record WebhookSettings(String paystackSecretKey, DataSize bodySizeMax, Kafka kafka, Sources sources,
+        Paystack paystack, String reconciliationKey) {
 
     public WebhookSettings {
         if (paystackSecretKey.isBlank()) {
-            throw new IllegalArgumentException("wallet.webhook.paystack-secret-key must be set");
+            throw new IllegalArgumentException("PAYSTACK_SECRET_KEY (wallet.webhook.paystack-secret-key) must be set");
         }
+        if (reconciliationKey.isBlank()) {
+            throw new IllegalArgumentException(
+                    "RECONCILIATION_SIGNING_KEY (wallet.webhook.reconciliation-key) must be set");
+        }
+    }
+
+    /**
+     * @param baseUrl Paystack's API, or the local stand-in
+     * @param connectTimeout how long to wait for a connection
+     * @param readTimeout how long to wait for an answer
+     */
+    public record Paystack(String baseUrl, Duration connectTimeout, Duration readTimeout) {
     }
 
     /**

@@ -1,27 +1,25 @@
 package dev.walletpipeline.api.deposit;
 
 import dev.walletpipeline.contracts.Json;
-import dev.walletpipeline.contracts.PaystackCharge;
-import dev.walletpipeline.contracts.Topic;
 import io.micrometer.core.instrument.MeterRegistry;
-
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Instant;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Asks Paystack about deposits still pending after a while. A payment Paystack reports as
- * successful is put on {@code paystack.events} exactly as its webhook would have been, so the one
- * crediting path (ledger-worker's, with its amount and currency checks and its once-only rule)
- * decides; {@code abandoned}, {@code failed} and {@code reversed} end the deposit; a reference
- * Paystack never heard of is failed once it is old enough. Safe to run on every instance at once.
+ * Asks about deposits still pending after a while. The question goes to webhook-ingest, which asks
+ * Paystack's Verify Transaction itself and publishes a {@code success} or {@code reversed} payment
+ * onto {@code paystack.events} with its reconciliation signature, so the one crediting path
+ * (ledger-worker's, with its proof, amount, currency and once-only checks) decides; this service
+ * cannot forge that fact. {@code abandoned} and {@code failed} end the deposit here (nothing moves);
+ * a reference Paystack never heard of is failed once it is old enough. Safe on every instance.
  */
 @Component
 class DepositReconciliation {
@@ -29,18 +27,15 @@ class DepositReconciliation {
     private static final Logger log = LoggerFactory.getLogger(DepositReconciliation.class);
 
     private final Deposits deposits;
-    private final PaystackClient paystack;
-    private final KafkaTemplate<String, byte[]> kafka;
     private final PaystackSettings settings;
     private final MeterRegistry meters;
+    private final HttpClient http;
 
-    DepositReconciliation(Deposits deposits, PaystackClient paystack, KafkaTemplate<String, byte[]> kafka,
-            PaystackSettings settings, MeterRegistry meters) {
+    DepositReconciliation(Deposits deposits, PaystackSettings settings, MeterRegistry meters) {
         this.deposits = deposits;
-        this.paystack = paystack;
-        this.kafka = kafka;
         this.settings = settings;
         this.meters = meters;
+        this.http = HttpClient.newBuilder().connectTimeout(settings.connectTimeout()).build();
     }
 
     @Scheduled(fixedDelayString = "${wallet.paystack.reconcile-every}", initialDelayString = "${wallet.paystack.reconcile-every}")
@@ -54,43 +49,47 @@ class DepositReconciliation {
         }
     }
 
-    private void reconcile(Deposits.Deposit deposit) throws RuntimeException {
-        Optional<JsonNode> verified = paystack.verify(deposit.reference());
-        if (verified.isEmpty()) {
-            if (deposit.createdAt().isBefore(Instant.now().minus(settings.giveUpAfter()))) {
-                deposits.end(deposit.reference(), "failed");
-                count("unknown_to_paystack");
-            }
-            return;
-        }
-        String status = verified.get().path("status").asString("");
+    private void reconcile(Deposits.Deposit deposit) {
+        String status = verify(deposit.reference());
         switch (status) {
-            case "success" -> {
-                ObjectNode event = Json.MAPPER.createObjectNode();
-                event.put("event", PaystackCharge.CHARGE_SUCCESS);
-                event.set("data", verified.get());
-                try {
-                    kafka.send(Topic.PAYSTACK_EVENTS.name(), deposit.reference(),
-                            Json.MAPPER.writeValueAsBytes(event)).get(10, TimeUnit.SECONDS);
-                } catch (Exception e) {
-                    throw new IllegalStateException("could not publish the verified payment", e);
+            case "unknown" -> {
+                if (deposit.createdAt().isBefore(Instant.now().minus(settings.giveUpAfter()))) {
+                    deposits.end(deposit.reference(), "failed");
+                    count("unknown_to_paystack");
                 }
-                count("success");
             }
+            // Published by webhook-ingest; ledger-worker credits (or marks reversed) from there.
+            case "success", "reversed" -> count(status);
             case "abandoned", "failed" -> {
                 deposits.end(deposit.reference(), status);
-                count(status);
-            }
-            case "reversed" -> {
-                deposits.end(deposit.reference(), "failed");
                 count(status);
             }
             default -> count("still_" + status); // ongoing, pending, processing, queued: ask again later
         }
     }
 
+    /** Paystack's status of the payment, as webhook-ingest learnt it; {@code unknown} if Paystack has none. */
+    private String verify(String reference) {
+        HttpRequest request = HttpRequest.newBuilder(
+                        URI.create(settings.verifierUrl() + "/internal/paystack/verify/" + reference))
+                .timeout(settings.readTimeout().plus(settings.readTimeout()))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build();
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("webhook-ingest answered HTTP " + response.statusCode());
+            }
+            return Json.MAPPER.readTree(response.body()).path("status").asString("");
+        } catch (IOException e) {
+            throw new IllegalStateException("webhook-ingest cannot be reached", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
     private void count(String outcome) {
         meters.counter("wallet.deposits.reconciled", "outcome", outcome).increment();
     }
-
 }

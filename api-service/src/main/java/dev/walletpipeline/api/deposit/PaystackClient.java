@@ -8,14 +8,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.util.Optional;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Paystack's Initialize and Verify Transaction, with time-outs and bounded retries. A reference is
- * fixed before the first attempt, so a retry can never open a second payment.
+ * Paystack's Initialize Transaction, with time-outs and bounded retries (Verify Transaction is
+ * webhook-ingest's, for reconciliation). A reference is fixed before the first attempt, so a
+ * retry can never open a second payment.
  */
 @Component
 class PaystackClient {
@@ -52,20 +52,6 @@ class PaystackClient {
                     + answer.path("message").asString("HTTP " + response.statusCode()));
         }
         return url;
-    }
-
-    /** The {@code data} of Verify Transaction; empty when Paystack does not know the reference. */
-    Optional<JsonNode> verify(String reference) {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(
-                URI.create(settings.baseUrl() + "/transaction/verify/" + reference)).GET());
-        if (response.statusCode() == 404) {
-            return Optional.empty();
-        }
-        JsonNode answer = parse(response);
-        if (response.statusCode() != 200 || !answer.path("status").asBoolean(false) || !answer.path("data").isObject()) {
-            throw new PaystackFailed("Paystack could not verify " + reference + ": HTTP " + response.statusCode());
-        }
-        return Optional.of(answer.path("data"));
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) {

@@ -14,8 +14,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param reconcileEvery how often pending deposits are checked with Verify Transaction
  * @param reconcileAfter how old a pending deposit must be before it is checked
  * @param giveUpAfter how old a deposit Paystack has never heard of must be before it is failed
+ * @param verifierUrl webhook-ingest, which asks Paystack's Verify Transaction for reconciliation
+ *        and alone may publish what it learns ({@code WEBHOOK_INGEST_URL})
  */
 @ConfigurationProperties("wallet.paystack")
 record PaystackSettings(String baseUrl, String secretKey, Duration connectTimeout, Duration readTimeout, int retries,
-        Duration reconcileEvery, Duration reconcileAfter, Duration giveUpAfter) {
+        Duration reconcileEvery, Duration reconcileAfter, Duration giveUpAfter, String verifierUrl) {
 }

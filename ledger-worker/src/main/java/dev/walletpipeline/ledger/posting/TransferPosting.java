@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -68,7 +69,9 @@ class TransferPosting {
     private BatchOutcome applyInTransaction(List<ConsumedRecord> records) {
         BatchOutcome outcome = new BatchOutcome();
         Map<ConsumedRecord, TransferRequested> commands =
-                ProcessedMessages.fresh(jdbc, records, outcome, TransferRequested::fromJson);
+                ProcessedMessages.fresh(jdbc, records, outcome,
+                        record -> TransferRequested.fromJson(Objects.requireNonNull(record.value())),
+                        TransferPosting::messageId);
 
         Map<UUID, Pending> transfers = lockTransfers(commands.values().stream().map(TransferRequested::transferId).toList());
         LedgerBatch ledger = new LedgerBatch(jdbc, clock.instant());
@@ -81,7 +84,7 @@ class TransferPosting {
             ledger.lock(wallets);
         }
 
-        Map<ConsumedRecord.Position, List<LedgerEvent>> processed = new LinkedHashMap<>();
+        Map<ProcessedMessages.Key, List<LedgerEvent>> processed = new LinkedHashMap<>();
         for (Map.Entry<ConsumedRecord, TransferRequested> each : commands.entrySet()) {
             Pending transfer = transfers.get(each.getValue().transferId());
             List<LedgerEvent> events = new ArrayList<>();
@@ -104,7 +107,7 @@ class TransferPosting {
                     meters.counter("wallet.transfers.rejected", "reason", refusal).increment();
                 }
             }
-            processed.put(each.getKey().position(), events);
+            processed.put(new ProcessedMessages.Key(each.getKey().position(), messageId(each.getValue())), events);
             outcome.events.addAll(events);
         }
 
@@ -112,6 +115,10 @@ class TransferPosting {
         updateTransfers(transfers.values().stream().filter(t -> t.changed).toList(), ledger);
         ProcessedMessages.record(jdbc, processed);
         return outcome;
+    }
+
+    private static String messageId(TransferRequested command) {
+        return "transfer:" + command.transferId();
     }
 
     /** Why a transfer cannot be applied now, or null when it can. Reasons are stable words for metrics. */

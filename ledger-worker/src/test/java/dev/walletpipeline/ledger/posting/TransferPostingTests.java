@@ -106,4 +106,25 @@ class TransferPostingTests {
         assertThat(ledger.recordsOn("wallet.transfer-commands.dlt", alice.toString(), Duration.ofSeconds(3)))
                 .anySatisfy(body -> assertThat(new String(body)).isEqualTo("{not json"));
     }
+
+    @Test
+    void aCommandAtAPositionSeenBeforeIsAppliedWhenItMeansAnotherTransfer() throws Exception {
+        UUID alice = ledger.newWallet();
+        UUID bob = ledger.newWallet();
+        ledger.fund(alice, 5_000);
+        UUID transfer = ledger.newPendingTransfer(alice, bob, 1_500);
+        // As if the topic had been recreated: the position the command will take is already in
+        // processed_messages, for another transfer, with events of its own.
+        long[] next = ledger.nextPosition("wallet.transfer-commands", alice.toString());
+        ledger.executeAsOwner("""
+                insert into processed_messages (topic, kafka_partition, kafka_offset, message_id, emitted)
+                values ('wallet.transfer-commands', ?, ?, ?, '[]')""",
+                (int) next[0], next[1], "transfer:" + UUID.randomUUID());
+
+        ledger.publishTransferCommand(transfer, alice, bob, 1_500);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> ledger.transferStatus(transfer).equals("completed"));
+        assertThat(ledger.balance(bob)).isEqualTo(1_500);
+        assertThat(ledger.ledgerInvariantViolations()).isEmpty();
+    }
 }

@@ -24,9 +24,14 @@ class EventPublisher {
         this.timeout = settings.kafka().publishTimeout();
     }
 
-    /** An event keyed by its payment reference, on the compacted topic. */
-    void publish(String reference, byte[] body) {
-        send(new ProducerRecord<>(Topic.PAYSTACK_EVENTS.name(), reference, body));
+    /**
+     * An event keyed by its payment reference, on the compacted topic, with the proof ledger-worker
+     * checks before it moves money (header {@code proofHeader}, value {@code signatureHex}).
+     */
+    void publish(String reference, byte[] body, String proofHeader, String signatureHex) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topic.PAYSTACK_EVENTS.name(), reference, body);
+        record.headers().add(proofHeader, signatureHex.getBytes(StandardCharsets.US_ASCII));
+        send(record);
     }
 
     /** A signed event we cannot key, kept with the reason rather than dropped. */

@@ -1,12 +1,15 @@
 package dev.walletpipeline.webhook.paystack;
 
 import dev.walletpipeline.contracts.PaystackCharge;
+import dev.walletpipeline.contracts.proof.HmacSignature;
+import dev.walletpipeline.contracts.proof.Proof;
 import dev.walletpipeline.webhook.WebhookSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -23,7 +26,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class PaystackWebhookController {
 
-    private final PaystackSignature signature;
+    private final HmacSignature signature;
     private final EventPublisher publisher;
     private final long bodySizeMax;
     private final MeterRegistry meters;
@@ -31,7 +34,7 @@ class PaystackWebhookController {
 
     PaystackWebhookController(WebhookSettings settings, EventPublisher publisher, MeterRegistry meters) {
         this.sources = settings.sources();
-        this.signature = new PaystackSignature(settings.paystackSecretKey());
+        this.signature = new HmacSignature(settings.paystackSecretKey());
         this.publisher = publisher;
         this.bodySizeMax = settings.bodySizeMax().toBytes();
         this.meters = meters;
@@ -60,7 +63,8 @@ class PaystackWebhookController {
         }
         if (PaystackCharge.CHARGE_SUCCESS.equals(event.event())) {
             if (event.reference() != null) {
-                publisher.publish(event.reference(), body);
+                // The signature travels with the bytes it signs: ledger-worker checks it again.
+                publisher.publish(event.reference(), body, Proof.PAYSTACK_SIGNATURE, Objects.requireNonNull(signatureHeader));
             } else {
                 // Signed by Paystack but unkeyable: kept for a person, and answered 200 so that
                 // Paystack does not retry it for 72 hours.

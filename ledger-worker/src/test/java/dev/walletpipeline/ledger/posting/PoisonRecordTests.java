@@ -1,0 +1,186 @@
+package dev.walletpipeline.ledger.posting;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.walletpipeline.localstack.LedgerProbe;
+import dev.walletpipeline.localstack.LocalStack;
+import dev.walletpipeline.localstack.LocalStackExtension;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.kafka.common.utils.Utils;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.context.SpringBootTest;
+
+/** No record stops the ledger: records no retry can apply are set aside, and the rest go on. */
+@ExtendWith(LocalStackExtension.class)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+class PoisonRecordTests {
+
+    private LocalStack stack;
+    private LedgerProbe ledger;
+
+    @BeforeEach
+    void setUp(LocalStack stack) {
+        this.stack = stack;
+        ledger = new LedgerProbe(stack);
+    }
+
+    @Test
+    void aSignedWebhookHoldingANulEscapeIsDeadLetteredAndDepositsOnEveryPartitionAreStillCredited() throws Exception {
+        String poisonKey = "WLT-NUL-" + UUID.randomUUID();
+        // Valid JSON, correctly signed: the payer typed U+0000 into the reference and a custom field.
+        byte[] poison = ("{\"event\":\"charge.success\",\"data\":{\"id\":1,\"status\":\"success\",\"reference\":\""
+                + poisonKey + "\\u0000\",\"amount\":10000,\"currency\":\"NGN\",\"metadata\":{\"custom_fields\":"
+                + "[{\"value\":\"a\\u0000b\"}]}}}").getBytes(StandardCharsets.UTF_8);
+        // And one for an unknown reference with U+0000 only in metadata: readable, so it is recorded
+        // for a person as an exception (bytes, no cast), not dead-lettered.
+        String unknown = "WLT-UNKNOWN-" + UUID.randomUUID().toString().substring(0, 8);
+        byte[] oddButReadable = new String(LedgerProbe.chargeSuccess(unknown, 5_000, "NGN"), StandardCharsets.UTF_8)
+                .replace("\"metadata\":0", "\"metadata\":{\"note\":\"x\\u0000y\"}").getBytes(StandardCharsets.UTF_8);
+
+        ledger.publish(poisonKey, poison);
+        ledger.publish(unknown, oddButReadable);
+        List<UUID> wallets = new ArrayList<>();
+        List<String> references = depositsOnEveryPartition(8, wallets);
+        for (String reference : references) {
+            ledger.publish(reference, LedgerProbe.chargeSuccess(reference, 20_000, "NGN"));
+        }
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> allSettled(references));
+        for (UUID wallet : wallets) {
+            assertThat(ledger.balance(wallet)).isEqualTo(20_000);
+        }
+        assertThat(ledger.queryAsOwner("""
+                select reason from dead_letters where topic = 'paystack.events'
+                and convert_from(record_key, 'UTF8') = ?""", poisonKey)).contains("NUL");
+        assertThat(ledger.recordsOn("paystack.events.dlt", poisonKey, Duration.ofSeconds(3)))
+                .singleElement().isEqualTo(poison);
+        assertThat(ledger.queryAsOwner("select count(*)::text from payment_exceptions where reference = ?", unknown))
+                .isEqualTo("1");
+        assertThat(ledger.ledgerInvariantViolations()).isEmpty();
+    }
+
+    @Test
+    void aDepositTheDatabaseRefusesIsDeadLetteredWhileTheRestOfItsBatchIsCredited() throws Exception {
+        UUID refusedWallet = ledger.newWallet();
+        String refused = ledger.newPendingDeposit(refusedWallet, 30_000);
+        // A rule added to the database that this one record breaks, as a future constraint might.
+        ledger.executeAsOwner("""
+                create function refuse_one_deposit() returns trigger language plpgsql as $$
+                begin
+                    raise exception 'deposit % refused by a constraint', new.reference using errcode = '23514';
+                end $$""");
+        ledger.executeAsOwner("create trigger refuse_one_deposit before update on deposits for each row"
+                + " when (new.reference = '" + refused + "') execute function refuse_one_deposit()");
+        try {
+            List<UUID> wallets = new ArrayList<>();
+            List<String> references = depositsOnEveryPartition(6, wallets);
+            ledger.publish(refused, LedgerProbe.chargeSuccess(refused, 30_000, "NGN"));
+            for (String reference : references) {
+                ledger.publish(reference, LedgerProbe.chargeSuccess(reference, 20_000, "NGN"));
+            }
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> allSettled(references));
+            await().atMost(Duration.ofSeconds(10)).until(() -> ledger.queryAsOwner(
+                    "select count(*)::text from dead_letters where convert_from(record_key, 'UTF8') = ?", refused)
+                    .equals("1"));
+            assertThat(ledger.queryAsOwner("select reason from dead_letters where convert_from(record_key, 'UTF8') = ?",
+                    refused)).contains("refused by a constraint");
+            assertThat(ledger.depositStatus(refused)).isEqualTo("pending");
+            assertThat(ledger.balance(refusedWallet)).isZero();
+        } finally {
+            ledger.executeAsOwner("drop trigger refuse_one_deposit on deposits");
+            ledger.executeAsOwner("drop function refuse_one_deposit()");
+        }
+        assertThat(ledger.ledgerInvariantViolations()).isEmpty();
+    }
+
+    @Test
+    void aTransferCommandTheDatabaseRefusesIsDeadLetteredAndLaterCommandsComplete() throws Exception {
+        UUID alice = ledger.newWallet();
+        UUID bob = ledger.newWallet();
+        ledger.fund(alice, 10_000);
+        UUID refused = ledger.newPendingTransfer(alice, bob, 1_000);
+        UUID fine = ledger.newPendingTransfer(alice, bob, 2_000);
+        ledger.executeAsOwner("""
+                create function refuse_one_transfer() returns trigger language plpgsql as $$
+                begin
+                    raise exception 'transfer % refused', new.id using errcode = '22023';
+                end $$""");
+        ledger.executeAsOwner("create trigger refuse_one_transfer before update on transfers for each row"
+                + " when (new.id = '" + refused + "') execute function refuse_one_transfer()");
+        try {
+            ledger.publishTransferCommand(refused, alice, bob, 1_000);
+            ledger.publishTransferCommand(fine, alice, bob, 2_000);
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> ledger.transferStatus(fine).equals("completed"));
+            assertThat(ledger.transferStatus(refused)).isEqualTo("pending");
+            assertThat(ledger.queryAsOwner("""
+                    select count(*)::text from dead_letters where topic = 'wallet.transfer-commands'
+                    and convert_from(payload, 'UTF8') like ?""", "%" + refused + "%")).isEqualTo("1");
+        } finally {
+            ledger.executeAsOwner("drop trigger refuse_one_transfer on transfers");
+            ledger.executeAsOwner("drop function refuse_one_transfer()");
+        }
+        assertThat(ledger.balance(alice)).isEqualTo(8_000);
+        assertThat(ledger.balance(bob)).isEqualTo(2_000);
+        assertThat(ledger.ledgerInvariantViolations()).isEmpty();
+    }
+
+    @Test
+    void aFailureThatTimeFixesIsRetriedNotSkipped() throws Exception {
+        UUID wallet = ledger.newWallet();
+        String reference = ledger.newPendingDeposit(wallet, 40_000);
+        // The worker loses a privilege it needs: not the record's fault, so nothing is dead-lettered.
+        ledger.executeAsOwner("revoke update (status, settled_at, review_reason, paystack_id) on deposits from wallet_worker");
+        try {
+            ledger.publish(reference, LedgerProbe.chargeSuccess(reference, 40_000, "NGN"));
+            await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6))
+                    .until(() -> ledger.depositStatus(reference).equals("pending"));
+        } finally {
+            ledger.executeAsOwner("grant update (status, settled_at, review_reason, paystack_id) on deposits to wallet_worker");
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> ledger.depositStatus(reference).equals("success"));
+        assertThat(ledger.balance(wallet)).isEqualTo(40_000);
+        assertThat(ledger.queryAsOwner("select count(*)::text from dead_letters where convert_from(record_key, 'UTF8') = ?",
+                reference)).isEqualTo("0");
+        assertThat(ledger.ledgerInvariantViolations()).isEmpty();
+    }
+
+    /** Pending deposits whose references, as record keys, land on every partition of the topic. */
+    private List<String> depositsOnEveryPartition(int count, List<UUID> wallets) throws Exception {
+        int partitions = stack.partitions();
+        List<String> references = new ArrayList<>();
+        Set<Integer> covered = new HashSet<>();
+        while (references.size() < count) {
+            UUID wallet = ledger.newWallet();
+            String reference = ledger.newPendingDeposit(wallet, 20_000);
+            int partition = Utils.toPositive(Utils.murmur2(reference.getBytes(StandardCharsets.UTF_8))) % partitions;
+            boolean needed = !covered.contains(partition) || covered.size() == partitions;
+            if (needed) {
+                covered.add(partition);
+                references.add(reference);
+                wallets.add(wallet);
+            }
+        }
+        assertThat(covered).hasSize(Math.min(partitions, count));
+        return references;
+    }
+
+    private boolean allSettled(List<String> references) throws Exception {
+        for (String reference : references) {
+            if (!ledger.depositStatus(reference).equals("success")) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,109 @@
+package dev.walletpipeline.webhook.paystack;
+
+import dev.walletpipeline.contracts.Json;
+import dev.walletpipeline.contracts.PaystackCharge;
+import dev.walletpipeline.contracts.proof.HmacSignature;
+import dev.walletpipeline.contracts.proof.Proof;
+import dev.walletpipeline.webhook.WebhookSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code POST /internal/paystack/verify/{reference}}: asks Paystack's Verify Transaction about a
+ * payment whose webhook never came, for api-service's reconciliation. The caller only names the
+ * reference; the facts come from Paystack, over this service's own connection. A payment Paystack
+ * reports {@code success} or {@code reversed} is published as {@code transaction.verified} with
+ * Verify's {@code data}, signed with the reconciliation key, which only this service and
+ * ledger-worker hold: whoever else can write to Kafka cannot forge it. The answer is Paystack's
+ * status, or {@code unknown} when Paystack never heard of the reference.
+ */
+@RestController
+class PaymentVerification {
+
+    /** The form of the references api-service issues (the deposits table checks the same). */
+    private static final Pattern REFERENCE = Pattern.compile("[A-Za-z0-9.=-]{1,100}");
+
+    private final WebhookSettings.Paystack paystack;
+    private final String secretKey;
+    private final HmacSignature signature;
+    private final EventPublisher publisher;
+    private final MeterRegistry meters;
+    private final HttpClient http;
+
+    PaymentVerification(WebhookSettings settings, EventPublisher publisher, MeterRegistry meters) {
+        this.paystack = settings.paystack();
+        this.secretKey = settings.paystackSecretKey();
+        this.signature = new HmacSignature(settings.reconciliationKey());
+        this.publisher = publisher;
+        this.meters = meters;
+        this.http = HttpClient.newBuilder().connectTimeout(paystack.connectTimeout()).build();
+    }
+
+    @PostMapping(path = "/internal/paystack/verify/{reference}", produces = MediaType.APPLICATION_JSON_VALUE)
+    Map<String, String> verify(@PathVariable String reference) {
+        if (!REFERENCE.matcher(reference).matches()) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "not a payment reference");
+        }
+        HttpResponse<String> response = ask(reference);
+        if (response.statusCode() == 404) {
+            count("unknown");
+            return Map.of("status", "unknown");
+        }
+        JsonNode answer;
+        try {
+            answer = Json.MAPPER.readTree(response.body());
+        } catch (RuntimeException e) {
+            throw new ResponseStatusException(HttpStatus.BAD_GATEWAY, "Paystack answered something that is not JSON");
+        }
+        JsonNode data = answer.path("data");
+        if (response.statusCode() != 200 || !answer.path("status").asBoolean(false) || !data.isObject()
+                || !reference.equals(data.path("reference").asString(""))) {
+            throw new ResponseStatusException(HttpStatus.BAD_GATEWAY,
+                    "Paystack could not verify " + reference + ": HTTP " + response.statusCode());
+        }
+        String status = data.path("status").asString("");
+        if (status.equals("success") || status.equals("reversed")) {
+            ObjectNode fact = Json.MAPPER.createObjectNode();
+            fact.put("event", PaystackCharge.TRANSACTION_VERIFIED);
+            fact.set("data", data);
+            byte[] body = Json.MAPPER.writeValueAsBytes(fact);
+            publisher.publish(reference, body, Proof.RECONCILIATION_SIGNATURE, signature.signHex(body));
+        }
+        count(status.isEmpty() ? "none" : status);
+        return Map.of("status", status);
+    }
+
+    private HttpResponse<String> ask(String reference) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(paystack.baseUrl() + "/transaction/verify/" + reference))
+                .header("authorization", "Bearer " + secretKey)
+                .timeout(paystack.readTimeout())
+                .GET()
+                .build();
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new ResponseStatusException(HttpStatus.BAD_GATEWAY, "Paystack cannot be reached");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ResponseStatusException(HttpStatus.GATEWAY_TIMEOUT, "interrupted");
+        }
+    }
+
+    private void count(String outcome) {
+        meters.counter("wallet.webhook.verified", "outcome", outcome).increment();
+    }
+}
