@@ -1,6 +1,7 @@
 package dev.walletpipeline.ledger;
 
 import dev.walletpipeline.contracts.health.KafkaHealthIndicator;
+import dev.walletpipeline.contracts.schema.Migrations;
 import javax.sql.DataSource;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -19,11 +20,32 @@ import org.springframework.util.backoff.ExponentialBackOff;
 public class LedgerWorkerApplication {
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("migrate")) {
+            migrate();
+            return;
+        }
         var context = SpringApplication.run(LedgerWorkerApplication.class, args);
         if (context.getEnvironment().getProperty("wallet.replay.exit", Boolean.class, false)) {
             // bin/replay-ledger-events: the replay ran at start; a one-off command ends here.
             System.exit(SpringApplication.exit(context));
         }
+    }
+
+    /**
+     * {@code java -jar ledger-worker.jar migrate}: applies the schema migrations as the schema owner
+     * and exits, a step of its own before the services start (docker-compose's {@code migrate}).
+     * The running services never hold the owner's password.
+     */
+    private static void migrate() {
+        String url = System.getenv().getOrDefault("DATABASE_URL", "jdbc:postgresql://localhost:5433/wallet");
+        String user = System.getenv().getOrDefault("DATABASE_OWNER_USER", "wallet_owner");
+        String password = System.getenv("DATABASE_OWNER_PASSWORD");
+        if (password == null || password.isEmpty()) {
+            System.err.println("migrate: set DATABASE_OWNER_PASSWORD (and DATABASE_URL, DATABASE_OWNER_USER)");
+            System.exit(2);
+        }
+        int applied = Migrations.migrate(url, user, password);
+        System.out.println("migrate: " + applied + " migration(s) applied to " + url);
     }
 
     /**

@@ -17,6 +17,23 @@ import org.springframework.boot.test.context.SpringBootTest;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
 class SchemaPrivilegeTests {
 
+    @org.springframework.beans.factory.annotation.Autowired
+    org.springframework.core.env.Environment environment;
+
+    @org.springframework.beans.factory.annotation.Autowired
+    javax.sql.DataSource dataSource;
+
+    @Test
+    void theRunningWorkerHoldsNoSchemaOwnerCredentialsAndLogsInAsItsOwnRole() throws Exception {
+        org.assertj.core.api.Assertions.assertThat(environment.getProperty("spring.flyway.password")).isNull();
+        org.assertj.core.api.Assertions.assertThat(environment.getProperty("DATABASE_OWNER_PASSWORD")).isNull();
+        try (Connection connection = dataSource.getConnection(); Statement sql = connection.createStatement();
+                java.sql.ResultSet rs = sql.executeQuery("select current_user")) {
+            rs.next();
+            org.assertj.core.api.Assertions.assertThat(rs.getString(1)).isEqualTo(PostgresServer.WORKER);
+        }
+    }
+
     @Test
     void theApiRoleIsRefusedAnyChangeOfBalances(LocalStack stack) throws Exception {
         try (Connection api = stack.postgres().connect(PostgresServer.API); Statement sql = api.createStatement()) {

@@ -20,6 +20,24 @@ class WalletHistory {
 
     static final int LIMIT_MAX = 100;
 
+    /** One page, newest first; every branch reads by an index on its wallet column. */
+    static final String PAGE = """
+                select * from (
+                    select d.reference as id, 'deposit' as type, d.amount, d.status, d.reference,
+                           null::text as counterparty, d.created_at
+                    from deposits d where d.wallet_id = :wallet
+                    union all
+                    select t.id::text, 'transfer_out', t.amount, t.status, t.id::text, w.number, t.created_at
+                    from transfers t join wallets w on w.id = t.to_wallet_id where t.from_wallet_id = :wallet
+                    union all
+                    select t.id::text, 'transfer_in', t.amount, t.status, t.id::text, w.number, t.created_at
+                    from transfers t join wallets w on w.id = t.from_wallet_id
+                    where t.to_wallet_id = :wallet and t.status = 'completed'
+                ) movements
+                where (cast(:afterTime as timestamptz) is null or (created_at, id) < (:afterTime, :afterId))
+                order by created_at desc, id desc
+                limit :limit""";
+
     private final JdbcClient jdbc;
 
     WalletHistory(JdbcClient jdbc) {
@@ -38,22 +56,7 @@ class WalletHistory {
             throw WalletProblem.invalid("limit", "limit must be between 1 and " + LIMIT_MAX);
         }
         Cursor after = cursor == null || cursor.isBlank() ? null : Cursor.parse(cursor);
-        List<Item> items = jdbc.sql("""
-                select * from (
-                    select d.reference as id, 'deposit' as type, d.amount, d.status, d.reference,
-                           null::text as counterparty, d.created_at
-                    from deposits d where d.wallet_id = :wallet
-                    union all
-                    select t.id::text, 'transfer_out', t.amount, t.status, t.id::text, w.number, t.created_at
-                    from transfers t join wallets w on w.id = t.to_wallet_id where t.from_wallet_id = :wallet
-                    union all
-                    select t.id::text, 'transfer_in', t.amount, t.status, t.id::text, w.number, t.created_at
-                    from transfers t join wallets w on w.id = t.from_wallet_id
-                    where t.to_wallet_id = :wallet and t.status = 'completed'
-                ) movements
-                where (cast(:afterTime as timestamptz) is null or (created_at, id) < (:afterTime, :afterId))
-                order by created_at desc, id desc
-                limit :limit""")
+        List<Item> items = jdbc.sql(PAGE)
                 .param("wallet", walletId)
                 .param("afterTime", after == null ? null : after.createdAt())
                 .param("afterId", after == null ? "" : after.id())

@@ -56,4 +56,47 @@ class WalletHistoryTests {
         assertThat(api.get("/wallet/transactions?cursor=garbage", person.as()).code()).isEqualTo("validation_failed");
         assertThat(api.get("/wallet/transactions?limit=0", person.as()).text("field")).isEqualTo("limit");
     }
+
+    @Test
+    void historyStaysAnIndexScanWithAMillionTransfers(LocalStack stack) throws Exception {
+        try (java.sql.Connection db = stack.postgres().connect(dev.walletpipeline.localstack.PostgresServer.OWNER);
+                java.sql.Statement sql = db.createStatement()) {
+            db.setAutoCommit(false); // everything below is rolled back: the other tests never see it
+            sql.execute("""
+                    create temporary table w on commit drop as
+                    select gen_random_uuid() as user_id, gen_random_uuid() as wallet_id, n
+                    from generate_series(0, 999) n""");
+            sql.execute("insert into users (id, email) select user_id, user_id || '@load.example' from w");
+            sql.execute("""
+                    insert into wallets (id, user_id, number)
+                    select wallet_id, user_id, lpad((9000000000000 + n)::text, 13, '0') from w""");
+            sql.execute("""
+                    insert into transfers (id, from_wallet_id, to_wallet_id, amount, status, completed_at, created_at)
+                    select gen_random_uuid(), a.wallet_id, b.wallet_id, 100, 'completed', now(),
+                           now() - make_interval(secs => i)
+                    from generate_series(1, 1000000) i
+                    join w a on a.n = i % 1000
+                    join w b on b.n = (i * 7 + 1) % 1000""");
+            sql.execute("analyze transfers");
+            sql.execute("analyze wallets");
+            String wallet;
+            try (java.sql.ResultSet rs = sql.executeQuery("select wallet_id::text from w where n = 17")) {
+                rs.next();
+                wallet = rs.getString(1);
+            }
+            StringBuilder plan = new StringBuilder();
+            try (java.sql.ResultSet rs = sql.executeQuery("explain " + WalletHistory.PAGE
+                    .replace(":wallet", "'" + wallet + "'::uuid")
+                    .replace(":afterTime", "null")
+                    .replace(":afterId", "''")
+                    .replace(":limit", "21"))) {
+                while (rs.next()) {
+                    plan.append(rs.getString(1)).append('\n');
+                }
+            }
+            db.rollback();
+
+            assertThat(plan.toString()).doesNotContain("Seq Scan on transfers").contains("transfers_by_recipient");
+        }
+    }
 }
