@@ -50,6 +50,9 @@ final class Pipeline {
         // reconciliation in seconds rather than minutes
         environment.put("PAYSTACK_RECONCILE_EVERY", "1s");
         environment.put("PAYSTACK_RECONCILE_AFTER", "3s");
+        // and the outbox sweep: transfers pending for 3 s have their command sent again
+        environment.put("OUTBOX_RESEND_AFTER", "3s");
+        environment.put("OUTBOX_SWEEP_EVERY", "1s");
         ledgerPort = LocalStack.freePort();
         webhookPort = LocalStack.freePort();
         environment.put("WEBHOOK_INGEST_URL", "http://localhost:" + webhookPort);
@@ -85,7 +88,6 @@ final class Pipeline {
     static synchronized Pipeline shared(LocalStack stack) {
         if (shared == null) {
             Pipeline pipeline = new Pipeline(stack);
-            // ledger-worker first: it applies the migrations the others then find in place.
             pipeline.ledgerWorker.start().awaitReady(Duration.ofMinutes(2));
             pipeline.webhookIngest.start();
             pipeline.apiService.start();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.walletpipeline.contracts.LedgerEvent;
+import dev.walletpipeline.contracts.TransferRequested;
 import dev.walletpipeline.localstack.ApiClient;
 import dev.walletpipeline.localstack.LocalStack;
 import dev.walletpipeline.localstack.LocalStackExtension;
@@ -13,6 +14,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -105,6 +107,59 @@ class TransferPipelineTests {
         assertThat(statuses(alice, aliceSent)).containsOnly("completed");
         assertThat(statuses(bob, bobSent)).containsOnly("completed");
         assertThat(balance(alice) + balance(bob)).isEqualTo(100_000);
+        assertThat(pipeline.ledger.ledgerInvariantViolations()).isEmpty();
+    }
+
+    @Test
+    void aTransferCommittedWhileTheReplicationSlotWasLostIsStillAppliedAndTheNewSlotStreams() throws Exception {
+        ApiClient.SignedIn sender = pipeline.personWithBalance(50_000);
+        ApiClient.SignedIn recipient = pipeline.personWithBalance(0);
+        UUID from = pipeline.ledger.walletOfUser(UUID.fromString(sender.userId()));
+        UUID to = pipeline.ledger.walletOfUser(UUID.fromString(recipient.userId()));
+        pipeline.apiService.close();
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+            try (Connection cdc = pipeline.stack.postgres().connect(PostgresServer.CDC);
+                    Statement sql = cdc.createStatement()) {
+                sql.execute("select pg_drop_replication_slot('wallet_outbox')");
+                return true;
+            }
+        });
+        // Committed while no slot exists, in api-service's own shape (transfer and outbox row in one
+        // transaction): no slot made later can stream it.
+        UUID lost = UUID.randomUUID();
+        String command = new TransferRequested(TransferRequested.VERSION, lost, from, to, 4_000, "NGN",
+                Instant.now()).toJson();
+        pipeline.ledger.executeAsOwner("""
+                with t as (insert into transfers (id, from_wallet_id, to_wallet_id, amount) values (?, ?, ?, 4000)
+                           returning id)
+                insert into outbox (id, aggregatetype, aggregateid, type, payload)
+                select t.id, 'transfer', ?, 'TransferRequested', cast(? as jsonb) from t""",
+                lost, from, to, from.toString(), command);
+
+        pipeline.apiService.start().awaitReady(Duration.ofMinutes(2));
+
+        awaitFinal(sender, List.of(lost.toString()), Duration.ofSeconds(60));
+        ApiClient.Response after = transfer(sender, recipient, 1_000);
+        assertThat(after.status()).isEqualTo(202);
+        awaitFinal(sender, List.of(after.text("transfer_id")), Duration.ofSeconds(60));
+        assertThat(statuses(sender, List.of(lost.toString(), after.text("transfer_id")))).containsOnly("completed");
+        assertThat(balance(recipient)).isEqualTo(5_000);
+        assertThat(pipeline.ledger.ledgerInvariantViolations()).isEmpty();
+    }
+
+    @Test
+    void aTransferWhoseCommandWasLostAfterPublishingIsSentAgainAndAppliedOnce() throws Exception {
+        ApiClient.SignedIn sender = pipeline.personWithBalance(20_000);
+        ApiClient.SignedIn recipient = pipeline.personWithBalance(0);
+        UUID from = pipeline.ledger.walletOfUser(UUID.fromString(sender.userId()));
+        UUID to = pipeline.ledger.walletOfUser(UUID.fromString(recipient.userId()));
+
+        // Pending, its outbox row gone (published), its command nowhere: as after a recreated topic.
+        UUID transfer = pipeline.ledger.newPendingTransfer(from, to, 2_500);
+
+        awaitFinal(sender, List.of(transfer.toString()), Duration.ofSeconds(60));
+        assertThat(statuses(sender, List.of(transfer.toString()))).containsOnly("completed");
+        assertThat(balance(recipient)).isEqualTo(2_500);
         assertThat(pipeline.ledger.ledgerInvariantViolations()).isEmpty();
     }
 

@@ -1,6 +1,7 @@
 package dev.walletpipeline.api.outbox;
 
 import dev.walletpipeline.contracts.Topic;
+import dev.walletpipeline.contracts.TransferRequested;
 import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
@@ -47,6 +48,13 @@ import org.springframework.stereotype.Component;
  * by Kafka, its rows deleted, and only then are Debezium's offsets committed; a crash in between
  * sends some rows again, which ledger-worker's dedupe by transfer id absorbs.
  *
+ * <p>A transfer never stays pending for ever. The relay sweeps: outbox rows older than
+ * {@code resendAfter} were never streamed (the slot was lost and made anew past them) and are sent
+ * from the table; transfers still pending that long after their row was published are sent again
+ * from the transfer itself. ledger-worker dedupes by transfer id, so a command sent twice moves
+ * money once. A lost slot is created anew with the next generation, under which Debezium keeps
+ * fresh offsets (the old ones point before the new slot, and Debezium refuses them).
+ *
  * <p>Exactly one relay runs across all api-service instances: the one holding a session-level
  * advisory lock on a dedicated connection. The others try again every election interval; when
  * the holder dies, its session ends, the lock is free, and a standby takes over.
@@ -69,6 +77,8 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
     private volatile @Nullable DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
     private volatile @Nullable Future<?> engineRun;
     private volatile @Nullable KafkaProducer<String, String> producer;
+    /** Pending transfers this relay sent again, by id, with when (nanoTime). */
+    private final Map<String, Long> resentAt = new java.util.HashMap<>();
 
     OutboxRelay(OutboxSettings settings, JdbcClient jdbc, MeterRegistry meters) {
         this.settings = settings;
@@ -80,25 +90,42 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
         Gauge.builder("wallet.outbox.leader", this, relay -> relay.isLeader() ? 1 : 0).register(meters);
     }
 
-    /** Before the web server takes requests: the slot must exist so no committed row predates it. */
+    /**
+     * Before the web server takes requests: the slot should exist so that committed rows are
+     * streamed, not left to the sweep.
+     */
     @Override
     public void afterPropertiesSet() throws SQLException {
         if (!settings.enabled()) {
             return;
         }
+        ensureSlot();
+    }
+
+    /**
+     * Creates the replication slot if it is missing, and then counts a new slot generation. Returns
+     * the generation Debezium's offsets belong to.
+     */
+    private long ensureSlot() throws SQLException {
         try (Connection cdc = DriverManager.getConnection(settings.databaseUrl(), settings.cdcUser(),
                 settings.cdcPassword()); Statement sql = cdc.createStatement()) {
+            boolean exists;
             try (ResultSet rs = sql.executeQuery("select 1 from pg_replication_slots where slot_name = '"
                     + settings.slotName() + "'")) {
-                if (rs.next()) {
-                    return;
+                exists = rs.next();
+            }
+            if (!exists) {
+                try {
+                    sql.execute("select pg_create_logical_replication_slot('" + settings.slotName() + "', 'pgoutput')");
+                    sql.executeUpdate("update cdc_heartbeat set slot_generation = slot_generation + 1 where id = 1");
+                    log.warn("created replication slot {}: rows committed while it was missing are sent by the sweep",
+                            settings.slotName());
+                } catch (SQLException alreadyCreatedByAnotherInstance) {
+                    log.info("replication slot {} was created concurrently", settings.slotName());
                 }
             }
-            try {
-                sql.execute("select pg_create_logical_replication_slot('" + settings.slotName() + "', 'pgoutput')");
-                log.info("created replication slot {}", settings.slotName());
-            } catch (SQLException alreadyCreatedByAnotherInstance) {
-                log.info("replication slot {} was created concurrently", settings.slotName());
+            try (ResultSet rs = sql.executeQuery("select slot_generation from cdc_heartbeat where id = 1")) {
+                return rs.next() ? rs.getLong(1) : 1;
             }
         }
     }
@@ -113,6 +140,8 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
         engineThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "outbox-relay"));
         elections = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "outbox-election"));
         elections.scheduleWithFixedDelay(this::elect, 0, settings.electionInterval().toMillis(), TimeUnit.MILLISECONDS);
+        elections.scheduleWithFixedDelay(this::sweep, settings.sweepEvery().toMillis(), settings.sweepEvery().toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -169,7 +198,8 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
         }
     }
 
-    private synchronized void startEngine() {
+    private synchronized void startEngine() throws SQLException {
+        long generation = ensureSlot();
         producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all",
@@ -180,7 +210,7 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
                 new StringSerializer(), new StringSerializer());
         DebeziumEngine<RecordChangeEvent<SourceRecord>> created = DebeziumEngine
                 .create(ChangeEventFormat.of(io.debezium.embedded.Connect.class))
-                .using(engineProperties())
+                .using(engineProperties(generation))
                 .notifying(this::relay)
                 .using((success, message, error) -> {
                     if (!success) {
@@ -304,6 +334,78 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
         committer.markBatchFinished();
     }
 
+    /**
+     * On the relay only: sends outbox rows never streamed, then commands of transfers still pending
+     * long after theirs was published; at most a few hundred of each per sweep. Nothing is deleted
+     * before Kafka acknowledged it.
+     */
+    private synchronized void sweep() {
+        KafkaProducer<String, String> kafka = producer;
+        if (!running || leadership == null || kafka == null) {
+            return;
+        }
+        try {
+            long seconds = settings.resendAfter().toSeconds();
+            List<String[]> unstreamed = jdbc.sql("""
+                    select id::text, aggregateid, payload::text from outbox
+                    where created_at < now() - make_interval(secs => ?) order by created_at limit 500""")
+                    .param(seconds)
+                    .query((rs, n) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}).list();
+            send(kafka, unstreamed, "outbox_row");
+            if (!unstreamed.isEmpty()) {
+                jdbc.sql("delete from outbox where id = any(?::uuid[])")
+                        .param(unstreamed.stream().map(row -> row[0]).toArray(String[]::new)).update();
+            }
+            List<String[]> stuck = jdbc.sql("""
+                    select t.id::text, t.from_wallet_id::text, t.to_wallet_id::text, t.amount, t.currency, t.created_at
+                    from transfers t
+                    where t.status = 'pending' and t.created_at < now() - make_interval(secs => ?)
+                      and not exists (select 1 from outbox o where o.id = t.id)
+                    order by t.created_at limit 500""")
+                    .param(seconds)
+                    .query((rs, n) -> new String[] {rs.getString(1), rs.getString(2), new TransferRequested(
+                            TransferRequested.VERSION, UUID.fromString(rs.getString(1)), UUID.fromString(rs.getString(2)),
+                            UUID.fromString(rs.getString(3)), rs.getLong(4), rs.getString(5).trim(),
+                            rs.getObject(6, java.time.OffsetDateTime.class).toInstant()).toJson()})
+                    .list();
+            // Once per resendAfter each: a worker that is merely behind is not flooded.
+            long now = System.nanoTime();
+            resentAt.values().removeIf(at -> now - at > settings.resendAfter().toNanos());
+            List<String[]> due = stuck.stream().filter(row -> !resentAt.containsKey(row[0])).toList();
+            send(kafka, due, "pending_transfer");
+            due.forEach(row -> resentAt.put(row[0], now));
+        } catch (RuntimeException e) {
+            log.warn("outbox sweep failed; the next one tries again: {}", e.getMessage());
+        }
+    }
+
+    /** Rows of (transfer id, source wallet id, command JSON), sent and acknowledged. */
+    private void send(KafkaProducer<String, String> kafka, List<String[]> commands, String kind) {
+        if (commands.isEmpty()) {
+            return;
+        }
+        List<Future<RecordMetadata>> sends = new ArrayList<>();
+        for (String[] command : commands) {
+            ProducerRecord<String, String> record = new ProducerRecord<>(Topic.TRANSFER_COMMANDS.name(), command[1],
+                    command[2]);
+            record.headers().add("id", command[0].getBytes(StandardCharsets.UTF_8));
+            record.headers().add("event_type", TransferRequested.TYPE.getBytes(StandardCharsets.UTF_8));
+            sends.add(kafka.send(record));
+        }
+        try {
+            for (Future<RecordMetadata> send : sends) {
+                send.get(60, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while resending", e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("resending transfer commands failed", e);
+        }
+        meters.counter("wallet.outbox.resent", "kind", kind).increment(commands.size());
+        log.info("sweep sent {} transfer command(s) again ({})", commands.size(), kind);
+    }
+
     private double oldestUnpublishedSeconds() {
         try {
             Double age = jdbc.sql("select extract(epoch from now() - min(created_at)) from outbox")
@@ -314,10 +416,11 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
         }
     }
 
-    private Properties engineProperties() {
+    private Properties engineProperties(long slotGeneration) {
         URI database = URI.create(settings.databaseUrl().substring("jdbc:".length()));
         Properties props = new Properties();
-        props.setProperty("name", "wallet-outbox");
+        // Offsets are stored under this name: one set per slot generation.
+        props.setProperty("name", slotGeneration == 1 ? "wallet-outbox" : "wallet-outbox-" + slotGeneration);
         props.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
         props.setProperty("offset.storage", "org.apache.kafka.connect.storage.KafkaOffsetBackingStore");
         props.setProperty("offset.storage.topic", settings.offsetsTopic());
