@@ -2,6 +2,7 @@ package dev.walletpipeline.api;
 
 import dev.walletpipeline.contracts.health.KafkaHealthIndicator;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.annotation.Bean;
@@ -17,7 +18,7 @@ public class ApiServiceApplication {
     }
 
     @Bean(destroyMethod = "close")
-    KafkaHealthIndicator kafkaHealthIndicator(ApiSettings settings) {
-        return new KafkaHealthIndicator(settings.bootstrapServers(), settings.healthTimeout());
+    KafkaHealthIndicator kafkaHealthIndicator(ApiSettings settings, KafkaProperties kafka) {
+        return new KafkaHealthIndicator(kafka.buildAdminProperties(), settings.healthTimeout());
     }
 }

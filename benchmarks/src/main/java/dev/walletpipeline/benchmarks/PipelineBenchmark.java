@@ -126,7 +126,7 @@ public final class PipelineBenchmark {
         LedgerProbe ledger = new LedgerProbe(stack);
         List<Wallet> senders = wallets(api, ledger, SENDERS, 100_000_000L);
         Wallet hot = wallets(api, ledger, 1, 100_000_000L * 20).get(0);
-        TransferLoad load = new TransferLoad(stack.kafka().bootstrapServers(), api);
+        TransferLoad load = new TransferLoad(stack.kafka().clientProperties(dev.walletpipeline.localstack.KafkaBroker.ADMIN), api);
         TransferLoad.Traffic many = among(senders, senders.stream().map(Wallet::number).toList());
         // Measured: a freshly started api-service needs about a minute of load before the JIT has
         // caught up on two shared cores; rows right after a start measured half as fast.

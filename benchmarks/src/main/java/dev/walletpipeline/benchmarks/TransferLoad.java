@@ -41,11 +41,12 @@ final class TransferLoad {
         String recipient(Random random, PipelineBenchmark.Wallet sender);
     }
 
-    private final String bootstrapServers;
+    /** Brokers and credentials (admin: it reads the commands as well as the events). */
+    private final Map<String, Object> kafka;
     private final ApiClient api;
 
-    TransferLoad(String bootstrapServers, ApiClient api) {
-        this.bootstrapServers = bootstrapServers;
+    TransferLoad(Map<String, Object> kafka, ApiClient api) {
+        this.kafka = kafka;
         this.api = api;
     }
 
@@ -130,12 +131,16 @@ final class TransferLoad {
      * each transfer command appeared on Kafka. An outcome may be seen before the client has asked
      * for it; the future is then made here and found there.
      */
+    private Map<String, Object> consumerProps() {
+        Map<String, Object> props = new java.util.HashMap<>(kafka);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        return props;
+    }
+
     private void consume(Map<String, CompletableFuture<Outcome>> outcomes, Map<String, Long> commandSeenMillis,
             AtomicBoolean running, CountDownLatch ready) {
-        try (KafkaConsumer<String, byte[]> events = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+        try (KafkaConsumer<String, byte[]> events = new KafkaConsumer<>(consumerProps(),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new java.util.ArrayList<>();
             for (Topic topic : List.of(Topic.LEDGER_EVENTS, Topic.TRANSFER_COMMANDS)) {

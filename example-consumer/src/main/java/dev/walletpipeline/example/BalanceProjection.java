@@ -47,9 +47,15 @@ public final class BalanceProjection implements AutoCloseable {
     private long duplicates;
     private long applied;
 
-    public BalanceProjection(String bootstrapServers, String groupId) {
+    /**
+     * @param connection brokers and credentials: a downstream team's read-only user
+     *        ({@code bootstrap.servers}, {@code security.protocol}, {@code sasl.mechanism},
+     *        {@code sasl.jaas.config})
+     * @param groupId the consumer group, of the team's own naming
+     */
+    public BalanceProjection(Map<String, ?> connection, String groupId) {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.putAll(connection);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -118,10 +124,21 @@ public final class BalanceProjection implements AutoCloseable {
         consumer.close();
     }
 
-    /** {@code java -cp ... BalanceProjection localhost:9092}: follows the topic and prints each catch-up. */
+    /**
+     * {@code java -cp ... BalanceProjection}: follows the topic and prints each catch-up. Connects
+     * with {@code KAFKA_BOOTSTRAP_SERVERS} (default {@code localhost:9092}) as {@code KAFKA_USERNAME}
+     * (default {@code downstream}) with {@code KAFKA_PASSWORD} over SASL/SCRAM-SHA-256.
+     */
     public static void main(String[] args) {
-        String servers = args.length > 0 ? args[0] : "localhost:9092";
-        try (BalanceProjection projection = new BalanceProjection(servers, "example-balance-projection")) {
+        Map<String, String> env = System.getenv();
+        String user = env.getOrDefault("KAFKA_USERNAME", "downstream");
+        Map<String, String> connection = Map.of(
+                "bootstrap.servers", env.getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
+                "security.protocol", "SASL_PLAINTEXT",
+                "sasl.mechanism", "SCRAM-SHA-256",
+                "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                        + user + "\" password=\"" + env.getOrDefault("KAFKA_PASSWORD", "") + "\";");
+        try (BalanceProjection projection = new BalanceProjection(connection, "example-balance-projection")) {
             while (!Thread.currentThread().isInterrupted()) {
                 projection.catchUp(Duration.ofSeconds(2));
                 System.out.printf("wallets=%d applied=%d duplicates=%d gaps=%d%n", projection.wallets().size(),

@@ -4,6 +4,7 @@ import dev.walletpipeline.contracts.health.KafkaHealthIndicator;
 import dev.walletpipeline.contracts.schema.Migrations;
 import javax.sql.DataSource;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.annotation.Bean;
@@ -84,7 +85,7 @@ public class LedgerWorkerApplication {
     }
 
     @Bean(destroyMethod = "close")
-    KafkaHealthIndicator kafkaHealthIndicator(LedgerSettings settings) {
-        return new KafkaHealthIndicator(settings.bootstrapServers(), settings.healthTimeout());
+    KafkaHealthIndicator kafkaHealthIndicator(LedgerSettings settings, KafkaProperties kafka) {
+        return new KafkaHealthIndicator(kafka.buildAdminProperties(), settings.healthTimeout());
     }
 }

@@ -19,8 +19,23 @@ import org.jspecify.annotations.Nullable;
  * One Kafka broker in KRaft mode (broker and controller in one process), run from the
  * {@code kafka_2.13} artifact in a child JVM. The data directory is kept across restarts; a killed
  * broker restarted on it comes back with every committed record.
+ *
+ * <p>Clients authenticate with SASL/SCRAM-SHA-256 and are authorised by ACLs ({@link
+ * LocalStack#grantServiceAcls}): each service as its own user, a downstream team as a read-only
+ * one, tests and tools as {@code admin}. The users are created when the data directory is
+ * formatted; the passwords here are for local use only.
  */
 public final class KafkaBroker {
+
+    /** The broker's super user: local-stack itself, the tests' probes, the benchmarks. */
+    public static final String ADMIN = "admin";
+
+    /** Every local Kafka user: the three services, a downstream team's read-only user, and admin. */
+    public static final List<String> USERS = List.of(ADMIN, "ledger-worker", "webhook-ingest", "api-service",
+            "downstream");
+
+    /** Written once the data directory holds the users above: a directory formatted before them is remade. */
+    private static final String USERS_MARKER = "scram-users-v1";
 
     private final Path home;
     private final int port;
@@ -41,14 +56,40 @@ public final class KafkaBroker {
         return port;
     }
 
+    /** The local password of a Kafka user: local use only. */
+    public static String localPassword(String user) {
+        return user + "-local-secret";
+    }
+
+    /** What a Kafka client needs to connect as {@code user}: brokers, SASL/SCRAM and the credentials. */
+    public Map<String, Object> clientProperties(String user) {
+        return Map.of(
+                "bootstrap.servers", bootstrapServers(),
+                "security.protocol", "SASL_PLAINTEXT",
+                "sasl.mechanism", "SCRAM-SHA-256",
+                "sasl.jaas.config", jaasConfig(user, localPassword(user)));
+    }
+
+    static String jaasConfig(String user, String password) {
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
+                + "\" password=\"" + password + "\";";
+    }
+
     synchronized void start() {
         try {
             Files.createDirectories(home);
             Path config = writeConfig();
             Path logback = writeLogbackConfig();
             killLeftover();
+            if (Files.exists(home.resolve("data").resolve("meta.properties"))
+                    && !Files.exists(home.resolve(USERS_MARKER))) {
+                // Formatted by an older local-stack, without SCRAM users: nobody could log in.
+                System.out.println("[local-stack] Kafka data in " + home + " predates authentication; starting it afresh");
+                LocalStack.deleteRecursively(home.resolve("data"));
+            }
             if (!Files.exists(home.resolve("data").resolve("meta.properties"))) {
                 format(config, logback);
+                Files.writeString(home.resolve(USERS_MARKER), String.join("\n", USERS));
             }
             process = ChildJvm.start(
                     ChildJvm.javaCommand("256m", jvmOptions(logback), ChildJvm.ownClasspath(), "kafka.Kafka",
@@ -92,7 +133,7 @@ public final class KafkaBroker {
     private void format(Path config, Path logback) throws IOException {
         Process formatter = ChildJvm.start(
                 ChildJvm.javaCommand("128m", jvmOptions(logback), ChildJvm.ownClasspath(), "kafka.tools.StorageTool",
-                        List.of("format", "-t", clusterId(), "-c", config.toString())),
+                        formatArguments(config)),
                 Map.of(), home.resolve("format.log"));
         try {
             if (!formatter.waitFor(120, TimeUnit.SECONDS) || formatter.exitValue() != 0) {
@@ -102,6 +143,15 @@ public final class KafkaBroker {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    private static List<String> formatArguments(Path config) {
+        List<String> arguments = new java.util.ArrayList<>(List.of("format", "-t", clusterId(), "-c", config.toString()));
+        for (String user : USERS) {
+            arguments.add("--add-scram");
+            arguments.add("SCRAM-SHA-256=[name=" + user + ",password=" + localPassword(user) + "]");
+        }
+        return arguments;
     }
 
     /**
@@ -126,7 +176,7 @@ public final class KafkaBroker {
 
     private void awaitReady(Duration timeout) {
         Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.putAll(clientProperties(ADMIN));
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
         Instant deadline = Instant.now().plus(timeout);
@@ -161,11 +211,19 @@ public final class KafkaBroker {
                 "process.roles=broker,controller",
                 "node.id=1",
                 "controller.quorum.voters=1@localhost:" + controllerPort,
-                "listeners=PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort,
-                "advertised.listeners=PLAINTEXT://localhost:" + port,
-                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "listeners=SASL_PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort,
+                "advertised.listeners=SASL_PLAINTEXT://localhost:" + port,
+                "listener.security.protocol.map=SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT",
                 "controller.listener.names=CONTROLLER",
-                "inter.broker.listener.name=PLAINTEXT",
+                "inter.broker.listener.name=SASL_PLAINTEXT",
+                // Every client authenticates (SCRAM) and is authorised by ACLs; nothing is open by default.
+                "sasl.enabled.mechanisms=SCRAM-SHA-256",
+                "sasl.mechanism.inter.broker.protocol=SCRAM-SHA-256",
+                "listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=" + jaasConfig(ADMIN, localPassword(ADMIN)),
+                "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+                "allow.everyone.if.no.acl.found=false",
+                // The controller listener is plaintext on localhost and authenticates as ANONYMOUS.
+                "super.users=User:" + ADMIN + ";User:ANONYMOUS",
                 "log.dirs=" + home.resolve("data"),
                 "num.partitions=1",
                 "default.replication.factor=1",

@@ -39,6 +39,15 @@ public final class LedgerProbe {
         this.stack = stack;
     }
 
+    /** Client settings as Kafka's admin user (tests may write any topic), plus these. */
+    private Map<String, Object> asAdmin(Object... keyValues) {
+        Map<String, Object> props = new java.util.HashMap<>(stack.kafka().clientProperties(KafkaBroker.ADMIN));
+        for (int i = 0; i < keyValues.length; i += 2) {
+            props.put((String) keyValues[i], keyValues[i + 1]);
+        }
+        return props;
+    }
+
     /** A user with a wallet; returns the wallet id. */
     public UUID newWallet() throws SQLException {
         UUID user = UUID.randomUUID();
@@ -125,8 +134,7 @@ public final class LedgerProbe {
     /** The bodies of every committed record on a topic with this key. */
     public List<byte[]> recordsOn(String topic, String key, Duration readFor) {
         List<byte[]> bodies = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers(),
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(asAdmin(
                 ConsumerConfig.GROUP_ID_CONFIG, "probe-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
@@ -170,8 +178,7 @@ public final class LedgerProbe {
     }
 
     private void send(ProducerRecord<String, byte[]> record) {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers(),
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(asAdmin(
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer())) {
             producer.send(record);
             producer.flush();
@@ -182,8 +189,7 @@ public final class LedgerProbe {
     public long[] nextPosition(String topic, String key) throws Exception {
         int partition = org.apache.kafka.common.utils.Utils.toPositive(
                 org.apache.kafka.common.utils.Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % stack.partitions();
-        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
-                org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers()))) {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(asAdmin())) {
             org.apache.kafka.common.TopicPartition tp = new org.apache.kafka.common.TopicPartition(topic, partition);
             long offset = admin.listOffsets(Map.of(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()))
                     .partitionResult(tp).get().offset();
@@ -220,8 +226,7 @@ public final class LedgerProbe {
     /** Every committed ledger event for the wallet, read as a downstream consumer would (read_committed). */
     public List<LedgerEvent> committedEvents(UUID wallet, Duration readFor) {
         List<LedgerEvent> events = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers(),
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(asAdmin(
                 ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),

@@ -15,7 +15,14 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,6 +31,9 @@ import org.jspecify.annotations.Nullable;
  * services, the local run and docker-compose use.
  */
 public final class LocalStack implements AutoCloseable {
+
+    /** Where api-service's Debezium keeps its offsets (api-service's {@code wallet.outbox.offsets-topic}). */
+    public static final String OUTBOX_OFFSETS_TOPIC = "wallet.outbox-offsets";
 
     /** The local Paystack secret key (API.md, "Local defaults"). */
     public static final String PAYSTACK_SECRET_KEY = "sk_test_local";
@@ -94,6 +104,7 @@ public final class LocalStack implements AutoCloseable {
         paystack = PaystackStandIn.start(paystackPort, PAYSTACK_SECRET_KEY, paystackRetryUnit);
         kafka.start();
         createTopics();
+        grantServiceAcls();
         try {
             postgresStart.join();
         } catch (InterruptedException e) {
@@ -169,6 +180,7 @@ public final class LocalStack implements AutoCloseable {
                 Map.entry("PAYSTACK_SECRET_KEY", PAYSTACK_SECRET_KEY),
                 Map.entry("RECONCILIATION_SIGNING_KEY", RECONCILIATION_SIGNING_KEY),
                 Map.entry("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers()),
+                Map.entry("KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT"),
                 Map.entry("DATABASE_URL", postgres.jdbcUrl()),
                 Map.entry("DATABASE_API_USER", PostgresServer.API),
                 Map.entry("DATABASE_API_PASSWORD", PostgresServer.passwordOf(PostgresServer.API)),
@@ -179,10 +191,24 @@ public final class LocalStack implements AutoCloseable {
                 Map.entry("KAFKA_PARTITIONS", Integer.toString(partitions)));
     }
 
+    /**
+     * The settings of one service: {@link #environment()} and its own Kafka credentials, so that
+     * it runs with exactly the rights the ACLs give that service.
+     */
+    public Map<String, String> environment(String service) {
+        if (!KafkaBroker.USERS.contains(service)) {
+            throw new IllegalArgumentException("no Kafka user " + service);
+        }
+        Map<String, String> environment = new java.util.HashMap<>(environment());
+        environment.put("KAFKA_USERNAME", service);
+        environment.put("KAFKA_PASSWORD", KafkaBroker.localPassword(service));
+        return Map.copyOf(environment);
+    }
+
     /** Creates the pipeline's topics with their policies; topics already there are left as they are. */
     void createTopics() {
         Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.putAll(kafka.clientProperties(KafkaBroker.ADMIN));
         try (Admin admin = Admin.create(props)) {
             List<NewTopic> topics = new ArrayList<>();
             for (Topic topic : Topic.ALL) {
@@ -207,6 +233,49 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
+     * What each Kafka user may do, and nothing more: each service writes only its own topics, and
+     * a downstream team only reads the ledger events. docker-compose grants the same
+     * ({@code kafka-init}). Granting twice is harmless.
+     */
+    void grantServiceAcls() {
+        List<AclBinding> acls = new ArrayList<>();
+        // webhook-ingest: verified Paystack events, and the ones it cannot key.
+        allow(acls, "webhook-ingest", ResourceType.TOPIC, Topic.PAYSTACK_EVENTS.name(), PatternType.LITERAL, AclOperation.WRITE);
+        allow(acls, "webhook-ingest", ResourceType.TOPIC, Topic.PAYSTACK_EVENTS_DLT.name(), PatternType.LITERAL, AclOperation.WRITE);
+        // api-service: transfer commands through its outbox relay, and Debezium's offsets.
+        allow(acls, "api-service", ResourceType.TOPIC, Topic.TRANSFER_COMMANDS.name(), PatternType.LITERAL, AclOperation.WRITE);
+        allow(acls, "api-service", ResourceType.TOPIC, OUTBOX_OFFSETS_TOPIC, PatternType.LITERAL, AclOperation.ALL);
+        // ledger-worker: reads what it posts, writes the ledger events and the dead letters, transactionally.
+        for (Topic consumed : List.of(Topic.PAYSTACK_EVENTS, Topic.TRANSFER_COMMANDS)) {
+            allow(acls, "ledger-worker", ResourceType.TOPIC, consumed.name(), PatternType.LITERAL, AclOperation.READ);
+        }
+        for (Topic produced : List.of(Topic.LEDGER_EVENTS, Topic.PAYSTACK_EVENTS_DLT, Topic.TRANSFER_COMMANDS_DLT)) {
+            allow(acls, "ledger-worker", ResourceType.TOPIC, produced.name(), PatternType.LITERAL, AclOperation.WRITE);
+        }
+        allow(acls, "ledger-worker", ResourceType.GROUP, "ledger-worker", PatternType.LITERAL, AclOperation.READ);
+        allow(acls, "ledger-worker", ResourceType.TRANSACTIONAL_ID, "ledger-", PatternType.PREFIXED, AclOperation.WRITE);
+        // A downstream team: the ledger events, read-only, in consumer groups of its own naming.
+        allow(acls, "downstream", ResourceType.TOPIC, Topic.LEDGER_EVENTS.name(), PatternType.LITERAL, AclOperation.READ);
+        allow(acls, "downstream", ResourceType.GROUP, "*", PatternType.LITERAL, AclOperation.READ);
+        Properties props = new Properties();
+        props.putAll(kafka.clientProperties(KafkaBroker.ADMIN));
+        try (Admin admin = Admin.create(props)) {
+            admin.createAcls(acls).all().get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("granting the services' ACLs failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void allow(List<AclBinding> acls, String user, ResourceType type, String name, PatternType pattern,
+            AclOperation operation) {
+        acls.add(new AclBinding(new ResourcePattern(type, name, pattern),
+                new AccessControlEntry("User:" + user, "*", operation, AclPermissionType.ALLOW)));
+    }
+
+    /**
      * Raises every pipeline topic to {@code more} partitions (Kafka cannot lower them). Keys map
      * to partitions anew: only for a drained pipeline whose services are restarted afterwards,
      * as the benchmarks do between their partition counts.
@@ -216,7 +285,7 @@ public final class LocalStack implements AutoCloseable {
             throw new IllegalArgumentException("topics have " + partitions + " partitions; cannot go to " + more);
         }
         Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.putAll(kafka.clientProperties(KafkaBroker.ADMIN));
         try (Admin admin = Admin.create(props)) {
             Map<String, NewPartitions> grown = new java.util.HashMap<>();
             for (Topic topic : Topic.ALL) {

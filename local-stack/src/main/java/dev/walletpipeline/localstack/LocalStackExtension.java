@@ -16,7 +16,9 @@ public final class LocalStackExtension implements BeforeAllCallback, ParameterRe
     @Override
     public void beforeAll(ExtensionContext context) {
         LocalStack stack = LocalStack.shared();
-        stack.environment().forEach(System::setProperty);
+        // A service module's tests run as that service's Kafka user (surefire's wallet.stack.service).
+        String service = System.getProperty("wallet.stack.service");
+        (service == null ? stack.environment() : stack.environment(service)).forEach(System::setProperty);
     }
 
     @Override

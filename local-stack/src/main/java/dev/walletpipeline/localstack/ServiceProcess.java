@@ -46,6 +46,9 @@ public final class ServiceProcess implements AutoCloseable {
         this.managementPort = managementPort;
         this.environment = new HashMap<>(environment);
         this.environment.put("SERVER_PORT", Integer.toString(managementPort));
+        // Each service as its own Kafka user, with exactly the rights the ACLs give it.
+        this.environment.putIfAbsent("KAFKA_USERNAME", module);
+        this.environment.putIfAbsent("KAFKA_PASSWORD", KafkaBroker.localPassword(module));
         this.log = logDir.resolve(module + ".log");
     }
 

@@ -30,7 +30,7 @@ class LocalStackTests {
     @Test
     void topicsExistWithTheirPolicies(LocalStack stack) throws Exception {
         Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+        props.putAll(stack.kafka().clientProperties(KafkaBroker.ADMIN));
         try (Admin admin = Admin.create(props)) {
             Set<String> names = admin.listTopics().names().get();
             Topic.ALL.forEach(topic -> assertThat(names).contains(topic.name()));
@@ -39,6 +39,80 @@ class LocalStackTests {
             assertThat(config.get("cleanup.policy").value()).isEqualTo("compact");
             assertThat(admin.describeTopics(Set.of(Topic.LEDGER_EVENTS.name())).allTopicNames().get()
                     .get(Topic.LEDGER_EVENTS.name()).partitions()).hasSize(stack.partitions());
+        }
+    }
+
+    @Test
+    void apiServicesKafkaCredentialsCannotWritePaystackEvents(LocalStack stack) {
+        assertThat(send(stack.kafka().clientProperties("api-service"), Topic.PAYSTACK_EVENTS.name()))
+                .isInstanceOf(org.apache.kafka.common.errors.TopicAuthorizationException.class);
+    }
+
+    @Test
+    void eachServiceWritesItsOwnTopicsAndNoOneElses(LocalStack stack) {
+        assertThat(send(stack.kafka().clientProperties("webhook-ingest"), Topic.PAYSTACK_EVENTS.name())).isNull();
+        assertThat(send(stack.kafka().clientProperties("webhook-ingest"), Topic.TRANSFER_COMMANDS.name()))
+                .isInstanceOf(org.apache.kafka.common.errors.TopicAuthorizationException.class);
+        assertThat(send(stack.kafka().clientProperties("webhook-ingest"), Topic.LEDGER_EVENTS.name()))
+                .isInstanceOf(org.apache.kafka.common.errors.TopicAuthorizationException.class);
+        assertThat(send(stack.kafka().clientProperties("api-service"), Topic.LEDGER_EVENTS.name()))
+                .isInstanceOf(org.apache.kafka.common.errors.TopicAuthorizationException.class);
+        // With no write right anywhere, even an idempotent producer's id is refused (cluster level).
+        assertThat(send(stack.kafka().clientProperties("downstream"), Topic.LEDGER_EVENTS.name()))
+                .isInstanceOf(org.apache.kafka.common.errors.AuthorizationException.class);
+    }
+
+    @Test
+    void aDownstreamTeamReadsTheLedgerEventsAndNothingElse(LocalStack stack) {
+        assertThat(read(stack.kafka().clientProperties("downstream"), Topic.LEDGER_EVENTS.name())).isNull();
+        assertThat(read(stack.kafka().clientProperties("downstream"), Topic.PAYSTACK_EVENTS.name()))
+                .isInstanceOf(org.apache.kafka.common.errors.TopicAuthorizationException.class);
+    }
+
+    @Test
+    void aWrongPasswordIsRefused(LocalStack stack) {
+        java.util.Map<String, Object> props = new java.util.HashMap<>(stack.kafka().clientProperties("webhook-ingest"));
+        props.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required"
+                + " username=\"webhook-ingest\" password=\"guessed\";");
+        assertThat(send(props, Topic.PAYSTACK_EVENTS.name()))
+                .isInstanceOf(org.apache.kafka.common.errors.SaslAuthenticationException.class);
+    }
+
+    /** The failure of one send with these credentials, or null when the broker took it. */
+    private static Throwable send(java.util.Map<String, Object> credentials, String topic) {
+        java.util.Map<String, Object> props = new java.util.HashMap<>(credentials);
+        props.put("max.block.ms", 5000);
+        props.put("delivery.timeout.ms", 8000);
+        props.put("request.timeout.ms", 5000);
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(props,
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.StringSerializer())) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, "acl-probe", "{}"))
+                    .get(10, java.util.concurrent.TimeUnit.SECONDS);
+            return null;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return e.getCause();
+        } catch (Exception e) {
+            return e;
+        }
+    }
+
+    /** The failure of one poll with these credentials, or null when the broker allowed it. */
+    private static Throwable read(java.util.Map<String, Object> credentials, String topic) {
+        java.util.Map<String, Object> props = new java.util.HashMap<>(credentials);
+        props.put("group.id", "acl-probe-" + java.util.UUID.randomUUID());
+        props.put("auto.offset.reset", "earliest");
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(props,
+                new org.apache.kafka.common.serialization.StringDeserializer(),
+                new org.apache.kafka.common.serialization.StringDeserializer())) {
+            consumer.subscribe(java.util.List.of(topic));
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(4);
+            while (System.nanoTime() < deadline) {
+                consumer.poll(java.time.Duration.ofMillis(200));
+            }
+            return null;
+        } catch (Exception e) {
+            return e;
         }
     }
 

@@ -173,7 +173,7 @@ class BankTest {
         }
         // A downstream consumer's view must agree: the example projection, from the topic alone.
         try (dev.walletpipeline.example.BalanceProjection projection = new dev.walletpipeline.example.BalanceProjection(
-                stack.kafka().bootstrapServers(), "bank-projection-" + UUID.randomUUID())) {
+                stack.kafka().clientProperties("downstream"), "bank-projection-" + UUID.randomUUID())) {
             projection.catchUp(Duration.ofSeconds(3));
             for (Account account : accounts) {
                 var seen = projection.wallets().get(account.wallet);

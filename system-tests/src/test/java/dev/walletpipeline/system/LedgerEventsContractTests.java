@@ -59,7 +59,7 @@ class LedgerEventsContractTests {
         await().atMost(Duration.ofSeconds(60)).until(() -> sent.stream().noneMatch(t -> pipeline.api
                 .get("/wallet/transfers/" + t[1], ApiClient.As.person(t[0])).text("status").equals("pending")));
 
-        try (BalanceProjection projection = new BalanceProjection(stack.kafka().bootstrapServers(),
+        try (BalanceProjection projection = new BalanceProjection(stack.kafka().clientProperties("downstream"),
                 "projection-" + UUID.randomUUID())) {
             projection.catchUp(Duration.ofSeconds(3));
             for (ApiClient.SignedIn person : people) {
@@ -82,7 +82,7 @@ class LedgerEventsContractTests {
         List<LedgerEvent> original = pipeline.ledger.committedEvents(wallet, Duration.ofSeconds(3));
         assertThat(original).hasSize(2);
 
-        try (BalanceProjection projection = new BalanceProjection(stack.kafka().bootstrapServers(),
+        try (BalanceProjection projection = new BalanceProjection(stack.kafka().clientProperties("downstream"),
                 "replay-" + UUID.randomUUID())) {
             projection.catchUp(Duration.ofSeconds(3));
             long duplicatesBefore = projection.duplicates();
@@ -93,7 +93,7 @@ class LedgerEventsContractTests {
                     .redirectErrorStream(true)
                     .redirectOutput(Path.of("target", "service-logs", "replay.log").toFile())
                     .directory(project.toFile());
-            command.environment().putAll(stack.environment());
+            command.environment().putAll(stack.environment("ledger-worker"));
             Process replay = command.start();
             assertThat(replay.waitFor(120, TimeUnit.SECONDS)).isTrue();
             assertThat(replay.exitValue()).isZero();

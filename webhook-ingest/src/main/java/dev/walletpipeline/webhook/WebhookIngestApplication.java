@@ -2,6 +2,7 @@ package dev.walletpipeline.webhook;
 
 import dev.walletpipeline.contracts.health.KafkaHealthIndicator;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.annotation.Bean;
@@ -15,7 +16,7 @@ public class WebhookIngestApplication {
     }
 
     @Bean(destroyMethod = "close")
-    KafkaHealthIndicator kafkaHealthIndicator(WebhookSettings settings) {
-        return new KafkaHealthIndicator(settings.kafka().bootstrapServers(), settings.kafka().healthTimeout());
+    KafkaHealthIndicator kafkaHealthIndicator(WebhookSettings settings, KafkaProperties kafka) {
+        return new KafkaHealthIndicator(kafka.buildAdminProperties(), settings.kafka().healthTimeout());
     }
 }

@@ -38,6 +38,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.InitializingBean;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -69,6 +70,8 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
     private final JdbcClient jdbc;
     private final MeterRegistry meters;
     private final Counter published;
+    /** This service's Kafka credentials (SASL), for the relay's producer and Debezium's offset store. */
+    private final Map<String, String> kafkaSecurity;
     private @Nullable ScheduledExecutorService elections;
     private @Nullable ExecutorService engineThread;
 
@@ -80,8 +83,9 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
     /** Pending transfers this relay sent again, by id, with when (nanoTime). */
     private final Map<String, Long> resentAt = new java.util.HashMap<>();
 
-    OutboxRelay(OutboxSettings settings, JdbcClient jdbc, MeterRegistry meters) {
+    OutboxRelay(OutboxSettings settings, JdbcClient jdbc, MeterRegistry meters, KafkaProperties kafka) {
         this.settings = settings;
+        this.kafkaSecurity = security(kafka.buildAdminProperties());
         this.jdbc = jdbc;
         this.meters = meters;
         this.published = meters.counter("wallet.outbox.published");
@@ -200,14 +204,15 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
 
     private synchronized void startEngine() throws SQLException {
         long generation = ensureSlot();
-        producer = new KafkaProducer<>(Map.of(
+        Map<String, Object> producerProps = new java.util.HashMap<>(kafkaSecurity);
+        producerProps.putAll(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 1,
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000,
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000),
-                new StringSerializer(), new StringSerializer());
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000));
+        producer = new KafkaProducer<>(producerProps, new StringSerializer(), new StringSerializer());
         DebeziumEngine<RecordChangeEvent<SourceRecord>> created = DebeziumEngine
                 .create(ChangeEventFormat.of(io.debezium.embedded.Connect.class))
                 .using(engineProperties(generation))
@@ -406,6 +411,16 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
         log.info("sweep sent {} transfer command(s) again ({})", commands.size(), kind);
     }
 
+    private static Map<String, String> security(Map<String, Object> clientProperties) {
+        Map<String, String> security = new java.util.HashMap<>();
+        clientProperties.forEach((key, value) -> {
+            if (key.startsWith("security.") || key.startsWith("sasl.") || key.startsWith("ssl.")) {
+                security.put(key, String.valueOf(value));
+            }
+        });
+        return Map.copyOf(security);
+    }
+
     private double oldestUnpublishedSeconds() {
         try {
             Double age = jdbc.sql("select extract(epoch from now() - min(created_at)) from outbox")
@@ -428,6 +443,7 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
         props.setProperty("offset.storage.replication.factor", "1");
         props.setProperty("offset.flush.interval.ms", "1000");
         props.setProperty("bootstrap.servers", settings.bootstrapServers());
+        kafkaSecurity.forEach(props::setProperty); // Debezium's offset store connects as this service too
         props.setProperty("database.hostname", database.getHost());
         props.setProperty("database.port", Integer.toString(database.getPort() < 0 ? 5432 : database.getPort()));
         props.setProperty("database.dbname", database.getPath().substring(1));

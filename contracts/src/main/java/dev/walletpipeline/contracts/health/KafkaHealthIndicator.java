@@ -19,14 +19,15 @@ public final class KafkaHealthIndicator extends AbstractHealthIndicator implemen
     private final Admin admin;
     private final Duration timeout;
 
-    public KafkaHealthIndicator(String bootstrapServers, Duration timeout) {
+    /** @param clientProperties how the service connects: brokers, and its SASL credentials */
+    public KafkaHealthIndicator(Map<String, Object> clientProperties, Duration timeout) {
         super("Kafka is not reachable");
         this.timeout = timeout;
-        this.admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
-                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000));
+        Map<String, Object> props = new java.util.HashMap<>(clientProperties);
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
+        this.admin = Admin.create(props);
     }
 
     @Override
