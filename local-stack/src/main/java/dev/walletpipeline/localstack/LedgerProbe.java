@@ -177,11 +177,19 @@ public final class LedgerProbe {
         send(new ProducerRecord<>(topic, key, body));
     }
 
+    /** Sends and waits for the broker's acknowledgement; throws if it does not come within seconds. */
     private void send(ProducerRecord<String, byte[]> record) {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(asAdmin(
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(record);
-            producer.flush();
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000), new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(record).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("the broker did not take the record", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

@@ -33,9 +33,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A bank test in the style of Jepsen's: wallets funded through signed webhooks, clients sending
- * random transfers (retrying with the same Idempotency-Key, replaying webhooks) while a fault
- * schedule SIGKILLs and restarts ledger-worker, api-service, webhook-ingest, Kafka and Postgres,
- * one at a time and overlapping. When the faults stop and the pipeline drains, money must add up.
+ * random transfers (retrying with the same Idempotency-Key, replaying webhooks), signed webhooks
+ * that no one can apply (a U+0000 in the reference) and forged payments produced straight to
+ * Kafka without proof, while a fault schedule SIGKILLs and restarts ledger-worker, api-service,
+ * webhook-ingest, Kafka and Postgres, one at a time and overlapping. When the faults stop and the
+ * pipeline drains, money must add up: no poison stops the ledger, no forgery credits a kobo.
  *
  * <p>Short form (about two minutes) in the test suite. Long form:
  * {@code ./mvnw -pl system-tests -am verify -Dtest=BankTest -Dsurefire.failIfNoSpecifiedTests=false
@@ -72,6 +74,8 @@ class BankTest {
         }
 
         Map<String, Request> requests = Collections.synchronizedMap(new HashMap<>());
+        List<String> poisonAccepted = Collections.synchronizedList(new ArrayList<>());
+        List<String> forged = Collections.synchronizedList(new ArrayList<>());
         AtomicLong operations = new AtomicLong();
         AtomicInteger faults = new AtomicInteger();
         long deadline = System.nanoTime() + runFor.toNanos();
@@ -82,6 +86,30 @@ class BankTest {
                 Random random = new Random(seed);
                 while (System.nanoTime() < deadline) {
                     operations.incrementAndGet();
+                    int dice = random.nextInt(40);
+                    if (dice == 0) {
+                        // Correctly signed, valid JSON, and no one can ever apply it.
+                        String key = "BANK-POISON-" + UUID.randomUUID();
+                        byte[] poison = ("{\"event\":\"charge.success\",\"data\":{\"id\":1,\"status\":\"success\","
+                                + "\"reference\":\"" + key + "\\u0000\",\"amount\":5000,\"currency\":\"NGN\"}}")
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                        if (pipeline.postWebhook(poison, PaystackSigner.sign(poison, Pipeline.PAYSTACK_SECRET)) == 200) {
+                            poisonAccepted.add(key);
+                        }
+                        continue;
+                    }
+                    if (dice == 1) {
+                        // Anyone with write access to Kafka: a charge for a real pending deposit, no proof.
+                        try {
+                            Account victim = accounts.get(random.nextInt(WALLETS));
+                            String reference = ledger.newPendingDeposit(victim.wallet, 50_000);
+                            forged.add(reference);
+                            ledger.publish(reference, LedgerProbe.chargeSuccess(reference, 50_000, "NGN"), Map.of());
+                        } catch (Exception componentDown) {
+                            // Postgres or Kafka is down this moment: nothing forged, or a forgery not stored
+                        }
+                        continue;
+                    }
                     if (random.nextInt(20) == 0) {
                         byte[] again = webhooks.get(random.nextInt(webhooks.size()));
                         pipeline.postWebhook(again, PaystackSigner.sign(again, Pipeline.PAYSTACK_SECRET));
@@ -183,13 +211,27 @@ class BankTest {
                 }
             }
         }
+        for (String reference : List.copyOf(forged)) {
+            if (!ledger.depositStatus(reference).equals("pending")) {
+                anomalies.add("forged payment " + reference + " moved its deposit to " + ledger.depositStatus(reference));
+            }
+        }
+        long poisonSetAside = 0;
+        for (String key : List.copyOf(poisonAccepted)) {
+            poisonSetAside += count(stack, "select count(*) from dead_letters where topic = 'paystack.events'"
+                    + " and position(convert_to('" + key + "', 'UTF8') in record_key) = 1");
+        }
+        if (poisonSetAside < poisonAccepted.size()) {
+            anomalies.add((poisonAccepted.size() - poisonSetAside) + " accepted poison webhooks are not in dead_letters");
+        }
         long accepted202 = requests.values().stream().filter(r -> r.status == 202 || r.status == 200).count();
         if (accepted202 > accepted.size()) {
             anomalies.add(accepted202 + " requests were accepted but only " + accepted.size() + " transfers exist");
         }
         System.out.printf("%nbank test: %d s, %d operations, %d transfers accepted (%d answers re-asked after faults),"
-                + " %d faults injected %s, anomalies: %d%n", runFor.toSeconds(), operations.get(), accepted.size(),
-                reasked, faults.get(), injected, anomalies.size());
+                + " %d poison webhooks accepted and set aside, %d forged payments refused, %d faults injected %s,"
+                + " anomalies: %d%n", runFor.toSeconds(), operations.get(), accepted.size(), reasked,
+                poisonAccepted.size(), forged.size(), faults.get(), injected, anomalies.size());
         anomalies.forEach(a -> System.out.println("  anomaly: " + a));
         assertThat(anomalies).isEmpty();
         assertThat(faults.get()).isGreaterThanOrEqualTo(3);
