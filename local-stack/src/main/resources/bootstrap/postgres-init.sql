@@ -1,10 +1,10 @@
 -- Cluster-level set-up the schema migrations rely on: the database and the roles that log in.
--- Run once, as a superuser, on a new cluster: by local-stack on first start, and by the Postgres
--- image in docker-compose (docker-entrypoint-initdb.d). Passwords here are for local use only;
--- a real deployment creates these roles with its own secrets.
-create role wallet_owner login password 'wallet_owner';
-create role wallet_api login password 'wallet_api';
-create role wallet_worker login password 'wallet_worker';
+-- Run once, as a superuser, on a new cluster: by local-stack on first start (with the local
+-- passwords, which are the role names), and by docker-compose's Postgres through
+-- postgres-init.sh, which passes each password from the environment (.env) as a psql variable.
+create role wallet_owner login password :'owner_password';
+create role wallet_api login password :'api_password';
+create role wallet_worker login password :'worker_password';
 -- Debezium reads the outbox through a logical replication slot.
-create role wallet_cdc login replication password 'wallet_cdc';
+create role wallet_cdc login replication password :'cdc_password';
 create database wallet owner wallet_owner;

@@ -14,7 +14,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 @ExtendWith(LocalStackExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "wallet.api.rate-limits.sign-in-per-address-per-minute=6",
-        "wallet.api.rate-limits.key-creation-per-user-per-minute=2"})
+        "wallet.api.rate-limits.key-creation-per-user-per-minute=2",
+        "wallet.api.rate-limits.money-per-caller-per-minute=3",
+        "wallet.api.rate-limits.trusted-proxy-header=X-Forwarded-For"})
 class RateLimitTests {
 
     @LocalServerPort
@@ -39,5 +41,46 @@ class RateLimitTests {
         }
         assertThat(limited.status()).isEqualTo(429);
         assertThat(limited.header("retry-after")).isNotNull();
+    }
+
+    @Test
+    void behindTheProxyEachClientAddressHasItsOwnSignInBucket() {
+        ApiClient api = new ApiClient(port);
+        String crowd = "198.51.100." + (1 + (int) (Math.random() * 200));
+        ApiClient.Response limited = null;
+        for (int i = 0; i < 8 && (limited == null || limited.status() != 429); i++) {
+            limited = api.request("GET", "/auth/google", As.NOBODY, null, "", "X-Forwarded-For",
+                    "10.0.0.9, " + crowd);
+        }
+        assertThat(limited.status()).as("one client over its limit").isEqualTo(429);
+
+        // Another client behind the same balancer (same socket address) is not locked out; a
+        // claimed first hop is not trusted, only the one our proxy appended.
+        ApiClient.Response other = api.request("GET", "/auth/google", As.NOBODY, null, "", "X-Forwarded-For",
+                crowd + ", 203.0.113." + (1 + (int) (Math.random() * 200)));
+        assertThat(other.status()).isEqualTo(200);
+    }
+
+    @Test
+    void depositsAndTransfersAreLimitedPerCallerWithRetryAfter() {
+        ApiClient api = new ApiClient(port);
+        ApiClient.SignedIn person = api.signIn("money-limited-" + UUID.randomUUID() + "@example.com");
+        String key = api.createKey(person, "1H", "deposit", "transfer");
+        ApiClient.SignedIn someoneElse = api.signIn("money-free-" + UUID.randomUUID() + "@example.com");
+
+        ApiClient.Response last = null;
+        for (int i = 0; i < 4; i++) {
+            last = api.post("/wallet/transfer", As.key(key), "{\"wallet_number\":\"" + someoneElse.walletNumber()
+                    + "\",\"amount\":100}");
+        }
+        assertThat(last.status()).isEqualTo(429);
+        assertThat(last.code()).isEqualTo("rate_limited");
+        assertThat(Integer.parseInt(last.header("retry-after"))).isBetween(1, 60);
+        ApiClient.Response deposit = api.post("/wallet/deposit", As.key(key), "{\"amount\":1000}");
+        assertThat(deposit.status()).as("the same caller's deposits share the bucket").isEqualTo(429);
+
+        // The person's own bearer token is another caller, with its own bucket.
+        assertThat(api.post("/wallet/transfer", person.as(), "{\"wallet_number\":\"" + someoneElse.walletNumber()
+                + "\",\"amount\":100}").status()).isNotEqualTo(429);
     }
 }

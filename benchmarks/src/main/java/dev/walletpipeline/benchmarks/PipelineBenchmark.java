@@ -71,6 +71,7 @@ public final class PipelineBenchmark {
         environment.put("RATE_LIMIT_SIGN_IN", "1000000");
         environment.put("RATE_LIMIT_KEY_CREATION_USER", "1000000");
         environment.put("RATE_LIMIT_KEY_CREATION_ADDRESS", "1000000");
+        environment.put("RATE_LIMIT_MONEY", "1000000");
         this.ledgerWorker = ledgerWorker(stack.partitions());
         this.apiService = new ServiceProcess(project, "api-service", apiPort, environment, logs);
         this.webhookIngest = new ServiceProcess(project, "webhook-ingest", webhookPort, environment,

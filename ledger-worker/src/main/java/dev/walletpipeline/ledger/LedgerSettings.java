@@ -1,5 +1,6 @@
 package dev.walletpipeline.ledger;
 
+import dev.walletpipeline.contracts.PaystackKeys;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -22,10 +23,8 @@ public record LedgerSettings(String bootstrapServers, Duration healthTimeout, Du
         String instanceId) {
 
     public LedgerSettings {
-        if (paystackSecretKey.isBlank()) {
-            throw new IllegalArgumentException("PAYSTACK_SECRET_KEY is not set: ledger-worker verifies Paystack's"
-                    + " signature on every deposit with it");
-        }
+        // ledger-worker never calls Paystack; it verifies Paystack's signature on every deposit.
+        PaystackKeys.requireUsable(paystackSecretKey, null);
         if (reconciliationKey.isBlank()) {
             throw new IllegalArgumentException("RECONCILIATION_SIGNING_KEY is not set: ledger-worker verifies"
                     + " reconciled payments with it (the same value as webhook-ingest's)");

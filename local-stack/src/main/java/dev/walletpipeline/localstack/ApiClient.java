@@ -81,6 +81,17 @@ public final class ApiClient {
         return send(builder, as);
     }
 
+    /** Any request, with one extra header (for example the proxy's X-Forwarded-For). */
+    public Response request(String method, String path, As as, String contentType, String body, String header,
+            String value) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .method(method, HttpRequest.BodyPublishers.ofString(body)).header(header, value);
+        if (contentType != null) {
+            builder.header("content-type", contentType);
+        }
+        return send(builder, as);
+    }
+
     public static Response getAbsolute(String url) {
         return send(HttpRequest.newBuilder(URI.create(url)).GET(), As.NOBODY);
     }
@@ -104,18 +115,47 @@ public final class ApiClient {
         }
     }
 
-    /** Signs in through the provider (the local Google stand-in) as a person with this email. */
-    public SignedIn signIn(String email) {
+    /**
+     * The first two steps of a sign-in, as a browser takes them: start it (which sets the browser's
+     * sign-in cookie) and pass the provider's consent, which redirects to the callback.
+     *
+     * @param callbackPath the callback the provider redirected to, path and query
+     * @param cookie the sign-in cookie, {@code name=value}, as the browser would send it back
+     */
+    public record PendingSignIn(String callbackPath, String cookie) {
+    }
+
+    public PendingSignIn startSignIn(String email) {
         Response start = get("/auth/google?login_hint=" + email, As.NOBODY);
         if (start.status() != 200) {
             throw new IllegalStateException("sign-in start failed: " + start);
+        }
+        String setCookie = start.header("set-cookie");
+        if (setCookie == null) {
+            throw new IllegalStateException("sign-in start set no cookie: " + start);
         }
         Response consent = getAbsolute(start.text("authorization_url"));
         String callback = consent.header("location");
         if (consent.status() != 302 || callback == null) {
             throw new IllegalStateException("provider did not redirect: " + consent);
         }
-        Response tokens = get(callback.substring(callback.indexOf("/auth/google/callback")), As.NOBODY);
+        return new PendingSignIn(callback.substring(callback.indexOf("/auth/google/callback")),
+                setCookie.substring(0, setCookie.indexOf(';') < 0 ? setCookie.length() : setCookie.indexOf(';')));
+    }
+
+    /** The callback, sent with this cookie header (or none, as another client would). */
+    public Response callback(PendingSignIn pending, String cookie) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + pending.callbackPath())).GET();
+        if (cookie != null) {
+            request.header("Cookie", cookie);
+        }
+        return send(request, As.NOBODY);
+    }
+
+    /** Signs in through the provider (the local Google stand-in) as a person with this email. */
+    public SignedIn signIn(String email) {
+        PendingSignIn pending = startSignIn(email);
+        Response tokens = callback(pending, pending.cookie());
         if (tokens.status() != 200) {
             throw new IllegalStateException("callback failed: " + tokens);
         }

@@ -141,8 +141,7 @@ public final class LocalStack implements AutoCloseable {
         try {
             if (!java.nio.file.Files.exists(file)) {
                 java.nio.file.Files.createDirectories(home);
-                java.nio.file.Files.writeString(file, new com.nimbusds.jose.jwk.gen.ECKeyGenerator(
-                        com.nimbusds.jose.jwk.Curve.P_256).generate().toJSONString());
+                java.nio.file.Files.writeString(file, NewSigningKey.newKey());
             }
             return java.nio.file.Files.readString(file);
         } catch (IOException | com.nimbusds.jose.JOSEException e) {

@@ -131,9 +131,9 @@ public final class OidcStandIn extends HttpStandIn {
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .issuer(issuer())
                 .audience(CLIENT_ID)
-                .subject(subjectOf(grant.email))
+                .subject(accounts.getOrDefault(grant.email, new Account(subjectOf(grant.email), true)).subject())
                 .claim("email", grant.email)
-                .claim("email_verified", true)
+                .claim("email_verified", accounts.getOrDefault(grant.email, new Account("", true)).emailVerified())
                 .claim("name", grant.email.substring(0, grant.email.indexOf('@') < 0 ? grant.email.length()
                         : grant.email.indexOf('@')))
                 .issueTime(Date.from(now))
@@ -149,6 +149,20 @@ public final class OidcStandIn extends HttpStandIn {
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A Google account as the next sign-ins with its email will present it. */
+    private record Account(String subject, boolean emailVerified) {
+    }
+
+    private final Map<String, Account> accounts = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * From now on, signing in as {@code email} presents this account: another subject (a second
+     * Google account with the same address) or an address Google has not verified.
+     */
+    public void account(String email, String subject, boolean emailVerified) {
+        accounts.put(email.toLowerCase(java.util.Locale.ROOT), new Account(subject, emailVerified));
     }
 
     /** Google's subjects are stable per account; so is this one, per email. */

@@ -181,7 +181,12 @@ public final class PostgresServer {
             if (in == null) {
                 throw new IllegalStateException("bootstrap/postgres-init.sql is missing from the classpath");
             }
-            String script = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            // The psql variables of the shared script, filled with the local passwords.
+            String script = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    .replace(":'owner_password'", "'" + passwordOf(OWNER) + "'")
+                    .replace(":'api_password'", "'" + passwordOf(API) + "'")
+                    .replace(":'worker_password'", "'" + passwordOf(WORKER) + "'")
+                    .replace(":'cdc_password'", "'" + passwordOf(CDC) + "'");
             return java.util.Arrays.stream(script.replaceAll("(?m)--.*$", "").split(";"))
                     .map(String::strip).filter(s -> !s.isEmpty()).toList();
         } catch (IOException e) {

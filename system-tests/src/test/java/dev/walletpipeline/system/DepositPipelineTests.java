@@ -124,7 +124,7 @@ class DepositPipelineTests {
         ledger.publish(reference, LedgerProbe.chargeSuccess(reference, 25_000, "NGN"), java.util.Map.of());
 
         await().atMost(Duration.ofSeconds(30)).until(() -> ledger.queryAsOwner(
-                "select count(*)::text from dead_letters where convert_from(record_key, 'UTF8') = ?", reference)
+                "select count(*)::text from dead_letters where record_key = convert_to(?, 'UTF8')", reference)
                 .equals("1"));
         assertThat(ledger.depositStatus(reference)).isEqualTo("pending");
         assertThat(api.get("/wallet/balance", person.as()).json().path("balance").asLong()).isZero();

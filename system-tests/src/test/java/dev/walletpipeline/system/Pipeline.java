@@ -47,6 +47,7 @@ final class Pipeline {
         environment.put("RATE_LIMIT_SIGN_IN", "100000");
         environment.put("RATE_LIMIT_KEY_CREATION_USER", "100000");
         environment.put("RATE_LIMIT_KEY_CREATION_ADDRESS", "100000");
+        environment.put("RATE_LIMIT_MONEY", "100000");
         // reconciliation in seconds rather than minutes
         environment.put("PAYSTACK_RECONCILE_EVERY", "1s");
         environment.put("PAYSTACK_RECONCILE_AFTER", "3s");

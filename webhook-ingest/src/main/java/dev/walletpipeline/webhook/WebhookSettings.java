@@ -1,5 +1,6 @@
 package dev.walletpipeline.webhook;
 
+import dev.walletpipeline.contracts.PaystackKeys;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -20,9 +21,7 @@ public record WebhookSettings(String paystackSecretKey, DataSize bodySizeMax, Ka
         Paystack paystack, String reconciliationKey) {
 
     public WebhookSettings {
-        if (paystackSecretKey.isBlank()) {
-            throw new IllegalArgumentException("PAYSTACK_SECRET_KEY (wallet.webhook.paystack-secret-key) must be set");
-        }
+        PaystackKeys.requireUsable(paystackSecretKey, paystack.baseUrl());
         if (reconciliationKey.isBlank()) {
             throw new IllegalArgumentException(
                     "RECONCILIATION_SIGNING_KEY (wallet.webhook.reconciliation-key) must be set");

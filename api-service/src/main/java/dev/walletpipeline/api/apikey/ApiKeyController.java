@@ -4,6 +4,7 @@ import dev.walletpipeline.api.ApiSettings;
 import dev.walletpipeline.api.caller.Caller;
 import dev.walletpipeline.api.caller.Permission;
 import dev.walletpipeline.api.problem.WalletProblem;
+import dev.walletpipeline.api.ratelimit.ClientAddress;
 import dev.walletpipeline.api.ratelimit.RateLimiter;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
@@ -28,11 +29,13 @@ class ApiKeyController {
 
     private final ApiKeys keys;
     private final RateLimiter rateLimiter;
+    private final ClientAddress clientAddress;
     private final ApiSettings.RateLimits limits;
     private final Clock clock = Clock.systemUTC();
 
-    ApiKeyController(ApiKeys keys, RateLimiter rateLimiter, ApiSettings settings) {
+    ApiKeyController(ApiKeys keys, RateLimiter rateLimiter, ClientAddress clientAddress, ApiSettings settings) {
         this.keys = keys;
+        this.clientAddress = clientAddress;
         this.rateLimiter = rateLimiter;
         this.limits = settings.rateLimits();
     }
@@ -59,7 +62,7 @@ class ApiKeyController {
             HttpServletRequest http) {
         caller.requirePerson();
         rateLimiter.acquire("key-creation-user", caller.userId().toString(), limits.keyCreationPerUserPerMinute());
-        rateLimiter.acquire("key-creation-address", http.getRemoteAddr(), limits.keyCreationPerAddressPerMinute());
+        rateLimiter.acquire("key-creation-address", clientAddress.of(http), limits.keyCreationPerAddressPerMinute());
         String name = request.name() == null ? "" : request.name().strip();
         if (name.isEmpty() || name.length() > 100) {
             throw WalletProblem.invalid("name", "name must be 1 to 100 characters");

@@ -27,6 +27,11 @@ public record Caller(UUID userId, Set<Permission> permissions, @Nullable UUID ap
         return apiKeyId == null;
     }
 
+    /** Whom a rate limit counts: the API key, or the person. */
+    public String rateLimitKey() {
+        return apiKeyId != null ? "key:" + apiKeyId : "user:" + userId;
+    }
+
     /** The one authorization rule: a key does only what its permissions allow. */
     public Caller require(Permission permission) {
         if (!permissions.contains(permission)) {

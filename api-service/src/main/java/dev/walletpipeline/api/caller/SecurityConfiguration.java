@@ -29,7 +29,7 @@ class SecurityConfiguration {
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .addFilterBefore(new CallerFilter(bearerTokens, apiKeys), AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(requests -> requests
-                        .requestMatchers("/auth/google", "/auth/google/callback", "/auth/refresh",
+                        .requestMatchers("/auth/google", "/auth/google/callback", "/auth/refresh", "/auth/logout",
                                 "/.well-known/jwks.json", "/actuator/health/**", "/actuator/health",
                                 "/actuator/prometheus", "/actuator/info", "/v3/api-docs/**", "/swagger-ui/**",
                                 "/swagger-ui.html", "/error")

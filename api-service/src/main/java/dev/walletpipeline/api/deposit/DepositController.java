@@ -5,6 +5,7 @@ import dev.walletpipeline.api.caller.Caller;
 import dev.walletpipeline.api.caller.Permission;
 import dev.walletpipeline.api.money.Amounts;
 import dev.walletpipeline.api.problem.WalletProblem;
+import dev.walletpipeline.api.ratelimit.RateLimiter;
 import dev.walletpipeline.api.wallet.Wallet;
 import dev.walletpipeline.api.wallet.Wallets;
 import org.jspecify.annotations.Nullable;
@@ -28,10 +29,12 @@ class DepositController {
     private final Wallets wallets;
     private final JdbcClient jdbc;
     private final String publicBaseUrl;
+    private final RateLimiter rateLimiter;
 
     DepositController(Deposits deposits, PaystackClient paystack, Wallets wallets, JdbcClient jdbc,
-            ApiSettings settings) {
+            RateLimiter rateLimiter, ApiSettings settings) {
         this.deposits = deposits;
+        this.rateLimiter = rateLimiter;
         this.paystack = paystack;
         this.wallets = wallets;
         this.jdbc = jdbc;
@@ -49,6 +52,7 @@ class DepositController {
     Opened deposit(@AuthenticationPrincipal Caller caller, @RequestBody JsonNode body,
             @RequestHeader(name = "Idempotency-Key", required = false) @Nullable String idempotencyKey) {
         Wallet wallet = walletOf(caller.require(Permission.DEPOSIT));
+        rateLimiter.acquireMoneyCall(caller);
         long amount = Amounts.from(body);
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
             throw WalletProblem.invalid("Idempotency-Key", "Idempotency-Key must be 1 to 200 characters");

@@ -1,5 +1,6 @@
 package dev.walletpipeline.api.deposit;
 
+import dev.walletpipeline.contracts.PaystackKeys;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -20,4 +21,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("wallet.paystack")
 record PaystackSettings(String baseUrl, String secretKey, Duration connectTimeout, Duration readTimeout, int retries,
         Duration reconcileEvery, Duration reconcileAfter, Duration giveUpAfter, String verifierUrl) {
+
+    PaystackSettings {
+        PaystackKeys.requireUsable(secretKey, baseUrl);
+    }
 }

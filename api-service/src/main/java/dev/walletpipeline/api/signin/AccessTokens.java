@@ -3,9 +3,9 @@ package dev.walletpipeline.api.signin;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
-import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.proc.SecurityContext;
 import dev.walletpipeline.api.ApiSettings;
@@ -16,13 +16,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.BadJwtException;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.MappedJwtClaimSetConverter;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtClaimsSet;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
@@ -45,9 +48,9 @@ import org.springframework.stereotype.Component;
 @Component
 class AccessTokens implements CredentialCheck.BearerTokens {
 
-    private static final Logger log = LoggerFactory.getLogger(AccessTokens.class);
-
     private final ECKey key;
+    /** The current key and the previous ones, public halves: what verifies and what is published. */
+    private final JWKSet publicKeys;
     private final JwtEncoder encoder;
     private final JwtDecoder decoder;
     private final ApiSettings.Tokens settings;
@@ -56,24 +59,53 @@ class AccessTokens implements CredentialCheck.BearerTokens {
     AccessTokens(ApiSettings settings) throws JOSEException {
         this.settings = settings.tokens();
         this.key = signingKey(this.settings.signingKey());
+        List<JWK> published = new java.util.ArrayList<>(List.of(key.toPublicJWK()));
+        published.addAll(previousKeys(this.settings.previousSigningKeys()));
+        this.publicKeys = new JWKSet(published);
         this.encoder = new NimbusJwtEncoder(new ImmutableJWKSet<SecurityContext>(new JWKSet(key)));
         NimbusJwtDecoder nimbus = NimbusJwtDecoder
-                .withJwkSource(new ImmutableJWKSet<SecurityContext>(new JWKSet(key.toPublicJWK())))
+                .withJwkSource(new ImmutableJWKSet<SecurityContext>(publicKeys))
                 .jwsAlgorithm(SignatureAlgorithm.ES256).build();
+        // Spring's timestamp validator lets a token without exp through, and its claim conversion
+        // makes up an iat from exp: both are required of the token as signed.
+        MappedJwtClaimSetConverter claims = MappedJwtClaimSetConverter.withDefaults(Map.of());
+        nimbus.setClaimSetConverter(raw -> {
+            if (raw.get(JwtClaimNames.IAT) == null) {
+                throw new BadJwtException("the token has no iat");
+            }
+            return claims.convert(raw);
+        });
         JwtTimestampValidator timestamps = new JwtTimestampValidator(Duration.ofSeconds(30));
-        OAuth2TokenValidator<Jwt> audience = new JwtClaimValidator<List<String>>("aud",
+        OAuth2TokenValidator<Jwt> expires = new JwtClaimValidator<Instant>(JwtClaimNames.EXP, Objects::nonNull);
+        OAuth2TokenValidator<Jwt> audience = new JwtClaimValidator<List<String>>(JwtClaimNames.AUD,
                 aud -> aud != null && aud.contains(this.settings.audience()));
-        nimbus.setJwtValidator(new DelegatingOAuth2TokenValidator<>(timestamps,
+        nimbus.setJwtValidator(new DelegatingOAuth2TokenValidator<>(expires, timestamps,
                 new JwtIssuerValidator(this.settings.issuer()), audience));
         this.decoder = nimbus;
     }
 
-    private static ECKey signingKey(String jwk) throws JOSEException {
-        if (jwk == null || jwk.isBlank()) {
-            log.warn("wallet.api.tokens.signing-key is not set: generated a key for this process only;"
-                    + " tokens will not survive a restart and other instances will not accept them");
-            return new ECKeyGenerator(Curve.P_256).keyUse(KeyUse.SIGNATURE).keyIDFromThumbprint(true).generate();
+    /** The public halves of keys from before a rotation: a JWK, or a JWK set. */
+    private static List<JWK> previousKeys(@Nullable String json) {
+        if (json == null || json.isBlank()) {
+            return List.of();
         }
+        try {
+            List<JWK> keys = json.contains("\"keys\"") ? JWKSet.parse(json).getKeys() : List.of(JWK.parse(json));
+            List<JWK> publicHalves = new java.util.ArrayList<>();
+            for (JWK previous : keys) {
+                if (!(previous instanceof ECKey ec) || !Curve.P_256.equals(ec.getCurve())) {
+                    throw new IllegalArgumentException("JWT_PREVIOUS_SIGNING_KEYS must hold EC P-256 keys");
+                }
+                publicHalves.add(new ECKey.Builder(ec.toPublicJWK()).keyUse(KeyUse.SIGNATURE)
+                        .keyIDFromThumbprint().build());
+            }
+            return publicHalves;
+        } catch (java.text.ParseException | JOSEException e) {
+            throw new IllegalArgumentException("JWT_PREVIOUS_SIGNING_KEYS is not a JWK or a JWK set", e);
+        }
+    }
+
+    private static ECKey signingKey(String jwk) throws JOSEException {
         try {
             ECKey ec = ECKey.parse(jwk);
             if (!ec.isPrivate() || !Curve.P_256.equals(ec.getCurve())) {
@@ -124,6 +156,6 @@ class AccessTokens implements CredentialCheck.BearerTokens {
     }
 
     Map<String, Object> jwks() {
-        return new JWKSet(key.toPublicJWK()).toJSONObject();
+        return publicKeys.toJSONObject();
     }
 }

@@ -99,7 +99,8 @@ class GoogleOidc {
             throw new SignInRefused("the ID token's nonce does not belong to this sign-in");
         }
         String email = jwt.getClaimAsString("email");
-        if (email == null || jwt.getSubject() == null || Boolean.FALSE.equals(jwt.getClaimAsBoolean("email_verified"))) {
+        // Google's email_verified must be true: absent is not verified.
+        if (email == null || jwt.getSubject() == null || !Boolean.TRUE.equals(jwt.getClaimAsBoolean("email_verified"))) {
             throw new SignInRefused("the ID token carries no verified email");
         }
         return new Identity(jwt.getSubject(), email.toLowerCase(java.util.Locale.ROOT), jwt.getClaimAsString("name"));

@@ -13,7 +13,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Refresh tokens, stored as SHA-256 hashes. Each use spends the token and issues the next one of
- * its family; presenting a spent token again revokes the whole family.
+ * its family; presenting a spent token again revokes the whole family. A family lives for the
+ * refresh-token lifetime counted from its sign-in: every token of it expires when the first one
+ * does, so using them never slides the sign-in forward.
  */
 @Repository
 class RefreshTokens {
@@ -33,7 +35,7 @@ class RefreshTokens {
 
     /** The first token of a new family, at sign-in. */
     String startFamily(UUID userId) {
-        return insert(userId, UUID.randomUUID());
+        return insert(userId, UUID.randomUUID(), OffsetDateTime.now(ZoneOffset.UTC).plus(ttl));
     }
 
     Rotated rotate(String presented) {
@@ -60,7 +62,7 @@ class RefreshTokens {
                 throw new CredentialCheck.Refused("token_expired", "the refresh token has expired");
             }
             jdbc.sql("update refresh_tokens set spent_at = now() where id = ?").param(row.id).update();
-            return new Rotated(row.userId, insert(row.userId, row.familyId));
+            return new Rotated(row.userId, insert(row.userId, row.familyId, row.expiresAt));
         });
         if (rotated == null) {
             // Committed above: the reuse revoked the family, and the refusal must not roll that back.
@@ -70,13 +72,20 @@ class RefreshTokens {
         return rotated;
     }
 
-    private String insert(UUID userId, UUID familyId) {
+    /** Revokes the family of this token (logout); an unknown token revokes nothing, silently. */
+    void revokeFamily(String presented) {
+        jdbc.sql("""
+                update refresh_tokens set revoked_at = now()
+                where family_id = (select family_id from refresh_tokens where token_hash = ?) and revoked_at is null""")
+                .param(Secrets.sha256(presented)).update();
+    }
+
+    private String insert(UUID userId, UUID familyId, OffsetDateTime expiresAt) {
         String token = "rt_" + Secrets.random(32);
         jdbc.sql("""
                 insert into refresh_tokens (id, user_id, family_id, token_hash, expires_at)
                 values (?, ?, ?, ?, ?)""")
-                .params(UUID.randomUUID(), userId, familyId, Secrets.sha256(token),
-                        OffsetDateTime.now(ZoneOffset.UTC).plus(ttl))
+                .params(UUID.randomUUID(), userId, familyId, Secrets.sha256(token), expiresAt)
                 .update();
         return token;
     }

@@ -3,7 +3,9 @@ package dev.walletpipeline.api.signin;
 import java.security.SecureRandom;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import dev.walletpipeline.api.problem.WalletProblem;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.EmptyResultDataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -45,15 +47,21 @@ class Users {
 
     private User findOrCreate(String subject, String email, @Nullable String name) {
         UUID id = UUID.randomUUID();
+        // Any conflict: the subject (signed in before) or the email (another Google account has it).
         int inserted = jdbc.sql("""
                 insert into users (id, email, name, google_subject) values (?, ?, ?, ?)
-                on conflict (google_subject) do nothing""")
+                on conflict do nothing""")
                 .params(id, email, name, subject).update();
         if (inserted == 1) {
             jdbc.sql("insert into wallets (id, user_id, number) values (?, ?, ?)")
                     .params(UUID.randomUUID(), id, newWalletNumber()).update();
         }
-        return userWhere("u.google_subject = ?", subject);
+        try {
+            return userWhere("u.google_subject = ?", subject);
+        } catch (EmptyResultDataAccessException emailTakenByAnotherAccount) {
+            throw new WalletProblem(WalletProblem.Kind.CONFLICT, "email_already_registered",
+                    "this email already belongs to a wallet signed up with another Google account");
+        }
     }
 
     User find(UUID id) {

@@ -4,6 +4,7 @@ import dev.walletpipeline.api.caller.Caller;
 import dev.walletpipeline.api.caller.Permission;
 import dev.walletpipeline.api.money.Amounts;
 import dev.walletpipeline.api.problem.WalletProblem;
+import dev.walletpipeline.api.ratelimit.RateLimiter;
 import dev.walletpipeline.api.wallet.Wallet;
 import dev.walletpipeline.api.wallet.Wallets;
 import java.net.URI;
@@ -31,10 +32,12 @@ class TransferController {
     private static final Duration POLL = Duration.ofMillis(25);
 
     private final Transfers transfers;
+    private final RateLimiter rateLimiter;
     private final Wallets wallets;
 
-    TransferController(Transfers transfers, Wallets wallets) {
+    TransferController(Transfers transfers, Wallets wallets, RateLimiter rateLimiter) {
         this.transfers = transfers;
+        this.rateLimiter = rateLimiter;
         this.wallets = wallets;
     }
 
@@ -53,6 +56,7 @@ class TransferController {
             @RequestHeader(name = "Idempotency-Key", required = false) @Nullable String idempotencyKey,
             @RequestHeader(name = "Prefer", required = false) @Nullable String prefer) {
         Wallet wallet = walletOf(caller.require(Permission.TRANSFER));
+        rateLimiter.acquireMoneyCall(caller);
         String walletNumber = walletNumber(body);
         long amount = Amounts.from(body);
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {

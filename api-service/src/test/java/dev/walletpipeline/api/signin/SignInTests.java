@@ -13,6 +13,7 @@ import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import dev.walletpipeline.localstack.ApiClient;
 import dev.walletpipeline.localstack.ApiClient.As;
+import dev.walletpipeline.localstack.LocalStack;
 import dev.walletpipeline.localstack.LocalStackExtension;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,9 +36,13 @@ class SignInTests {
     /** The service's signing key, known to this test so that it can forge tokens the service would accept. */
     private static final ECKey SIGNING_KEY = generate();
 
+    /** The key before the last rotation: its tokens stay valid, it signs nothing new. */
+    private static final ECKey PREVIOUS_KEY = generate();
+
     @DynamicPropertySource
     static void signingKey(DynamicPropertyRegistry registry) {
         registry.add("wallet.api.tokens.signing-key", SignInTests::jwk);
+        registry.add("wallet.api.tokens.previous-signing-keys", () -> PREVIOUS_KEY.toPublicJWK().toJSONString());
     }
 
     @LocalServerPort
@@ -81,16 +86,15 @@ class SignInTests {
 
     @Test
     void aStateIsUsableOnceAndATamperedStateIsRefused() {
-        ApiClient.Response start = api.get("/auth/google?login_hint=replay@example.com", As.NOBODY);
-        String callback = ApiClient.getAbsolute(start.text("authorization_url")).header("location");
-        String path = callback.substring(callback.indexOf("/auth/google/callback"));
+        ApiClient.PendingSignIn pending = api.startSignIn("replay@example.com");
 
-        ApiClient.Response tampered = api.get(path.replaceAll("state=[^&]+", "state=forged"), As.NOBODY);
+        ApiClient.Response tampered = api.callback(new ApiClient.PendingSignIn(
+                pending.callbackPath().replaceAll("state=[^&]+", "state=forged"), pending.cookie()), pending.cookie());
         assertThat(tampered.status()).isEqualTo(401);
         assertThat(tampered.code()).isEqualTo("sign_in_failed");
 
-        assertThat(api.get(path, As.NOBODY).status()).isEqualTo(200);
-        ApiClient.Response replayed = api.get(path, As.NOBODY);
+        assertThat(api.callback(pending, pending.cookie()).status()).isEqualTo(200);
+        ApiClient.Response replayed = api.callback(pending, pending.cookie());
         assertThat(replayed.status()).isEqualTo(401);
         assertThat(replayed.code()).isEqualTo("sign_in_failed");
     }
@@ -123,6 +127,126 @@ class SignInTests {
         assertRefused(sign(SIGNING_KEY, claims(sub, "wallet-pipeline", "another-api", now.plusSeconds(600))),
                 "token_invalid");
         assertRefused("not.a.jwt", "token_invalid");
+    }
+
+    @Test
+    void tokensWithoutExpiryIssuedAtIssuerOrAudienceAreRefused() throws Exception {
+        String sub = api.signIn("claims-" + UUID.randomUUID() + "@example.com").userId();
+        Instant now = Instant.now();
+        JWTClaimsSet complete = claims(sub, "wallet-pipeline", "wallet-api", now.plusSeconds(600));
+
+        for (String missing : List.of("exp", "iat", "iss", "aud")) {
+            JWTClaimsSet.Builder without = new JWTClaimsSet.Builder();
+            complete.getClaims().forEach((name, value) -> {
+                if (!name.equals(missing)) {
+                    without.claim(name, value);
+                }
+            });
+            ApiClient.Response response = api.get("/auth/me", As.person(sign(SIGNING_KEY, without.build())));
+            assertThat(response.status()).as("a token without " + missing).isEqualTo(401);
+            assertThat(response.code()).isEqualTo("token_invalid");
+        }
+        assertThat(api.get("/auth/me", As.person(sign(SIGNING_KEY, complete))).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aTokenSignedBeforeAKeyRotationStaysValidAndBothKeysArePublished() throws Exception {
+        String sub = api.signIn("rotation-" + UUID.randomUUID() + "@example.com").userId();
+        String old = sign(PREVIOUS_KEY, claims(sub, "wallet-pipeline", "wallet-api", Instant.now().plusSeconds(600)));
+
+        assertThat(api.get("/auth/me", As.person(old)).status()).isEqualTo(200);
+        List<String> kids = new java.util.ArrayList<>();
+        api.get("/.well-known/jwks.json", As.NOBODY).json().path("keys").forEach(k -> kids.add(k.path("kid").asString()));
+        assertThat(kids).containsExactly(SIGNING_KEY.computeThumbprint().toString(),
+                PREVIOUS_KEY.computeThumbprint().toString());
+    }
+
+    @Test
+    void aCallbackReplayedFromAnotherClientIsRefusedAndTheRealBrowserStillSignsIn() {
+        ApiClient.PendingSignIn pending = api.startSignIn("csrf-" + UUID.randomUUID() + "@example.com");
+
+        ApiClient.Response replayed = api.callback(pending, null);
+        assertThat(replayed.status()).isEqualTo(401);
+        assertThat(replayed.code()).isEqualTo("sign_in_failed");
+        assertThat(replayed.header("content-type")).startsWith("application/problem+json");
+        ApiClient.Response otherBrowser = api.callback(pending, SignInController.BINDING_COOKIE + "=someone-elses");
+        assertThat(otherBrowser.status()).isEqualTo(401);
+
+        ApiClient.Response own = api.callback(pending, pending.cookie());
+        assertThat(own.status()).isEqualTo(200);
+        assertThat(own.header("set-cookie")).contains("Max-Age=0");
+    }
+
+    @Test
+    void theSignInCookieIsHttpOnlySameSiteAndShortLived() {
+        ApiClient.Response start = api.get("/auth/google", As.NOBODY);
+        assertThat(start.header("set-cookie")).startsWith(SignInController.BINDING_COOKIE + "=")
+                .contains("HttpOnly").contains("SameSite=Lax").contains("Max-Age=600").contains("Path=/auth/google");
+    }
+
+    @Test
+    void aGoogleAccountWithoutAVerifiedEmailCannotSignIn(LocalStack stack) {
+        String email = "unverified-" + UUID.randomUUID() + "@example.com";
+        stack.oidc().account(email, "unverified-" + UUID.randomUUID(), false);
+        ApiClient.PendingSignIn pending = api.startSignIn(email);
+
+        ApiClient.Response refused = api.callback(pending, pending.cookie());
+
+        assertThat(refused.status()).isEqualTo(401);
+        assertThat(refused.code()).isEqualTo("sign_in_failed");
+    }
+
+    @Test
+    void aSecondGoogleAccountWithTheSameEmailGetsAClearProblemNotA500(LocalStack stack) {
+        String email = "twice-" + UUID.randomUUID() + "@example.com";
+        api.signIn(email);
+        stack.oidc().account(email, "another-subject-" + UUID.randomUUID(), true);
+        ApiClient.PendingSignIn pending = api.startSignIn(email);
+
+        ApiClient.Response conflict = api.callback(pending, pending.cookie());
+
+        assertThat(conflict.status()).isEqualTo(409);
+        assertThat(conflict.code()).isEqualTo("email_already_registered");
+    }
+
+    @Test
+    void logoutRevokesTheRefreshTokenFamily() {
+        ApiClient.SignedIn person = api.signIn("logout-" + UUID.randomUUID() + "@example.com");
+        String next = api.post("/auth/refresh", As.NOBODY, "{\"refresh_token\":\"" + person.refreshToken() + "\"}")
+                .text("refresh_token");
+
+        assertThat(api.post("/auth/logout", As.NOBODY, "{\"refresh_token\":\"" + next + "\"}").status()).isEqualTo(204);
+
+        assertThat(api.post("/auth/refresh", As.NOBODY, "{\"refresh_token\":\"" + next + "\"}").status()).isEqualTo(401);
+        assertThat(api.post("/auth/logout", As.NOBODY, "{\"refresh_token\":\"" + next + "\"}").status())
+                .as("harmless to repeat").isEqualTo(204);
+    }
+
+    @Test
+    void aRefreshedTokenExpiresWithItsSignInNotLater(LocalStack stack) throws Exception {
+        ApiClient.SignedIn person = api.signIn("absolute-" + UUID.randomUUID() + "@example.com");
+        String next = api.post("/auth/refresh", As.NOBODY, "{\"refresh_token\":\"" + person.refreshToken() + "\"}")
+                .text("refresh_token");
+
+        try (java.sql.Connection db = stack.postgres().connect(dev.walletpipeline.localstack.PostgresServer.OWNER);
+                java.sql.Statement sql = db.createStatement();
+                java.sql.ResultSet rs = sql.executeQuery("select count(distinct expires_at), min(expires_at) > now()"
+                        + " + interval '29 days' from refresh_tokens where user_id = '" + person.userId() + "'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("every token of the family ends when the sign-in does").isEqualTo(1);
+            assertThat(rs.getBoolean(2)).isTrue();
+        }
+        assertThat(next).isNotBlank();
+    }
+
+    @Test
+    void theMeEndpointNeedsTheReadPermissionFromAnApiKey() {
+        ApiClient.SignedIn person = api.signIn("me-" + UUID.randomUUID() + "@example.com");
+
+        ApiClient.Response withoutRead = api.get("/auth/me", As.key(api.createKey(person, "1H", "transfer", "deposit")));
+        assertThat(withoutRead.status()).isEqualTo(403);
+        assertThat(withoutRead.code()).isEqualTo("permission_missing");
+        assertThat(api.get("/auth/me", As.key(api.createKey(person, "1H", "read"))).status()).isEqualTo(200);
     }
 
     @Test

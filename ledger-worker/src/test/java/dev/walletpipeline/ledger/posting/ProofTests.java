@@ -116,9 +116,9 @@ class ProofTests {
 
     private void assertDeadLetteredAndNothingCredited(String reference, UUID wallet) throws Exception {
         await().atMost(Duration.ofSeconds(30)).until(() -> ledger.queryAsOwner(
-                "select count(*)::text from dead_letters where convert_from(record_key, 'UTF8') = ?", reference)
+                "select count(*)::text from dead_letters where record_key = convert_to(?, 'UTF8')", reference)
                 .equals("1"));
-        assertThat(ledger.queryAsOwner("select reason from dead_letters where convert_from(record_key, 'UTF8') = ?",
+        assertThat(ledger.queryAsOwner("select reason from dead_letters where record_key = convert_to(?, 'UTF8')",
                 reference)).contains("proof");
         assertThat(ledger.depositStatus(reference)).isEqualTo("pending");
         assertThat(ledger.balance(wallet)).isZero();

@@ -1,5 +1,6 @@
 package dev.walletpipeline.webhook.paystack;
 
+import dev.walletpipeline.contracts.ClientAddresses;
 import dev.walletpipeline.contracts.PaystackCharge;
 import dev.walletpipeline.contracts.proof.HmacSignature;
 import dev.walletpipeline.contracts.proof.Proof;
@@ -79,14 +80,9 @@ class PaystackWebhookController {
         if (sources.allowed().isEmpty()) {
             return true;
         }
-        String address = request.getRemoteAddr();
-        if (sources.trustedProxyHeader() != null) {
-            String forwarded = request.getHeader(sources.trustedProxyHeader());
-            if (forwarded != null && !forwarded.isBlank()) {
-                String[] hops = forwarded.split(",");
-                address = hops[hops.length - 1].trim();
-            }
-        }
+        String header = sources.trustedProxyHeader();
+        String address = ClientAddresses.resolve(request.getRemoteAddr(),
+                header == null || header.isBlank() ? null : request.getHeader(header));
         return sources.allowed().contains(address);
     }
 
