@@ -1,0 +1,76 @@
+package dev.walletpipeline.contracts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * docker-compose.yml is what people deploy from: it must publish nothing beyond this machine, hold
+ * no secret of its own, and give each container only the credentials its work needs.
+ */
+class DeploymentFileTests {
+
+    private static final Path ROOT = Path.of("..");
+
+    /** A value taken from the environment (.env): required, or optional with an empty default. */
+    private static final Pattern FROM_ENVIRONMENT = Pattern.compile("\\$\\{[A-Z0-9_]+(:\\?[^}]*|:-)?}");
+
+    @Test
+    void publishedPortsBindToLoopbackOnly() throws Exception {
+        services().forEach((name, service) -> {
+            for (Object port : (List<?>) service.getOrDefault("ports", List.of())) {
+                assertThat(port.toString()).as(name + " publishes " + port).startsWith("127.0.0.1:");
+            }
+        });
+    }
+
+    @Test
+    void everySecretComesFromTheUncommittedEnvFile() throws Exception {
+        services().forEach((name, service) -> environment(service).forEach((variable, value) -> {
+            if (variable.contains("PASSWORD") || variable.contains("SECRET") || variable.endsWith("_KEY")
+                    || variable.endsWith("_KEYS")) {
+                assertThat(value).as(name + " " + variable).matches(FROM_ENVIRONMENT);
+            }
+        }));
+        assertThat(Files.readAllLines(ROOT.resolve(".gitignore"))).contains(".env");
+        assertThat(Files.readString(ROOT.resolve(".env.example"))).contains("KAFKA_ADMIN_PASSWORD=")
+                .contains("POSTGRES_PASSWORD=").contains("JWT_SIGNING_KEY=");
+    }
+
+    @Test
+    void onlyTheMigrationStepHoldsTheSchemaOwnersPasswordAndEachServiceHasItsOwnKafkaUser() throws Exception {
+        services().forEach((name, service) -> {
+            Map<String, String> environment = environment(service);
+            if (!name.equals("migrate") && !name.equals("postgres")) {
+                assertThat(environment).as(name).doesNotContainKey("DATABASE_OWNER_PASSWORD");
+            }
+            if (environment.containsKey("KAFKA_USERNAME")) {
+                assertThat(environment.get("KAFKA_USERNAME")).isEqualTo(name);
+            }
+        });
+        assertThat(environment(services().get("webhook-ingest"))).doesNotContainKeys("DATABASE_URL",
+                "DATABASE_API_PASSWORD", "DATABASE_WORKER_PASSWORD");
+        assertThat(environment(services().get("api-service"))).doesNotContainKey("DATABASE_WORKER_PASSWORD");
+        assertThat(environment(services().get("ledger-worker"))).doesNotContainKey("DATABASE_API_PASSWORD");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Map<String, Object>> services() throws Exception {
+        Map<String, Object> compose = new Yaml().load(Files.readString(ROOT.resolve("docker-compose.yml")));
+        return (Map<String, Map<String, Object>>) compose.get("services");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> environment(Map<String, Object> service) {
+        Map<String, Object> raw = (Map<String, Object>) service.getOrDefault("environment", Map.of());
+        Map<String, String> environment = new java.util.HashMap<>();
+        raw.forEach((key, value) -> environment.put(key, String.valueOf(value)));
+        return environment;
+    }
+}
