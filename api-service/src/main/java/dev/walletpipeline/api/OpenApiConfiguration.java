@@ -6,12 +6,14 @@ import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.ObjectSchema;
+import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.media.IntegerSchema;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.springdoc.core.customizers.OpenApiCustomizer;
@@ -19,17 +21,43 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The OpenAPI document behind {@code /v3/api-docs} and Swagger UI: both credentials, and on every
- * operation the problem responses with their codes (API.md, "Errors").
+ * The OpenAPI document behind {@code /v3/api-docs} and Swagger UI: both credentials, and
+ * on every operation the problem responses with their codes (API.md, "Errors").
  */
 @Configuration(proxyBeanMethods = false)
 class OpenApiConfiguration {
 
     private static final Set<String> OPEN = Set.of("/auth/google", "/auth/google/callback", "/auth/refresh",
-            "/.well-known/jwks.json");
+            "/auth/logout", "/.well-known/jwks.json");
 
-    @Bean
-    OpenAPI walletOpenApi() {
+    /**
+     * Every operation's id and summary, by method and path: one place, checked complete
+     * by a test.
+     */
+    private static final Map<String, String[]> OPERATIONS = Map.ofEntries(
+            Map.entry("GET /auth/google", op("startSignIn", "Start signing in with Google")),
+            Map.entry("GET /auth/google/callback", op("finishSignIn", "Finish signing in: tokens for the person")),
+            Map.entry("POST /auth/refresh", op("refreshTokens", "Exchange a refresh token for a new token pair")),
+            Map.entry("POST /auth/logout", op("logout", "Sign out: revoke the refresh token's family")),
+            Map.entry("GET /auth/me", op("getMe", "The signed-in person, wallet number and balance")),
+            Map.entry("GET /.well-known/jwks.json", op("getJwks", "Public keys that verify our access tokens")),
+            Map.entry("POST /keys/create", op("createApiKey", "Create an API key (shown once)")),
+            Map.entry("GET /keys", op("listApiKeys", "List the person's API keys, newest first")),
+            Map.entry("POST /keys/rollover", op("rolloverApiKey", "Replace an expired API key")),
+            Map.entry("POST /keys/{id}/revoke", op("revokeApiKey", "Revoke an API key")),
+            Map.entry("POST /wallet/deposit", op("openDeposit", "Open a Paystack deposit")),
+            Map.entry("GET /wallet/deposit/{reference}/status", op("getDepositStatus", "A deposit's status")),
+            Map.entry("GET /wallet/balance", op("getBalance", "Balance and available amount")),
+            Map.entry("POST /wallet/transfer", op("createTransfer", "Send money to another wallet")),
+            Map.entry("GET /wallet/transfers/{id}", op("getTransfer", "A transfer's status")),
+            Map.entry("GET /wallet/transactions", op("listTransactions", "Transaction history, newest first")));
+
+    private static String[] op(String operationId, String summary) {
+        return new String[] { operationId, summary };
+    }
+
+    /** RFC 9457 problem details with our stable {@code code}. */
+    private static Schema<?> problemSchema() {
         ObjectSchema problem = new ObjectSchema();
         problem.addProperty("type", new StringSchema());
         problem.addProperty("title", new StringSchema());
@@ -37,20 +65,61 @@ class OpenApiConfiguration {
         problem.addProperty("detail", new StringSchema());
         problem.addProperty("code", new StringSchema().description("stable machine-readable code"));
         problem.addProperty("field", new StringSchema().description("the offending field, for validation_failed"));
+        problem.setRequired(List.of("type", "title", "status", "code"));
+        return problem;
+    }
+
+    /** The JSON bodies the controllers read field by field, described for clients. */
+    private static Map<String, Schema<?>> requestSchemas() {
+        Map<String, Schema<?>> schemas = new LinkedHashMap<>();
+        schemas.put("DepositRequest",
+                new ObjectSchema()
+                    .addProperty("amount",
+                            new IntegerSchema().format("int64")
+                                .minimum(java.math.BigDecimal.valueOf(100))
+                                .maximum(java.math.BigDecimal.valueOf(100_000_000))
+                                .description("kobo"))
+                    .required(List.of("amount")));
+        schemas.put("TransferRequest",
+                new ObjectSchema().addProperty("wallet_number", new StringSchema().pattern("^[0-9]{13}$"))
+                    .addProperty("amount",
+                            new IntegerSchema().format("int64")
+                                .minimum(java.math.BigDecimal.valueOf(100))
+                                .maximum(java.math.BigDecimal.valueOf(100_000_000))
+                                .description("kobo"))
+                    .required(List.of("wallet_number", "amount")));
+        return schemas;
+    }
+
+    /**
+     * The operations whose controllers read the body field by field (as JsonNode), with
+     * its schema.
+     */
+    private static final Map<String, String> REQUEST_BODIES = Map.of("POST /wallet/deposit", "DepositRequest",
+            "POST /wallet/transfer", "TransferRequest");
+
+    @Bean
+    OpenAPI walletOpenApi() {
         return new OpenAPI()
-                .info(new Info().title("Wallet API").version("1")
-                        .description("Amounts are integers in kobo. Every error is application/problem+json "
-                                + "with a stable `code`."))
-                .components(new Components()
-                        .addSchemas("Problem", problem)
-                        .addSecuritySchemes("bearer", new SecurityScheme().type(SecurityScheme.Type.HTTP)
-                                .scheme("bearer").bearerFormat("JWT")
-                                .description("Access token from /auth/google/callback or /auth/refresh"))
-                        .addSecuritySchemes("apiKey", new SecurityScheme().type(SecurityScheme.Type.APIKEY)
-                                .in(SecurityScheme.In.HEADER).name("x-api-key")
-                                .description("sk_live_... key with deposit, transfer and/or read permissions")))
-                .addSecurityItem(new SecurityRequirement().addList("bearer"))
-                .addSecurityItem(new SecurityRequirement().addList("apiKey"));
+            .info(new Info().title("Wallet API")
+                .version("1")
+                .description("Amounts are integers in kobo. Every error is application/problem+json "
+                        + "with a stable `code`."))
+            .servers(List.of(new io.swagger.v3.oas.models.servers.Server().url("http://localhost:8080")
+                .description("the local run (./run-local)")))
+            .components(new Components()
+                .addSecuritySchemes("bearer",
+                        new SecurityScheme().type(SecurityScheme.Type.HTTP)
+                            .scheme("bearer")
+                            .bearerFormat("JWT")
+                            .description("Access token from /auth/google/callback or /auth/refresh"))
+                .addSecuritySchemes("apiKey",
+                        new SecurityScheme().type(SecurityScheme.Type.APIKEY)
+                            .in(SecurityScheme.In.HEADER)
+                            .name("x-api-key")
+                            .description("sk_live_... key with deposit, transfer and/or read permissions")))
+            .addSecurityItem(new SecurityRequirement().addList("bearer"))
+            .addSecurityItem(new SecurityRequirement().addList("apiKey"));
     }
 
     @Bean
@@ -61,19 +130,42 @@ class OpenApiConfiguration {
                 + "api_key_revoked");
         common.put("403", "permission_missing: the API key lacks the permission named in detail");
         common.put("404", "not_found");
-        common.put("409", "idempotency_conflict, api_key_limit_reached, key_already_rolled_over");
+        common.put("409",
+                "idempotency_conflict, api_key_limit_reached, key_already_rolled_over, email_already_registered");
         common.put("413", "payload_too_large");
         common.put("422", "insufficient_funds, recipient_not_found, self_transfer, key_not_expired, key_revoked");
         common.put("429", "rate_limited (see Retry-After)");
-        return openApi -> openApi.getPaths().forEach((path, item) -> item.readOperations().forEach(operation -> {
-            if (OPEN.contains(path)) {
-                operation.setSecurity(java.util.List.of());
-            }
-            common.forEach((status, codes) -> operation.getResponses().putIfAbsent(status, new ApiResponse()
-                    .description(codes)
-                    .content(new Content().addMediaType("application/problem+json",
-                            new MediaType().schema(new io.swagger.v3.oas.models.media.Schema<>()
-                                    .$ref("#/components/schemas/Problem"))))));
-        }));
+        return openApi -> {
+            // Added here, after springdoc has built the components: a schema set on the
+            // bean alone was dropped.
+            openApi.getComponents().addSchemas("Problem", problemSchema());
+            requestSchemas().forEach(openApi.getComponents()::addSchemas);
+            openApi.getComponents().getSchemas().remove("JsonNode"); // replaced by the
+                                                                     // request schemas
+                                                                     // above
+            openApi.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) -> {
+                String key = method.name() + " " + path;
+                String[] described = OPERATIONS.get(key);
+                if (described != null) {
+                    operation.setOperationId(described[0]);
+                    operation.setSummary(described[1]);
+                }
+                String body = REQUEST_BODIES.get(key);
+                if (body != null) {
+                    operation.setRequestBody(new io.swagger.v3.oas.models.parameters.RequestBody().required(true)
+                        .content(new Content().addMediaType("application/json",
+                                new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + body)))));
+                }
+                if (OPEN.contains(path)) {
+                    operation.setSecurity(List.of());
+                }
+                common
+                    .forEach((status, codes) -> operation.getResponses()
+                        .putIfAbsent(status, new ApiResponse().description(codes)
+                            .content(new Content().addMediaType("application/problem+json",
+                                    new MediaType().schema(new Schema<>().$ref("#/components/schemas/Problem"))))));
+            }));
+        };
     }
+
 }

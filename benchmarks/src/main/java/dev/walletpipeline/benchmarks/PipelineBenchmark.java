@@ -37,30 +37,42 @@ import org.HdrHistogram.Recorder;
 
 /**
  * One command, three tables and a plot. The yardstick is pgbench TPC-B (8 clients) on the
- * pipeline's own PostgreSQL, in the same run. Then, against the real stack on this machine:
- * balance reads with an API key; transfers end to end (sent to outcome committed on Kafka, see
- * {@link TransferLoad}) for many wallets at several loads, which draws the throughput-against-latency
- * plot, and for one hot wallet; the same transfer load at 1, 2, 4 and 8 partitions and with 10
- * thousand and 1 million wallets (cost growth); verified webhooks accepted by webhook-ingest.
- * Latencies are recorded with HdrHistogram.
+ * pipeline's own PostgreSQL, in the same run. Then, against the real stack on this
+ * machine: balance reads with an API key; transfers end to end (sent to outcome committed
+ * on Kafka, see {@link TransferLoad}) for many wallets at several loads, which draws the
+ * throughput-against-latency plot, and for one hot wallet; the same transfer load at 1,
+ * 2, 4 and 8 partitions and with 10 thousand and 1 million wallets (cost growth);
+ * verified webhooks accepted by webhook-ingest. Latencies are recorded with HdrHistogram.
  *
- * <p>{@code bin/benchmark} builds and runs it, and says which settings it takes.
+ * <p>
+ * {@code bin/benchmark} builds and runs it, and says which settings it takes.
  */
 public final class PipelineBenchmark {
 
     private static final Pattern TPS = Pattern.compile("tps = ([0-9.]+) \\(without initial connection time\\)");
+
     private static final int SENDERS = 100;
+
     private static final double P99_TARGET_MS = 250;
 
     private final Path project;
+
     private final LocalStack stack;
+
     private final Path logs;
+
     private final Map<String, String> environment;
+
     private final int apiPort = LocalStack.freePort();
+
     private final int ledgerPort = LocalStack.freePort();
+
     private final int webhookPort = LocalStack.freePort();
+
     private ServiceProcess ledgerWorker;
+
     private ServiceProcess apiService;
+
     private final ServiceProcess webhookIngest;
 
     private PipelineBenchmark(Path project, LocalStack stack, Path logs) {
@@ -74,8 +86,7 @@ public final class PipelineBenchmark {
         environment.put("RATE_LIMIT_MONEY", "1000000");
         this.ledgerWorker = ledgerWorker(stack.partitions());
         this.apiService = new ServiceProcess(project, "api-service", apiPort, environment, logs);
-        this.webhookIngest = new ServiceProcess(project, "webhook-ingest", webhookPort, environment,
-                logs);
+        this.webhookIngest = new ServiceProcess(project, "webhook-ingest", webhookPort, environment, logs);
     }
 
     public static void main(String[] args) throws Exception {
@@ -93,10 +104,12 @@ public final class PipelineBenchmark {
 
         Path home = project.resolve("target").resolve("bench-stack");
         LocalStack.deleteRecursively(home);
-        LocalStack stack = new LocalStack(home, LocalStack.freePort(), LocalStack.freePort(), LocalStack.freePort(), partitionCounts.get(0), 0, 0,
-                Duration.ofSeconds(1)).start();
+        LocalStack stack = new LocalStack(home, LocalStack.freePort(), LocalStack.freePort(), LocalStack.freePort(),
+                partitionCounts.get(0), 0, 0, Duration.ofSeconds(1))
+            .start();
         PipelineBenchmark bench = new PipelineBenchmark(project, stack, home.resolve("logs"));
-        // Ctrl-C too must not leave a broker, a database and three services running behind it.
+        // Ctrl-C too must not leave a broker, a database and three services running
+        // behind it.
         Thread stopEverything = new Thread(() -> {
             bench.stopAll();
             stack.close();
@@ -104,7 +117,8 @@ public final class PipelineBenchmark {
         Runtime.getRuntime().addShutdownHook(stopEverything);
         try {
             bench.run(measure, warmUp, mainPartitions, partitionCounts, clientCounts, growthClients, walletCounts);
-        } catch (Exception | Error e) {
+        }
+        catch (Exception | Error e) {
             e.printStackTrace();
             System.exit(1); // the hook stops everything
         }
@@ -113,8 +127,10 @@ public final class PipelineBenchmark {
 
     private void run(Duration measure, Duration warmUp, int mainPartitions, List<Integer> partitionCounts,
             List<Integer> clientCounts, int growthClients, List<Integer> walletCounts) throws Exception {
-        // One consumer per topic: ledger-worker's event-order locks serialise batches that share
-        // wallets across consumers, so more consumers mostly add waiting (the growth table shows it).
+        // One consumer per topic: ledger-worker's event-order locks serialise batches
+        // that share
+        // wallets across consumers, so more consumers mostly add waiting (the growth
+        // table shows it).
         int mainConsumers = Integer.getInteger("bench.ledgerConsumers", 1);
         ledgerWorker.start().awaitReady(Duration.ofMinutes(3));
         webhookIngest.start().awaitReady(Duration.ofMinutes(3));
@@ -127,9 +143,10 @@ public final class PipelineBenchmark {
         LedgerProbe ledger = new LedgerProbe(stack);
         List<Wallet> senders = wallets(api, ledger, SENDERS, 100_000_000L);
         Wallet hot = wallets(api, ledger, 1, 100_000_000L * 20).get(0);
-        TransferLoad load = new TransferLoad(stack.kafka().clientProperties(dev.walletpipeline.localstack.KafkaBroker.ADMIN), api);
+        TransferLoad load = new TransferLoad(stack.kafka().clientProperties("downstream"), api, apiPort, ledgerPort);
         TransferLoad.Traffic many = among(senders, senders.stream().map(Wallet::number).toList());
-        // Measured: a freshly started api-service needs about a minute of load before the JIT has
+        // Measured: a freshly started api-service needs about a minute of load before the
+        // JIT has
         // caught up on two shared cores; rows right after a start measured half as fast.
         Duration jitWarmUp = Duration.ofSeconds(Long.getLong("bench.jitWarmUpSeconds", 60));
         System.out.println("warming up (JIT, connection pools): transfers for " + jitWarmUp.toSeconds() + " s");
@@ -181,7 +198,8 @@ public final class PipelineBenchmark {
             growth.add(row(stack.partitions() + " partitions, " + mainConsumers + " consumer(s), " + SENDERS
                     + " senders to any of " + count + " wallets", result, pgbench));
         }
-        // webhook-ingest alone: ledger-worker would otherwise spend the same two cores consuming them
+        // webhook-ingest alone: ledger-worker would otherwise spend the same two cores
+        // consuming them
         ledgerWorker.close();
         webhooks(webhookPort, warmUp, 64);
         Result webhooks = measured("webhooks", () -> webhooks(webhookPort, measure, 64));
@@ -204,8 +222,8 @@ public final class PipelineBenchmark {
                 """.formatted(Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                 measure.toSeconds(), warmUp.toSeconds(),
                 header.formatted("benchmark (" + mainPartitions + " partitions, " + mainConsumers
-                        + " ledger-worker consumer(s) per topic)"), pgbench, String.join("", main),
-                growthClients, header.formatted("transfers"), String.join("", growth));
+                        + " ledger-worker consumer(s) per topic)"),
+                pgbench, String.join("", main), growthClients, header.formatted("transfers"), String.join("", growth));
         System.out.println(tables);
         Path results = project.resolve("benchmarks").resolve("results");
         Files.createDirectories(results);
@@ -231,8 +249,9 @@ public final class PipelineBenchmark {
     }
 
     /**
-     * Runs a phase and prints its figures with what explains them: the CPU each part of the stack
-     * used meanwhile, and the size and duration of ledger-worker's transfer batches.
+     * Runs a phase and prints its figures with what explains them: the CPU each part of
+     * the stack used meanwhile, and the size and duration of ledger-worker's transfer
+     * batches.
      */
     private Result measured(String what, java.util.concurrent.Callable<Result> phase) throws Exception {
         CpuShare before = CpuShare.now();
@@ -250,7 +269,10 @@ public final class PipelineBenchmark {
         return result;
     }
 
-    /** From ledger-worker's metrics: transfer commands consumed, batches, and seconds in its listener. */
+    /**
+     * From ledger-worker's metrics: transfer commands consumed, batches, and seconds in
+     * its listener.
+     */
     private double[] transferBatches() {
         double[] totals = new double[3];
         try {
@@ -262,19 +284,25 @@ public final class PipelineBenchmark {
                 double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
                 if (line.startsWith("wallet_ledger_records_total")) {
                     totals[0] += value;
-                } else if (line.startsWith("spring_kafka_listener_seconds_count")) {
+                }
+                else if (line.startsWith("spring_kafka_listener_seconds_count")) {
                     totals[1] += value;
-                } else if (line.startsWith("spring_kafka_listener_seconds_sum")) {
+                }
+                else if (line.startsWith("spring_kafka_listener_seconds_sum")) {
                     totals[2] += value;
                 }
             }
-        } catch (RuntimeException notRunning) {
+        }
+        catch (RuntimeException notRunning) {
             // ledger-worker is stopped in this phase: nothing to say about its batches
         }
         return totals;
     }
 
-    /** Transfers from the given senders to any of the recipients other than the sender itself. */
+    /**
+     * Transfers from the given senders to any of the recipients other than the sender
+     * itself.
+     */
     private static TransferLoad.Traffic among(List<Wallet> senders, List<String> recipients) {
         return new TransferLoad.Traffic() {
             @Override
@@ -307,9 +335,13 @@ public final class PipelineBenchmark {
         ledgerWorker.start().awaitReady(Duration.ofMinutes(3));
     }
 
-    /** A drained pipeline, grown to more partitions: the relay and the worker start afresh to see them. */
+    /**
+     * A drained pipeline, grown to more partitions: the relay and the worker start afresh
+     * to see them.
+     */
     private void restartWithPartitions(int partitions) {
-        System.out.printf("growing the topics to %d partitions; restarting ledger-worker and api-service%n", partitions);
+        System.out.printf("growing the topics to %d partitions; restarting ledger-worker and api-service%n",
+                partitions);
         apiService.close();
         ledgerWorker.close();
         stack.growPartitions(partitions);
@@ -326,20 +358,23 @@ public final class PipelineBenchmark {
     }
 
     /**
-     * Adds plain wallets (no API key, no balance: they receive) with their users in bulk, up to
-     * {@code total} wallets, and returns every wallet number there is.
+     * Adds plain wallets (no API key, no balance: they receive) with their users in bulk,
+     * up to {@code total} wallets, and returns every wallet number there is.
      */
     private List<String> addWallets(int from, int total) throws Exception {
         try (Connection db = stack.postgres().connect(PostgresServer.OWNER); Statement sql = db.createStatement()) {
-            sql.execute("""
-                    insert into users (id, email, name)
-                    select md5('bench-user-' || g)::uuid, 'bench-' || g || '@example.com', 'Bench'
-                    from generate_series(%1$d, %2$d) g;
-                    insert into wallets (id, user_id, number)
-                    select md5('bench-wallet-' || g)::uuid, md5('bench-user-' || g)::uuid, '05' || lpad(g::text, 11, '0')
-                    from generate_series(%1$d, %2$d) g;
-                    """.formatted(from, total - 1));
-            // As a database settles after a bulk load: statistics fresh, dirty pages written.
+            sql.execute(
+                    """
+                            insert into users (id, email, name)
+                            select md5('bench-user-' || g)::uuid, 'bench-' || g || '@example.com', 'Bench'
+                            from generate_series(%1$d, %2$d) g;
+                            insert into wallets (id, user_id, number)
+                            select md5('bench-wallet-' || g)::uuid, md5('bench-user-' || g)::uuid, '05' || lpad(g::text, 11, '0')
+                            from generate_series(%1$d, %2$d) g;
+                            """
+                        .formatted(from, total - 1));
+            // As a database settles after a bulk load: statistics fresh, dirty pages
+            // written.
             try (Connection admin = DriverManager.getConnection(
                     "jdbc:postgresql://localhost:" + stack.postgres().port() + "/" + PostgresServer.DATABASE,
                     "postgres", "postgres"); Statement settle = admin.createStatement()) {
@@ -365,9 +400,10 @@ public final class PipelineBenchmark {
         }
         String port = Integer.toString(stack.postgres().port());
         run(List.of("pgbench", "-i", "-q", "-s", "8", "-h", "localhost", "-p", port, "-U", "postgres", "pgbench"));
-        String out = run(List.of("pgbench", "-c", "8", "-j", "2", "-T", Long.toString(seconds.toSeconds()), "-h", "localhost",
-                "-p", port, "-U", "postgres", "pgbench"));
-        // pgbench leaves dirty pages and autovacuum work behind; neither belongs to the next rows.
+        String out = run(List.of("pgbench", "-c", "8", "-j", "2", "-T", Long.toString(seconds.toSeconds()), "-h",
+                "localhost", "-p", port, "-U", "postgres", "pgbench"));
+        // pgbench leaves dirty pages and autovacuum work behind; neither belongs to the
+        // next rows.
         try (Connection db = DriverManager.getConnection(
                 "jdbc:postgresql://localhost:" + stack.postgres().port() + "/postgres", "postgres", "postgres")) {
             db.createStatement().execute("drop database pgbench");
@@ -394,7 +430,8 @@ public final class PipelineBenchmark {
     }
 
     /** Closed loop of balance reads, each client with its own wallet's read key. */
-    private static Result balances(ApiClient api, List<Wallet> wallets, Duration seconds, int clients) throws Exception {
+    private static Result balances(ApiClient api, List<Wallet> wallets, Duration seconds, int clients)
+            throws Exception {
         Recorder latencies = new Recorder(3);
         AtomicLong done = new AtomicLong();
         long start = System.nanoTime();
@@ -425,7 +462,9 @@ public final class PipelineBenchmark {
         for (int i = 0; i < 1000; i++) {
             bodies.add(LedgerProbe.chargeSuccess("WLT-BENCH" + i, 10_000, "NGN"));
         }
-        List<String> signatures = bodies.stream().map(b -> PaystackSigner.sign(b, LocalStack.PAYSTACK_SECRET_KEY)).toList();
+        List<String> signatures = bodies.stream()
+            .map(b -> PaystackSigner.sign(b, LocalStack.PAYSTACK_SECRET_KEY))
+            .toList();
         Semaphore slots = new Semaphore(inFlight);
         Recorder latencies = new Recorder(3);
         AtomicLong accepted = new AtomicLong();
@@ -435,17 +474,17 @@ public final class PipelineBenchmark {
             slots.acquire();
             int which = i % bodies.size();
             long sent = System.nanoTime();
-            http.sendAsync(HttpRequest.newBuilder(uri).header("content-type", "application/json")
-                    .header("x-paystack-signature", signatures.get(which))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(bodies.get(which))).build(),
-                    HttpResponse.BodyHandlers.discarding())
-                    .whenComplete((response, error) -> {
-                        if (error == null && response.statusCode() == 200) {
-                            latencies.recordValue(System.nanoTime() - sent);
-                            accepted.incrementAndGet();
-                        }
-                        slots.release();
-                    });
+            http.sendAsync(HttpRequest.newBuilder(uri)
+                .header("content-type", "application/json")
+                .header("x-paystack-signature", signatures.get(which))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bodies.get(which)))
+                .build(), HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
+                    if (error == null && response.statusCode() == 200) {
+                        latencies.recordValue(System.nanoTime() - sent);
+                        accepted.incrementAndGet();
+                    }
+                    slots.release();
+                });
         }
         slots.acquire(inFlight);
         return Result.of(latencies.getIntervalHistogram(), accepted.get(), Duration.ofNanos(System.nanoTime() - start));
@@ -461,7 +500,11 @@ public final class PipelineBenchmark {
     }
 
     private static List<Integer> integers(String commaSeparated) {
-        return java.util.Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(s -> !s.isEmpty())
-                .map(Integer::valueOf).toList();
+        return java.util.Arrays.stream(commaSeparated.split(","))
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .map(Integer::valueOf)
+            .toList();
     }
+
 }

@@ -2,7 +2,6 @@ package dev.walletpipeline.benchmarks;
 
 import dev.walletpipeline.contracts.LedgerEvent;
 import dev.walletpipeline.contracts.Topic;
-import dev.walletpipeline.contracts.TransferRequested;
 import dev.walletpipeline.localstack.ApiClient;
 import java.time.Duration;
 import java.util.List;
@@ -25,44 +24,52 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Closed-loop transfer load measured end to end: each client sends {@code POST /wallet/transfer},
- * then waits until the transfer's outcome ({@code TransferCompleted} or {@code TransferRejected})
- * is committed on {@code wallet.ledger-events}, as a {@code read_committed} consumer sees it, and
- * only then sends its next transfer. Throughput is outcomes per second; latency runs from sending
- * the request to seeing the outcome. With no client ahead of the pipeline there is no backlog: the
- * figures are the pipeline's, at the given number of transfers in flight.
+ * Closed-loop transfer load measured end to end: each client sends
+ * {@code POST /wallet/transfer}, then waits until the transfer's outcome
+ * ({@code TransferCompleted} or {@code TransferRejected}) is committed on
+ * {@code wallet.ledger-events}, as a {@code read_committed} consumer sees it, and only
+ * then sends its next transfer. Throughput is outcomes per second; latency runs from
+ * sending the request to seeing the outcome. With no client ahead of the pipeline there
+ * is no backlog: the figures are the pipeline's, at the given number of transfers in
+ * flight.
  */
 final class TransferLoad {
 
     /** Who sends and who receives: a sender's API key, and wallet numbers to pay. */
     interface Traffic {
+
         PipelineBenchmark.Wallet sender(Random random);
 
         String recipient(Random random, PipelineBenchmark.Wallet sender);
+
     }
 
-    /** Brokers and credentials (admin: it reads the commands as well as the events). */
+    /** Brokers and credentials, as a downstream reader of the ledger events. */
     private final Map<String, Object> kafka;
+
     private final ApiClient api;
 
-    TransferLoad(Map<String, Object> kafka, ApiClient api) {
+    /** Where the services serve their metrics, for the stage timings. */
+    private final int apiPort;
+
+    private final int ledgerPort;
+
+    TransferLoad(Map<String, Object> kafka, ApiClient api, int apiPort, int ledgerPort) {
         this.kafka = kafka;
         this.api = api;
+        this.apiPort = apiPort;
+        this.ledgerPort = ledgerPort;
     }
 
-    /** When a transfer's outcome was seen here, and when ledger-worker sent it (the record's timestamp). */
-    private record Outcome(long seenNanos, long seenMillis, long sentByWorkerMillis) {
+    /** When a transfer's outcome was seen here. */
+    private record Outcome(long seenNanos) {
     }
 
     PipelineBenchmark.Result run(Traffic traffic, int clients, Duration warmUp, Duration measure) throws Exception {
         Map<String, CompletableFuture<Outcome>> outcomes = new ConcurrentHashMap<>();
-        Map<String, Long> commandSeenMillis = new ConcurrentHashMap<>();
-        AtomicLong toCommand = new AtomicLong();
-        AtomicLong toWorkerSend = new AtomicLong();
-        AtomicLong toVisible = new AtomicLong();
         AtomicBoolean running = new AtomicBoolean(true);
         CountDownLatch consuming = new CountDownLatch(1);
-        Thread consumer = new Thread(() -> consume(outcomes, commandSeenMillis, running, consuming), "bench-outcomes");
+        Thread consumer = new Thread(() -> consume(outcomes, running, consuming), "bench-outcomes");
         consumer.start();
         consuming.await();
 
@@ -72,6 +79,13 @@ final class TransferLoad {
         long start = System.nanoTime();
         long measureFrom = start + warmUp.toNanos();
         long deadline = measureFrom + measure.toNanos();
+        ServiceMetrics.Scrape[] before = new ServiceMetrics.Scrape[2];
+        Thread startOfMeasure = new Thread(() -> {
+            java.util.concurrent.locks.LockSupport.parkNanos(Math.max(0, measureFrom - System.nanoTime()));
+            before[0] = ServiceMetrics.scrape(apiPort);
+            before[1] = ServiceMetrics.scrape(ledgerPort);
+        }, "bench-metrics");
+        startOfMeasure.start();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         for (int c = 0; c < clients; c++) {
             Random random = new Random(c);
@@ -80,7 +94,6 @@ final class TransferLoad {
                     PipelineBenchmark.Wallet from = traffic.sender(random);
                     String to = traffic.recipient(random, from);
                     long sent = System.nanoTime();
-                    long sentMillis = System.currentTimeMillis();
                     ApiClient.Response response = api.post("/wallet/transfer", ApiClient.As.key(from.apiKey()),
                             "{\"wallet_number\":\"" + to + "\",\"amount\":100}");
                     if (response.status() != 202) {
@@ -89,19 +102,15 @@ final class TransferLoad {
                     }
                     String id = response.text("transfer_id");
                     try {
-                        Outcome seen = outcomes.computeIfAbsent(id, k -> new CompletableFuture<>()).get(60, TimeUnit.SECONDS);
+                        Outcome seen = outcomes.computeIfAbsent(id, k -> new CompletableFuture<>())
+                            .get(60, TimeUnit.SECONDS);
                         outcomes.remove(id);
-                        Long command = commandSeenMillis.remove(id);
                         if (sent >= measureFrom && seen.seenNanos() <= deadline) {
                             latencies.recordValue(seen.seenNanos() - sent);
                             done.incrementAndGet();
-                            if (command != null) {
-                                toCommand.addAndGet(command - sentMillis);
-                                toWorkerSend.addAndGet(seen.sentByWorkerMillis() - command);
-                                toVisible.addAndGet(seen.seenMillis() - seen.sentByWorkerMillis());
-                            }
                         }
-                    } catch (TimeoutException lost) {
+                    }
+                    catch (TimeoutException lost) {
                         failed.incrementAndGet();
                     }
                 }
@@ -114,22 +123,31 @@ final class TransferLoad {
         }
         running.set(false);
         consumer.join(10_000);
+        startOfMeasure.join();
+        ServiceMetrics.Scrape apiAfter = ServiceMetrics.scrape(apiPort);
+        ServiceMetrics.Scrape ledgerAfter = ServiceMetrics.scrape(ledgerPort);
         if (failed.get() > 0) {
             System.out.println("  (" + failed.get() + " transfers were refused or timed out)");
         }
-        if (done.get() > 0) {
-            System.out.printf("  mean stages: request sent to command on Kafka %.1f ms (api-service, outbox relay);"
-                    + " to its outcome sent by ledger-worker %.1f ms; to that outcome committed and seen %.1f ms%n",
-                    toCommand.get() / (double) done.get(), toWorkerSend.get() / (double) done.get(),
-                    toVisible.get() / (double) done.get());
+        if (done.get() > 0 && before[0] != null) {
+            // From the services' own metrics over the measured window (what OPERATIONS.md
+            // lists).
+            double request = ServiceMetrics.meanMillis(before[0], apiAfter, "http_server_requests", "method=\"POST\"",
+                    "uri=\"/wallet/transfer\"");
+            double relay = ServiceMetrics.meanMillis(before[0], apiAfter, "wallet_outbox_relay");
+            double toOutcome = ServiceMetrics.meanMillis(before[1], ledgerAfter, "wallet_transfer_completion");
+            System.out.printf("  mean stages (services' metrics): api-service request %.1f ms"
+                    + " (http_server_requests_seconds); commit to command on Kafka %.1f ms (wallet_outbox_relay_seconds);"
+                    + " accepted to outcome posted %.1f ms (wallet_transfer_completion_seconds)%n", request, relay,
+                    toOutcome);
         }
         return PipelineBenchmark.Result.of(latencies.getIntervalHistogram(), done.get(), measure);
     }
 
     /**
-     * Completes each transfer's future when its first outcome event is committed, and notes when
-     * each transfer command appeared on Kafka. An outcome may be seen before the client has asked
-     * for it; the future is then made here and found there.
+     * Completes each transfer's future when its first outcome event is committed, and
+     * notes when each transfer command appeared on Kafka. An outcome may be seen before
+     * the client has asked for it; the future is then made here and found there.
      */
     private Map<String, Object> consumerProps() {
         Map<String, Object> props = new java.util.HashMap<>(kafka);
@@ -138,14 +156,13 @@ final class TransferLoad {
         return props;
     }
 
-    private void consume(Map<String, CompletableFuture<Outcome>> outcomes, Map<String, Long> commandSeenMillis,
-            AtomicBoolean running, CountDownLatch ready) {
-        try (KafkaConsumer<String, byte[]> events = new KafkaConsumer<>(consumerProps(),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
+    private void consume(Map<String, CompletableFuture<Outcome>> outcomes, AtomicBoolean running,
+            CountDownLatch ready) {
+        try (KafkaConsumer<String, byte[]> events = new KafkaConsumer<>(consumerProps(), new StringDeserializer(),
+                new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new java.util.ArrayList<>();
-            for (Topic topic : List.of(Topic.LEDGER_EVENTS, Topic.TRANSFER_COMMANDS)) {
-                events.partitionsFor(topic.name()).forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
-            }
+            events.partitionsFor(Topic.LEDGER_EVENTS.name())
+                .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
             events.assign(partitions);
             events.seekToEnd(partitions);
             partitions.forEach(events::position);
@@ -153,19 +170,14 @@ final class TransferLoad {
             while (running.get()) {
                 events.poll(Duration.ofMillis(20)).forEach(record -> {
                     long seen = System.nanoTime();
-                    long seenMillis = System.currentTimeMillis();
-                    if (record.topic().equals(Topic.TRANSFER_COMMANDS.name())) {
-                        commandSeenMillis.put(TransferRequested.fromJson(record.value()).transferId().toString(),
-                                seenMillis);
-                        return;
-                    }
                     LedgerEvent event = LedgerEvent.fromJson(record.value());
                     if (event.transferId() != null && event.type() != LedgerEvent.Type.DepositCredited) {
                         outcomes.computeIfAbsent(event.transferId().toString(), k -> new CompletableFuture<>())
-                                .complete(new Outcome(seen, seenMillis, record.timestamp()));
+                            .complete(new Outcome(seen));
                     }
                 });
             }
         }
     }
+
 }

@@ -9,6 +9,7 @@ import io.debezium.engine.format.ChangeEventFormat;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -44,42 +45,64 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Streams outbox rows to {@code wallet.transfer-commands} with Debezium embedded (Postgres
- * connector, pgoutput, the outbox event router). At-least-once: a batch is sent and acknowledged
- * by Kafka, its rows deleted, and only then are Debezium's offsets committed; a crash in between
- * sends some rows again, which ledger-worker's dedupe by transfer id absorbs.
+ * Streams outbox rows to {@code wallet.transfer-commands} with Debezium embedded
+ * (Postgres connector, pgoutput, the outbox event router). At-least-once: a batch is sent
+ * and acknowledged by Kafka, its rows deleted, and only then are Debezium's offsets
+ * committed; a crash in between sends some rows again, which ledger-worker's dedupe by
+ * transfer id absorbs.
  *
- * <p>A transfer never stays pending for ever. The relay sweeps: outbox rows older than
- * {@code resendAfter} were never streamed (the slot was lost and made anew past them) and are sent
- * from the table; transfers still pending that long after their row was published are sent again
- * from the transfer itself. ledger-worker dedupes by transfer id, so a command sent twice moves
- * money once. A lost slot is created anew with the next generation, under which Debezium keeps
- * fresh offsets (the old ones point before the new slot, and Debezium refuses them).
+ * <p>
+ * A transfer never stays pending for ever. The relay sweeps: outbox rows older than
+ * {@code resendAfter} were never streamed (the slot was lost and made anew past them) and
+ * are sent from the table; transfers still pending that long after their row was
+ * published are sent again from the transfer itself. ledger-worker dedupes by transfer
+ * id, so a command sent twice moves money once. A lost slot is created anew with the next
+ * generation, under which Debezium keeps fresh offsets (the old ones point before the new
+ * slot, and Debezium refuses them).
  *
- * <p>Exactly one relay runs across all api-service instances: the one holding a session-level
- * advisory lock on a dedicated connection. The others try again every election interval; when
- * the holder dies, its session ends, the lock is free, and a standby takes over.
+ * <p>
+ * Exactly one relay runs across all api-service instances: the one holding a
+ * session-level advisory lock on a dedicated connection. The others try again every
+ * election interval; when the holder dies, its session ends, the lock is free, and a
+ * standby takes over.
  */
 @Component
 class OutboxRelay implements SmartLifecycle, InitializingBean {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+
     private static final long ELECTION_LOCK = 0x5741_4C4C_4554L; // "WALLET"
 
     private final OutboxSettings settings;
+
     private final JdbcClient jdbc;
+
     private final MeterRegistry meters;
+
     private final Counter published;
-    /** This service's Kafka credentials (SASL), for the relay's producer and Debezium's offset store. */
+
+    private final Timer relayed;
+
+    /**
+     * This service's Kafka credentials (SASL), for the relay's producer and Debezium's
+     * offset store.
+     */
     private final Map<String, String> kafkaSecurity;
+
     private @Nullable ScheduledExecutorService elections;
+
     private @Nullable ExecutorService engineThread;
 
     private volatile boolean running;
+
     private volatile @Nullable Connection leadership;
+
     private volatile @Nullable DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
+
     private volatile @Nullable Future<?> engineRun;
+
     private volatile @Nullable KafkaProducer<String, String> producer;
+
     /** Pending transfers this relay sent again, by id, with when (nanoTime). */
     private final Map<String, Long> resentAt = new java.util.HashMap<>();
 
@@ -89,14 +112,19 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
         this.jdbc = jdbc;
         this.meters = meters;
         this.published = meters.counter("wallet.outbox.published");
+        this.relayed = Timer.builder("wallet.outbox.relay")
+            .description("from the transfer's commit in PostgreSQL to its command acknowledged by Kafka")
+            .publishPercentileHistogram()
+            .register(meters);
         Gauge.builder("wallet.outbox.lag.seconds", this, OutboxRelay::oldestUnpublishedSeconds)
-                .description("age of the oldest outbox row not yet published").register(meters);
+            .description("age of the oldest outbox row not yet published")
+            .register(meters);
         Gauge.builder("wallet.outbox.leader", this, relay -> relay.isLeader() ? 1 : 0).register(meters);
     }
 
     /**
-     * Before the web server takes requests: the slot should exist so that committed rows are
-     * streamed, not left to the sweep.
+     * Before the web server takes requests: the slot should exist so that committed rows
+     * are streamed, not left to the sweep.
      */
     @Override
     public void afterPropertiesSet() throws SQLException {
@@ -107,15 +135,15 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
     }
 
     /**
-     * Creates the replication slot if it is missing, and then counts a new slot generation. Returns
-     * the generation Debezium's offsets belong to.
+     * Creates the replication slot if it is missing, and then counts a new slot
+     * generation. Returns the generation Debezium's offsets belong to.
      */
     private long ensureSlot() throws SQLException {
         try (Connection cdc = DriverManager.getConnection(settings.databaseUrl(), settings.cdcUser(),
                 settings.cdcPassword()); Statement sql = cdc.createStatement()) {
             boolean exists;
-            try (ResultSet rs = sql.executeQuery("select 1 from pg_replication_slots where slot_name = '"
-                    + settings.slotName() + "'")) {
+            try (ResultSet rs = sql
+                .executeQuery("select 1 from pg_replication_slots where slot_name = '" + settings.slotName() + "'")) {
                 exists = rs.next();
             }
             if (!exists) {
@@ -124,7 +152,8 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
                     sql.executeUpdate("update cdc_heartbeat set slot_generation = slot_generation + 1 where id = 1");
                     log.warn("created replication slot {}: rows committed while it was missing are sent by the sweep",
                             settings.slotName());
-                } catch (SQLException alreadyCreatedByAnotherInstance) {
+                }
+                catch (SQLException alreadyCreatedByAnotherInstance) {
                     log.info("replication slot {} was created concurrently", settings.slotName());
                 }
             }
@@ -144,8 +173,8 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
         engineThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "outbox-relay"));
         elections = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "outbox-election"));
         elections.scheduleWithFixedDelay(this::elect, 0, settings.electionInterval().toMillis(), TimeUnit.MILLISECONDS);
-        elections.scheduleWithFixedDelay(this::sweep, settings.sweepEvery().toMillis(), settings.sweepEvery().toMillis(),
-                TimeUnit.MILLISECONDS);
+        elections.scheduleWithFixedDelay(this::sweep, settings.sweepEvery().toMillis(),
+                settings.sweepEvery().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -196,7 +225,8 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
             leadership = candidate;
             startEngine();
             log.info("this instance is now the outbox relay");
-        } catch (SQLException | RuntimeException e) {
+        }
+        catch (SQLException | RuntimeException e) {
             log.warn("outbox relay election failed: {}", e.getMessage());
             stepDown();
         }
@@ -205,24 +235,21 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
     private synchronized void startEngine() throws SQLException {
         long generation = ensureSlot();
         Map<String, Object> producerProps = new java.util.HashMap<>(kafkaSecurity);
-        producerProps.putAll(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 1,
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000,
+        producerProps.putAll(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 1, ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000,
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000));
         producer = new KafkaProducer<>(producerProps, new StringSerializer(), new StringSerializer());
         DebeziumEngine<RecordChangeEvent<SourceRecord>> created = DebeziumEngine
-                .create(ChangeEventFormat.of(io.debezium.embedded.Connect.class))
-                .using(engineProperties(generation))
-                .notifying(this::relay)
-                .using((success, message, error) -> {
-                    if (!success) {
-                        log.error("outbox relay engine stopped: {}", message, error);
-                    }
-                })
-                .build();
+            .create(ChangeEventFormat.of(io.debezium.embedded.Connect.class))
+            .using(engineProperties(generation))
+            .notifying(this::relay)
+            .using((success, message, error) -> {
+                if (!success) {
+                    log.error("outbox relay engine stopped: {}", message, error);
+                }
+            })
+            .build();
         engine = created;
         engineRun = java.util.Objects.requireNonNull(engineThread).submit(created);
     }
@@ -238,7 +265,8 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
         if (run != null) {
             try {
                 run.get(30, TimeUnit.SECONDS);
-            } catch (Exception ignored) {
+            }
+            catch (Exception ignored) {
                 run.cancel(true);
             }
         }
@@ -252,16 +280,17 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
         if (held != null) {
             try {
                 held.close();
-            } catch (SQLException ignored) {
+            }
+            catch (SQLException ignored) {
                 // the session is gone either way, and the lock with it
             }
         }
     }
 
     /**
-     * Debezium refuses to close while its tasks are still starting ("may lead to leaked resource"):
-     * keep asking until it agrees, so that no engine outlives this instance's leadership and holds
-     * the replication slot against the next relay.
+     * Debezium refuses to close while its tasks are still starting ("may lead to leaked
+     * resource"): keep asking until it agrees, so that no engine outlives this instance's
+     * leadership and holds the replication slot against the next relay.
      */
     private static void closeEngine(DebeziumEngine<RecordChangeEvent<SourceRecord>> engine, @Nullable Future<?> run) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -269,13 +298,15 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
             try {
                 engine.close();
                 return;
-            } catch (IllegalStateException stillStarting) {
+            }
+            catch (IllegalStateException stillStarting) {
                 if (System.nanoTime() > deadline) {
                     log.error("the outbox engine would not close; it may hold the replication slot", stillStarting);
                     return;
                 }
                 awaitQuietly(run, 200);
-            } catch (Exception e) {
+            }
+            catch (Exception e) {
                 log.warn("closing the outbox engine failed", e);
                 return;
             }
@@ -288,14 +319,19 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
         }
         try {
             run.get(millis, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException ignored) {
+        }
+        catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException ignored) {
             // still running, or ended: either way, try closing again
-        } catch (InterruptedException e) {
+        }
+        catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    /** Sends a batch, waits for Kafka, deletes the rows, then lets Debezium commit the offsets. */
+    /**
+     * Sends a batch, waits for Kafka, deletes the rows, then lets Debezium commit the
+     * offsets.
+     */
     private void relay(List<RecordChangeEvent<SourceRecord>> batch,
             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
         KafkaProducer<String, String> kafka = producer;
@@ -307,7 +343,8 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
         for (RecordChangeEvent<SourceRecord> event : batch) {
             SourceRecord record = event.record();
             if (!Topic.TRANSFER_COMMANDS.name().equals(record.topic())) {
-                continue; // heartbeats, and the heartbeat table's changes: they only move the slot on
+                continue; // heartbeats, and the heartbeat table's changes: they only move
+                          // the slot on
             }
             ProducerRecord<String, String> command = new ProducerRecord<>(Topic.TRANSFER_COMMANDS.name(),
                     String.valueOf(record.key()), String.valueOf(record.value()));
@@ -324,14 +361,25 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
             for (Future<RecordMetadata> send : sends) {
                 send.get(60, TimeUnit.SECONDS);
             }
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            // Nothing committed: Debezium stops, the election loop notices and starts over from the offsets.
+        }
+        catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // Nothing committed: Debezium stops, the election loop notices and starts
+            // over from the offsets.
             throw new IllegalStateException("publishing transfer commands failed", e);
         }
         published.increment(sends.size());
+        long now = System.currentTimeMillis();
+        for (RecordChangeEvent<SourceRecord> event : batch) {
+            Long committedAt = event.record().timestamp(); // the source transaction's
+                                                           // commit time
+            if (committedAt != null && Topic.TRANSFER_COMMANDS.name().equals(event.record().topic())) {
+                relayed.record(Math.max(0, now - committedAt), TimeUnit.MILLISECONDS);
+            }
+        }
         if (!ids.isEmpty()) {
             jdbc.sql("delete from outbox where id = any(?::uuid[])")
-                    .param(ids.stream().map(UUID::toString).toArray(String[]::new)).update();
+                .param(ids.stream().map(UUID::toString).toArray(String[]::new))
+                .update();
         }
         for (RecordChangeEvent<SourceRecord> event : batch) {
             committer.markProcessed(event);
@@ -340,9 +388,9 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
     }
 
     /**
-     * On the relay only: sends outbox rows never streamed, then commands of transfers still pending
-     * long after theirs was published; at most a few hundred of each per sweep. Nothing is deleted
-     * before Kafka acknowledged it.
+     * On the relay only: sends outbox rows never streamed, then commands of transfers
+     * still pending long after theirs was published; at most a few hundred of each per
+     * sweep. Nothing is deleted before Kafka acknowledged it.
      */
     private synchronized void sweep() {
         KafkaProducer<String, String> kafka = producer;
@@ -354,12 +402,14 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
             List<String[]> unstreamed = jdbc.sql("""
                     select id::text, aggregateid, payload::text from outbox
                     where created_at < now() - make_interval(secs => ?) order by created_at limit 500""")
-                    .param(seconds)
-                    .query((rs, n) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}).list();
+                .param(seconds)
+                .query((rs, n) -> new String[] { rs.getString(1), rs.getString(2), rs.getString(3) })
+                .list();
             send(kafka, unstreamed, "outbox_row");
             if (!unstreamed.isEmpty()) {
                 jdbc.sql("delete from outbox where id = any(?::uuid[])")
-                        .param(unstreamed.stream().map(row -> row[0]).toArray(String[]::new)).update();
+                    .param(unstreamed.stream().map(row -> row[0]).toArray(String[]::new))
+                    .update();
             }
             List<String[]> stuck = jdbc.sql("""
                     select t.id::text, t.from_wallet_id::text, t.to_wallet_id::text, t.amount, t.currency, t.created_at
@@ -367,19 +417,21 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
                     where t.status = 'pending' and t.created_at < now() - make_interval(secs => ?)
                       and not exists (select 1 from outbox o where o.id = t.id)
                     order by t.created_at limit 500""")
-                    .param(seconds)
-                    .query((rs, n) -> new String[] {rs.getString(1), rs.getString(2), new TransferRequested(
-                            TransferRequested.VERSION, UUID.fromString(rs.getString(1)), UUID.fromString(rs.getString(2)),
-                            UUID.fromString(rs.getString(3)), rs.getLong(4), rs.getString(5).trim(),
-                            rs.getObject(6, java.time.OffsetDateTime.class).toInstant()).toJson()})
-                    .list();
+                .param(seconds)
+                .query((rs, n) -> new String[] { rs.getString(1), rs.getString(2),
+                        new TransferRequested(TransferRequested.VERSION, UUID.fromString(rs.getString(1)),
+                                UUID.fromString(rs.getString(2)), UUID.fromString(rs.getString(3)), rs.getLong(4),
+                                rs.getString(5).trim(), rs.getObject(6, java.time.OffsetDateTime.class).toInstant())
+                            .toJson() })
+                .list();
             // Once per resendAfter each: a worker that is merely behind is not flooded.
             long now = System.nanoTime();
             resentAt.values().removeIf(at -> now - at > settings.resendAfter().toNanos());
             List<String[]> due = stuck.stream().filter(row -> !resentAt.containsKey(row[0])).toList();
             send(kafka, due, "pending_transfer");
             due.forEach(row -> resentAt.put(row[0], now));
-        } catch (RuntimeException e) {
+        }
+        catch (RuntimeException e) {
             log.warn("outbox sweep failed; the next one tries again: {}", e.getMessage());
         }
     }
@@ -401,10 +453,12 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
             for (Future<RecordMetadata> send : sends) {
                 send.get(60, TimeUnit.SECONDS);
             }
-        } catch (InterruptedException e) {
+        }
+        catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while resending", e);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        }
+        catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("resending transfer commands failed", e);
         }
         meters.counter("wallet.outbox.resent", "kind", kind).increment(commands.size());
@@ -424,9 +478,12 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
     private double oldestUnpublishedSeconds() {
         try {
             Double age = jdbc.sql("select extract(epoch from now() - min(created_at)) from outbox")
-                    .query(Double.class).optional().orElse(null);
+                .query(Double.class)
+                .optional()
+                .orElse(null);
             return age == null ? 0 : age;
-        } catch (RuntimeException e) {
+        }
+        catch (RuntimeException e) {
             return -1;
         }
     }
@@ -443,7 +500,8 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
         props.setProperty("offset.storage.replication.factor", "1");
         props.setProperty("offset.flush.interval.ms", "1000");
         props.setProperty("bootstrap.servers", settings.bootstrapServers());
-        kafkaSecurity.forEach(props::setProperty); // Debezium's offset store connects as this service too
+        kafkaSecurity.forEach(props::setProperty); // Debezium's offset store connects as
+                                                   // this service too
         props.setProperty("database.hostname", database.getHost());
         props.setProperty("database.port", Integer.toString(database.getPort() < 0 ? 5432 : database.getPort()));
         props.setProperty("database.dbname", database.getPath().substring(1));
@@ -455,9 +513,11 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
         props.setProperty("publication.name", settings.publicationName());
         props.setProperty("publication.autocreate.mode", "disabled");
         props.setProperty("table.include.list", "public.outbox,public.cdc_heartbeat");
-        // Rows committed before the slot existed are not ours to send; the slot is created first.
+        // Rows committed before the slot existed are not ours to send; the slot is
+        // created first.
         props.setProperty("snapshot.mode", "no_data");
-        // Published rows are deleted by this relay; those deletes, and heartbeat updates, are not commands.
+        // Published rows are deleted by this relay; those deletes, and heartbeat updates,
+        // are not commands.
         props.setProperty("skipped.operations", "u,d,t");
         props.setProperty("poll.interval.ms", Long.toString(settings.pollInterval().toMillis()));
         props.setProperty("heartbeat.interval.ms", Long.toString(settings.heartbeatInterval().toMillis()));
@@ -473,4 +533,5 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
         props.setProperty("predicates.isOutbox.pattern", "wallet\\.public\\.outbox");
         return props;
     }
+
 }

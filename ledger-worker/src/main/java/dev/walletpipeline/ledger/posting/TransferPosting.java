@@ -3,7 +3,10 @@ package dev.walletpipeline.ledger.posting;
 import dev.walletpipeline.contracts.LedgerEvent;
 import dev.walletpipeline.contracts.TransferRequested;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -21,24 +24,37 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Applies a batch of transfer commands in one database transaction: each pending transfer is
- * completed (sender debited, recipient credited) or rejected with a reason; a transfer that is no
- * longer pending is a redelivery and changes nothing. Transfers are locked in id order and wallets
- * in id order, so concurrent batches never deadlock; one wallet's commands arrive in order because
- * they share a partition.
+ * Applies a batch of transfer commands in one database transaction: each pending transfer
+ * is completed (sender debited, recipient credited) or rejected with a reason; a transfer
+ * that is no longer pending is a redelivery and changes nothing. Transfers are locked in
+ * id order and wallets in id order, so concurrent batches never deadlock; one wallet's
+ * commands arrive in order because they share a partition.
  */
 @Component
 class TransferPosting {
 
     private final JdbcClient jdbc;
+
     private final TransactionTemplate transaction;
+
     private final MeterRegistry meters;
+
     private final Clock clock = Clock.systemUTC();
+
+    /**
+     * From the API accepting a transfer to its outcome being posted: the money path's
+     * latency.
+     */
+    private final Timer completion;
 
     TransferPosting(JdbcClient jdbc, TransactionTemplate transaction, MeterRegistry meters) {
         this.jdbc = jdbc;
         this.transaction = transaction;
         this.meters = meters;
+        this.completion = Timer.builder("wallet.transfer.completion")
+            .description("from the transfer's acceptance by the API to its outcome in the ledger")
+            .publishPercentileHistogram()
+            .register(meters);
     }
 
     /** The wallets these commands would post to, read from the commands themselves. */
@@ -50,7 +66,8 @@ class TransferPosting {
                     TransferRequested command = TransferRequested.fromJson(record.value());
                     wallets.add(command.fromWalletId());
                     wallets.add(command.toWalletId());
-                } catch (RuntimeException unreadable) {
+                }
+                catch (RuntimeException unreadable) {
                     // goes to the dead-letter topic in apply(); it posts to no wallet
                 }
             }
@@ -68,12 +85,12 @@ class TransferPosting {
 
     private BatchOutcome applyInTransaction(List<ConsumedRecord> records) {
         BatchOutcome outcome = new BatchOutcome();
-        Map<ConsumedRecord, TransferRequested> commands =
-                ProcessedMessages.fresh(jdbc, records, outcome,
-                        record -> TransferRequested.fromJson(Objects.requireNonNull(record.value())),
-                        TransferPosting::messageId);
+        Map<ConsumedRecord, TransferRequested> commands = ProcessedMessages.fresh(jdbc, records, outcome,
+                record -> TransferRequested.fromJson(Objects.requireNonNull(record.value())),
+                TransferPosting::messageId);
 
-        Map<UUID, Pending> transfers = lockTransfers(commands.values().stream().map(TransferRequested::transferId).toList());
+        Map<UUID, Pending> transfers = lockTransfers(
+                commands.values().stream().map(TransferRequested::transferId).toList());
         LedgerBatch ledger = new LedgerBatch(jdbc, clock.instant());
         Set<UUID> wallets = new HashSet<>();
         transfers.values().stream().filter(t -> t.status.equals("pending")).forEach(t -> {
@@ -100,11 +117,14 @@ class TransferPosting {
                     events.addAll(ledger.transfer(from, to, transfer.id, transfer.amount));
                     transfer.settle("completed", null);
                     meters.counter("wallet.transfers.applied").increment();
-                } else {
+                    completion.record(Duration.between(transfer.createdAt, ledger.now()));
+                }
+                else {
                     events.add(ledger.noteWithoutMovement(from, LedgerEvent.Type.TransferRejected, transfer.amount,
                             null, transfer.id, refusal));
                     transfer.settle("rejected", refusal);
                     meters.counter("wallet.transfers.rejected", "reason", refusal).increment();
+                    completion.record(Duration.between(transfer.createdAt, ledger.now()));
                 }
             }
             processed.put(new ProcessedMessages.Key(each.getKey().position(), messageId(each.getValue())), events);
@@ -121,7 +141,10 @@ class TransferPosting {
         return "transfer:" + command.transferId();
     }
 
-    /** Why a transfer cannot be applied now, or null when it can. Reasons are stable words for metrics. */
+    /**
+     * Why a transfer cannot be applied now, or null when it can. Reasons are stable words
+     * for metrics.
+     */
     private static @Nullable String refusal(Pending transfer, LedgerBatch.@Nullable Account from,
             LedgerBatch.@Nullable Account to) {
         if (from == null || to == null) {
@@ -145,13 +168,14 @@ class TransferPosting {
             return transfers;
         }
         jdbc.sql("""
-                select id, from_wallet_id, to_wallet_id, amount, status from transfers
+                select id, from_wallet_id, to_wallet_id, amount, status, created_at from transfers
                 where id = any(?::uuid[]) order by id for no key update""")
-                .param(ids.stream().map(UUID::toString).distinct().toArray(String[]::new))
-                .query((rs, n) -> new Pending(rs.getObject("id", UUID.class), rs.getObject("from_wallet_id", UUID.class),
-                        rs.getObject("to_wallet_id", UUID.class), rs.getLong("amount"), rs.getString("status")))
-                .list()
-                .forEach(t -> transfers.put(t.id, t));
+            .param(ids.stream().map(UUID::toString).distinct().toArray(String[]::new))
+            .query((rs, n) -> new Pending(rs.getObject("id", UUID.class), rs.getObject("from_wallet_id", UUID.class),
+                    rs.getObject("to_wallet_id", UUID.class), rs.getLong("amount"), rs.getString("status"),
+                    rs.getObject("created_at", OffsetDateTime.class).toInstant()))
+            .list()
+            .forEach(t -> transfers.put(t.id, t));
         return transfers;
     }
 
@@ -163,25 +187,35 @@ class TransferPosting {
                 update transfers t set status = v.status, reason = v.reason, completed_at = ?
                 from unnest(?::uuid[], ?::text[], ?::text[]) as v(id, status, reason)
                 where t.id = v.id""")
-                .params(OffsetDateTime.ofInstant(ledger.now(), ZoneOffset.UTC),
-                        changed.stream().map(t -> t.id.toString()).toArray(String[]::new),
-                        changed.stream().map(t -> t.status).toArray(String[]::new),
-                        changed.stream().map(t -> t.reason).toArray(String[]::new))
-                .update();
+            .params(OffsetDateTime.ofInstant(ledger.now(), ZoneOffset.UTC),
+                    changed.stream().map(t -> t.id.toString()).toArray(String[]::new),
+                    changed.stream().map(t -> t.status).toArray(String[]::new),
+                    changed.stream().map(t -> t.reason).toArray(String[]::new))
+            .update();
     }
 
     /** A transfer row, locked for this transaction. */
     private static final class Pending {
+
         final UUID id;
+
         final UUID from;
+
         final UUID to;
+
         final long amount;
+
+        final Instant createdAt;
+
         String status;
+
         @Nullable String reason;
+
         boolean changed;
 
-        Pending(UUID id, UUID from, UUID to, long amount, String status) {
+        Pending(UUID id, UUID from, UUID to, long amount, String status, Instant createdAt) {
             this.id = id;
+            this.createdAt = createdAt;
             this.from = from;
             this.to = to;
             this.amount = amount;
@@ -193,5 +227,7 @@ class TransferPosting {
             reason = why;
             changed = true;
         }
+
     }
+
 }

@@ -1,0 +1,121 @@
+package dev.walletpipeline.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.walletpipeline.client.ApiClient;
+import dev.walletpipeline.client.ApiResponse;
+import dev.walletpipeline.client.api.ApiKeyControllerApi;
+import dev.walletpipeline.client.api.DepositControllerApi;
+import dev.walletpipeline.client.api.SignInControllerApi;
+import dev.walletpipeline.client.api.TransferControllerApi;
+import dev.walletpipeline.client.api.WalletControllerApi;
+import dev.walletpipeline.client.model.AuthorizationUrl;
+import dev.walletpipeline.client.model.CreateRequest;
+import dev.walletpipeline.client.model.DepositRequest;
+import dev.walletpipeline.client.model.Item;
+import dev.walletpipeline.client.model.Opened;
+import dev.walletpipeline.client.model.Tokens;
+import dev.walletpipeline.client.model.TransferRequest;
+import dev.walletpipeline.client.model.TransferView;
+import dev.walletpipeline.localstack.LocalStack;
+import dev.walletpipeline.localstack.LocalStackExtension;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The money path as a client team would walk it: with the Java client openapi-generator
+ * makes from api-service/openapi.json, against the running pipeline.
+ */
+@ExtendWith(LocalStackExtension.class)
+class GeneratedClientTests {
+
+    private Pipeline pipeline;
+
+    @BeforeEach
+    void setUp(LocalStack stack) {
+        pipeline = Pipeline.shared(stack);
+        pipeline.ensureRunning();
+    }
+
+    @Test
+    void aGeneratedClientSignsInCreatesAKeyDepositsTransfersAndReadsHistory() throws Exception {
+        Tokens ada = signIn("client-ada-" + UUID.randomUUID() + "@example.com");
+        Tokens bola = signIn("client-bola-" + UUID.randomUUID() + "@example.com");
+
+        String key = new ApiKeyControllerApi(as(ada))
+            .createApiKey(new CreateRequest().name("payments-service")
+                .permissions(List.of("deposit", "transfer", "read"))
+                .expiry("1D"))
+            .getApiKey();
+        ApiClient service = withKey(key);
+
+        Opened deposit = new DepositControllerApi(service).openDeposit(new DepositRequest().amount(300_000L),
+                UUID.randomUUID().toString());
+        pipeline.stack.paystack().pay(deposit.getReference());
+        WalletControllerApi wallet = new WalletControllerApi(service);
+        await().atMost(Duration.ofSeconds(60)).until(() -> wallet.getBalance().getBalance() == 300_000L);
+
+        TransferView transfer = new TransferControllerApi(service).createTransfer(
+                new TransferRequest().walletNumber(bola.getUser().getWalletNumber()).amount(120_000L),
+                UUID.randomUUID().toString(), "wait=5");
+        await().atMost(Duration.ofSeconds(30))
+            .until(() -> new TransferControllerApi(service).getTransfer(transfer.getTransferId())
+                .getStatus()
+                .equals("completed"));
+
+        List<Item> history = wallet.listTransactions(20, null).getTransactions();
+        assertThat(history).extracting(Item::getType).containsExactly("transfer_out", "deposit");
+        assertThat(history).extracting(Item::getAmount).containsExactly(120_000L, 300_000L);
+        assertThat(wallet.getBalance().getBalance()).isEqualTo(180_000L);
+        assertThat(new WalletControllerApi(as(bola)).getBalance().getBalance()).isEqualTo(120_000L);
+        assertThat(pipeline.ledger.ledgerInvariantViolations()).isEmpty();
+    }
+
+    /** Google's part is a browser's: the stand-in's consent redirects to our callback. */
+    private Tokens signIn(String email) throws Exception {
+        SignInControllerApi signIn = new SignInControllerApi(client());
+        ApiResponse<AuthorizationUrl> started = signIn.startSignInWithHttpInfo(false, email);
+        String cookie = started.getHeaders().get("set-cookie").get(0);
+        String binding = cookie.substring(cookie.indexOf('=') + 1, cookie.indexOf(';'));
+        HttpResponse<Void> consent = HttpClient.newHttpClient()
+            .send(HttpRequest.newBuilder(URI.create(started.getData().getAuthorizationUrl())).build(),
+                    HttpResponse.BodyHandlers.discarding());
+        URI callback = URI.create(consent.headers().firstValue("location").orElseThrow());
+        return signIn.finishSignIn(query(callback, "code"), query(callback, "state"), null, binding);
+    }
+
+    private static String query(URI uri, String name) {
+        for (String pair : uri.getRawQuery().split("&")) {
+            if (pair.startsWith(name + "=")) {
+                return java.net.URLDecoder.decode(pair.substring(name.length() + 1),
+                        java.nio.charset.StandardCharsets.UTF_8);
+            }
+        }
+        throw new IllegalStateException("no " + name + " in " + uri);
+    }
+
+    private ApiClient client() {
+        ApiClient client = new ApiClient();
+        client.updateBaseUri("http://localhost:" + pipeline.apiPort);
+        return client;
+    }
+
+    private ApiClient as(Tokens person) {
+        return client()
+            .setRequestInterceptor(request -> request.header("Authorization", "Bearer " + person.getAccessToken()));
+    }
+
+    private ApiClient withKey(String key) {
+        return client().setRequestInterceptor(request -> request.header("x-api-key", key));
+    }
+
+}
