@@ -21,4 +21,5 @@ public class ApiServiceApplication {
     KafkaHealthIndicator kafkaHealthIndicator(ApiSettings settings, KafkaProperties kafka) {
         return new KafkaHealthIndicator(kafka.buildAdminProperties(), settings.healthTimeout());
     }
+
 }

@@ -1,4 +1,7 @@
-/** api-service: the HTTP API of API.md. Reads Postgres; records intents; never writes money. */
+/**
+ * api-service: the HTTP API of API.md. Reads Postgres; records intents; never writes
+ * money.
+ */
 @NullMarked
 package dev.walletpipeline.api;
 

@@ -25,8 +25,10 @@ class ApiServiceHealthTests {
     void readinessIsUpWithKafkaAndPostgresButShowsNoDetailsOnThePublicPort() throws Exception {
         HttpResponse<String> readiness = get(port, "/actuator/health/readiness");
         assertThat(readiness.statusCode()).isEqualTo(200);
-        assertThat(readiness.body()).contains("\"UP\"").doesNotContain("kafka").doesNotContain("\"db\"")
-                .doesNotContain("diskSpace");
+        assertThat(readiness.body()).contains("\"UP\"")
+            .doesNotContain("kafka")
+            .doesNotContain("\"db\"")
+            .doesNotContain("diskSpace");
 
         HttpResponse<String> prometheus = get(port, "/actuator/prometheus");
         assertThat(prometheus.statusCode()).isEqualTo(200);
@@ -37,4 +39,5 @@ class ApiServiceHealthTests {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
+
 }

@@ -10,10 +10,13 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
-/** docker-compose's set-up: health details and metrics on a management port of their own, not published. */
+/**
+ * docker-compose's set-up: health details and metrics on a management port of their own,
+ * not published.
+ */
 @ExtendWith(LocalStackExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"MANAGEMENT_PORT=0", "HEALTH_SHOW_DETAILS=always"})
+        properties = { "MANAGEMENT_PORT=0", "HEALTH_SHOW_DETAILS=always" })
 class ManagementPortTests {
 
     @LocalServerPort
@@ -33,4 +36,5 @@ class ManagementPortTests {
         assertThat(ApiServiceHealthTests.get(port, "/actuator/prometheus").statusCode()).isNotEqualTo(200);
         assertThat(ApiServiceHealthTests.get(port, "/actuator/health").statusCode()).isNotEqualTo(200);
     }
+
 }

@@ -12,11 +12,11 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 @ExtendWith(LocalStackExtension.class)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "wallet.api.rate-limits.sign-in-per-address-per-minute=6",
-        "wallet.api.rate-limits.key-creation-per-user-per-minute=2",
-        "wallet.api.rate-limits.money-per-caller-per-minute=3",
-        "wallet.api.rate-limits.trusted-proxy-header=X-Forwarded-For"})
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = { "wallet.api.rate-limits.sign-in-per-address-per-minute=6",
+                "wallet.api.rate-limits.key-creation-per-user-per-minute=2",
+                "wallet.api.rate-limits.money-per-caller-per-minute=3",
+                "wallet.api.rate-limits.trusted-proxy-header=X-Forwarded-For" })
 class RateLimitTests {
 
     @LocalServerPort
@@ -49,12 +49,12 @@ class RateLimitTests {
         String crowd = "198.51.100." + (1 + (int) (Math.random() * 200));
         ApiClient.Response limited = null;
         for (int i = 0; i < 8 && (limited == null || limited.status() != 429); i++) {
-            limited = api.request("GET", "/auth/google", As.NOBODY, null, "", "X-Forwarded-For",
-                    "10.0.0.9, " + crowd);
+            limited = api.request("GET", "/auth/google", As.NOBODY, null, "", "X-Forwarded-For", "10.0.0.9, " + crowd);
         }
         assertThat(limited.status()).as("one client over its limit").isEqualTo(429);
 
-        // Another client behind the same balancer (same socket address) is not locked out; a
+        // Another client behind the same balancer (same socket address) is not locked
+        // out; a
         // claimed first hop is not trusted, only the one our proxy appended.
         ApiClient.Response other = api.request("GET", "/auth/google", As.NOBODY, null, "", "X-Forwarded-For",
                 crowd + ", 203.0.113." + (1 + (int) (Math.random() * 200)));
@@ -70,8 +70,8 @@ class RateLimitTests {
 
         ApiClient.Response last = null;
         for (int i = 0; i < 4; i++) {
-            last = api.post("/wallet/transfer", As.key(key), "{\"wallet_number\":\"" + someoneElse.walletNumber()
-                    + "\",\"amount\":100}");
+            last = api.post("/wallet/transfer", As.key(key),
+                    "{\"wallet_number\":\"" + someoneElse.walletNumber() + "\",\"amount\":100}");
         }
         assertThat(last.status()).isEqualTo(429);
         assertThat(last.code()).isEqualTo("rate_limited");
@@ -80,7 +80,10 @@ class RateLimitTests {
         assertThat(deposit.status()).as("the same caller's deposits share the bucket").isEqualTo(429);
 
         // The person's own bearer token is another caller, with its own bucket.
-        assertThat(api.post("/wallet/transfer", person.as(), "{\"wallet_number\":\"" + someoneElse.walletNumber()
-                + "\",\"amount\":100}").status()).isNotEqualTo(429);
+        assertThat(api
+            .post("/wallet/transfer", person.as(),
+                    "{\"wallet_number\":\"" + someoneElse.walletNumber() + "\",\"amount\":100}")
+            .status()).isNotEqualTo(429);
     }
+
 }

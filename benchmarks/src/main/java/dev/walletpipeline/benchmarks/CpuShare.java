@@ -9,9 +9,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Where the CPU went during a phase, by part of the stack: each process's user and system time
- * from {@code /proc} (Linux only), grouped by what its command line says it is. The benchmark
- * prints it beside each phase, so that "where the time goes" is measured rather than guessed.
+ * Where the CPU went during a phase, by part of the stack: each process's user and system
+ * time from {@code /proc} (Linux only), grouped by what its command line says it is. The
+ * benchmark prints it beside each phase, so that "where the time goes" is measured rather
+ * than guessed.
  */
 final class CpuShare {
 
@@ -29,6 +30,7 @@ final class CpuShare {
     private static final long TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
     private final Map<String, Long> ticks;
+
     private final long at;
 
     private CpuShare(Map<String, Long> ticks, long at) {
@@ -69,7 +71,8 @@ final class CpuShare {
                 }
             }
             return null;
-        } catch (IOException | RuntimeException gone) {
+        }
+        catch (IOException | RuntimeException gone) {
             return null;
         }
     }
@@ -77,11 +80,15 @@ final class CpuShare {
     private static long cpuTicks(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // the command name in parentheses may hold spaces: count fields after its closing one
+            // the command name in parentheses may hold spaces: count fields after its
+            // closing one
             List<String> fields = List.of(stat.substring(stat.lastIndexOf(')') + 2).split(" "));
-            return Long.parseLong(fields.get(11)) + Long.parseLong(fields.get(12)); // utime, stime
-        } catch (IOException | RuntimeException gone) {
+            return Long.parseLong(fields.get(11)) + Long.parseLong(fields.get(12)); // utime,
+                                                                                    // stime
+        }
+        catch (IOException | RuntimeException gone) {
             return 0;
         }
     }
+
 }

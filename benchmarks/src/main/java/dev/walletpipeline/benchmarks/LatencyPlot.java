@@ -16,7 +16,10 @@ import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
-/** The throughput-against-latency plot of BENCHMARKS.md, drawn from the points just measured. */
+/**
+ * The throughput-against-latency plot of BENCHMARKS.md, drawn from the points just
+ * measured.
+ */
 final class LatencyPlot {
 
     /** One measured load level: transfers in flight, and what they gave. */
@@ -43,12 +46,12 @@ final class LatencyPlot {
         NumberAxis throughput = new NumberAxis(
                 "transfers completed per second (closed loop; each point one number of clients, more to the right)");
         throughput.setLowerBound(0);
-        throughput.setUpperBound(Math.max(pgbenchTps, points.stream().mapToDouble(p -> p.result().perSecond()).max()
-                .orElse(1)) * 1.1);
+        throughput.setUpperBound(
+                Math.max(pgbenchTps, points.stream().mapToDouble(p -> p.result().perSecond()).max().orElse(1)) * 1.1);
         LogarithmicAxis latency = new LogarithmicAxis("latency, request sent to outcome committed (ms, log scale)");
         latency.setAllowNegativesFlag(false);
         XYLineAndShapeRenderer lines = new XYLineAndShapeRenderer(true, true);
-        Color[] colours = {new Color(0x1f77b4), new Color(0x0b3d66), new Color(0xff7f0e), new Color(0x8c3d00)};
+        Color[] colours = { new Color(0x1f77b4), new Color(0x0b3d66), new Color(0xff7f0e), new Color(0x8c3d00) };
         for (int i = 0; i < data.getSeriesCount(); i++) {
             lines.setSeriesStroke(i, new BasicStroke(2f));
             lines.setSeriesPaint(i, colours[i % colours.length]);
@@ -73,4 +76,5 @@ final class LatencyPlot {
         Files.createDirectories(png.toAbsolutePath().getParent());
         ChartUtils.saveChartAsPNG(png.toFile(), chart, 1000, 600);
     }
+
 }

@@ -8,9 +8,9 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One fact about one wallet on {@code wallet.ledger-events}, keyed by wallet id. The envelope
- * follows the CloudEvents Kafka binding (see {@link #cloudEventHeaders()}); the body is this record
- * as JSON.
+ * One fact about one wallet on {@code wallet.ledger-events}, keyed by wallet id. The
+ * envelope follows the CloudEvents Kafka binding (see {@link #cloudEventHeaders()}); the
+ * body is this record as JSON.
  *
  * @param eventId stable id: a redelivered cause re-emits the same id
  * @param type what happened
@@ -24,17 +24,21 @@ import org.jspecify.annotations.Nullable;
  * @param sequence the wallet's event sequence number: 1, 2, 3, ... with no gaps
  * @param reference the Paystack reference that caused a deposit event
  * @param transferId the transfer that caused a transfer event
- * @param reason why a deposit went to review or was reversed, or why a transfer was rejected
+ * @param reason why a deposit went to review or was reversed, or why a transfer was
+ * rejected
  */
 public record LedgerEvent(String eventId, Type type, int version, Instant occurredAt, UUID walletId,
-        String walletNumber, long amount, String currency, long balanceAfter, long sequence,
-        @Nullable String reference, @Nullable UUID transferId, @Nullable String reason) {
+        String walletNumber, long amount, String currency, long balanceAfter, long sequence, @Nullable String reference,
+        @Nullable UUID transferId, @Nullable String reason) {
 
     public static final int VERSION = 1;
+
     public static final String SOURCE = "/wallet-pipeline/ledger-worker";
 
     public enum Type {
+
         DepositCredited, DepositFlaggedForReview, DepositReversed, TransferCompleted, TransferRejected
+
     }
 
     public LedgerEvent {

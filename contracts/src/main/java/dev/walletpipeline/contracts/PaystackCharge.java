@@ -5,9 +5,9 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The part of a Paystack webhook or verify answer that moves money. Paystack's wire format is
- * theirs, so it is read field by field instead of bound to a class: {@code metadata} alone may be
- * {@code 0}, {@code ""}, {@code null} or an object.
+ * The part of a Paystack webhook or verify answer that moves money. Paystack's wire
+ * format is theirs, so it is read field by field instead of bound to a class:
+ * {@code metadata} alone may be {@code 0}, {@code ""}, {@code null} or an object.
  *
  * @param event the webhook's {@code event}, e.g. {@code charge.success}
  * @param paystackId Paystack's transaction id ({@code data.id})
@@ -22,17 +22,16 @@ public record PaystackCharge(String event, long paystackId, String reference, St
     public static final String CHARGE_SUCCESS = "charge.success";
 
     /**
-     * Not Paystack's: the event of a record webhook-ingest publishes after it asked Paystack's
-     * Verify Transaction itself; {@code data} is Verify's answer. Only valid with the
-     * reconciliation signature.
+     * Not Paystack's: the event of a record webhook-ingest publishes after it asked
+     * Paystack's Verify Transaction itself; {@code data} is Verify's answer. Only valid
+     * with the reconciliation signature.
      */
     public static final String TRANSACTION_VERIFIED = "transaction.verified";
 
     /**
      * Reads a webhook body.
-     *
-     * @throws Unreadable when the bytes are not a Paystack event with a reference, an integer amount
-     *         and a currency; the message says which field is wrong
+     * @throws Unreadable when the bytes are not a Paystack event with a reference, an
+     * integer amount and a currency; the message says which field is wrong
      */
     public static PaystackCharge fromWebhook(byte[] body) {
         JsonNode root = parse(body);
@@ -58,7 +57,6 @@ public record PaystackCharge(String event, long paystackId, String reference, St
 
     /**
      * The event type and reference of any Paystack event, for routing and keying.
-     *
      * @throws NotJson when the body is not a JSON object
      */
     public static Envelope envelope(byte[] body) {
@@ -69,7 +67,9 @@ public record PaystackCharge(String event, long paystackId, String reference, St
                 reference.isString() && !reference.asString().isBlank() ? reference.asString() : null);
     }
 
-    /** @param event the event type, empty when absent; @param reference null when absent */
+    /**
+     * @param event the event type, empty when absent; @param reference null when absent
+     */
     public record Envelope(String event, @Nullable String reference) {
     }
 
@@ -80,7 +80,8 @@ public record PaystackCharge(String event, long paystackId, String reference, St
                 throw new NotJson("body is not a JSON object");
             }
             return root;
-        } catch (JacksonException e) {
+        }
+        catch (JacksonException e) {
             throw new NotJson("body is not JSON: " + e.getOriginalMessage());
         }
     }
@@ -91,14 +92,19 @@ public record PaystackCharge(String event, long paystackId, String reference, St
             throw new Unreadable(field + " is missing or not a string");
         }
         if (value.asString().indexOf('\0') >= 0) {
-            // Valid JSON (the escape for U+0000), but no reference, status or currency holds one, and
-            // PostgreSQL text refuses it: such a record could never be looked up or stored.
+            // Valid JSON (the escape for U+0000), but no reference, status or currency
+            // holds one, and
+            // PostgreSQL text refuses it: such a record could never be looked up or
+            // stored.
             throw new Unreadable(field + " contains a NUL character");
         }
         return value.asString();
     }
 
-    /** A payment Paystack reports successful: by webhook, or as Verify Transaction answered it. */
+    /**
+     * A payment Paystack reports successful: by webhook, or as Verify Transaction
+     * answered it.
+     */
     public boolean isSuccessfulCharge() {
         return (CHARGE_SUCCESS.equals(event) || TRANSACTION_VERIFIED.equals(event)) && "success".equals(status);
     }
@@ -108,22 +114,29 @@ public record PaystackCharge(String event, long paystackId, String reference, St
         return TRANSACTION_VERIFIED.equals(event) && "reversed".equals(status);
     }
 
-    /** What this record means, whichever topic position it has: the event about the payment. */
+    /**
+     * What this record means, whichever topic position it has: the event about the
+     * payment.
+     */
     public String messageId() {
         return event + ":" + reference + ":" + paystackId;
     }
 
     /** A body that is not a Paystack event we can read. */
     public static class Unreadable extends RuntimeException {
+
         public Unreadable(String message) {
             super(message);
         }
+
     }
 
     /** A body that is not even a JSON object. */
     public static final class NotJson extends Unreadable {
+
         public NotJson(String message) {
             super(message);
         }
+
     }
 }

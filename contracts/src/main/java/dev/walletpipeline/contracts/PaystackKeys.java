@@ -3,11 +3,12 @@ package dev.walletpipeline.contracts;
 import java.net.URI;
 
 /**
- * The start-up rule for Paystack's secret key, the same in every service that holds it. A key that
- * is missing stops the service; so does a test key ({@code sk_test_...}) next to Paystack's real
- * API, where anyone who knows the test key (the local one is in the README) could sign a
- * {@code charge.success} for their own deposit. The local run and the tests select the local key
- * and the local stand-in explicitly; nothing falls back to them.
+ * The start-up rule for Paystack's secret key, the same in every service that holds it. A
+ * key that is missing stops the service; so does a test key ({@code sk_test_...}) next to
+ * Paystack's real API, where anyone who knows the test key (the local one is in the
+ * README) could sign a {@code charge.success} for their own deposit. The local run and
+ * the tests select the local key and the local stand-in explicitly; nothing falls back to
+ * them.
  */
 public final class PaystackKeys {
 
@@ -18,7 +19,8 @@ public final class PaystackKeys {
 
     /**
      * @param secretKey {@code PAYSTACK_SECRET_KEY}
-     * @param baseUrl {@code PAYSTACK_BASE_URL}, or null for a service that never calls Paystack
+     * @param baseUrl {@code PAYSTACK_BASE_URL}, or null for a service that never calls
+     * Paystack
      * @throws IllegalArgumentException naming the variable, when the key must not be used
      */
     public static void requireUsable(String secretKey, @org.jspecify.annotations.Nullable String baseUrl) {
@@ -32,4 +34,5 @@ public final class PaystackKeys {
                     + " is Paystack's real API: set the live key, or point PAYSTACK_BASE_URL at a stand-in");
         }
     }
+
 }

@@ -9,7 +9,10 @@ package dev.walletpipeline.contracts;
  */
 public record Topic(String name, boolean compacted, long retentionMs) {
 
-    /** Verified Paystack webhook bodies, key = payment reference. Compacted: the latest event per reference is what matters. */
+    /**
+     * Verified Paystack webhook bodies, key = payment reference. Compacted: the latest
+     * event per reference is what matters.
+     */
     public static final Topic PAYSTACK_EVENTS = new Topic("paystack.events", true, -1);
 
     /** Transfer commands streamed from the api-service outbox, key = source wallet id. */
@@ -22,10 +25,11 @@ public record Topic(String name, boolean compacted, long retentionMs) {
     public static final Topic PAYSTACK_EVENTS_DLT = new Topic("paystack.events.dlt", false, 30L * 24 * 3600 * 1000);
 
     /** Transfer commands that could not be read at all, with the original bytes. */
-    public static final Topic TRANSFER_COMMANDS_DLT = new Topic("wallet.transfer-commands.dlt", false, 30L * 24 * 3600 * 1000);
+    public static final Topic TRANSFER_COMMANDS_DLT = new Topic("wallet.transfer-commands.dlt", false,
+            30L * 24 * 3600 * 1000);
 
-    public static final java.util.List<Topic> ALL =
-            java.util.List.of(PAYSTACK_EVENTS, TRANSFER_COMMANDS, LEDGER_EVENTS, PAYSTACK_EVENTS_DLT, TRANSFER_COMMANDS_DLT);
+    public static final java.util.List<Topic> ALL = java.util.List.of(PAYSTACK_EVENTS, TRANSFER_COMMANDS, LEDGER_EVENTS,
+            PAYSTACK_EVENTS_DLT, TRANSFER_COMMANDS_DLT);
 
     public Topic {
         if (name.isBlank()) {

@@ -5,9 +5,9 @@ import java.util.UUID;
 
 /**
  * The command on {@code wallet.transfer-commands}, keyed by the source wallet id: move
- * {@code amount} from one wallet to another. Written by api-service into its outbox in the same
- * transaction as the transfer row; applied at most once by ledger-worker, whatever Debezium
- * redelivers.
+ * {@code amount} from one wallet to another. Written by api-service into its outbox in
+ * the same transaction as the transfer row; applied at most once by ledger-worker,
+ * whatever Debezium redelivers.
  *
  * @param transferId the transfer, and the command's identity for deduplication
  * @param fromWalletId the wallet debited
@@ -20,6 +20,7 @@ public record TransferRequested(int version, UUID transferId, UUID fromWalletId,
         String currency, Instant requestedAt) {
 
     public static final int VERSION = 1;
+
     public static final String TYPE = "TransferRequested";
 
     public TransferRequested {
@@ -35,7 +36,10 @@ public record TransferRequested(int version, UUID transferId, UUID fromWalletId,
         return Json.MAPPER.writeValueAsString(this);
     }
 
-    /** @throws IllegalArgumentException or a Jackson exception when the bytes are not such a command */
+    /**
+     * @throws IllegalArgumentException or a Jackson exception when the bytes are not such
+     * a command
+     */
     public static TransferRequested fromJson(byte[] json) {
         return Json.MAPPER.readValue(json, TransferRequested.class);
     }

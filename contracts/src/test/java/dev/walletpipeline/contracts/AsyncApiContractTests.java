@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * The AsyncAPI document is the contract downstream teams build on: it must name exactly the fields
- * the code writes. A field added to a record but not to asyncapi.yaml fails the build, and so does
- * a documented field the code no longer writes.
+ * The AsyncAPI document is the contract downstream teams build on: it must name exactly
+ * the fields the code writes. A field added to a record but not to asyncapi.yaml fails
+ * the build, and so does a documented field the code no longer writes.
  */
 class AsyncApiContractTests {
 
@@ -25,13 +25,13 @@ class AsyncApiContractTests {
     @Test
     void ledgerEventsCarryExactlyTheDocumentedFieldsTypesAndHeaders() {
         LedgerEvent event = new LedgerEvent(UUID.randomUUID().toString(), LedgerEvent.Type.TransferRejected,
-                LedgerEvent.VERSION, Instant.now(), UUID.randomUUID(), "1234567890123", 500, "NGN", 1000, 7,
-                "WLT-X", UUID.randomUUID(), "insufficient_funds");
+                LedgerEvent.VERSION, Instant.now(), UUID.randomUUID(), "1234567890123", 500, "NGN", 1000, 7, "WLT-X",
+                UUID.randomUUID(), "insufficient_funds");
 
         assertThat(writtenFields(event.toJson())).isEqualTo(documentedFields("LedgerEvent"));
         assertThat(required("LedgerEvent")).isSubsetOf(documentedFields("LedgerEvent"));
         assertThat(((Map<?, ?>) ((Map<?, ?>) schema("LedgerEvent").get("properties")).get("type")).get("enum"))
-                .isEqualTo(Arrays.stream(LedgerEvent.Type.values()).map(Enum::name).toList());
+            .isEqualTo(Arrays.stream(LedgerEvent.Type.values()).map(Enum::name).toList());
         Map<?, ?> headers = (Map<?, ?>) ((Map<?, ?>) message("LedgerEvent").get("headers")).get("properties");
         assertThat(event.cloudEventHeaders().keySet()).isEqualTo(headers.keySet());
     }
@@ -79,8 +79,10 @@ class AsyncApiContractTests {
     private static Map<String, Object> load() {
         try (InputStream in = AsyncApiContractTests.class.getResourceAsStream("/asyncapi.yaml")) {
             return new Yaml().load(in);
-        } catch (java.io.IOException e) {
+        }
+        catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
     }
+
 }

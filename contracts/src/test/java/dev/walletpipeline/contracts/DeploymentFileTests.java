@@ -11,14 +11,18 @@ import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * docker-compose.yml is what people deploy from: it must publish nothing beyond this machine, hold
- * no secret of its own, and give each container only the credentials its work needs.
+ * docker-compose.yml is what people deploy from: it must publish nothing beyond this
+ * machine, hold no secret of its own, and give each container only the credentials its
+ * work needs.
  */
 class DeploymentFileTests {
 
     private static final Path ROOT = Path.of("..");
 
-    /** A value taken from the environment (.env): required, or optional with an empty default. */
+    /**
+     * A value taken from the environment (.env): required, or optional with an empty
+     * default.
+     */
     private static final Pattern FROM_ENVIRONMENT = Pattern.compile("\\$\\{[A-Z0-9_]+(:\\?[^}]*|:-)?}");
 
     @Test
@@ -40,7 +44,8 @@ class DeploymentFileTests {
         }));
         assertThat(Files.readAllLines(ROOT.resolve(".gitignore"))).contains(".env");
         assertThat(Files.readString(ROOT.resolve(".env.example"))).contains("KAFKA_ADMIN_PASSWORD=")
-                .contains("POSTGRES_PASSWORD=").contains("JWT_SIGNING_KEY=");
+            .contains("POSTGRES_PASSWORD=")
+            .contains("JWT_SIGNING_KEY=");
     }
 
     @Test
@@ -73,4 +78,5 @@ class DeploymentFileTests {
         raw.forEach((key, value) -> environment.put(key, String.valueOf(value)));
         return environment;
     }
+
 }

@@ -17,19 +17,22 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Keeps every wallet's balance from {@code wallet.ledger-events} alone, the way a notifications or
- * analytics team would:
+ * Keeps every wallet's balance from {@code wallet.ledger-events} alone, the way a
+ * notifications or analytics team would:
  * <ul>
- * <li>{@code isolation.level=read_committed}, so aborted transactions are never seen;</li>
- * <li>idempotent: an event whose {@code sequence} the wallet has already reached (a replay, or a
- *     redelivery after this consumer crashed before committing its offsets) changes nothing;</li>
- * <li>order by {@code sequence}: an event ahead of the next expected one is held back until the
- *     events before it arrive (after a ledger-worker crash, the crashed batch's events can land
- *     behind later ones of the same wallet); what is still missing after a catch-up is a gap to
- *     look into, or to fill with {@code bin/replay-ledger-events}.</li>
+ * <li>{@code isolation.level=read_committed}, so aborted transactions are never
+ * seen;</li>
+ * <li>idempotent: an event whose {@code sequence} the wallet has already reached (a
+ * replay, or a redelivery after this consumer crashed before committing its offsets)
+ * changes nothing;</li>
+ * <li>order by {@code sequence}: an event ahead of the next expected one is held back
+ * until the events before it arrive (after a ledger-worker crash, the crashed batch's
+ * events can land behind later ones of the same wallet); what is still missing after a
+ * catch-up is a gap to look into, or to fill with {@code bin/replay-ledger-events}.</li>
  * </ul>
- * In a real deployment the projection and the consumed offsets would be stored together (one
- * database transaction); here they live in memory, which is enough to show the rules.
+ * In a real deployment the projection and the consumed offsets would be stored together
+ * (one database transaction); here they live in memory, which is enough to show the
+ * rules.
  */
 public final class BalanceProjection implements AutoCloseable {
 
@@ -37,20 +40,27 @@ public final class BalanceProjection implements AutoCloseable {
     public record WalletState(long balance, long sequence) {
     }
 
-    /** A jump in a wallet's sequence: events {@code expected} to {@code got - 1} were not seen. */
+    /**
+     * A jump in a wallet's sequence: events {@code expected} to {@code got - 1} were not
+     * seen.
+     */
     public record Gap(UUID walletId, long expected, long got) {
     }
 
     private final KafkaConsumer<String, byte[]> consumer;
+
     private final Map<UUID, WalletState> wallets = new HashMap<>();
+
     private final Map<UUID, java.util.TreeMap<Long, LedgerEvent>> heldBack = new HashMap<>();
+
     private long duplicates;
+
     private long applied;
 
     /**
      * @param connection brokers and credentials: a downstream team's read-only user
-     *        ({@code bootstrap.servers}, {@code security.protocol}, {@code sasl.mechanism},
-     *        {@code sasl.jaas.config})
+     * ({@code bootstrap.servers}, {@code security.protocol}, {@code sasl.mechanism},
+     * {@code sasl.jaas.config})
      * @param groupId the consumer group, of the team's own naming
      */
     public BalanceProjection(Map<String, ?> connection, String groupId) {
@@ -100,7 +110,9 @@ public final class BalanceProjection implements AutoCloseable {
         return Map.copyOf(wallets);
     }
 
-    /** Events held back because an earlier one of the same wallet has not arrived (yet). */
+    /**
+     * Events held back because an earlier one of the same wallet has not arrived (yet).
+     */
     public List<Gap> gaps() {
         List<Gap> gaps = new ArrayList<>();
         heldBack.forEach((wallet, waiting) -> {
@@ -125,19 +137,19 @@ public final class BalanceProjection implements AutoCloseable {
     }
 
     /**
-     * {@code java -cp ... BalanceProjection}: follows the topic and prints each catch-up. Connects
-     * with {@code KAFKA_BOOTSTRAP_SERVERS} (default {@code localhost:9092}) as {@code KAFKA_USERNAME}
-     * (default {@code downstream}) with {@code KAFKA_PASSWORD} over SASL/SCRAM-SHA-256.
+     * {@code java -cp ... BalanceProjection}: follows the topic and prints each catch-up.
+     * Connects with {@code KAFKA_BOOTSTRAP_SERVERS} (default {@code localhost:9092}) as
+     * {@code KAFKA_USERNAME} (default {@code downstream}) with {@code KAFKA_PASSWORD}
+     * over SASL/SCRAM-SHA-256.
      */
     public static void main(String[] args) {
         Map<String, String> env = System.getenv();
         String user = env.getOrDefault("KAFKA_USERNAME", "downstream");
-        Map<String, String> connection = Map.of(
-                "bootstrap.servers", env.getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
-                "security.protocol", "SASL_PLAINTEXT",
-                "sasl.mechanism", "SCRAM-SHA-256",
-                "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
-                        + user + "\" password=\"" + env.getOrDefault("KAFKA_PASSWORD", "") + "\";");
+        Map<String, String> connection = Map.of("bootstrap.servers",
+                env.getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"), "security.protocol", "SASL_PLAINTEXT",
+                "sasl.mechanism", "SCRAM-SHA-256", "sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user + "\" password=\""
+                        + env.getOrDefault("KAFKA_PASSWORD", "") + "\";");
         try (BalanceProjection projection = new BalanceProjection(connection, "example-balance-projection")) {
             while (!Thread.currentThread().isInterrupted()) {
                 projection.catchUp(Duration.ofSeconds(2));
@@ -146,4 +158,5 @@ public final class BalanceProjection implements AutoCloseable {
             }
         }
     }
+
 }

@@ -11,16 +11,20 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 /**
- * One running instance per {@code WORKER_INSTANCE_ID}. The id is part of the transactional id, and
- * two producers with one transactional id fence each other: both would keep aborting each other's
- * batches. So the instance holds a session advisory lock on its id for as long as it runs, taken
- * before any listener starts; a second instance with the same id refuses to start and says why.
- * The lock goes with the session: a crashed instance's successor can start at once.
+ * One running instance per {@code WORKER_INSTANCE_ID}. The id is part of the
+ * transactional id, and two producers with one transactional id fence each other: both
+ * would keep aborting each other's batches. So the instance holds a session advisory lock
+ * on its id for as long as it runs, taken before any listener starts; a second instance
+ * with the same id refuses to start and says why. The lock goes with the session: a
+ * crashed instance's successor can start at once.
  */
 @Component
 class InstanceIdGuard implements DisposableBean {
 
-    /** The first half of the two-key advisory lock space used here (EventOrderLocks uses 2001). */
+    /**
+     * The first half of the two-key advisory lock space used here (EventOrderLocks uses
+     * 2001).
+     */
     private static final int LOCK_SPACE = 2002;
 
     private final Connection session;
@@ -49,4 +53,5 @@ class InstanceIdGuard implements DisposableBean {
     public void destroy() throws SQLException {
         session.close();
     }
+
 }

@@ -5,17 +5,21 @@ import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * Settings of ledger-worker, under {@code wallet.ledger}. The Kafka client settings that decide
- * correctness (isolation level, transactions, offset reset) are stated in application.yml.
+ * Settings of ledger-worker, under {@code wallet.ledger}. The Kafka client settings that
+ * decide correctness (isolation level, transactions, offset reset) are stated in
+ * application.yml.
  *
  * @param bootstrapServers the brokers
  * @param healthTimeout how long the readiness check waits for the broker
  * @param retryBackoffInitial first wait before a failed batch is read again
  * @param retryBackoffMax longest wait between attempts
  * @param faultInjection crashes on purpose, for the fault tests only; all off by default
- * @param paystackSecretKey verifies Paystack's signature forwarded with each webhook record
- * @param reconciliationKey verifies the signature of facts webhook-ingest verified with Paystack
- * @param instanceId this instance's id, part of its transactional id: unique across instances
+ * @param paystackSecretKey verifies Paystack's signature forwarded with each webhook
+ * record
+ * @param reconciliationKey verifies the signature of facts webhook-ingest verified with
+ * Paystack
+ * @param instanceId this instance's id, part of its transactional id: unique across
+ * instances
  */
 @ConfigurationProperties("wallet.ledger")
 public record LedgerSettings(String bootstrapServers, Duration healthTimeout, Duration retryBackoffInitial,
@@ -23,7 +27,8 @@ public record LedgerSettings(String bootstrapServers, Duration healthTimeout, Du
         String instanceId) {
 
     public LedgerSettings {
-        // ledger-worker never calls Paystack; it verifies Paystack's signature on every deposit.
+        // ledger-worker never calls Paystack; it verifies Paystack's signature on every
+        // deposit.
         PaystackKeys.requireUsable(paystackSecretKey, null);
         if (reconciliationKey.isBlank()) {
             throw new IllegalArgumentException("RECONCILIATION_SIGNING_KEY is not set: ledger-worker verifies"
@@ -32,9 +37,9 @@ public record LedgerSettings(String bootstrapServers, Duration healthTimeout, Du
     }
 
     /**
-     * @param haltAfterDatabaseCommit end the process (as SIGKILL would) right after the first batch
-     *        that posted money commits its database transaction and before its Kafka transaction
-     *        commits: the window exactly-once has to survive
+     * @param haltAfterDatabaseCommit end the process (as SIGKILL would) right after the
+     * first batch that posted money commits its database transaction and before its Kafka
+     * transaction commits: the window exactly-once has to survive
      */
     public record FaultInjection(boolean haltAfterDatabaseCommit) {
     }

@@ -27,15 +27,17 @@ public class LedgerWorkerApplication {
         }
         var context = SpringApplication.run(LedgerWorkerApplication.class, args);
         if (context.getEnvironment().getProperty("wallet.replay.exit", Boolean.class, false)) {
-            // bin/replay-ledger-events: the replay ran at start; a one-off command ends here.
+            // bin/replay-ledger-events: the replay ran at start; a one-off command ends
+            // here.
             System.exit(SpringApplication.exit(context));
         }
     }
 
     /**
-     * {@code java -jar ledger-worker.jar migrate}: applies the schema migrations as the schema owner
-     * and exits, a step of its own before the services start (docker-compose's {@code migrate}).
-     * The running services never hold the owner's password.
+     * {@code java -jar ledger-worker.jar migrate}: applies the schema migrations as the
+     * schema owner and exits, a step of its own before the services start
+     * (docker-compose's {@code migrate}). The running services never hold the owner's
+     * password.
      */
     private static void migrate() {
         String url = System.getenv().getOrDefault("DATABASE_URL", "jdbc:postgresql://localhost:5433/wallet");
@@ -51,7 +53,8 @@ public class LedgerWorkerApplication {
 
     /**
      * The database's transaction manager, declared because the Kafka one (from
-     * {@code spring.kafka.producer.transaction-id-prefix}) would otherwise stand in for it.
+     * {@code spring.kafka.producer.transaction-id-prefix}) would otherwise stand in for
+     * it.
      */
     @Bean
     @Primary
@@ -60,9 +63,10 @@ public class LedgerWorkerApplication {
     }
 
     /**
-     * The Kafka transaction manager the listener containers run in. Declared rather than left to
-     * auto-configuration for one setting: transaction synchronization, off by default, so that a
-     * batch can act once its Kafka transaction has completed (see EventOrderLocks).
+     * The Kafka transaction manager the listener containers run in. Declared rather than
+     * left to auto-configuration for one setting: transaction synchronization, off by
+     * default, so that a batch can act once its Kafka transaction has completed (see
+     * EventOrderLocks).
      */
     @Bean
     KafkaTransactionManager<Object, Object> kafkaTransactionManager(ProducerFactory<Object, Object> producers) {
@@ -72,10 +76,10 @@ public class LedgerWorkerApplication {
     }
 
     /**
-     * A batch whose processing failed (database down, broker gone) is rolled back and read again,
-     * with back-off, for as long as it takes: such failures are transient, and skipping a batch
-     * would lose money. Records that can never be processed do not get here; they are sent to the
-     * dead-letter topic by the listener itself.
+     * A batch whose processing failed (database down, broker gone) is rolled back and
+     * read again, with back-off, for as long as it takes: such failures are transient,
+     * and skipping a batch would lose money. Records that can never be processed do not
+     * get here; they are sent to the dead-letter topic by the listener itself.
      */
     @Bean
     DefaultAfterRollbackProcessor<Object, Object> afterRollbackProcessor(LedgerSettings settings) {
@@ -88,4 +92,5 @@ public class LedgerWorkerApplication {
     KafkaHealthIndicator kafkaHealthIndicator(LedgerSettings settings, KafkaProperties kafka) {
         return new KafkaHealthIndicator(kafka.buildAdminProperties(), settings.healthTimeout());
     }
+
 }

@@ -1,4 +1,7 @@
-/** ledger-worker: the only writer of money. Consumes exactly once, posts double entries, emits ledger events. */
+/**
+ * ledger-worker: the only writer of money. Consumes exactly once, posts double entries,
+ * emits ledger events.
+ */
 @NullMarked
 package dev.walletpipeline.ledger;
 

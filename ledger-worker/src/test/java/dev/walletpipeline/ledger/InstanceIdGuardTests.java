@@ -21,14 +21,15 @@ class InstanceIdGuardTests {
 
     @Test
     void aSecondInstanceWithTheSameIdRefusesToStartAndOneWithItsOwnIdStarts() throws Exception {
-        // This test's application context is the first instance, running with the default id.
-        assertThatThrownBy(() -> new InstanceIdGuard(dataSource, settings))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("WORKER_INSTANCE_ID=" + settings.instanceId());
+        // This test's application context is the first instance, running with the default
+        // id.
+        assertThatThrownBy(() -> new InstanceIdGuard(dataSource, settings)).isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("WORKER_INSTANCE_ID=" + settings.instanceId());
 
         LedgerSettings other = new LedgerSettings(settings.bootstrapServers(), settings.healthTimeout(),
                 settings.retryBackoffInitial(), settings.retryBackoffMax(), settings.faultInjection(),
                 settings.paystackSecretKey(), settings.reconciliationKey(), "another-instance");
         new InstanceIdGuard(dataSource, other).destroy();
     }
+
 }

@@ -22,10 +22,13 @@ class ProductionDefaultsTests {
     @Test
     void withoutTheReconciliationKeyItRefusesToStart() {
         assertThat(startWith(Map.of("PAYSTACK_SECRET_KEY", "sk_live_x")))
-                .hasStackTraceContaining("RECONCILIATION_SIGNING_KEY is not set");
+            .hasStackTraceContaining("RECONCILIATION_SIGNING_KEY is not set");
     }
 
-    /** Starts the application with exactly these settings: no environment, no system properties. */
+    /**
+     * Starts the application with exactly these settings: no environment, no system
+     * properties.
+     */
     static Throwable startWith(Map<String, Object> settings) {
         StandardEnvironment environment = new StandardEnvironment() {
             @Override
@@ -33,7 +36,10 @@ class ProductionDefaultsTests {
                 sources.addFirst(new MapPropertySource("only-these", settings));
             }
         };
-        return catchThrowable(() -> new SpringApplicationBuilder(LedgerWorkerApplication.class)
-                .environment(environment).web(WebApplicationType.NONE).run().close());
+        return catchThrowable(() -> new SpringApplicationBuilder(LedgerWorkerApplication.class).environment(environment)
+            .web(WebApplicationType.NONE)
+            .run()
+            .close());
     }
+
 }

@@ -27,7 +27,8 @@ class SchemaPrivilegeTests {
     void theRunningWorkerHoldsNoSchemaOwnerCredentialsAndLogsInAsItsOwnRole() throws Exception {
         org.assertj.core.api.Assertions.assertThat(environment.getProperty("spring.flyway.password")).isNull();
         org.assertj.core.api.Assertions.assertThat(environment.getProperty("DATABASE_OWNER_PASSWORD")).isNull();
-        try (Connection connection = dataSource.getConnection(); Statement sql = connection.createStatement();
+        try (Connection connection = dataSource.getConnection();
+                Statement sql = connection.createStatement();
                 java.sql.ResultSet rs = sql.executeQuery("select current_user")) {
             rs.next();
             org.assertj.core.api.Assertions.assertThat(rs.getString(1)).isEqualTo(PostgresServer.WORKER);
@@ -38,12 +39,15 @@ class SchemaPrivilegeTests {
     void theApiRoleIsRefusedAnyChangeOfBalances(LocalStack stack) throws Exception {
         try (Connection api = stack.postgres().connect(PostgresServer.API); Statement sql = api.createStatement()) {
             assertThatThrownBy(() -> sql.executeUpdate("update wallets set balance = balance + 100"))
-                    .isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
-            assertThatThrownBy(() -> sql.executeUpdate("""
-                    insert into ledger_entries (posting_id, wallet_id, amount, balance_after, sequence, entry_type,
-                        deposit_reference, event_id)
-                    values ('x', '00000000-0000-0000-0000-00000000c1ea', 1, 1, 1, 'deposit', 'x', gen_random_uuid())"""))
-                    .isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("permission denied");
+            assertThatThrownBy(() -> sql.executeUpdate(
+                    """
+                            insert into ledger_entries (posting_id, wallet_id, amount, balance_after, sequence, entry_type,
+                                deposit_reference, event_id)
+                            values ('x', '00000000-0000-0000-0000-00000000c1ea', 1, 1, 1, 'deposit', 'x', gen_random_uuid())"""))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("permission denied");
         }
     }
 
@@ -51,16 +55,19 @@ class SchemaPrivilegeTests {
     void aCustomerBalanceCannotGoBelowZeroEvenForTheWorker(LocalStack stack) throws Exception {
         try (Connection owner = stack.postgres().connect(PostgresServer.OWNER);
                 Statement sql = owner.createStatement()) {
-            sql.executeUpdate("insert into users (id, email) values ('11111111-1111-1111-1111-111111111111', 'neg@example.com')");
-            sql.executeUpdate("""
-                    insert into wallets (id, user_id, number) values
-                    ('22222222-2222-2222-2222-222222222222', '11111111-1111-1111-1111-111111111111', '1234567890123')""");
+            sql.executeUpdate(
+                    "insert into users (id, email) values ('11111111-1111-1111-1111-111111111111', 'neg@example.com')");
+            sql.executeUpdate(
+                    """
+                            insert into wallets (id, user_id, number) values
+                            ('22222222-2222-2222-2222-222222222222', '11111111-1111-1111-1111-111111111111', '1234567890123')""");
         }
         try (Connection worker = stack.postgres().connect(PostgresServer.WORKER);
                 Statement sql = worker.createStatement()) {
-            assertThatThrownBy(() -> sql.executeUpdate(
-                    "update wallets set balance = -1 where id = '22222222-2222-2222-2222-222222222222'"))
-                    .isInstanceOf(SQLException.class).hasMessageContaining("balance_never_negative");
+            assertThatThrownBy(() -> sql
+                .executeUpdate("update wallets set balance = -1 where id = '22222222-2222-2222-2222-222222222222'"))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("balance_never_negative");
         }
     }
 
@@ -68,10 +75,12 @@ class SchemaPrivilegeTests {
     void unbalancedEntriesAreRefusedByTheDatabase(LocalStack stack) throws Exception {
         try (Connection owner = stack.postgres().connect(PostgresServer.OWNER);
                 Statement sql = owner.createStatement()) {
-            sql.executeUpdate("insert into users (id, email) values ('33333333-3333-3333-3333-333333333333', 'unb@example.com')");
-            sql.executeUpdate("""
-                    insert into wallets (id, user_id, number) values
-                    ('44444444-4444-4444-4444-444444444444', '33333333-3333-3333-3333-333333333333', '1234567890124')""");
+            sql.executeUpdate(
+                    "insert into users (id, email) values ('33333333-3333-3333-3333-333333333333', 'unb@example.com')");
+            sql.executeUpdate(
+                    """
+                            insert into wallets (id, user_id, number) values
+                            ('44444444-4444-4444-4444-444444444444', '33333333-3333-3333-3333-333333333333', '1234567890124')""");
             sql.executeUpdate("""
                     insert into deposits (reference, wallet_id, amount)
                     values ('UNBALANCED-1', '44444444-4444-4444-4444-444444444444', 1000)""");
@@ -82,8 +91,9 @@ class SchemaPrivilegeTests {
                     insert into ledger_entries (posting_id, wallet_id, amount, balance_after, sequence, entry_type,
                         deposit_reference, event_id)
                     values ('deposit:UNBALANCED-1', '44444444-4444-4444-4444-444444444444', 1000, 1000, 1, 'deposit',
-                        'UNBALANCED-1', gen_random_uuid())"""))
-                    .isInstanceOf(SQLException.class).hasMessageContaining("does not sum to zero");
+                        'UNBALANCED-1', gen_random_uuid())""")).isInstanceOf(SQLException.class)
+                .hasMessageContaining("does not sum to zero");
         }
     }
+
 }

@@ -12,12 +12,18 @@ import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** A plain HTTP client for api-service as its clients see it: status, headers, JSON; for tests and tools. */
+/**
+ * A plain HTTP client for api-service as its clients see it: status, headers, JSON; for
+ * tests and tools.
+ */
 public final class ApiClient {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+        .connectTimeout(Duration.ofSeconds(3))
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .build();
 
     private final String baseUrl;
 
@@ -40,8 +46,12 @@ public final class ApiClient {
         }
 
         public String header(String name) {
-            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-                    .map(e -> e.getValue().get(0)).findFirst().orElse(null);
+            return headers.entrySet()
+                .stream()
+                .filter(e -> e.getKey().equalsIgnoreCase(name))
+                .map(e -> e.getValue().get(0))
+                .findFirst()
+                .orElse(null);
         }
     }
 
@@ -63,18 +73,21 @@ public final class ApiClient {
     }
 
     public Response post(String path, As as, String json) {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)), as);
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .header("content-type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json)), as);
     }
 
     public Response postWithHeader(String path, As as, String json, String header, String value) {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).header("content-type", "application/json")
-                .header(header, value).POST(HttpRequest.BodyPublishers.ofString(json)), as);
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .header("content-type", "application/json")
+            .header(header, value)
+            .POST(HttpRequest.BodyPublishers.ofString(json)), as);
     }
 
     public Response request(String method, String path, As as, String contentType, String body) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path))
-                .method(method, HttpRequest.BodyPublishers.ofString(body));
+            .method(method, HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) {
             builder.header("content-type", contentType);
         }
@@ -85,7 +98,8 @@ public final class ApiClient {
     public Response request(String method, String path, As as, String contentType, String body, String header,
             String value) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path))
-                .method(method, HttpRequest.BodyPublishers.ofString(body)).header(header, value);
+            .method(method, HttpRequest.BodyPublishers.ofString(body))
+            .header(header, value);
         if (contentType != null) {
             builder.header("content-type", contentType);
         }
@@ -107,20 +121,24 @@ public final class ApiClient {
             HttpResponse<String> response = HTTP.send(builder.timeout(Duration.ofSeconds(20)).build(),
                     HttpResponse.BodyHandlers.ofString());
             return new Response(response.statusCode(), response.headers().map(), response.body());
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
+        }
+        catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
     }
 
     /**
-     * The first two steps of a sign-in, as a browser takes them: start it (which sets the browser's
-     * sign-in cookie) and pass the provider's consent, which redirects to the callback.
+     * The first two steps of a sign-in, as a browser takes them: start it (which sets the
+     * browser's sign-in cookie) and pass the provider's consent, which redirects to the
+     * callback.
      *
      * @param callbackPath the callback the provider redirected to, path and query
-     * @param cookie the sign-in cookie, {@code name=value}, as the browser would send it back
+     * @param cookie the sign-in cookie, {@code name=value}, as the browser would send it
+     * back
      */
     public record PendingSignIn(String callbackPath, String cookie) {
     }
@@ -152,7 +170,10 @@ public final class ApiClient {
         return send(request, As.NOBODY);
     }
 
-    /** Signs in through the provider (the local Google stand-in) as a person with this email. */
+    /**
+     * Signs in through the provider (the local Google stand-in) as a person with this
+     * email.
+     */
     public SignedIn signIn(String email) {
         PendingSignIn pending = startSignIn(email);
         Response tokens = callback(pending, pending.cookie());
@@ -183,4 +204,5 @@ public final class ApiClient {
         }
         return created.text("api_key");
     }
+
 }

@@ -9,13 +9,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Starts and ends Java child processes; every process this stack runs goes through here. */
+/**
+ * Starts and ends Java child processes; every process this stack runs goes through here.
+ */
 final class ChildJvm {
 
     /**
-     * Heap and JIT settings for a small machine shared by many JVMs. By default only the quick
-     * compiler (C1): processes start fast and tests are short. {@code -Dwallet.stack.jit=full}
-     * (the benchmarks) keeps the optimising compiler too, for what long runs measure.
+     * Heap and JIT settings for a small machine shared by many JVMs. By default only the
+     * quick compiler (C1): processes start fast and tests are short.
+     * {@code -Dwallet.stack.jit=full} (the benchmarks) keeps the optimising compiler too,
+     * for what long runs measure.
      */
     static final List<String> SMALL_JVM = "full".equals(System.getProperty("wallet.stack.jit"))
             ? List.of("-XX:+UseSerialGC", "-XX:ReservedCodeCacheSize=96m", "-XX:MaxMetaspaceSize=160m", "-Xss512k")
@@ -31,7 +34,8 @@ final class ChildJvm {
 
     /**
      * The classpath this JVM was started with. Under Surefire the real one is in
-     * {@code surefire.test.class.path}: {@code java.class.path} names only its booter jar.
+     * {@code surefire.test.class.path}: {@code java.class.path} names only its booter
+     * jar.
      */
     static String ownClasspath() {
         String surefire = System.getProperty("surefire.test.class.path");
@@ -61,7 +65,10 @@ final class ChildJvm {
         return command;
     }
 
-    /** SIGKILL, as a crash would, and wait until the process is reaped so its ports and files are free. */
+    /**
+     * SIGKILL, as a crash would, and wait until the process is reaped so its ports and
+     * files are free.
+     */
     static void kill(ProcessHandle process) {
         process.destroyForcibly();
         awaitExit(process, Duration.ofSeconds(30));
@@ -79,13 +86,17 @@ final class ChildJvm {
         try {
             process.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return true;
-        } catch (java.util.concurrent.TimeoutException e) {
+        }
+        catch (java.util.concurrent.TimeoutException e) {
             return false;
-        } catch (InterruptedException e) {
+        }
+        catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
-        } catch (java.util.concurrent.ExecutionException e) {
+        }
+        catch (java.util.concurrent.ExecutionException e) {
             return !process.isAlive();
         }
     }
+
 }

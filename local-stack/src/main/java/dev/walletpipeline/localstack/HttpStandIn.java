@@ -19,7 +19,8 @@ abstract class HttpStandIn implements AutoCloseable {
     HttpStandIn(int port) {
         try {
             server = HttpServer.create(new InetSocketAddress("localhost", port), 64);
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         server.setExecutor(Executors.newFixedThreadPool(4));
@@ -29,7 +30,8 @@ abstract class HttpStandIn implements AutoCloseable {
         server.createContext(path, exchange -> {
             try (exchange) {
                 handler.handle(exchange);
-            } catch (RuntimeException e) {
+            }
+            catch (RuntimeException e) {
                 respond(exchange, 500, "application/json", "{\"error\":\"server_error\"}");
             }
         });
@@ -91,6 +93,9 @@ abstract class HttpStandIn implements AutoCloseable {
 
     @FunctionalInterface
     interface Handler {
+
         void handle(HttpExchange exchange) throws IOException;
+
     }
+
 }

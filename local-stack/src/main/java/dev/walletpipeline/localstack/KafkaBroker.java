@@ -17,29 +17,39 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One Kafka broker in KRaft mode (broker and controller in one process), run from the
- * {@code kafka_2.13} artifact in a child JVM. The data directory is kept across restarts; a killed
- * broker restarted on it comes back with every committed record.
+ * {@code kafka_2.13} artifact in a child JVM. The data directory is kept across restarts;
+ * a killed broker restarted on it comes back with every committed record.
  *
- * <p>Clients authenticate with SASL/SCRAM-SHA-256 and are authorised by ACLs ({@link
- * LocalStack#grantServiceAcls}): each service as its own user, a downstream team as a read-only
- * one, tests and tools as {@code admin}. The users are created when the data directory is
- * formatted; the passwords here are for local use only.
+ * <p>
+ * Clients authenticate with SASL/SCRAM-SHA-256 and are authorised by ACLs
+ * ({@link LocalStack#grantServiceAcls}): each service as its own user, a downstream team
+ * as a read-only one, tests and tools as {@code admin}. The users are created when the
+ * data directory is formatted; the passwords here are for local use only.
  */
 public final class KafkaBroker {
 
     /** The broker's super user: local-stack itself, the tests' probes, the benchmarks. */
     public static final String ADMIN = "admin";
 
-    /** Every local Kafka user: the three services, a downstream team's read-only user, and admin. */
+    /**
+     * Every local Kafka user: the three services, a downstream team's read-only user, and
+     * admin.
+     */
     public static final List<String> USERS = List.of(ADMIN, "ledger-worker", "webhook-ingest", "api-service",
             "downstream");
 
-    /** Written once the data directory holds the users above: a directory formatted before them is remade. */
+    /**
+     * Written once the data directory holds the users above: a directory formatted before
+     * them is remade.
+     */
     private static final String USERS_MARKER = "scram-users-v1";
 
     private final Path home;
+
     private final int port;
+
     private final int controllerPort;
+
     private @Nullable Process process;
 
     KafkaBroker(Path home, int port, int controllerPort) {
@@ -61,18 +71,18 @@ public final class KafkaBroker {
         return user + "-local-secret";
     }
 
-    /** What a Kafka client needs to connect as {@code user}: brokers, SASL/SCRAM and the credentials. */
+    /**
+     * What a Kafka client needs to connect as {@code user}: brokers, SASL/SCRAM and the
+     * credentials.
+     */
     public Map<String, Object> clientProperties(String user) {
-        return Map.of(
-                "bootstrap.servers", bootstrapServers(),
-                "security.protocol", "SASL_PLAINTEXT",
-                "sasl.mechanism", "SCRAM-SHA-256",
-                "sasl.jaas.config", jaasConfig(user, localPassword(user)));
+        return Map.of("bootstrap.servers", bootstrapServers(), "security.protocol", "SASL_PLAINTEXT", "sasl.mechanism",
+                "SCRAM-SHA-256", "sasl.jaas.config", jaasConfig(user, localPassword(user)));
     }
 
     static String jaasConfig(String user, String password) {
-        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
-                + "\" password=\"" + password + "\";";
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user + "\" password=\""
+                + password + "\";";
     }
 
     synchronized void start() {
@@ -83,21 +93,22 @@ public final class KafkaBroker {
             killLeftover();
             if (Files.exists(home.resolve("data").resolve("meta.properties"))
                     && !Files.exists(home.resolve(USERS_MARKER))) {
-                // Formatted by an older local-stack, without SCRAM users: nobody could log in.
-                System.out.println("[local-stack] Kafka data in " + home + " predates authentication; starting it afresh");
+                // Formatted by an older local-stack, without SCRAM users: nobody could
+                // log in.
+                System.out
+                    .println("[local-stack] Kafka data in " + home + " predates authentication; starting it afresh");
                 LocalStack.deleteRecursively(home.resolve("data"));
             }
             if (!Files.exists(home.resolve("data").resolve("meta.properties"))) {
                 format(config, logback);
                 Files.writeString(home.resolve(USERS_MARKER), String.join("\n", USERS));
             }
-            process = ChildJvm.start(
-                    ChildJvm.javaCommand("256m", jvmOptions(logback), ChildJvm.ownClasspath(), "kafka.Kafka",
-                            List.of(config.toString())),
-                    Map.of(), home.resolve("broker.log"));
+            process = ChildJvm.start(ChildJvm.javaCommand("256m", jvmOptions(logback), ChildJvm.ownClasspath(),
+                    "kafka.Kafka", List.of(config.toString())), Map.of(), home.resolve("broker.log"));
             Files.writeString(home.resolve("broker.pid"), Long.toString(process.pid()));
             awaitReady(Duration.ofSeconds(90));
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
@@ -131,22 +142,23 @@ public final class KafkaBroker {
     }
 
     private void format(Path config, Path logback) throws IOException {
-        Process formatter = ChildJvm.start(
-                ChildJvm.javaCommand("128m", jvmOptions(logback), ChildJvm.ownClasspath(), "kafka.tools.StorageTool",
-                        formatArguments(config)),
-                Map.of(), home.resolve("format.log"));
+        Process formatter = ChildJvm.start(ChildJvm.javaCommand("128m", jvmOptions(logback), ChildJvm.ownClasspath(),
+                "kafka.tools.StorageTool", formatArguments(config)), Map.of(), home.resolve("format.log"));
         try {
             if (!formatter.waitFor(120, TimeUnit.SECONDS) || formatter.exitValue() != 0) {
-                throw new IllegalStateException("formatting the Kafka data directory failed; see " + home.resolve("format.log"));
+                throw new IllegalStateException(
+                        "formatting the Kafka data directory failed; see " + home.resolve("format.log"));
             }
-        } catch (InterruptedException e) {
+        }
+        catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
     }
 
     private static List<String> formatArguments(Path config) {
-        List<String> arguments = new java.util.ArrayList<>(List.of("format", "-t", clusterId(), "-c", config.toString()));
+        List<String> arguments = new java.util.ArrayList<>(
+                List.of("format", "-t", clusterId(), "-c", config.toString()));
         for (String user : USERS) {
             arguments.add("--add-scram");
             arguments.add("SCRAM-SHA-256=[name=" + user + ",password=" + localPassword(user) + "]");
@@ -155,21 +167,25 @@ public final class KafkaBroker {
     }
 
     /**
-     * A cluster id in Kafka's form. Kafka's own generator never starts one with '-', which the
-     * storage tool would read as an option (a plain random base64 id did, one time in 64).
+     * A cluster id in Kafka's form. Kafka's own generator never starts one with '-',
+     * which the storage tool would read as an option (a plain random base64 id did, one
+     * time in 64).
      */
     private static String clusterId() {
         return org.apache.kafka.common.Uuid.randomUuid().toString();
     }
 
-    /** A broker left running by a run that was itself killed would hold the ports and the data directory. */
+    /**
+     * A broker left running by a run that was itself killed would hold the ports and the
+     * data directory.
+     */
     private void killLeftover() throws IOException {
         Path pidFile = home.resolve("broker.pid");
         if (Files.exists(pidFile)) {
             long pid = Long.parseLong(Files.readString(pidFile).trim());
             ProcessHandle.of(pid)
-                    .filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false))
-                    .ifPresent(ChildJvm::kill);
+                .filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false))
+                .ifPresent(ChildJvm::kill);
             Files.delete(pidFile);
         }
     }
@@ -184,21 +200,25 @@ public final class KafkaBroker {
             while (true) {
                 Process current = process;
                 if (current == null || !current.isAlive()) {
-                    throw new IllegalStateException("Kafka broker exited during start; see " + home.resolve("broker.log"));
+                    throw new IllegalStateException(
+                            "Kafka broker exited during start; see " + home.resolve("broker.log"));
                 }
                 try {
                     if (!admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty()) {
                         return;
                     }
-                } catch (Exception notYet) {
+                }
+                catch (Exception notYet) {
                     // still starting
                 }
                 if (Instant.now().isAfter(deadline)) {
-                    throw new IllegalStateException("Kafka broker not ready after " + timeout + "; see " + home.resolve("broker.log"));
+                    throw new IllegalStateException(
+                            "Kafka broker not ready after " + timeout + "; see " + home.resolve("broker.log"));
                 }
                 try {
                     Thread.sleep(200);
-                } catch (InterruptedException e) {
+                }
+                catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException(e);
                 }
@@ -207,45 +227,33 @@ public final class KafkaBroker {
     }
 
     private Path writeConfig() throws IOException {
-        String config = String.join("\n",
-                "process.roles=broker,controller",
-                "node.id=1",
+        String config = String.join("\n", "process.roles=broker,controller", "node.id=1",
                 "controller.quorum.voters=1@localhost:" + controllerPort,
                 "listeners=SASL_PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort,
                 "advertised.listeners=SASL_PLAINTEXT://localhost:" + port,
                 "listener.security.protocol.map=SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT",
-                "controller.listener.names=CONTROLLER",
-                "inter.broker.listener.name=SASL_PLAINTEXT",
-                // Every client authenticates (SCRAM) and is authorised by ACLs; nothing is open by default.
-                "sasl.enabled.mechanisms=SCRAM-SHA-256",
-                "sasl.mechanism.inter.broker.protocol=SCRAM-SHA-256",
-                "listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=" + jaasConfig(ADMIN, localPassword(ADMIN)),
+                "controller.listener.names=CONTROLLER", "inter.broker.listener.name=SASL_PLAINTEXT",
+                // Every client authenticates (SCRAM) and is authorised by ACLs; nothing
+                // is open by default.
+                "sasl.enabled.mechanisms=SCRAM-SHA-256", "sasl.mechanism.inter.broker.protocol=SCRAM-SHA-256",
+                "listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config="
+                        + jaasConfig(ADMIN, localPassword(ADMIN)),
                 "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
                 "allow.everyone.if.no.acl.found=false",
-                // The controller listener is plaintext on localhost and authenticates as ANONYMOUS.
-                "super.users=User:" + ADMIN + ";User:ANONYMOUS",
-                "log.dirs=" + home.resolve("data"),
-                "num.partitions=1",
-                "default.replication.factor=1",
-                "min.insync.replicas=1",
-                "offsets.topic.replication.factor=1",
-                "offsets.topic.num.partitions=4",
-                "transaction.state.log.replication.factor=1",
-                "transaction.state.log.min.isr=1",
-                "transaction.state.log.num.partitions=4",
-                "share.coordinator.state.topic.replication.factor=1",
-                "share.coordinator.state.topic.min.isr=1",
-                "auto.create.topics.enable=false",
-                "group.initial.rebalance.delay.ms=0",
-                // A restarted broker must wait for its old registration to expire: keep that short.
-                "broker.session.timeout.ms=2000",
-                "broker.heartbeat.interval.ms=500",
+                // The controller listener is plaintext on localhost and authenticates as
+                // ANONYMOUS.
+                "super.users=User:" + ADMIN + ";User:ANONYMOUS", "log.dirs=" + home.resolve("data"), "num.partitions=1",
+                "default.replication.factor=1", "min.insync.replicas=1", "offsets.topic.replication.factor=1",
+                "offsets.topic.num.partitions=4", "transaction.state.log.replication.factor=1",
+                "transaction.state.log.min.isr=1", "transaction.state.log.num.partitions=4",
+                "share.coordinator.state.topic.replication.factor=1", "share.coordinator.state.topic.min.isr=1",
+                "auto.create.topics.enable=false", "group.initial.rebalance.delay.ms=0",
+                // A restarted broker must wait for its old registration to expire: keep
+                // that short.
+                "broker.session.timeout.ms=2000", "broker.heartbeat.interval.ms=500",
                 // The cleaner's default 128 MiB dedupe buffer does not fit a small heap.
-                "log.cleaner.dedupe.buffer.size=16777216",
-                "log.cleaner.backoff.ms=5000",
-                "num.network.threads=2",
-                "num.io.threads=4",
-                "");
+                "log.cleaner.dedupe.buffer.size=16777216", "log.cleaner.backoff.ms=5000", "num.network.threads=2",
+                "num.io.threads=4", "");
         Path file = home.resolve("server.properties");
         Files.writeString(file, config, StandardCharsets.UTF_8);
         return file;
@@ -266,4 +274,5 @@ public final class KafkaBroker {
         Files.writeString(file, xml, StandardCharsets.UTF_8);
         return file;
     }
+
 }

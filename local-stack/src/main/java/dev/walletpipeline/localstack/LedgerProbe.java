@@ -26,8 +26,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * For tests: data straight into the real database (as the schema owner), records straight onto the
- * real topics, and the reads a test checks money with, including the ledger's invariants.
+ * For tests: data straight into the real database (as the schema owner), records straight
+ * onto the real topics, and the reads a test checks money with, including the ledger's
+ * invariants.
  */
 public final class LedgerProbe {
 
@@ -62,20 +63,22 @@ public final class LedgerProbe {
     public String newPendingDeposit(UUID wallet, long amount) throws SQLException {
         String reference = "WLT-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toUpperCase();
         try (Connection db = stack.postgres().connect(PostgresServer.OWNER)) {
-            update(db, "insert into deposits (reference, wallet_id, amount) values (?, ?, ?)", reference, wallet, amount);
+            update(db, "insert into deposits (reference, wallet_id, amount) values (?, ?, ?)", reference, wallet,
+                    amount);
         }
         return reference;
     }
 
     /**
-     * Credits a wallet as a settled deposit would, straight in the database and with balanced
-     * entries, for tests of a service that does not run ledger-worker itself.
+     * Credits a wallet as a settled deposit would, straight in the database and with
+     * balanced entries, for tests of a service that does not run ledger-worker itself.
      */
     public void fund(UUID wallet, long amount) throws SQLException {
         String reference = newPendingDeposit(wallet, amount);
         try (Connection db = stack.postgres().connect(PostgresServer.OWNER)) {
             db.setAutoCommit(false);
-            execute(db, "select 1 from wallets where id in (?, '" + CLEARING + "') order by id for no key update", wallet);
+            execute(db, "select 1 from wallets where id in (?, '" + CLEARING + "') order by id for no key update",
+                    wallet);
             execute(db, """
                     with w as (update wallets set balance = balance + ?, last_sequence = last_sequence + 1
                                where id = ? returning balance, last_sequence),
@@ -88,8 +91,8 @@ public final class LedgerProbe {
                     union all
                     select 'deposit:' || ?, '%1$s'::uuid, -?, c.balance, c.last_sequence, 'deposit_clearing', ?,
                         gen_random_uuid()
-                    from c""".formatted(CLEARING),
-                    amount, wallet, amount, reference, wallet, amount, reference, reference, amount, reference);
+                    from c""".formatted(CLEARING), amount, wallet, amount, reference, wallet, amount, reference,
+                    reference, amount, reference);
             execute(db, "update deposits set status = 'success', settled_at = now() where reference = ?", reference);
             db.commit();
         }
@@ -106,17 +109,22 @@ public final class LedgerProbe {
     public UUID newPendingTransfer(UUID from, UUID to, long amount) throws SQLException {
         UUID id = UUID.randomUUID();
         try (Connection db = stack.postgres().connect(PostgresServer.OWNER)) {
-            update(db, "insert into transfers (id, from_wallet_id, to_wallet_id, amount) values (?, ?, ?, ?)",
-                    id, from, to, amount);
+            update(db, "insert into transfers (id, from_wallet_id, to_wallet_id, amount) values (?, ?, ?, ?)", id, from,
+                    to, amount);
         }
         return id;
     }
 
-    /** Puts a transfer command on its topic, keyed by the source wallet, as the outbox relay would. */
+    /**
+     * Puts a transfer command on its topic, keyed by the source wallet, as the outbox
+     * relay would.
+     */
     public void publishTransferCommand(UUID transferId, UUID from, UUID to, long amount) {
         byte[] command = new dev.walletpipeline.contracts.TransferRequested(
                 dev.walletpipeline.contracts.TransferRequested.VERSION, transferId, from, to, amount, "NGN",
-                java.time.Instant.now()).toJson().getBytes(StandardCharsets.UTF_8);
+                java.time.Instant.now())
+            .toJson()
+            .getBytes(StandardCharsets.UTF_8);
         send(Topic.TRANSFER_COMMANDS.name(), from.toString(), command);
     }
 
@@ -134,11 +142,10 @@ public final class LedgerProbe {
     /** The bodies of every committed record on a topic with this key. */
     public List<byte[]> recordsOn(String topic, String key, Duration readFor) {
         List<byte[]> bodies = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(asAdmin(
-                ConsumerConfig.GROUP_ID_CONFIG, "probe-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(asAdmin(ConsumerConfig.GROUP_ID_CONFIG,
+                "probe-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(),
+                new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + readFor.toNanos();
             while (System.nanoTime() < deadline) {
@@ -157,16 +164,22 @@ public final class LedgerProbe {
                 {"event":"charge.success","data":{"id":%d,"domain":"test","status":"success","reference":"%s",\
                 "amount":%d,"currency":"%s","paid_at":"2026-11-25T09:15:02.000Z","channel":"card","metadata":0,\
                 "customer":{"id":1,"email":"ada@example.com"},"authorization":{"authorization_code":"AUTH_x"}}}"""
-                .formatted(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE), reference, amount, currency))
-                .getBytes(StandardCharsets.UTF_8);
+            .formatted(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE), reference, amount, currency))
+            .getBytes(StandardCharsets.UTF_8);
     }
 
-    /** A Paystack event as webhook-ingest publishes it: with Paystack's signature over the body. */
+    /**
+     * A Paystack event as webhook-ingest publishes it: with Paystack's signature over the
+     * body.
+     */
     public void publish(String key, byte[] body) {
         publish(key, body, Map.of(Proof.PAYSTACK_SIGNATURE, PaystackSigner.sign(body, LocalStack.PAYSTACK_SECRET_KEY)));
     }
 
-    /** A record on {@code paystack.events} with exactly these headers: for forged and unproven records. */
+    /**
+     * A record on {@code paystack.events} with exactly these headers: for forged and
+     * unproven records.
+     */
     public void publish(String key, byte[] body, Map<String, String> headers) {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topic.PAYSTACK_EVENTS.name(), key, body);
         headers.forEach((name, value) -> record.headers().add(name, value.getBytes(StandardCharsets.US_ASCII)));
@@ -177,35 +190,47 @@ public final class LedgerProbe {
         send(new ProducerRecord<>(topic, key, body));
     }
 
-    /** Sends and waits for the broker's acknowledgement; throws if it does not come within seconds. */
+    /**
+     * Sends and waits for the broker's acknowledgement; throws if it does not come within
+     * seconds.
+     */
     private void send(ProducerRecord<String, byte[]> record) {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(asAdmin(
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000), new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(asAdmin(ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000, ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000), new StringSerializer(),
+                new ByteArraySerializer())) {
             producer.send(record).get(30, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        }
+        catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("the broker did not take the record", e);
-        } catch (InterruptedException e) {
+        }
+        catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
     }
 
-    /** The partition a record with this key lands on, and the offset the next such record will take. */
+    /**
+     * The partition a record with this key lands on, and the offset the next such record
+     * will take.
+     */
     public long[] nextPosition(String topic, String key) throws Exception {
         int partition = org.apache.kafka.common.utils.Utils.toPositive(
                 org.apache.kafka.common.utils.Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % stack.partitions();
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(asAdmin())) {
             org.apache.kafka.common.TopicPartition tp = new org.apache.kafka.common.TopicPartition(topic, partition);
             long offset = admin.listOffsets(Map.of(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()))
-                    .partitionResult(tp).get().offset();
-            return new long[] {partition, offset};
+                .partitionResult(tp)
+                .get()
+                .offset();
+            return new long[] { partition, offset };
         }
     }
 
-    /** Runs a statement as the schema owner: for tests that change the database under the services. */
+    /**
+     * Runs a statement as the schema owner: for tests that change the database under the
+     * services.
+     */
     public void executeAsOwner(String sql, Object... params) throws SQLException {
         try (Connection db = stack.postgres().connect(PostgresServer.OWNER)) {
             execute(db, sql, params);
@@ -231,14 +256,16 @@ public final class LedgerProbe {
         }
     }
 
-    /** Every committed ledger event for the wallet, read as a downstream consumer would (read_committed). */
+    /**
+     * Every committed ledger event for the wallet, read as a downstream consumer would
+     * (read_committed).
+     */
     public List<LedgerEvent> committedEvents(UUID wallet, Duration readFor) {
         List<LedgerEvent> events = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(asAdmin(
-                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(asAdmin(ConsumerConfig.GROUP_ID_CONFIG,
+                "test-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(),
+                new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(Topic.LEDGER_EVENTS.name()));
             long deadline = System.nanoTime() + readFor.toNanos();
             while (System.nanoTime() < deadline) {
@@ -253,9 +280,10 @@ public final class LedgerProbe {
     }
 
     /**
-     * The money invariants every money test ends with; empty when they all hold: each posting sums
-     * to zero, no customer balance is negative, every balance equals the sum of its entries, and all
-     * balances together (the clearing account included) sum to zero.
+     * The money invariants every money test ends with; empty when they all hold: each
+     * posting sums to zero, no customer balance is negative, every balance equals the sum
+     * of its entries, and all balances together (the clearing account included) sum to
+     * zero.
      */
     public List<String> ledgerInvariantViolations() throws SQLException {
         List<String> violations = new ArrayList<>();
@@ -265,9 +293,10 @@ public final class LedgerProbe {
                     group by posting_id having sum(amount) <> 0) unbalanced""");
             check(db, violations, "customer wallets below zero",
                     "select count(*)::text from wallets where kind = 'customer' and balance < 0");
-            check(db, violations, "wallets whose balance is not the sum of their entries", """
-                    select count(*)::text from wallets w
-                    where w.balance <> coalesce((select sum(amount) from ledger_entries e where e.wallet_id = w.id), 0)""");
+            check(db, violations, "wallets whose balance is not the sum of their entries",
+                    """
+                            select count(*)::text from wallets w
+                            where w.balance <> coalesce((select sum(amount) from ledger_entries e where e.wallet_id = w.id), 0)""");
             String total = queryString(db, "select coalesce(sum(balance), 0)::text from wallets");
             if (!total.equals("0")) {
                 violations.add("all balances sum to " + total + ", not 0");
@@ -314,4 +343,5 @@ public final class LedgerProbe {
             }
         }
     }
+
 }

@@ -10,8 +10,9 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * The one-command local run: Kafka on 9092 and PostgreSQL on 5433 with their data kept in
- * {@code .local-stack/}, then webhook-ingest, ledger-worker and api-service from their runnable
- * jars on the ports of API.md ("Local defaults"). Ctrl-C stops everything, services first.
+ * {@code .local-stack/}, then webhook-ingest, ledger-worker and api-service from their
+ * runnable jars on the ports of API.md ("Local defaults"). Ctrl-C stops everything,
+ * services first.
  */
 public final class LocalPipeline {
 
@@ -25,8 +26,8 @@ public final class LocalPipeline {
 
         log("starting Kafka (localhost:9092) and PostgreSQL (localhost:5433) in " + home);
         long started = System.nanoTime();
-        LocalStack stack = new LocalStack(home, 9092, 9093, 5433, partitions, 8091, 8090,
-                Duration.ofMinutes(3)).start();
+        LocalStack stack = new LocalStack(home, 9092, 9093, 5433, partitions, 8091, 8090, Duration.ofMinutes(3))
+            .start();
         stack.paystack().webhookUrl("http://localhost:8081/wallet/paystack/webhook");
         log("infrastructure up in %.1f s".formatted((System.nanoTime() - started) / 1e9));
 
@@ -45,7 +46,8 @@ public final class LocalPipeline {
         }, "local-pipeline-stop"));
 
         Path logs = home.resolve("logs");
-        // ledger-worker owns the migrations' first run; api-service runs them too and finds them applied.
+        // ledger-worker owns the migrations' first run; api-service runs them too and
+        // finds them applied.
         services.add(new ServiceProcess(projectDir, "ledger-worker", 8082, environment, logs).start());
         services.add(new ServiceProcess(projectDir, "webhook-ingest", 8081, environment, logs).start());
         services.add(new ServiceProcess(projectDir, "api-service", 8080, environment, logs).start());
@@ -67,4 +69,5 @@ public final class LocalPipeline {
     private static void log(String message) {
         System.out.println("[local-pipeline] " + message);
     }
+
 }

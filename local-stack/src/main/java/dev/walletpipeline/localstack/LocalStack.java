@@ -26,34 +26,45 @@ import org.apache.kafka.common.resource.ResourceType;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Kafka and PostgreSQL, started for real, with the topics and the database the services expect.
- * {@link #environment()} gives the settings a service needs to find them, under the same names the
- * services, the local run and docker-compose use.
+ * Kafka and PostgreSQL, started for real, with the topics and the database the services
+ * expect. {@link #environment()} gives the settings a service needs to find them, under
+ * the same names the services, the local run and docker-compose use.
  */
 public final class LocalStack implements AutoCloseable {
 
-    /** Where api-service's Debezium keeps its offsets (api-service's {@code wallet.outbox.offsets-topic}). */
+    /**
+     * Where api-service's Debezium keeps its offsets (api-service's
+     * {@code wallet.outbox.offsets-topic}).
+     */
     public static final String OUTBOX_OFFSETS_TOPIC = "wallet.outbox-offsets";
 
     /** The local Paystack secret key (API.md, "Local defaults"). */
     public static final String PAYSTACK_SECRET_KEY = "sk_test_local";
 
     /**
-     * The local key webhook-ingest signs reconciled payments with and ledger-worker checks them
-     * with. Local use only: a deployment sets its own secret in both.
+     * The local key webhook-ingest signs reconciled payments with and ledger-worker
+     * checks them with. Local use only: a deployment sets its own secret in both.
      */
     public static final String RECONCILIATION_SIGNING_KEY = "local-reconciliation-key";
 
     private static @Nullable LocalStack shared;
 
     private final Path home;
+
     private final KafkaBroker kafka;
+
     private final PostgresServer postgres;
+
     private volatile int partitions;
+
     private final int oidcPort;
+
     private final int paystackPort;
+
     private final Duration paystackRetryUnit;
+
     private @Nullable OidcStandIn oidc;
+
     private @Nullable PaystackStandIn paystack;
 
     /**
@@ -63,8 +74,8 @@ public final class LocalStack implements AutoCloseable {
      * @param paystackPort the Paystack stand-in's port, 0 for any free one
      * @param paystackRetryUnit the stand-in's 3 minutes between webhook retries
      */
-    public LocalStack(Path home, int kafkaPort, int kafkaControllerPort, int postgresPort, int partitions,
-            int oidcPort, int paystackPort, Duration paystackRetryUnit) {
+    public LocalStack(Path home, int kafkaPort, int kafkaControllerPort, int postgresPort, int partitions, int oidcPort,
+            int paystackPort, Duration paystackRetryUnit) {
         this.home = home;
         this.kafka = new KafkaBroker(home.resolve("kafka"), kafkaPort, kafkaControllerPort);
         this.postgres = new PostgresServer(home.resolve("postgres"), postgresPort);
@@ -75,8 +86,8 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * The stack shared by every test class of this JVM: started on first use, on free ports, in a
-     * fresh directory, and stopped when the JVM exits.
+     * The stack shared by every test class of this JVM: started on first use, on free
+     * ports, in a fresh directory, and stopped when the JVM exits.
      */
     public static synchronized LocalStack shared() {
         if (shared == null) {
@@ -98,7 +109,8 @@ public final class LocalStack implements AutoCloseable {
     public LocalStack start() {
         Thread postgresStart = new Thread(postgres::start, "postgres-start");
         RuntimeException[] failure = new RuntimeException[1];
-        postgresStart.setUncaughtExceptionHandler((t, e) -> failure[0] = e instanceof RuntimeException r ? r : new IllegalStateException(e));
+        postgresStart.setUncaughtExceptionHandler(
+                (t, e) -> failure[0] = e instanceof RuntimeException r ? r : new IllegalStateException(e));
         postgresStart.start();
         oidc = OidcStandIn.start(oidcPort);
         paystack = PaystackStandIn.start(paystackPort, PAYSTACK_SECRET_KEY, paystackRetryUnit);
@@ -107,14 +119,16 @@ public final class LocalStack implements AutoCloseable {
         grantServiceAcls();
         try {
             postgresStart.join();
-        } catch (InterruptedException e) {
+        }
+        catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
         if (failure[0] != null) {
             throw failure[0];
         }
-        // The migration step of its own: the services never hold the schema owner's password.
+        // The migration step of its own: the services never hold the schema owner's
+        // password.
         dev.walletpipeline.contracts.schema.Migrations.migrate(postgres.jdbcUrl(), PostgresServer.OWNER,
                 PostgresServer.passwordOf(PostgresServer.OWNER));
         return this;
@@ -133,8 +147,9 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * The EC P-256 JWK api-service signs access tokens with, kept beside the data so that tokens
-     * survive a restart of api-service (or of the whole local run), as they would in production.
+     * The EC P-256 JWK api-service signs access tokens with, kept beside the data so that
+     * tokens survive a restart of api-service (or of the whole local run), as they would
+     * in production.
      */
     public synchronized String jwtSigningKey() {
         java.nio.file.Path file = home.resolve("jwt-signing-key.json");
@@ -144,12 +159,16 @@ public final class LocalStack implements AutoCloseable {
                 java.nio.file.Files.writeString(file, NewSigningKey.newKey());
             }
             return java.nio.file.Files.readString(file);
-        } catch (IOException | com.nimbusds.jose.JOSEException e) {
+        }
+        catch (IOException | com.nimbusds.jose.JOSEException e) {
             throw new IllegalStateException("no JWT signing key", e);
         }
     }
 
-    /** Paystack's stand-in; point its webhooks at webhook-ingest with {@link PaystackStandIn#webhookUrl}. */
+    /**
+     * Paystack's stand-in; point its webhooks at webhook-ingest with
+     * {@link PaystackStandIn#webhookUrl}.
+     */
     public PaystackStandIn paystack() {
         if (paystack == null) {
             throw new IllegalStateException("the stack is not started");
@@ -166,21 +185,19 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * Settings for a service, by the environment names its configuration reads. The schema owner's
-     * credentials are not among them: migrations ran when the stack started.
+     * Settings for a service, by the environment names its configuration reads. The
+     * schema owner's credentials are not among them: migrations ran when the stack
+     * started.
      */
     public Map<String, String> environment() {
-        return Map.ofEntries(
-                Map.entry("GOOGLE_ISSUER_URI", oidc().issuer()),
+        return Map.ofEntries(Map.entry("GOOGLE_ISSUER_URI", oidc().issuer()),
                 Map.entry("GOOGLE_CLIENT_ID", OidcStandIn.CLIENT_ID),
                 Map.entry("GOOGLE_CLIENT_SECRET", OidcStandIn.CLIENT_SECRET),
-                Map.entry("JWT_SIGNING_KEY", jwtSigningKey()),
-                Map.entry("PAYSTACK_BASE_URL", paystack().baseUrl()),
+                Map.entry("JWT_SIGNING_KEY", jwtSigningKey()), Map.entry("PAYSTACK_BASE_URL", paystack().baseUrl()),
                 Map.entry("PAYSTACK_SECRET_KEY", PAYSTACK_SECRET_KEY),
                 Map.entry("RECONCILIATION_SIGNING_KEY", RECONCILIATION_SIGNING_KEY),
                 Map.entry("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers()),
-                Map.entry("KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT"),
-                Map.entry("DATABASE_URL", postgres.jdbcUrl()),
+                Map.entry("KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT"), Map.entry("DATABASE_URL", postgres.jdbcUrl()),
                 Map.entry("DATABASE_API_USER", PostgresServer.API),
                 Map.entry("DATABASE_API_PASSWORD", PostgresServer.passwordOf(PostgresServer.API)),
                 Map.entry("DATABASE_WORKER_USER", PostgresServer.WORKER),
@@ -191,8 +208,8 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * The settings of one service: {@link #environment()} and its own Kafka credentials, so that
-     * it runs with exactly the rights the ACLs give that service.
+     * The settings of one service: {@link #environment()} and its own Kafka credentials,
+     * so that it runs with exactly the rights the ACLs give that service.
      */
     public Map<String, String> environment(String service) {
         if (!KafkaBroker.USERS.contains(service)) {
@@ -204,26 +221,30 @@ public final class LocalStack implements AutoCloseable {
         return Map.copyOf(environment);
     }
 
-    /** Creates the pipeline's topics with their policies; topics already there are left as they are. */
+    /**
+     * Creates the pipeline's topics with their policies; topics already there are left as
+     * they are.
+     */
     void createTopics() {
         Properties props = new Properties();
         props.putAll(kafka.clientProperties(KafkaBroker.ADMIN));
         try (Admin admin = Admin.create(props)) {
             List<NewTopic> topics = new ArrayList<>();
             for (Topic topic : Topic.ALL) {
-                topics.add(new NewTopic(topic.name(), partitions, (short) 1).configs(Map.of(
-                        "cleanup.policy", topic.cleanupPolicy(),
-                        "retention.ms", Long.toString(topic.retentionMs()),
-                        "min.insync.replicas", "1")));
+                topics.add(new NewTopic(topic.name(), partitions, (short) 1)
+                    .configs(Map.of("cleanup.policy", topic.cleanupPolicy(), "retention.ms",
+                            Long.toString(topic.retentionMs()), "min.insync.replicas", "1")));
             }
             admin.createTopics(topics).values().forEach((name, result) -> {
                 try {
                     result.get();
-                } catch (ExecutionException e) {
+                }
+                catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw new IllegalStateException("creating topic " + name + " failed", e.getCause());
                     }
-                } catch (InterruptedException e) {
+                }
+                catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException(e);
                 }
@@ -232,19 +253,24 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * What each Kafka user may do, and nothing more: each service writes only its own topics, and
-     * a downstream team only reads the ledger events. docker-compose grants the same
-     * ({@code kafka-init}). Granting twice is harmless.
+     * What each Kafka user may do, and nothing more: each service writes only its own
+     * topics, and a downstream team only reads the ledger events. docker-compose grants
+     * the same ({@code kafka-init}). Granting twice is harmless.
      */
     void grantServiceAcls() {
         List<AclBinding> acls = new ArrayList<>();
         // webhook-ingest: verified Paystack events, and the ones it cannot key.
-        allow(acls, "webhook-ingest", ResourceType.TOPIC, Topic.PAYSTACK_EVENTS.name(), PatternType.LITERAL, AclOperation.WRITE);
-        allow(acls, "webhook-ingest", ResourceType.TOPIC, Topic.PAYSTACK_EVENTS_DLT.name(), PatternType.LITERAL, AclOperation.WRITE);
-        // api-service: transfer commands through its outbox relay, and Debezium's offsets.
-        allow(acls, "api-service", ResourceType.TOPIC, Topic.TRANSFER_COMMANDS.name(), PatternType.LITERAL, AclOperation.WRITE);
+        allow(acls, "webhook-ingest", ResourceType.TOPIC, Topic.PAYSTACK_EVENTS.name(), PatternType.LITERAL,
+                AclOperation.WRITE);
+        allow(acls, "webhook-ingest", ResourceType.TOPIC, Topic.PAYSTACK_EVENTS_DLT.name(), PatternType.LITERAL,
+                AclOperation.WRITE);
+        // api-service: transfer commands through its outbox relay, and Debezium's
+        // offsets.
+        allow(acls, "api-service", ResourceType.TOPIC, Topic.TRANSFER_COMMANDS.name(), PatternType.LITERAL,
+                AclOperation.WRITE);
         allow(acls, "api-service", ResourceType.TOPIC, OUTBOX_OFFSETS_TOPIC, PatternType.LITERAL, AclOperation.ALL);
-        // ledger-worker: reads what it posts, writes the ledger events and the dead letters, transactionally.
+        // ledger-worker: reads what it posts, writes the ledger events and the dead
+        // letters, transactionally.
         for (Topic consumed : List.of(Topic.PAYSTACK_EVENTS, Topic.TRANSFER_COMMANDS)) {
             allow(acls, "ledger-worker", ResourceType.TOPIC, consumed.name(), PatternType.LITERAL, AclOperation.READ);
         }
@@ -252,17 +278,22 @@ public final class LocalStack implements AutoCloseable {
             allow(acls, "ledger-worker", ResourceType.TOPIC, produced.name(), PatternType.LITERAL, AclOperation.WRITE);
         }
         allow(acls, "ledger-worker", ResourceType.GROUP, "ledger-worker", PatternType.LITERAL, AclOperation.READ);
-        allow(acls, "ledger-worker", ResourceType.TRANSACTIONAL_ID, "ledger-", PatternType.PREFIXED, AclOperation.WRITE);
-        // A downstream team: the ledger events, read-only, in consumer groups of its own naming.
-        allow(acls, "downstream", ResourceType.TOPIC, Topic.LEDGER_EVENTS.name(), PatternType.LITERAL, AclOperation.READ);
+        allow(acls, "ledger-worker", ResourceType.TRANSACTIONAL_ID, "ledger-", PatternType.PREFIXED,
+                AclOperation.WRITE);
+        // A downstream team: the ledger events, read-only, in consumer groups of its own
+        // naming.
+        allow(acls, "downstream", ResourceType.TOPIC, Topic.LEDGER_EVENTS.name(), PatternType.LITERAL,
+                AclOperation.READ);
         allow(acls, "downstream", ResourceType.GROUP, "*", PatternType.LITERAL, AclOperation.READ);
         Properties props = new Properties();
         props.putAll(kafka.clientProperties(KafkaBroker.ADMIN));
         try (Admin admin = Admin.create(props)) {
             admin.createAcls(acls).all().get();
-        } catch (ExecutionException e) {
+        }
+        catch (ExecutionException e) {
             throw new IllegalStateException("granting the services' ACLs failed", e.getCause());
-        } catch (InterruptedException e) {
+        }
+        catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
@@ -275,9 +306,9 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * Raises every pipeline topic to {@code more} partitions (Kafka cannot lower them). Keys map
-     * to partitions anew: only for a drained pipeline whose services are restarted afterwards,
-     * as the benchmarks do between their partition counts.
+     * Raises every pipeline topic to {@code more} partitions (Kafka cannot lower them).
+     * Keys map to partitions anew: only for a drained pipeline whose services are
+     * restarted afterwards, as the benchmarks do between their partition counts.
      */
     public void growPartitions(int more) {
         if (more <= partitions) {
@@ -292,9 +323,11 @@ public final class LocalStack implements AutoCloseable {
             }
             admin.createPartitions(grown).all().get();
             partitions = more;
-        } catch (ExecutionException e) {
+        }
+        catch (ExecutionException e) {
             throw new IllegalStateException("growing the topics to " + more + " partitions failed", e.getCause());
-        } catch (InterruptedException e) {
+        }
+        catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
@@ -317,7 +350,8 @@ public final class LocalStack implements AutoCloseable {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
@@ -329,8 +363,10 @@ public final class LocalStack implements AutoCloseable {
         }
         try (var files = java.nio.file.Files.walk(path)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
+
 }

@@ -4,7 +4,10 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 
-/** {@code bin/new-jwt-signing-key}: prints a new private EC P-256 JWK for {@code JWT_SIGNING_KEY}. */
+/**
+ * {@code bin/new-jwt-signing-key}: prints a new private EC P-256 JWK for
+ * {@code JWT_SIGNING_KEY}.
+ */
 public final class NewSigningKey {
 
     private NewSigningKey() {
@@ -17,4 +20,5 @@ public final class NewSigningKey {
     static String newKey() throws JOSEException {
         return new ECKeyGenerator(Curve.P_256).generate().toJSONString();
     }
+
 }

@@ -25,34 +25,38 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A real OpenID Connect provider in Google's place, for tests and the local run: discovery,
- * authorization endpoint (authorization code with PKCE S256, {@code state} and {@code nonce}
- * passed through), token endpoint with client authentication, RS256 ID tokens and a JWKS. Given
- * {@code login_hint} it signs in as that email at once, as API.md "Local defaults" describes;
- * without it, it shows a one-field form a person can fill in.
+ * A real OpenID Connect provider in Google's place, for tests and the local run:
+ * discovery, authorization endpoint (authorization code with PKCE S256, {@code state} and
+ * {@code nonce} passed through), token endpoint with client authentication, RS256 ID
+ * tokens and a JWKS. Given {@code login_hint} it signs in as that email at once, as
+ * API.md "Local defaults" describes; without it, it shows a one-field form a person can
+ * fill in.
  */
 public final class OidcStandIn extends HttpStandIn {
 
     public static final String CLIENT_ID = "wallet-local-client";
+
     public static final String CLIENT_SECRET = "wallet-local-secret";
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final RSAKey key;
+
     private final Map<String, Grant> codes = new ConcurrentHashMap<>();
 
     private OidcStandIn(int port) {
         super(port);
         try {
             key = new RSAKeyGenerator(2048).keyID("local-oidc-1").generate();
-        } catch (JOSEException e) {
+        }
+        catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
         route("/.well-known/openid-configuration", this::discovery);
         route("/authorize", this::authorize);
         route("/token", this::token);
-        route("/jwks", exchange -> respond(exchange, 200, "application/json",
-                new JWKSet(key.toPublicJWK()).toString()));
+        route("/jwks",
+                exchange -> respond(exchange, 200, "application/json", new JWKSet(key.toPublicJWK()).toString()));
     }
 
     /** Starts serving on the port (0 for any free one). */
@@ -74,16 +78,16 @@ public final class OidcStandIn extends HttpStandIn {
                 "id_token_signing_alg_values_supported":["RS256"],"code_challenge_methods_supported":["S256"],\
                 "scopes_supported":["openid","email","profile"],\
                 "token_endpoint_auth_methods_supported":["client_secret_post","client_secret_basic"]}"""
-                .formatted(issuer));
+            .formatted(issuer));
     }
 
     private void authorize(HttpExchange exchange) throws IOException {
-        Map<String, String> request = "POST".equals(exchange.getRequestMethod())
-                ? form(exchange) : query(exchange.getRequestURI().getRawQuery());
+        Map<String, String> request = "POST".equals(exchange.getRequestMethod()) ? form(exchange)
+                : query(exchange.getRequestURI().getRawQuery());
         String redirectUri = request.get("redirect_uri");
         if (!CLIENT_ID.equals(request.get("client_id")) || redirectUri == null
-                || !"code".equals(request.get("response_type"))
-                || !"S256".equals(request.get("code_challenge_method")) || request.get("code_challenge") == null) {
+                || !"code".equals(request.get("response_type")) || !"S256".equals(request.get("code_challenge_method"))
+                || request.get("code_challenge") == null) {
             respond(exchange, 400, "text/plain", "invalid authorization request");
             return;
         }
@@ -106,7 +110,8 @@ public final class OidcStandIn extends HttpStandIn {
         String clientSecret = request.get("client_secret");
         String basic = exchange.getRequestHeaders().getFirst("authorization");
         if (basic != null && basic.startsWith("Basic ")) {
-            String[] pair = new String(Base64.getDecoder().decode(basic.substring(6)), StandardCharsets.UTF_8).split(":", 2);
+            String[] pair = new String(Base64.getDecoder().decode(basic.substring(6)), StandardCharsets.UTF_8)
+                .split(":", 2);
             clientId = java.net.URLDecoder.decode(pair[0], StandardCharsets.UTF_8);
             clientSecret = pair.length > 1 ? java.net.URLDecoder.decode(pair[1], StandardCharsets.UTF_8) : "";
         }
@@ -128,16 +133,16 @@ public final class OidcStandIn extends HttpStandIn {
 
     private String idToken(Grant grant) {
         Instant now = Instant.now();
-        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
-                .issuer(issuer())
-                .audience(CLIENT_ID)
-                .subject(accounts.getOrDefault(grant.email, new Account(subjectOf(grant.email), true)).subject())
-                .claim("email", grant.email)
-                .claim("email_verified", accounts.getOrDefault(grant.email, new Account("", true)).emailVerified())
-                .claim("name", grant.email.substring(0, grant.email.indexOf('@') < 0 ? grant.email.length()
-                        : grant.email.indexOf('@')))
-                .issueTime(Date.from(now))
-                .expirationTime(Date.from(now.plus(Duration.ofHours(1))));
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer(issuer())
+            .audience(CLIENT_ID)
+            .subject(accounts.getOrDefault(grant.email, new Account(subjectOf(grant.email), true)).subject())
+            .claim("email", grant.email)
+            .claim("email_verified", accounts.getOrDefault(grant.email, new Account("", true)).emailVerified())
+            .claim("name",
+                    grant.email.substring(0,
+                            grant.email.indexOf('@') < 0 ? grant.email.length() : grant.email.indexOf('@')))
+            .issueTime(Date.from(now))
+            .expirationTime(Date.from(now.plus(Duration.ofHours(1))));
         if (grant.nonce != null) {
             claims.claim("nonce", grant.nonce);
         }
@@ -146,7 +151,8 @@ public final class OidcStandIn extends HttpStandIn {
                     claims.build());
             jwt.sign(new RSASSASigner(key));
             return jwt.serialize();
-        } catch (JOSEException e) {
+        }
+        catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -158,8 +164,8 @@ public final class OidcStandIn extends HttpStandIn {
     private final Map<String, Account> accounts = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
-     * From now on, signing in as {@code email} presents this account: another subject (a second
-     * Google account with the same address) or an address Google has not verified.
+     * From now on, signing in as {@code email} presents this account: another subject (a
+     * second Google account with the same address) or an address Google has not verified.
      */
     public void account(String email, String subject, boolean emailVerified) {
         accounts.put(email.toLowerCase(java.util.Locale.ROOT), new Account(subject, emailVerified));
@@ -167,13 +173,17 @@ public final class OidcStandIn extends HttpStandIn {
 
     /** Google's subjects are stable per account; so is this one, per email. */
     static String subjectOf(String email) {
-        return "1" + new java.math.BigInteger(1, sha256(email.getBytes(StandardCharsets.UTF_8))).toString().substring(0, 20);
+        return "1" + new java.math.BigInteger(1, sha256(email.getBytes(StandardCharsets.UTF_8))).toString()
+            .substring(0, 20);
     }
 
     private static String loginForm(Map<String, String> request) {
         StringBuilder hidden = new StringBuilder();
-        request.forEach((name, value) -> hidden.append("<input type=\"hidden\" name=\"").append(html(name))
-                .append("\" value=\"").append(html(value)).append("\">"));
+        request.forEach((name, value) -> hidden.append("<input type=\"hidden\" name=\"")
+            .append(html(name))
+            .append("\" value=\"")
+            .append(html(value))
+            .append("\">"));
         return """
                 <!doctype html><html><head><title>Sign in (local Google stand-in)</title></head>
                 <body style="font-family:sans-serif;max-width:28em;margin:4em auto">
@@ -184,13 +194,16 @@ public final class OidcStandIn extends HttpStandIn {
     }
 
     private static String s256(String verifier) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(sha256(verifier.getBytes(StandardCharsets.US_ASCII)));
+        return Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(sha256(verifier.getBytes(StandardCharsets.US_ASCII)));
     }
 
     private static byte[] sha256(byte[] bytes) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
+        }
+        catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -207,4 +220,5 @@ public final class OidcStandIn extends HttpStandIn {
 
     private record Grant(String email, String redirectUri, String codeChallenge, String nonce, Instant expiresAt) {
     }
+
 }

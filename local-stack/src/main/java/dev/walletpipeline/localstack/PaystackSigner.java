@@ -2,7 +2,9 @@ package dev.walletpipeline.localstack;
 
 import dev.walletpipeline.contracts.proof.HmacSignature;
 
-/** Signs webhook bodies the way Paystack does: lowercase hex HMAC-SHA512 of the raw bytes. */
+/**
+ * Signs webhook bodies the way Paystack does: lowercase hex HMAC-SHA512 of the raw bytes.
+ */
 public final class PaystackSigner {
 
     private PaystackSigner() {
@@ -11,4 +13,5 @@ public final class PaystackSigner {
     public static String sign(byte[] body, String secretKey) {
         return new HmacSignature(secretKey).signHex(body);
     }
+
 }

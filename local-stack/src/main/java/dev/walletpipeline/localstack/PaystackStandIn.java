@@ -25,26 +25,36 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Paystack, as far as this product meets it, in Paystack's wire format: Initialize Transaction,
- * Verify Transaction, a checkout page at {@code authorization_url} where a person clicks Pay or
- * Fail, and, on Pay, a {@code charge.success} webhook signed with the secret key and retried on
- * any non-200 on Paystack's schedule (every 3 minutes for 4 tries, then hourly for 72 hours),
- * which tests compress with {@code retryUnit}.
+ * Paystack, as far as this product meets it, in Paystack's wire format: Initialize
+ * Transaction, Verify Transaction, a checkout page at {@code authorization_url} where a
+ * person clicks Pay or Fail, and, on Pay, a {@code charge.success} webhook signed with
+ * the secret key and retried on any non-200 on Paystack's schedule (every 3 minutes for 4
+ * tries, then hourly for 72 hours), which tests compress with {@code retryUnit}.
  */
 public final class PaystackStandIn extends HttpStandIn {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String secretKey;
+
     private final Duration retryUnit;
+
     private final Map<String, Transaction> byReference = new ConcurrentHashMap<>();
+
     private final Map<String, String> referenceByAccessCode = new ConcurrentHashMap<>();
+
     private final AtomicLong ids = new AtomicLong(4_099_260_000L);
+
     private final AtomicInteger deliveries = new AtomicInteger();
+
     private final AtomicInteger verifications = new AtomicInteger();
+
     private final ScheduledExecutorService webhooks = Executors.newScheduledThreadPool(2);
+
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
     private volatile @Nullable String webhookUrl;
 
     private PaystackStandIn(int port, String secretKey, Duration retryUnit) {
@@ -57,7 +67,8 @@ public final class PaystackStandIn extends HttpStandIn {
     }
 
     /**
-     * @param retryUnit Paystack's 3 minutes between webhook retries; tests pass milliseconds
+     * @param retryUnit Paystack's 3 minutes between webhook retries; tests pass
+     * milliseconds
      */
     public static PaystackStandIn start(int port, String secretKey, Duration retryUnit) {
         PaystackStandIn server = new PaystackStandIn(port, secretKey, retryUnit);
@@ -70,7 +81,9 @@ public final class PaystackStandIn extends HttpStandIn {
         this.webhookUrl = url;
     }
 
-    /** Marks the payment made without sending its webhook: the webhook that never arrives. */
+    /**
+     * Marks the payment made without sending its webhook: the webhook that never arrives.
+     */
     public void payWithoutWebhook(String reference) {
         Transaction transaction = byReference.get(reference);
         if (transaction == null) {
@@ -81,8 +94,8 @@ public final class PaystackStandIn extends HttpStandIn {
     }
 
     /**
-     * Paid, then reversed by Paystack (a bank's reversal), without a webhook: Verify Transaction
-     * answers {@code reversed} from now on.
+     * Paid, then reversed by Paystack (a bank's reversal), without a webhook: Verify
+     * Transaction answers {@code reversed} from now on.
      */
     public void reverseWithoutWebhook(String reference) {
         payWithoutWebhook(reference);
@@ -122,7 +135,8 @@ public final class PaystackStandIn extends HttpStandIn {
         JsonNode request;
         try {
             request = JSON.readTree(exchange.getRequestBody().readAllBytes());
-        } catch (RuntimeException e) {
+        }
+        catch (RuntimeException e) {
             respond(exchange, 400, "application/json", "{\"status\":false,\"message\":\"Invalid JSON\"}");
             return;
         }
@@ -138,9 +152,10 @@ public final class PaystackStandIn extends HttpStandIn {
         Transaction transaction = new Transaction(ids.incrementAndGet(), reference, amount,
                 request.path("currency").asString("NGN"), email, accessCode, Instant.now());
         if (byReference.putIfAbsent(reference, transaction) != null) {
-            respond(exchange, 400, "application/json", """
-                    {"status":false,"message":"Duplicate Transaction Reference","meta":{"nextStep":"Try and create \
-                    the Transaction or Charge with a new reference"},"type":"validation_error","code":"duplicate_reference"}""");
+            respond(exchange, 400, "application/json",
+                    """
+                            {"status":false,"message":"Duplicate Transaction Reference","meta":{"nextStep":"Try and create \
+                            the Transaction or Charge with a new reference"},"type":"validation_error","code":"duplicate_reference"}""");
             return;
         }
         referenceByAccessCode.put(accessCode, reference);
@@ -158,7 +173,8 @@ public final class PaystackStandIn extends HttpStandIn {
         String reference = exchange.getRequestURI().getPath().substring("/transaction/verify/".length());
         Transaction transaction = byReference.get(reference);
         if (transaction == null) {
-            respond(exchange, 404, "application/json", "{\"status\":false,\"message\":\"Transaction reference not found\"}");
+            respond(exchange, 404, "application/json",
+                    "{\"status\":false,\"message\":\"Transaction reference not found\"}");
             return;
         }
         respond(exchange, 200, "application/json",
@@ -181,13 +197,14 @@ public final class PaystackStandIn extends HttpStandIn {
             }
             if (parts[3].equals("pay")) {
                 pay(reference);
-            } else {
+            }
+            else {
                 transaction.status = "failed";
             }
             respond(exchange, 200, "text/html; charset=utf-8", """
                     <!doctype html><html><body style="font-family:sans-serif;max-width:30em;margin:4em auto">
                     <h1>Payment %s</h1><p>Reference %s. You can close this page.</p></body></html>"""
-                    .formatted(html(transaction.status), html(reference)));
+                .formatted(html(transaction.status), html(reference)));
             return;
         }
         respond(exchange, 200, "text/html; charset=utf-8", """
@@ -200,7 +217,10 @@ public final class PaystackStandIn extends HttpStandIn {
                 html(reference), accessCode, accessCode));
     }
 
-    /** Paystack's retry schedule: 3 minutes for the first 4 retries, then hourly, for 72 hours. */
+    /**
+     * Paystack's retry schedule: 3 minutes for the first 4 retries, then hourly, for 72
+     * hours.
+     */
     private Duration retryDelay(int attempt) {
         return attempt <= 4 ? retryUnit : retryUnit.multipliedBy(20);
     }
@@ -210,19 +230,24 @@ public final class PaystackStandIn extends HttpStandIn {
         if (url == null || attempt > 4 + 72) {
             return;
         }
-        byte[] body = ("{\"event\":\"charge.success\",\"data\":" + transaction.data() + "}").getBytes(StandardCharsets.UTF_8);
+        byte[] body = ("{\"event\":\"charge.success\",\"data\":" + transaction.data() + "}")
+            .getBytes(StandardCharsets.UTF_8);
         int status;
         try {
             deliveries.incrementAndGet();
-            status = http.send(HttpRequest.newBuilder(URI.create(url))
+            status = http
+                .send(HttpRequest.newBuilder(URI.create(url))
                     .header("content-type", "application/json")
                     .header("x-paystack-signature", PaystackSigner.sign(body, secretKey))
                     .timeout(Duration.ofSeconds(30))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                    .build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+        }
+        catch (IOException e) {
             status = -1;
-        } catch (InterruptedException e) {
+        }
+        catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
         }
@@ -244,14 +269,23 @@ public final class PaystackStandIn extends HttpStandIn {
     }
 
     private static final class Transaction {
+
         final long id;
+
         final String reference;
+
         final long amount;
+
         final String currency;
+
         final String email;
+
         final String accessCode;
+
         final Instant createdAt;
+
         volatile String status = "abandoned";
+
         volatile @Nullable Instant paidAt;
 
         Transaction(long id, String reference, long amount, String currency, String email, String accessCode,
@@ -276,7 +310,8 @@ public final class PaystackStandIn extends HttpStandIn {
             data.put("gateway_response", status.equals("success") ? "Successful" : "The transaction was not completed");
             if (paidAt != null) {
                 data.put("paid_at", paidAt.toString());
-            } else {
+            }
+            else {
                 data.putNull("paid_at");
             }
             data.put("created_at", createdAt.toString());
@@ -287,5 +322,7 @@ public final class PaystackStandIn extends HttpStandIn {
             data.put("requested_amount", amount);
             return JSON.writeValueAsString(data);
         }
+
     }
+
 }

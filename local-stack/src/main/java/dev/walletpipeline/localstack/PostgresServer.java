@@ -13,23 +13,31 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A real PostgreSQL server from zonky's embedded binaries: its own {@code postgres} process, with a
- * data directory kept across restarts and crash-safe settings (zonky's defaults turn fsync off).
- * On first start it creates the database {@code wallet} and the roles the services log in with,
- * from {@code bootstrap/postgres-init.sql}.
+ * A real PostgreSQL server from zonky's embedded binaries: its own {@code postgres}
+ * process, with a data directory kept across restarts and crash-safe settings (zonky's
+ * defaults turn fsync off). On first start it creates the database {@code wallet} and the
+ * roles the services log in with, from {@code bootstrap/postgres-init.sql}.
  */
 public final class PostgresServer {
 
     public static final String DATABASE = "wallet";
 
-    /** Role, password: the schema owner that runs the migrations, and the two service roles. */
+    /**
+     * Role, password: the schema owner that runs the migrations, and the two service
+     * roles.
+     */
     public static final String OWNER = "wallet_owner";
+
     public static final String API = "wallet_api";
+
     public static final String WORKER = "wallet_worker";
+
     public static final String CDC = "wallet_cdc";
 
     private final Path home;
+
     private final int port;
+
     private @Nullable EmbeddedPostgres postgres;
 
     PostgresServer(Path home, int port) {
@@ -45,7 +53,10 @@ public final class PostgresServer {
         return "jdbc:postgresql://localhost:" + port + "/" + DATABASE;
     }
 
-    /** The local password of each role is its name (bootstrap/postgres-init.sql): local use only. */
+    /**
+     * The local password of each role is its name (bootstrap/postgres-init.sql): local
+     * use only.
+     */
     public static String passwordOf(String role) {
         return role;
     }
@@ -59,26 +70,28 @@ public final class PostgresServer {
             Files.createDirectories(home.resolve("work"));
             awaitOldServerGone();
             postgres = EmbeddedPostgres.builder()
-                    .setPort(port)
-                    .setDataDirectory(home.resolve("data"))
-                    .setCleanDataDirectory(false)
-                    .setOverrideWorkingDirectory(home.resolve("work").toFile())
-                    .setPGStartupWait(Duration.ofSeconds(60))
-                    .setRegisterShutdownHook(false)
-                    // zonky turns these off for speed; acknowledged commits were lost on SIGKILL.
-                    .setServerConfig("fsync", "on")
-                    .setServerConfig("synchronous_commit", "on")
-                    .setServerConfig("full_page_writes", "on")
-                    .setServerConfig("wal_level", "logical")
-                    .setServerConfig("max_replication_slots", "8")
-                    .setServerConfig("max_wal_senders", "8")
-                    .setServerConfig("max_connections", "200")
-                    .setServerConfig("shared_buffers", "128MB")
-                    .setOutputRedirector(ProcessBuilder.Redirect.appendTo(home.resolve("postgres.log").toFile()))
-                    .setErrorRedirector(ProcessBuilder.Redirect.appendTo(home.resolve("postgres.log").toFile()))
-                    .start();
+                .setPort(port)
+                .setDataDirectory(home.resolve("data"))
+                .setCleanDataDirectory(false)
+                .setOverrideWorkingDirectory(home.resolve("work").toFile())
+                .setPGStartupWait(Duration.ofSeconds(60))
+                .setRegisterShutdownHook(false)
+                // zonky turns these off for speed; acknowledged commits were lost on
+                // SIGKILL.
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("full_page_writes", "on")
+                .setServerConfig("wal_level", "logical")
+                .setServerConfig("max_replication_slots", "8")
+                .setServerConfig("max_wal_senders", "8")
+                .setServerConfig("max_connections", "200")
+                .setServerConfig("shared_buffers", "128MB")
+                .setOutputRedirector(ProcessBuilder.Redirect.appendTo(home.resolve("postgres.log").toFile()))
+                .setErrorRedirector(ProcessBuilder.Redirect.appendTo(home.resolve("postgres.log").toFile()))
+                .start();
             bootstrap();
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
@@ -92,8 +105,9 @@ public final class PostgresServer {
     }
 
     /**
-     * zonky holds a file lock on the data directory for as long as its handle lives; after a crash
-     * that handle must let go, or the restart in this JVM fails with OverlappingFileLockException.
+     * zonky holds a file lock on the data directory for as long as its handle lives;
+     * after a crash that handle must let go, or the restart in this JVM fails with
+     * OverlappingFileLockException.
      */
     private void releaseDirectoryLock() {
         EmbeddedPostgres crashed = postgres;
@@ -101,21 +115,25 @@ public final class PostgresServer {
             return;
         }
         try {
-            crashed.close(); // its pg_ctl stop finds no server; the point is the lock it releases
-        } catch (IOException | RuntimeException expected) {
+            crashed.close(); // its pg_ctl stop finds no server; the point is the lock it
+                             // releases
+        }
+        catch (IOException | RuntimeException expected) {
             // the server is already gone
         }
-        for (String field : new String[] {"lock", "lockStream"}) {
+        for (String field : new String[] { "lock", "lockStream" }) {
             try {
                 java.lang.reflect.Field handle = EmbeddedPostgres.class.getDeclaredField(field);
                 handle.setAccessible(true);
                 Object value = handle.get(crashed);
                 if (value instanceof java.nio.channels.FileLock lock && lock.isValid()) {
                     lock.release();
-                } else if (value instanceof java.io.Closeable closeable) {
+                }
+                else if (value instanceof java.io.Closeable closeable) {
                     closeable.close();
                 }
-            } catch (ReflectiveOperationException | IOException | RuntimeException ignored) {
+            }
+            catch (ReflectiveOperationException | IOException | RuntimeException ignored) {
                 // best effort: a fresh JVM has no such lock anyway
             }
         }
@@ -125,7 +143,8 @@ public final class PostgresServer {
         if (postgres != null) {
             try {
                 postgres.close();
-            } catch (IOException e) {
+            }
+            catch (IOException e) {
                 kill();
             }
             postgres = null;
@@ -145,12 +164,16 @@ public final class PostgresServer {
             }
             String first = Files.readAllLines(pidFile).stream().findFirst().orElse("").trim();
             return first.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(Long.parseLong(first));
-        } catch (IOException | NumberFormatException e) {
+        }
+        catch (IOException | NumberFormatException e) {
             return java.util.Optional.empty();
         }
     }
 
-    /** A postmaster still alive on this directory (a killed run's, or one being reaped) blocks a new start. */
+    /**
+     * A postmaster still alive on this directory (a killed run's, or one being reaped)
+     * blocks a new start.
+     */
     private void awaitOldServerGone() {
         postmasterPid().flatMap(ProcessHandle::of).ifPresent(old -> {
             if (old.isAlive() && old.info().command().map(c -> c.endsWith("postgres")).orElse(false)) {
@@ -159,11 +182,13 @@ public final class PostgresServer {
         });
     }
 
-    /** Runs {@code bootstrap/postgres-init.sql} (shared with docker-compose) on a new cluster. */
+    /**
+     * Runs {@code bootstrap/postgres-init.sql} (shared with docker-compose) on a new
+     * cluster.
+     */
     private void bootstrap() {
-        try (Connection superuser = DriverManager.getConnection(
-                "jdbc:postgresql://localhost:" + port + "/postgres", "postgres", "postgres");
-                Statement sql = superuser.createStatement()) {
+        try (Connection superuser = DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/postgres",
+                "postgres", "postgres"); Statement sql = superuser.createStatement()) {
             var exists = sql.executeQuery("select 1 from pg_database where datname = '" + DATABASE + "'");
             if (exists.next()) {
                 return;
@@ -171,7 +196,8 @@ public final class PostgresServer {
             for (String statement : bootstrapStatements()) {
                 sql.execute(statement);
             }
-        } catch (SQLException e) {
+        }
+        catch (SQLException e) {
             throw new IllegalStateException("bootstrapping the wallet database failed", e);
         }
     }
@@ -183,14 +209,18 @@ public final class PostgresServer {
             }
             // The psql variables of the shared script, filled with the local passwords.
             String script = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
-                    .replace(":'owner_password'", "'" + passwordOf(OWNER) + "'")
-                    .replace(":'api_password'", "'" + passwordOf(API) + "'")
-                    .replace(":'worker_password'", "'" + passwordOf(WORKER) + "'")
-                    .replace(":'cdc_password'", "'" + passwordOf(CDC) + "'");
+                .replace(":'owner_password'", "'" + passwordOf(OWNER) + "'")
+                .replace(":'api_password'", "'" + passwordOf(API) + "'")
+                .replace(":'worker_password'", "'" + passwordOf(WORKER) + "'")
+                .replace(":'cdc_password'", "'" + passwordOf(CDC) + "'");
             return java.util.Arrays.stream(script.replaceAll("(?m)--.*$", "").split(";"))
-                    .map(String::strip).filter(s -> !s.isEmpty()).toList();
-        } catch (IOException e) {
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .toList();
+        }
+        catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
+
 }

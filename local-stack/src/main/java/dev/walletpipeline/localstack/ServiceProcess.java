@@ -25,17 +25,22 @@ public final class ServiceProcess implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String module;
+
     private final Path jar;
+
     private final int managementPort;
+
     private final Map<String, String> environment;
+
     private final Path log;
+
     private @Nullable Process process;
 
     /**
      * @param projectDir the checkout's root, where each module's {@code target/} is
      * @param module the service's module name, e.g. {@code ledger-worker}
-     * @param managementPort the port it serves on ({@code SERVER_PORT}), where {@code /actuator/health}
-     *     answers
+     * @param managementPort the port it serves on ({@code SERVER_PORT}), where
+     * {@code /actuator/health} answers
      * @param environment its settings, as environment variables
      * @param logDir where its output goes, as {@code <module>.log}
      */
@@ -55,10 +60,12 @@ public final class ServiceProcess implements AutoCloseable {
     static Path runnableJar(Path projectDir, String module) {
         Path target = projectDir.resolve(module).resolve("target");
         try (var files = Files.list(target)) {
-            return files.filter(p -> p.getFileName().toString().endsWith("-exec.jar")).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("no runnable jar in " + target
-                            + ": build first with ./mvnw -DskipTests package"));
-        } catch (IOException e) {
+            return files.filter(p -> p.getFileName().toString().endsWith("-exec.jar"))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException(
+                        "no runnable jar in " + target + ": build first with ./mvnw -DskipTests package"));
+        }
+        catch (IOException e) {
             throw new IllegalStateException("no " + target + ": build first with ./mvnw -DskipTests package", e);
         }
     }
@@ -82,12 +89,16 @@ public final class ServiceProcess implements AutoCloseable {
             command.add(jar.toString());
             process = ChildJvm.start(command, environment, log);
             return this;
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** Waits until the service reports itself ready: Kafka and Postgres reachable, listeners up. */
+    /**
+     * Waits until the service reports itself ready: Kafka and Postgres reachable,
+     * listeners up.
+     */
     public ServiceProcess awaitReady(Duration timeout) {
         URI readiness = URI.create("http://localhost:" + managementPort + "/actuator/health/readiness");
         Instant deadline = Instant.now().plus(timeout);
@@ -97,20 +108,24 @@ public final class ServiceProcess implements AutoCloseable {
                 throw new IllegalStateException(module + " exited during start; see " + log);
             }
             try {
-                HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(readiness)
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> response = HTTP.send(
+                        HttpRequest.newBuilder(readiness).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
                     return this;
                 }
-            } catch (IOException notYet) {
+            }
+            catch (IOException notYet) {
                 // not listening yet
-            } catch (InterruptedException e) {
+            }
+            catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
             try {
                 Thread.sleep(250);
-            } catch (InterruptedException e) {
+            }
+            catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
@@ -137,4 +152,5 @@ public final class ServiceProcess implements AutoCloseable {
             process = null;
         }
     }
+
 }

@@ -37,36 +37,40 @@ class LocalStackTests {
             ConfigResource paystack = new ConfigResource(ConfigResource.Type.TOPIC, Topic.PAYSTACK_EVENTS.name());
             Config config = admin.describeConfigs(Set.of(paystack)).all().get().get(paystack);
             assertThat(config.get("cleanup.policy").value()).isEqualTo("compact");
-            assertThat(admin.describeTopics(Set.of(Topic.LEDGER_EVENTS.name())).allTopicNames().get()
-                    .get(Topic.LEDGER_EVENTS.name()).partitions()).hasSize(stack.partitions());
+            assertThat(admin.describeTopics(Set.of(Topic.LEDGER_EVENTS.name()))
+                .allTopicNames()
+                .get()
+                .get(Topic.LEDGER_EVENTS.name())
+                .partitions()).hasSize(stack.partitions());
         }
     }
 
     @Test
     void apiServicesKafkaCredentialsCannotWritePaystackEvents(LocalStack stack) {
         assertThat(send(stack.kafka().clientProperties("api-service"), Topic.PAYSTACK_EVENTS.name()))
-                .isInstanceOf(org.apache.kafka.common.errors.TopicAuthorizationException.class);
+            .isInstanceOf(org.apache.kafka.common.errors.TopicAuthorizationException.class);
     }
 
     @Test
     void eachServiceWritesItsOwnTopicsAndNoOneElses(LocalStack stack) {
         assertThat(send(stack.kafka().clientProperties("webhook-ingest"), Topic.PAYSTACK_EVENTS.name())).isNull();
         assertThat(send(stack.kafka().clientProperties("webhook-ingest"), Topic.TRANSFER_COMMANDS.name()))
-                .isInstanceOf(org.apache.kafka.common.errors.TopicAuthorizationException.class);
+            .isInstanceOf(org.apache.kafka.common.errors.TopicAuthorizationException.class);
         assertThat(send(stack.kafka().clientProperties("webhook-ingest"), Topic.LEDGER_EVENTS.name()))
-                .isInstanceOf(org.apache.kafka.common.errors.TopicAuthorizationException.class);
+            .isInstanceOf(org.apache.kafka.common.errors.TopicAuthorizationException.class);
         assertThat(send(stack.kafka().clientProperties("api-service"), Topic.LEDGER_EVENTS.name()))
-                .isInstanceOf(org.apache.kafka.common.errors.TopicAuthorizationException.class);
-        // With no write right anywhere, even an idempotent producer's id is refused (cluster level).
+            .isInstanceOf(org.apache.kafka.common.errors.TopicAuthorizationException.class);
+        // With no write right anywhere, even an idempotent producer's id is refused
+        // (cluster level).
         assertThat(send(stack.kafka().clientProperties("downstream"), Topic.LEDGER_EVENTS.name()))
-                .isInstanceOf(org.apache.kafka.common.errors.AuthorizationException.class);
+            .isInstanceOf(org.apache.kafka.common.errors.AuthorizationException.class);
     }
 
     @Test
     void aDownstreamTeamReadsTheLedgerEventsAndNothingElse(LocalStack stack) {
         assertThat(read(stack.kafka().clientProperties("downstream"), Topic.LEDGER_EVENTS.name())).isNull();
         assertThat(read(stack.kafka().clientProperties("downstream"), Topic.PAYSTACK_EVENTS.name()))
-                .isInstanceOf(org.apache.kafka.common.errors.TopicAuthorizationException.class);
+            .isInstanceOf(org.apache.kafka.common.errors.TopicAuthorizationException.class);
     }
 
     @Test
@@ -75,10 +79,12 @@ class LocalStackTests {
         props.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required"
                 + " username=\"webhook-ingest\" password=\"guessed\";");
         assertThat(send(props, Topic.PAYSTACK_EVENTS.name()))
-                .isInstanceOf(org.apache.kafka.common.errors.SaslAuthenticationException.class);
+            .isInstanceOf(org.apache.kafka.common.errors.SaslAuthenticationException.class);
     }
 
-    /** The failure of one send with these credentials, or null when the broker took it. */
+    /**
+     * The failure of one send with these credentials, or null when the broker took it.
+     */
     private static Throwable send(java.util.Map<String, Object> credentials, String topic) {
         java.util.Map<String, Object> props = new java.util.HashMap<>(credentials);
         props.put("max.block.ms", 5000);
@@ -88,16 +94,20 @@ class LocalStackTests {
                 new org.apache.kafka.common.serialization.StringSerializer(),
                 new org.apache.kafka.common.serialization.StringSerializer())) {
             producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, "acl-probe", "{}"))
-                    .get(10, java.util.concurrent.TimeUnit.SECONDS);
+                .get(10, java.util.concurrent.TimeUnit.SECONDS);
             return null;
-        } catch (java.util.concurrent.ExecutionException e) {
+        }
+        catch (java.util.concurrent.ExecutionException e) {
             return e.getCause();
-        } catch (Exception e) {
+        }
+        catch (Exception e) {
             return e;
         }
     }
 
-    /** The failure of one poll with these credentials, or null when the broker allowed it. */
+    /**
+     * The failure of one poll with these credentials, or null when the broker allowed it.
+     */
     private static Throwable read(java.util.Map<String, Object> credentials, String topic) {
         java.util.Map<String, Object> props = new java.util.HashMap<>(credentials);
         props.put("group.id", "acl-probe-" + java.util.UUID.randomUUID());
@@ -111,7 +121,8 @@ class LocalStackTests {
                 consumer.poll(java.time.Duration.ofMillis(200));
             }
             return null;
-        } catch (Exception e) {
+        }
+        catch (Exception e) {
             return e;
         }
     }
@@ -122,4 +133,5 @@ class LocalStackTests {
             return rs.getString(1);
         }
     }
+
 }

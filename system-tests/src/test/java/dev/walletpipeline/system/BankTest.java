@@ -32,14 +32,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A bank test in the style of Jepsen's: wallets funded through signed webhooks, clients sending
- * random transfers (retrying with the same Idempotency-Key, replaying webhooks), signed webhooks
- * that no one can apply (a U+0000 in the reference) and forged payments produced straight to
- * Kafka without proof, while a fault schedule SIGKILLs and restarts ledger-worker, api-service,
- * webhook-ingest, Kafka and Postgres, one at a time and overlapping. When the faults stop and the
- * pipeline drains, money must add up: no poison stops the ledger, no forgery credits a kobo.
+ * A bank test in the style of Jepsen's: wallets funded through signed webhooks, clients
+ * sending random transfers (retrying with the same Idempotency-Key, replaying webhooks),
+ * signed webhooks that no one can apply (a U+0000 in the reference) and forged payments
+ * produced straight to Kafka without proof, while a fault schedule SIGKILLs and restarts
+ * ledger-worker, api-service, webhook-ingest, Kafka and Postgres, one at a time and
+ * overlapping. When the faults stop and the pipeline drains, money must add up: no poison
+ * stops the ledger, no forgery credits a kobo.
  *
- * <p>Short form (about two minutes) in the test suite. Long form:
+ * <p>
+ * Short form (about two minutes) in the test suite. Long form:
  * {@code ./mvnw -pl system-tests -am verify -Dtest=BankTest -Dsurefire.failIfNoSpecifiedTests=false
  * -Dbank.seconds=900 -Dbank.faultEverySeconds=20}.
  */
@@ -47,6 +49,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class BankTest {
 
     private static final int WALLETS = 8;
+
     private static final long FUNDING = 1_000_000;
 
     @Test
@@ -92,21 +95,25 @@ class BankTest {
                         String key = "BANK-POISON-" + UUID.randomUUID();
                         byte[] poison = ("{\"event\":\"charge.success\",\"data\":{\"id\":1,\"status\":\"success\","
                                 + "\"reference\":\"" + key + "\\u0000\",\"amount\":5000,\"currency\":\"NGN\"}}")
-                                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                        if (pipeline.postWebhook(poison, PaystackSigner.sign(poison, Pipeline.PAYSTACK_SECRET)) == 200) {
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                        if (pipeline.postWebhook(poison,
+                                PaystackSigner.sign(poison, Pipeline.PAYSTACK_SECRET)) == 200) {
                             poisonAccepted.add(key);
                         }
                         continue;
                     }
                     if (dice == 1) {
-                        // Anyone with write access to Kafka: a charge for a real pending deposit, no proof.
+                        // Anyone with write access to Kafka: a charge for a real pending
+                        // deposit, no proof.
                         try {
                             Account victim = accounts.get(random.nextInt(WALLETS));
                             String reference = ledger.newPendingDeposit(victim.wallet, 50_000);
                             forged.add(reference);
                             ledger.publish(reference, LedgerProbe.chargeSuccess(reference, 50_000, "NGN"), Map.of());
-                        } catch (Exception componentDown) {
-                            // Postgres or Kafka is down this moment: nothing forged, or a forgery not stored
+                        }
+                        catch (Exception componentDown) {
+                            // Postgres or Kafka is down this moment: nothing forged, or a
+                            // forgery not stored
                         }
                         continue;
                     }
@@ -123,11 +130,13 @@ class BankTest {
                     Request request = new Request(from, to, 100 + random.nextInt(50_000), UUID.randomUUID().toString());
                     int status = send(api, request).status();
                     if (status != 200 && status != 202 && status != 422) {
-                        // client back-off while a component is down, as a real client would
+                        // client back-off while a component is down, as a real client
+                        // would
                         java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
                     }
                     if (random.nextInt(5) == 0) {
-                        status = send(api, request).status(); // a retry: the same key must not move money twice
+                        status = send(api, request).status(); // a retry: the same key
+                                                              // must not move money twice
                     }
                     requests.put(request.key, request.answered(status));
                 }
@@ -143,7 +152,8 @@ class BankTest {
         clients.shutdown();
         assertThat(clients.awaitTermination(2, TimeUnit.MINUTES)).isTrue();
 
-        // Faults stop: everything back. A request whose answer was lost in a fault is asked again with
+        // Faults stop: everything back. A request whose answer was lost in a fault is
+        // asked again with
         // its key for the final word; an Idempotency-Key makes that safe.
         restartIfDown(pipeline, stack);
         pipeline.ensureRunning();
@@ -152,7 +162,8 @@ class BankTest {
             if (!request.answered()) {
                 reasked++;
                 int status = send(api, request).status();
-                // 202 accepted; 200 accepted and already final (a repeat of a key); 422 refused
+                // 202 accepted; 200 accepted and already final (a repeat of a key); 422
+                // refused
                 assertThat(status).as("final answer for " + request.key).isIn(200, 202, 422);
                 requests.put(request.key, request.answered(status));
             }
@@ -174,8 +185,10 @@ class BankTest {
             anomalies.add((accepted.size() - final_) + " accepted transfers are not completed or rejected");
         }
         for (Account account : accounts) {
-            // In sequence order: after a ledger-worker crash a batch's events may land behind later
-            // ones of the same wallet (see the AsyncAPI document); none may be missing or doubled.
+            // In sequence order: after a ledger-worker crash a batch's events may land
+            // behind later
+            // ones of the same wallet (see the AsyncAPI document); none may be missing or
+            // doubled.
             List<LedgerEvent> events = new ArrayList<>(ledger.committedEvents(account.wallet, Duration.ofSeconds(2)));
             events.sort(java.util.Comparator.comparingLong(LedgerEvent::sequence));
             Set<String> ids = new HashSet<>();
@@ -199,7 +212,8 @@ class BankTest {
                         + " but its events replay to " + replayed);
             }
         }
-        // A downstream consumer's view must agree: the example projection, from the topic alone.
+        // A downstream consumer's view must agree: the example projection, from the topic
+        // alone.
         try (dev.walletpipeline.example.BalanceProjection projection = new dev.walletpipeline.example.BalanceProjection(
                 stack.kafka().clientProperties("downstream"), "bank-projection-" + UUID.randomUUID())) {
             projection.catchUp(Duration.ofSeconds(3));
@@ -213,7 +227,8 @@ class BankTest {
         }
         for (String reference : List.copyOf(forged)) {
             if (!ledger.depositStatus(reference).equals("pending")) {
-                anomalies.add("forged payment " + reference + " moved its deposit to " + ledger.depositStatus(reference));
+                anomalies
+                    .add("forged payment " + reference + " moved its deposit to " + ledger.depositStatus(reference));
             }
         }
         long poisonSetAside = 0;
@@ -222,7 +237,8 @@ class BankTest {
                     + " and position(convert_to('" + key + "', 'UTF8') in record_key) = 1");
         }
         if (poisonSetAside < poisonAccepted.size()) {
-            anomalies.add((poisonAccepted.size() - poisonSetAside) + " accepted poison webhooks are not in dead_letters");
+            anomalies
+                .add((poisonAccepted.size() - poisonSetAside) + " accepted poison webhooks are not in dead_letters");
         }
         long accepted202 = requests.values().stream().filter(r -> r.status == 202 || r.status == 200).count();
         if (accepted202 > accepted.size()) {
@@ -286,7 +302,8 @@ class BankTest {
             return api.postWithHeader("/wallet/transfer", ApiClient.As.key(request.from.apiKey),
                     "{\"wallet_number\":\"" + request.to.number + "\",\"amount\":" + request.amount + "}",
                     "Idempotency-Key", request.key);
-        } catch (RuntimeException unreachable) {
+        }
+        catch (RuntimeException unreachable) {
             return new ApiClient.Response(-1, Map.of(), "");
         }
     }
@@ -304,7 +321,8 @@ class BankTest {
     }
 
     private static long count(LocalStack stack, String sql) throws Exception {
-        try (Connection db = stack.postgres().connect(PostgresServer.OWNER); Statement statement = db.createStatement();
+        try (Connection db = stack.postgres().connect(PostgresServer.OWNER);
+                Statement statement = db.createStatement();
                 ResultSet rs = statement.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
@@ -324,22 +342,31 @@ class BankTest {
             return new Request(from, to, amount, key, answer);
         }
 
-        /** The API gave a definite answer: accepted (202, or 200 when already final) or refused (422). */
+        /**
+         * The API gave a definite answer: accepted (202, or 200 when already final) or
+         * refused (422).
+         */
         boolean answered() {
             return status == 200 || status == 202 || status == 422;
         }
     }
 
-    /** Every transfer sent from the bank's wallets: what the API accepted, by the database. */
+    /**
+     * Every transfer sent from the bank's wallets: what the API accepted, by the
+     * database.
+     */
     private static List<String> acceptedIds(LocalStack stack, List<Account> accounts) throws Exception {
         List<String> ids = new ArrayList<>();
         String wallets = accounts.stream().map(a -> "'" + a.wallet + "'").reduce((a, b) -> a + "," + b).orElseThrow();
-        try (Connection db = stack.postgres().connect(PostgresServer.OWNER); Statement statement = db.createStatement();
-                ResultSet rs = statement.executeQuery("select id from transfers where from_wallet_id in (" + wallets + ")")) {
+        try (Connection db = stack.postgres().connect(PostgresServer.OWNER);
+                Statement statement = db.createStatement();
+                ResultSet rs = statement
+                    .executeQuery("select id from transfers where from_wallet_id in (" + wallets + ")")) {
             while (rs.next()) {
                 ids.add(rs.getString(1));
             }
         }
         return ids;
     }
+
 }

@@ -26,12 +26,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Deposits end to end: the API, Paystack's checkout and webhooks, the crediting, reconciliation. */
+/**
+ * Deposits end to end: the API, Paystack's checkout and webhooks, the crediting,
+ * reconciliation.
+ */
 @ExtendWith(LocalStackExtension.class)
 class DepositPipelineTests {
 
     private Pipeline pipeline;
+
     private ApiClient api;
+
     private LedgerProbe ledger;
 
     @BeforeEach
@@ -50,16 +55,22 @@ class DepositPipelineTests {
         String checkout = opened.text("authorization_url");
         assertThat(ApiClient.getAbsolute(checkout).body()).contains("<button type=\"submit\">Pay</button>");
 
-        int paid = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(checkout + "/pay"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        int paid = HttpClient.newHttpClient()
+            .send(HttpRequest.newBuilder(URI.create(checkout + "/pay"))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(), HttpResponse.BodyHandlers.discarding())
+            .statusCode();
         assertThat(paid).isEqualTo(200);
 
         String reference = opened.text("reference");
-        await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/wallet/deposit/" + reference + "/status",
-                person.as()).text("status").equals("success"));
+        await().atMost(Duration.ofSeconds(30))
+            .until(() -> api.get("/wallet/deposit/" + reference + "/status", person.as())
+                .text("status")
+                .equals("success"));
         assertThat(api.get("/wallet/balance", person.as()).json().path("balance").asLong()).isEqualTo(250_000);
-        assertThat(api.get("/wallet/transactions", person.as()).json().path("transactions").get(0)
-                .path("type").asString()).isEqualTo("deposit");
+        assertThat(
+                api.get("/wallet/transactions", person.as()).json().path("transactions").get(0).path("type").asString())
+            .isEqualTo("deposit");
         assertThat(ledger.ledgerInvariantViolations()).isEmpty();
     }
 
@@ -80,7 +91,7 @@ class DepositPipelineTests {
         await().atMost(Duration.ofSeconds(30)).until(() -> ledger.depositStatus(reference).equals("success"));
         assertThat(ledger.balance(wallet)).isEqualTo(40_000);
         assertThat(ledger.committedEvents(wallet, Duration.ofSeconds(3))).extracting(LedgerEvent::type)
-                .containsExactly(LedgerEvent.Type.DepositCredited);
+            .containsExactly(LedgerEvent.Type.DepositCredited);
         assertThat(ledger.ledgerInvariantViolations()).isEmpty();
     }
 
@@ -111,7 +122,7 @@ class DepositPipelineTests {
         assertThat(ledger.depositStatus(reference)).isEqualTo("reversed");
         assertThat(api.get("/wallet/balance", person.as()).json().path("balance").asLong()).isZero();
         assertThat(ledger.committedEvents(wallet, Duration.ofSeconds(3))).extracting(LedgerEvent::type)
-                .containsExactly(LedgerEvent.Type.DepositReversed);
+            .containsExactly(LedgerEvent.Type.DepositReversed);
         assertThat(ledger.ledgerInvariantViolations()).isEmpty();
     }
 
@@ -123,8 +134,10 @@ class DepositPipelineTests {
         // What anyone with write access to Kafka could do: no proof rides with it.
         ledger.publish(reference, LedgerProbe.chargeSuccess(reference, 25_000, "NGN"), java.util.Map.of());
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> ledger.queryAsOwner(
-                "select count(*)::text from dead_letters where record_key = convert_to(?, 'UTF8')", reference)
+        await().atMost(Duration.ofSeconds(30))
+            .until(() -> ledger
+                .queryAsOwner("select count(*)::text from dead_letters where record_key = convert_to(?, 'UTF8')",
+                        reference)
                 .equals("1"));
         assertThat(ledger.depositStatus(reference)).isEqualTo("pending");
         assertThat(api.get("/wallet/balance", person.as()).json().path("balance").asLong()).isZero();
@@ -158,7 +171,8 @@ class DepositPipelineTests {
 
         pipeline.stack.kafka().kill();
         pipeline.stack.paystack().pay(reference);
-        await().atMost(Duration.ofSeconds(20)).until(() -> pipeline.stack.paystack().webhookDeliveries() >= deliveriesBefore + 2);
+        await().atMost(Duration.ofSeconds(20))
+            .until(() -> pipeline.stack.paystack().webhookDeliveries() >= deliveriesBefore + 2);
         assertThat(ledger.depositStatus(reference)).isEqualTo("pending");
         pipeline.stack.kafka().restart();
 
@@ -184,17 +198,19 @@ class DepositPipelineTests {
 
         pipeline.ledgerWorker.start().awaitReady(Duration.ofMinutes(2));
 
-        await().atMost(Duration.ofSeconds(60)).until(() -> !ledger.committedEvents(wallet, Duration.ofSeconds(1)).isEmpty());
+        await().atMost(Duration.ofSeconds(60))
+            .until(() -> !ledger.committedEvents(wallet, Duration.ofSeconds(1)).isEmpty());
         List<LedgerEvent> events = ledger.committedEvents(wallet, Duration.ofSeconds(4));
         assertThat(events).extracting(LedgerEvent::type, LedgerEvent::amount)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(LedgerEvent.Type.DepositCredited, 77_000L));
+            .containsExactly(org.assertj.core.groups.Tuple.tuple(LedgerEvent.Type.DepositCredited, 77_000L));
         assertThat(ledger.balance(wallet)).isEqualTo(77_000);
         assertThat(ledger.ledgerInvariantViolations()).isEmpty();
     }
 
     private long exceptionsFor(String reference) throws Exception {
         try (Connection db = pipeline.stack.postgres().connect(PostgresServer.OWNER);
-                PreparedStatement sql = db.prepareStatement("select count(*) from payment_exceptions where reference = ?")) {
+                PreparedStatement sql = db
+                    .prepareStatement("select count(*) from payment_exceptions where reference = ?")) {
             sql.setString(1, reference);
             try (ResultSet rs = sql.executeQuery()) {
                 rs.next();
@@ -202,4 +218,5 @@ class DepositPipelineTests {
             }
         }
     }
+
 }

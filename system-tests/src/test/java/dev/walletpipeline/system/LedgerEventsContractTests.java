@@ -27,6 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class LedgerEventsContractTests {
 
     private Pipeline pipeline;
+
     private LocalStack stack;
 
     @BeforeEach
@@ -50,14 +51,17 @@ class LedgerEventsContractTests {
             if (from == to) {
                 continue;
             }
-            ApiClient.Response response = pipeline.api.post("/wallet/transfer", from.as(),
-                    "{\"wallet_number\":\"" + to.walletNumber() + "\",\"amount\":" + (100 + random.nextInt(20_000)) + "}");
+            ApiClient.Response response = pipeline.api.post("/wallet/transfer", from.as(), "{\"wallet_number\":\""
+                    + to.walletNumber() + "\",\"amount\":" + (100 + random.nextInt(20_000)) + "}");
             if (response.status() == 202) {
-                sent.add(new String[] {from.accessToken(), response.text("transfer_id")});
+                sent.add(new String[] { from.accessToken(), response.text("transfer_id") });
             }
         }
-        await().atMost(Duration.ofSeconds(60)).until(() -> sent.stream().noneMatch(t -> pipeline.api
-                .get("/wallet/transfers/" + t[1], ApiClient.As.person(t[0])).text("status").equals("pending")));
+        await().atMost(Duration.ofSeconds(60))
+            .until(() -> sent.stream()
+                .noneMatch(t -> pipeline.api.get("/wallet/transfers/" + t[1], ApiClient.As.person(t[0]))
+                    .text("status")
+                    .equals("pending")));
 
         try (BalanceProjection projection = new BalanceProjection(stack.kafka().clientProperties("downstream"),
                 "projection-" + UUID.randomUUID())) {
@@ -90,9 +94,9 @@ class LedgerEventsContractTests {
             Path project = Path.of(System.getProperty("wallet.project.dir", ".."));
             ProcessBuilder command = new ProcessBuilder(project.resolve("bin/replay-ledger-events").toString(),
                     wallet.toString())
-                    .redirectErrorStream(true)
-                    .redirectOutput(Path.of("target", "service-logs", "replay.log").toFile())
-                    .directory(project.toFile());
+                .redirectErrorStream(true)
+                .redirectOutput(Path.of("target", "service-logs", "replay.log").toFile())
+                .directory(project.toFile());
             command.environment().putAll(stack.environment("ledger-worker"));
             Process replay = command.start();
             assertThat(replay.waitFor(120, TimeUnit.SECONDS)).isTrue();
@@ -101,8 +105,9 @@ class LedgerEventsContractTests {
             List<LedgerEvent> afterReplay = pipeline.ledger.committedEvents(wallet, Duration.ofSeconds(3));
             assertThat(afterReplay).hasSize(4);
             Map<String, Long> idCounts = afterReplay.stream()
-                    .collect(Collectors.groupingBy(LedgerEvent::eventId, Collectors.counting()));
-            assertThat(idCounts.keySet()).isEqualTo(original.stream().map(LedgerEvent::eventId).collect(Collectors.toSet()));
+                .collect(Collectors.groupingBy(LedgerEvent::eventId, Collectors.counting()));
+            assertThat(idCounts.keySet())
+                .isEqualTo(original.stream().map(LedgerEvent::eventId).collect(Collectors.toSet()));
             assertThat(Set.copyOf(idCounts.values())).containsExactly(2L);
 
             projection.catchUp(Duration.ofSeconds(3));
@@ -111,4 +116,5 @@ class LedgerEventsContractTests {
             assertThat(projection.gaps()).noneMatch(gap -> gap.walletId().equals(wallet));
         }
     }
+
 }

@@ -17,23 +17,34 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The three services as real processes on the shared stack, started once per test JVM (like the
- * stack itself) and stopped with it. Tests kill and restart them as a crash and a redeploy would.
+ * The three services as real processes on the shared stack, started once per test JVM
+ * (like the stack itself) and stopped with it. Tests kill and restart them as a crash and
+ * a redeploy would.
  */
 final class Pipeline {
 
     static final String PAYSTACK_SECRET = "sk_test_local";
+
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
     private static Pipeline shared;
 
     final LocalStack stack;
+
     final LedgerProbe ledger;
+
     final ServiceProcess ledgerWorker;
+
     final ServiceProcess webhookIngest;
+
     final ServiceProcess apiService;
+
     final int ledgerPort;
+
     final int webhookPort;
+
     final int apiPort;
+
     final ApiClient api;
 
     private Pipeline(LocalStack stack) {
@@ -68,7 +79,10 @@ final class Pipeline {
 
     private final Map<String, String> environment;
 
-    /** Another api-service instance on its own port: for leader election of the outbox relay. */
+    /**
+     * Another api-service instance on its own port: for leader election of the outbox
+     * relay.
+     */
     ServiceProcess secondApiService(int port) {
         return new ServiceProcess(Path.of(System.getProperty("wallet.project.dir", "..")), "api-service", port,
                 environment, Path.of("target", "service-logs", "second"));
@@ -78,7 +92,9 @@ final class Pipeline {
         return LocalStack.freePort();
     }
 
-    /** ledger-worker as it is, plus these settings: for a restart with fault injection on. */
+    /**
+     * ledger-worker as it is, plus these settings: for a restart with fault injection on.
+     */
     ServiceProcess ledgerWorkerWith(Map<String, String> extra) {
         Map<String, String> changed = new HashMap<>(environment);
         changed.putAll(extra);
@@ -106,7 +122,7 @@ final class Pipeline {
 
     /** Makes sure every service runs (a test may have left one killed) and is ready. */
     void ensureRunning() {
-        for (ServiceProcess service : new ServiceProcess[] {ledgerWorker, webhookIngest, apiService}) {
+        for (ServiceProcess service : new ServiceProcess[] { ledgerWorker, webhookIngest, apiService }) {
             if (!service.isRunning()) {
                 service.start();
             }
@@ -114,7 +130,10 @@ final class Pipeline {
         }
     }
 
-    /** A person signed in through the OpenID Connect stand-in, with a wallet funded by a signed webhook. */
+    /**
+     * A person signed in through the OpenID Connect stand-in, with a wallet funded by a
+     * signed webhook.
+     */
     ApiClient.SignedIn personWithBalance(long amount) throws Exception {
         return personWithBalanceVia(api, amount);
     }
@@ -127,7 +146,10 @@ final class Pipeline {
         return person;
     }
 
-    /** A deposit opened for the person, paid, and announced by Paystack's signed webhook; waits until credited. */
+    /**
+     * A deposit opened for the person, paid, and announced by Paystack's signed webhook;
+     * waits until credited.
+     */
     void deposit(ApiClient.SignedIn person, long amount) throws Exception {
         UUID wallet = ledger.walletOfUser(UUID.fromString(person.userId()));
         String reference = ledger.newPendingDeposit(wallet, amount);
@@ -136,21 +158,26 @@ final class Pipeline {
         if (status != 200) {
             throw new IllegalStateException("webhook answered " + status);
         }
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60))
-                .until(() -> ledger.depositStatus(reference).equals("success"));
+        org.awaitility.Awaitility.await()
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> ledger.depositStatus(reference).equals("success"));
     }
 
     int postWebhook(byte[] body, String signature) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + webhookPort + "/wallet/paystack/webhook"))
+            return HTTP
+                .send(HttpRequest.newBuilder(URI.create("http://localhost:" + webhookPort + "/wallet/paystack/webhook"))
                     .header("content-type", "application/json")
                     .header("x-paystack-signature", signature)
                     .timeout(Duration.ofSeconds(15))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                    .build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+        }
+        catch (IOException e) {
             return -1;
-        } catch (InterruptedException e) {
+        }
+        catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
@@ -158,11 +185,16 @@ final class Pipeline {
 
     static int readinessStatus(int port) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health/readiness"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
+            return HTTP
+                .send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health/readiness"))
+                    .timeout(Duration.ofSeconds(5))
+                    .build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+        }
+        catch (IOException e) {
             return -1;
-        } catch (InterruptedException e) {
+        }
+        catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return -1;
         }

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The whole money path with every part real and in its own process: a signed Paystack webhook to
- * webhook-ingest, through Kafka to ledger-worker, into Postgres, and out as a ledger event.
+ * The whole money path with every part real and in its own process: a signed Paystack
+ * webhook to webhook-ingest, through Kafka to ledger-worker, into Postgres, and out as a
+ * ledger event.
  */
 @ExtendWith(LocalStackExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -30,8 +31,11 @@ class PipelineEndToEndTests {
     private static final String SECRET = Pipeline.PAYSTACK_SECRET;
 
     private static Pipeline pipeline;
+
     private static LocalStack stack;
+
     private static LedgerProbe ledger;
+
     private static int webhookPort;
 
     @BeforeAll
@@ -50,18 +54,20 @@ class PipelineEndToEndTests {
         String reference = ledger.newPendingDeposit(wallet, 750_000);
         byte[] body = LedgerProbe.chargeSuccess(reference, 750_000, "NGN");
 
-        List<Integer> statuses = List.of(
-                CompletableFuture.supplyAsync(() -> postWebhook(body, PaystackSigner.sign(body, SECRET))),
-                CompletableFuture.supplyAsync(() -> postWebhook(body, PaystackSigner.sign(body, SECRET))),
-                CompletableFuture.supplyAsync(() -> postWebhook(body, PaystackSigner.sign(body, SECRET))))
-                .stream().map(CompletableFuture::join).toList();
+        List<Integer> statuses = List
+            .of(CompletableFuture.supplyAsync(() -> postWebhook(body, PaystackSigner.sign(body, SECRET))),
+                    CompletableFuture.supplyAsync(() -> postWebhook(body, PaystackSigner.sign(body, SECRET))),
+                    CompletableFuture.supplyAsync(() -> postWebhook(body, PaystackSigner.sign(body, SECRET))))
+            .stream()
+            .map(CompletableFuture::join)
+            .toList();
 
         assertThat(statuses).containsExactly(200, 200, 200);
         await().atMost(Duration.ofSeconds(30)).until(() -> ledger.depositStatus(reference).equals("success"));
         assertThat(ledger.balance(wallet)).isEqualTo(750_000);
         assertThat(ledger.committedEvents(wallet, Duration.ofSeconds(4)))
-                .extracting(LedgerEvent::type, LedgerEvent::balanceAfter)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(LedgerEvent.Type.DepositCredited, 750_000L));
+            .extracting(LedgerEvent::type, LedgerEvent::balanceAfter)
+            .containsExactly(org.assertj.core.groups.Tuple.tuple(LedgerEvent.Type.DepositCredited, 750_000L));
         assertThat(ledger.ledgerInvariantViolations()).isEmpty();
     }
 
@@ -91,21 +97,22 @@ class PipelineEndToEndTests {
 
         stack.kafka().kill();
         byte[] duringBody = LedgerProbe.chargeSuccess(during, 30_000, "NGN");
-        // Kafka cannot take the event: Paystack is told to retry, and readiness reports it.
+        // Kafka cannot take the event: Paystack is told to retry, and readiness reports
+        // it.
         assertThat(postWebhook(duringBody, PaystackSigner.sign(duringBody, SECRET))).isEqualTo(503);
         await().atMost(Duration.ofSeconds(20)).until(() -> readinessStatus(webhookPort) == 503);
 
         stack.kafka().restart();
         await().atMost(Duration.ofSeconds(60)).until(() -> readinessStatus(webhookPort) == 200);
         // Paystack's retry, and a duplicate of the first delivery for good measure.
-        await().atMost(Duration.ofSeconds(30)).until(
-                () -> postWebhook(duringBody, PaystackSigner.sign(duringBody, SECRET)) == 200);
+        await().atMost(Duration.ofSeconds(30))
+            .until(() -> postWebhook(duringBody, PaystackSigner.sign(duringBody, SECRET)) == 200);
         assertThat(postWebhook(beforeBody, PaystackSigner.sign(beforeBody, SECRET))).isEqualTo(200);
 
         await().atMost(Duration.ofSeconds(60)).until(() -> ledger.depositStatus(during).equals("success"));
         assertThat(ledger.balance(wallet)).isEqualTo(50_000);
-        assertThat(ledger.committedEvents(wallet, Duration.ofSeconds(4)))
-                .extracting(LedgerEvent::reference).containsExactly(before, during);
+        assertThat(ledger.committedEvents(wallet, Duration.ofSeconds(4))).extracting(LedgerEvent::reference)
+            .containsExactly(before, during);
         assertThat(ledger.ledgerInvariantViolations()).isEmpty();
         assertThat(pipeline.ledgerWorker.isRunning()).isTrue();
         assertThat(pipeline.apiService.isRunning()).isTrue();
@@ -118,4 +125,5 @@ class PipelineEndToEndTests {
     private static int readinessStatus(int port) {
         return Pipeline.readinessStatus(port);
     }
+
 }

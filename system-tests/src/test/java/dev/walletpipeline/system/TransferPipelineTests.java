@@ -30,13 +30,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Transfers through the whole pipeline (API, outbox, Debezium, Kafka, ledger-worker), including
- * crashes of each moving part. Every test ends with the ledger's invariants.
+ * Transfers through the whole pipeline (API, outbox, Debezium, Kafka, ledger-worker),
+ * including crashes of each moving part. Every test ends with the ledger's invariants.
  */
 @ExtendWith(LocalStackExtension.class)
 class TransferPipelineTests {
 
     private Pipeline pipeline;
+
     private ApiClient api;
 
     @BeforeEach
@@ -52,13 +53,21 @@ class TransferPipelineTests {
         ApiClient.SignedIn recipient = pipeline.personWithBalance(0);
 
         List<ApiClient.Response> responses = IntStream.range(0, 50)
-                .mapToObj(i -> CompletableFuture.supplyAsync(() -> transfer(sender, recipient, 1_000)))
-                .toList().stream().map(CompletableFuture::join).toList();
+            .mapToObj(i -> CompletableFuture.supplyAsync(() -> transfer(sender, recipient, 1_000)))
+            .toList()
+            .stream()
+            .map(CompletableFuture::join)
+            .toList();
 
-        List<String> accepted = responses.stream().filter(r -> r.status() == 202).map(r -> r.text("transfer_id")).toList();
+        List<String> accepted = responses.stream()
+            .filter(r -> r.status() == 202)
+            .map(r -> r.text("transfer_id"))
+            .toList();
         assertThat(accepted).hasSize(20);
         assertThat(responses).filteredOn(r -> r.status() == 422)
-                .extracting(ApiClient.Response::code).hasSize(30).containsOnly("insufficient_funds");
+            .extracting(ApiClient.Response::code)
+            .hasSize(30)
+            .containsOnly("insufficient_funds");
         awaitFinal(sender, accepted, Duration.ofSeconds(60));
         assertThat(statuses(sender, accepted)).containsOnly("completed");
         assertThat(balance(sender)).isZero();
@@ -76,11 +85,16 @@ class TransferPipelineTests {
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.text("status")).isEqualTo("completed");
-        ApiClient.Response seenByRecipient = api.get("/wallet/transfers/" + response.text("transfer_id"), recipient.as());
+        ApiClient.Response seenByRecipient = api.get("/wallet/transfers/" + response.text("transfer_id"),
+                recipient.as());
         assertThat(seenByRecipient.status()).isEqualTo(200);
         assertThat(seenByRecipient.text("from_wallet_number")).isEqualTo(sender.walletNumber());
-        assertThat(api.get("/wallet/transactions", recipient.as()).json().path("transactions").get(0)
-                .path("type").asString()).isEqualTo("transfer_in");
+        assertThat(api.get("/wallet/transactions", recipient.as())
+            .json()
+            .path("transactions")
+            .get(0)
+            .path("type")
+            .asString()).isEqualTo("transfer_in");
     }
 
     @Test
@@ -124,17 +138,18 @@ class TransferPipelineTests {
                 return true;
             }
         });
-        // Committed while no slot exists, in api-service's own shape (transfer and outbox row in one
+        // Committed while no slot exists, in api-service's own shape (transfer and outbox
+        // row in one
         // transaction): no slot made later can stream it.
         UUID lost = UUID.randomUUID();
-        String command = new TransferRequested(TransferRequested.VERSION, lost, from, to, 4_000, "NGN",
-                Instant.now()).toJson();
+        String command = new TransferRequested(TransferRequested.VERSION, lost, from, to, 4_000, "NGN", Instant.now())
+            .toJson();
         pipeline.ledger.executeAsOwner("""
                 with t as (insert into transfers (id, from_wallet_id, to_wallet_id, amount) values (?, ?, ?, 4000)
                            returning id)
                 insert into outbox (id, aggregatetype, aggregateid, type, payload)
-                select t.id, 'transfer', ?, 'TransferRequested', cast(? as jsonb) from t""",
-                lost, from, to, from.toString(), command);
+                select t.id, 'transfer', ?, 'TransferRequested', cast(? as jsonb) from t""", lost, from, to,
+                from.toString(), command);
 
         pipeline.apiService.start().awaitReady(Duration.ofMinutes(2));
 
@@ -154,7 +169,8 @@ class TransferPipelineTests {
         UUID from = pipeline.ledger.walletOfUser(UUID.fromString(sender.userId()));
         UUID to = pipeline.ledger.walletOfUser(UUID.fromString(recipient.userId()));
 
-        // Pending, its outbox row gone (published), its command nowhere: as after a recreated topic.
+        // Pending, its outbox row gone (published), its command nowhere: as after a
+        // recreated topic.
         UUID transfer = pipeline.ledger.newPendingTransfer(from, to, 2_500);
 
         awaitFinal(sender, List.of(transfer.toString()), Duration.ofSeconds(60));
@@ -198,10 +214,13 @@ class TransferPipelineTests {
             ApiClient.SignedIn recipient = viaSecond.signIn("r-" + UUID.randomUUID() + "@example.com");
             ApiClient.Response response = viaSecond.postWithHeader("/wallet/transfer", sender.as(),
                     "{\"wallet_number\":\"" + recipient.walletNumber() + "\",\"amount\":2000}", "Prefer", "wait=10");
-            await().atMost(Duration.ofSeconds(30)).until(() -> viaSecond.get("/wallet/transfers/"
-                    + response.text("transfer_id"), sender.as()).text("status").equals("completed"));
+            await().atMost(Duration.ofSeconds(30))
+                .until(() -> viaSecond.get("/wallet/transfers/" + response.text("transfer_id"), sender.as())
+                    .text("status")
+                    .equals("completed"));
             assertThat(leaders(port)).isEqualTo(1);
-        } finally {
+        }
+        finally {
             second.close();
             pipeline.ensureRunning();
         }
@@ -209,8 +228,11 @@ class TransferPipelineTests {
 
     private static int leaders(int port) {
         ApiClient.Response metrics = new ApiClient(port).get("/actuator/prometheus", ApiClient.As.NOBODY);
-        return metrics.body().lines().filter(line -> line.startsWith("wallet_outbox_leader"))
-                .mapToInt(line -> (int) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+        return metrics.body()
+            .lines()
+            .filter(line -> line.startsWith("wallet_outbox_leader"))
+            .mapToInt(line -> (int) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+            .sum();
     }
 
     @Test
@@ -226,7 +248,7 @@ class TransferPipelineTests {
                 ApiClient.SignedIn to = people.get((i + 1) % 4);
                 ApiClient.Response response = transfer(from, to, 100 + i);
                 if (response.status() == 202) {
-                    accepted.add(new String[] {from.accessToken(), response.text("transfer_id")});
+                    accepted.add(new String[] { from.accessToken(), response.text("transfer_id") });
                 }
             }
         });
@@ -279,8 +301,9 @@ class TransferPipelineTests {
     }
 
     private void awaitFinal(ApiClient.SignedIn sender, List<String> transferIds, Duration atMost) {
-        await().atMost(atMost).pollInterval(Duration.ofMillis(250))
-                .until(() -> !statuses(sender, transferIds).contains("pending"));
+        await().atMost(atMost)
+            .pollInterval(Duration.ofMillis(250))
+            .until(() -> !statuses(sender, transferIds).contains("pending"));
     }
 
     private long pendingTransfers() throws Exception {
@@ -292,11 +315,15 @@ class TransferPipelineTests {
         }
     }
 
-    /** Among committed records every ledger event id appears once, and sequences have no gaps or repeats. */
+    /**
+     * Among committed records every ledger event id appears once, and sequences have no
+     * gaps or repeats.
+     */
     private void assertEachLedgerEventCommittedOnce(List<ApiClient.SignedIn> people) throws Exception {
         for (ApiClient.SignedIn person : people) {
             UUID wallet = pipeline.ledger.walletOfUser(UUID.fromString(person.userId()));
-            // by sequence: a crashed batch's events may land behind later ones (see asyncapi.yaml)
+            // by sequence: a crashed batch's events may land behind later ones (see
+            // asyncapi.yaml)
             List<LedgerEvent> events = new ArrayList<>(pipeline.ledger.committedEvents(wallet, Duration.ofSeconds(4)));
             events.sort(java.util.Comparator.comparingLong(LedgerEvent::sequence));
             Set<String> ids = new HashSet<>();
@@ -304,7 +331,7 @@ class TransferPipelineTests {
                 assertThat(ids.add(event.eventId())).as("event %s committed once", event.eventId()).isTrue();
             }
             assertThat(events).extracting(LedgerEvent::sequence)
-                    .containsExactlyElementsOf(sequenceOneTo(events.size()));
+                .containsExactlyElementsOf(sequenceOneTo(events.size()));
             assertThat(events.get(events.size() - 1).balanceAfter()).isEqualTo(pipeline.ledger.balance(wallet));
         }
     }
@@ -316,4 +343,5 @@ class TransferPipelineTests {
         }
         return range;
     }
+
 }

@@ -19,4 +19,5 @@ public class WebhookIngestApplication {
     KafkaHealthIndicator kafkaHealthIndicator(WebhookSettings settings, KafkaProperties kafka) {
         return new KafkaHealthIndicator(kafka.buildAdminProperties(), settings.kafka().healthTimeout());
     }
+
 }

@@ -8,13 +8,16 @@ import org.springframework.util.unit.DataSize;
 /**
  * Settings of webhook-ingest, under {@code wallet.webhook}.
  *
- * @param paystackSecretKey the key Paystack signs webhooks with ({@code PAYSTACK_SECRET_KEY})
+ * @param paystackSecretKey the key Paystack signs webhooks with
+ * ({@code PAYSTACK_SECRET_KEY})
  * @param bodySizeMax larger bodies are refused with 413 before they are read in full
- * @param kafka where events go and how long a publish may take before Paystack is told to retry
+ * @param kafka where events go and how long a publish may take before Paystack is told to
+ * retry
  * @param sources an optional allow-list of the addresses webhooks may come from
- * @param paystack where Paystack's API is, for Verify Transaction when a webhook never came
+ * @param paystack where Paystack's API is, for Verify Transaction when a webhook never
+ * came
  * @param reconciliationKey signs the payments this service verified with Paystack itself
- *        ({@code RECONCILIATION_SIGNING_KEY}); ledger-worker holds the same key, no one else
+ * ({@code RECONCILIATION_SIGNING_KEY}); ledger-worker holds the same key, no one else
  */
 @ConfigurationProperties("wallet.webhook")
 public record WebhookSettings(String paystackSecretKey, DataSize bodySizeMax, Kafka kafka, Sources sources,
@@ -38,23 +41,26 @@ public record WebhookSettings(String paystackSecretKey, DataSize bodySizeMax, Ka
 
     /**
      * @param bootstrapServers the brokers
-     * @param publishTimeout how long to wait for the broker's acknowledgement before answering 503
+     * @param publishTimeout how long to wait for the broker's acknowledgement before
+     * answering 503
      * @param healthTimeout how long the readiness check waits for the broker
      */
     public record Kafka(String bootstrapServers, Duration publishTimeout, Duration healthTimeout) {
     }
 
     /**
-     * Off while {@code allowed} is empty. The signature already proves a webhook is Paystack's;
-     * this refuses anything else before it costs an HMAC.
+     * Off while {@code allowed} is empty. The signature already proves a webhook is
+     * Paystack's; this refuses anything else before it costs an HMAC.
      *
      * @param allowed addresses webhooks may come from (Paystack documents 52.31.139.75,
-     *        52.49.173.169 and 52.214.14.220)
-     * @param trustedProxyHeader when set (e.g. {@code X-Forwarded-For}), the client address is the
-     *        last entry of this header, as appended by our own proxy; never set it without a proxy
-     *        that overwrites or appends it, or any caller can claim any address
+     * 52.49.173.169 and 52.214.14.220)
+     * @param trustedProxyHeader when set (e.g. {@code X-Forwarded-For}), the client
+     * address is the last entry of this header, as appended by our own proxy; never set
+     * it without a proxy that overwrites or appends it, or any caller can claim any
+     * address
      */
-    public record Sources(java.util.List<String> allowed, @org.jspecify.annotations.Nullable String trustedProxyHeader) {
+    public record Sources(java.util.List<String> allowed,
+            @org.jspecify.annotations.Nullable String trustedProxyHeader) {
 
         public Sources {
             allowed = allowed == null ? java.util.List.of() : java.util.List.copyOf(allowed);

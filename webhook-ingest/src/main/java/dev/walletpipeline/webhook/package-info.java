@@ -1,4 +1,7 @@
-/** webhook-ingest: verifies Paystack's signature, publishes the event to Kafka, acknowledges. No database, no state. */
+/**
+ * webhook-ingest: verifies Paystack's signature, publishes the event to Kafka,
+ * acknowledges. No database, no state.
+ */
 @NullMarked
 package dev.walletpipeline.webhook;
 

@@ -11,7 +11,10 @@ import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.MutablePropertySources;
 import org.springframework.core.env.StandardEnvironment;
 
-/** The service jar with no settings, or with a test key next to Paystack's real API, does not start. */
+/**
+ * The service jar with no settings, or with a test key next to Paystack's real API, does
+ * not start.
+ */
 class ProductionDefaultsTests {
 
     @Test
@@ -22,10 +25,13 @@ class ProductionDefaultsTests {
     @Test
     void aTestSecretKeyNextToPaystacksRealApiRefusesToStart() {
         assertThat(startWith(Map.of("PAYSTACK_SECRET_KEY", "sk_test_local", "RECONCILIATION_SIGNING_KEY", "k")))
-                .hasStackTraceContaining("PAYSTACK_SECRET_KEY is a test key");
+            .hasStackTraceContaining("PAYSTACK_SECRET_KEY is a test key");
     }
 
-    /** Starts the application with exactly these settings: no environment, no system properties. */
+    /**
+     * Starts the application with exactly these settings: no environment, no system
+     * properties.
+     */
     static Throwable startWith(Map<String, Object> settings) {
         StandardEnvironment environment = new StandardEnvironment() {
             @Override
@@ -33,7 +39,11 @@ class ProductionDefaultsTests {
                 sources.addFirst(new MapPropertySource("only-these", settings));
             }
         };
-        return catchThrowable(() -> new SpringApplicationBuilder(WebhookIngestApplication.class)
-                .environment(environment).web(WebApplicationType.NONE).run().close());
+        return catchThrowable(
+                () -> new SpringApplicationBuilder(WebhookIngestApplication.class).environment(environment)
+                    .web(WebApplicationType.NONE)
+                    .run()
+                    .close());
     }
+
 }

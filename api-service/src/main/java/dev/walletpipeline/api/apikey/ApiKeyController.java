@@ -28,9 +28,13 @@ import org.springframework.web.bind.annotation.RestController;
 class ApiKeyController {
 
     private final ApiKeys keys;
+
     private final RateLimiter rateLimiter;
+
     private final ClientAddress clientAddress;
+
     private final ApiSettings.RateLimits limits;
+
     private final Clock clock = Clock.systemUTC();
 
     ApiKeyController(ApiKeys keys, RateLimiter rateLimiter, ClientAddress clientAddress, ApiSettings settings) {
@@ -75,9 +79,11 @@ class ApiKeyController {
     @GetMapping("/keys")
     List<KeyView> list(@AuthenticationPrincipal Caller caller) {
         Instant now = clock.instant();
-        return keys.list(caller.requirePerson().userId()).stream().map(key -> new KeyView(key.id(), key.name(),
-                key.prefix(), wire(key.permissions()), key.expiresAt(), key.revokedAt() != null, key.expired(now),
-                key.lastUsedAt(), key.createdAt())).toList();
+        return keys.list(caller.requirePerson().userId())
+            .stream()
+            .map(key -> new KeyView(key.id(), key.name(), key.prefix(), wire(key.permissions()), key.expiresAt(),
+                    key.revokedAt() != null, key.expired(now), key.lastUsedAt(), key.createdAt()))
+            .toList();
     }
 
     @PostMapping("/keys/rollover")
@@ -103,8 +109,9 @@ class ApiKeyController {
         }
         Set<Permission> permissions = EnumSet.noneOf(Permission.class);
         for (String name : requested) {
-            permissions.add(Permission.fromWire(name == null ? "" : name).orElseThrow(() -> WalletProblem.invalid(
-                    "permissions", "unknown permission '" + name + "'; allowed: deposit, transfer, read")));
+            permissions.add(Permission.fromWire(name == null ? "" : name)
+                .orElseThrow(() -> WalletProblem.invalid("permissions",
+                        "unknown permission '" + name + "'; allowed: deposit, transfer, read")));
         }
         return permissions;
     }
@@ -117,4 +124,5 @@ class ApiKeyController {
     private static List<String> wire(Set<Permission> permissions) {
         return permissions.stream().map(Permission::wireName).sorted().toList();
     }
+
 }

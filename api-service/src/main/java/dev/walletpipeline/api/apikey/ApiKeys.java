@@ -23,16 +23,23 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** API keys: created, listed, rolled over, revoked, and checked on every request that carries one. */
+/**
+ * API keys: created, listed, rolled over, revoked, and checked on every request that
+ * carries one.
+ */
 @Service
 class ApiKeys implements CredentialCheck.ApiKeys {
 
     static final int ACTIVE_MAX = 5;
+
     private static final String PREFIX = "sk_live_";
+
     private static final Duration LAST_USED_RESOLUTION = Duration.ofMinutes(1);
 
     private final JdbcClient jdbc;
+
     private final TransactionTemplate transaction;
+
     private final Clock clock = Clock.systemUTC();
 
     ApiKeys(JdbcClient jdbc, TransactionTemplate transaction) {
@@ -72,7 +79,9 @@ class ApiKeys implements CredentialCheck.ApiKeys {
                         "this key was already rolled over to key " + old.rolledOverTo());
             }
             Created created = insert(userId, old.name(), old.permissions(), expiry);
-            jdbc.sql("update api_keys set rolled_over_to = ? where id = ?").params(created.key().id(), old.id()).update();
+            jdbc.sql("update api_keys set rolled_over_to = ? where id = ?")
+                .params(created.key().id(), old.id())
+                .update();
             return created;
         });
     }
@@ -84,15 +93,19 @@ class ApiKeys implements CredentialCheck.ApiKeys {
 
     List<Key> list(UUID userId) {
         return jdbc.sql("select * from api_keys where user_id = ? order by created_at desc, id desc")
-                .param(userId).query((rs, n) -> key(rs)).list();
+            .param(userId)
+            .query((rs, n) -> key(rs))
+            .list();
     }
 
     @Override
     public Caller verify(String presented) {
         byte[] hash = hash(presented);
-        Key key = jdbc.sql("select * from api_keys where key_hash = ?").param(hash)
-                .query((rs, n) -> key(rs)).optional()
-                .orElseThrow(() -> new CredentialCheck.Refused("api_key_invalid", "unknown API key"));
+        Key key = jdbc.sql("select * from api_keys where key_hash = ?")
+            .param(hash)
+            .query((rs, n) -> key(rs))
+            .optional()
+            .orElseThrow(() -> new CredentialCheck.Refused("api_key_invalid", "unknown API key"));
         Instant now = clock.instant();
         if (key.revokedAt() != null) {
             throw new CredentialCheck.Refused("api_key_revoked", "this API key was revoked");
@@ -102,7 +115,8 @@ class ApiKeys implements CredentialCheck.ApiKeys {
         }
         if (key.lastUsedAt() == null || key.lastUsedAt().isBefore(now.minus(LAST_USED_RESOLUTION))) {
             jdbc.sql("update api_keys set last_used_at = ? where id = ?")
-                    .params(OffsetDateTime.ofInstant(now, ZoneOffset.UTC), key.id()).update();
+                .params(OffsetDateTime.ofInstant(now, ZoneOffset.UTC), key.id())
+                .update();
         }
         return Caller.apiKey(key.userId(), key.permissions(), key.id());
     }
@@ -110,7 +124,9 @@ class ApiKeys implements CredentialCheck.ApiKeys {
     private Created insert(UUID userId, String name, Set<Permission> permissions, Expiry expiry) {
         long active = jdbc.sql("""
                 select count(*) from api_keys where user_id = ? and revoked_at is null and expires_at > now()""")
-                .param(userId).query(Long.class).single();
+            .param(userId)
+            .query(Long.class)
+            .single();
         if (active >= ACTIVE_MAX) {
             throw new WalletProblem(WalletProblem.Kind.CONFLICT, "api_key_limit_reached",
                     "at most " + ACTIVE_MAX + " API keys may be active at once; revoke one first");
@@ -122,15 +138,18 @@ class ApiKeys implements CredentialCheck.ApiKeys {
         jdbc.sql("""
                 insert into api_keys (id, user_id, name, prefix, key_hash, permissions, expires_at, created_at)
                 values (?, ?, ?, ?, ?, ?::text[], ?, ?)""")
-                .params(key.id(), userId, name, key.prefix(), hash(secret),
-                        permissions.stream().map(Permission::wireName).sorted().toArray(String[]::new),
-                        OffsetDateTime.ofInstant(key.expiresAt(), ZoneOffset.UTC),
-                        OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
-                .update();
+            .params(key.id(), userId, name, key.prefix(), hash(secret),
+                    permissions.stream().map(Permission::wireName).sorted().toArray(String[]::new),
+                    OffsetDateTime.ofInstant(key.expiresAt(), ZoneOffset.UTC),
+                    OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+            .update();
         return new Created(key, secret);
     }
 
-    /** Serialises a user's key changes, so that the five-key limit holds under concurrency. */
+    /**
+     * Serialises a user's key changes, so that the five-key limit holds under
+     * concurrency.
+     */
     private <T> T inUserLock(UUID userId, java.util.function.Supplier<T> work) {
         T result = transaction.execute(status -> {
             jdbc.sql("select id from users where id = ? for no key update").param(userId).query(UUID.class).single();
@@ -143,19 +162,23 @@ class ApiKeys implements CredentialCheck.ApiKeys {
     }
 
     private Key find(UUID userId, UUID keyId) {
-        return jdbc.sql("select * from api_keys where id = ? and user_id = ?").params(keyId, userId)
-                .query((rs, n) -> key(rs)).optional()
-                .orElseThrow(() -> WalletProblem.notFound("API key"));
+        return jdbc.sql("select * from api_keys where id = ? and user_id = ?")
+            .params(keyId, userId)
+            .query((rs, n) -> key(rs))
+            .optional()
+            .orElseThrow(() -> WalletProblem.notFound("API key"));
     }
 
     private static Key key(ResultSet rs) throws SQLException {
         Array permissions = rs.getArray("permissions");
         Set<Permission> parsed = EnumSet.noneOf(Permission.class);
-        Arrays.stream((String[]) permissions.getArray()).map(Permission::fromWire)
-                .forEach(p -> p.ifPresent(parsed::add));
-        return new Key(rs.getObject("id", UUID.class), rs.getObject("user_id", UUID.class), rs.getString("name"), rs.getString("prefix"), parsed,
-                instant(rs, "expires_at"), instantOrNull(rs, "revoked_at"), rs.getObject("rolled_over_to", UUID.class),
-                instantOrNull(rs, "last_used_at"), instant(rs, "created_at"));
+        Arrays.stream((String[]) permissions.getArray())
+            .map(Permission::fromWire)
+            .forEach(p -> p.ifPresent(parsed::add));
+        return new Key(rs.getObject("id", UUID.class), rs.getObject("user_id", UUID.class), rs.getString("name"),
+                rs.getString("prefix"), parsed, instant(rs, "expires_at"), instantOrNull(rs, "revoked_at"),
+                rs.getObject("rolled_over_to", UUID.class), instantOrNull(rs, "last_used_at"),
+                instant(rs, "created_at"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {
@@ -170,4 +193,5 @@ class ApiKeys implements CredentialCheck.ApiKeys {
     private static byte[] hash(String secret) {
         return Secrets.sha256(secret);
     }
+
 }

@@ -8,6 +8,7 @@ import java.util.Arrays;
 
 /** How long a key lives: an hour, a day, a calendar month or a calendar year (UTC). */
 enum Expiry {
+
     HOUR("1H"), DAY("1D"), MONTH("1M"), YEAR("1Y");
 
     private final String wire;
@@ -17,8 +18,10 @@ enum Expiry {
     }
 
     static Expiry parse(String value) {
-        return Arrays.stream(values()).filter(e -> e.wire.equals(value)).findFirst()
-                .orElseThrow(() -> WalletProblem.invalid("expiry", "expiry must be one of 1H, 1D, 1M, 1Y"));
+        return Arrays.stream(values())
+            .filter(e -> e.wire.equals(value))
+            .findFirst()
+            .orElseThrow(() -> WalletProblem.invalid("expiry", "expiry must be one of 1H, 1D, 1M, 1Y"));
     }
 
     Instant from(Instant now) {
@@ -30,4 +33,5 @@ enum Expiry {
             case YEAR -> start.plusYears(1).toInstant();
         };
     }
+
 }

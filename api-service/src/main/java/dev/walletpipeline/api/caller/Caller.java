@@ -49,8 +49,10 @@ public record Caller(UUID userId, Set<Permission> permissions, @Nullable UUID ap
     }
 
     public static final class PermissionMissing extends WalletProblem {
+
         PermissionMissing(String detail) {
             super(Kind.FORBIDDEN, "permission_missing", detail);
         }
+
     }
 }

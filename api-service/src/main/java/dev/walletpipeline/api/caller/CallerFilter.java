@@ -13,16 +13,18 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Resolves the request's credentials into a {@link Caller}. A request carrying both a bearer token
- * and an API key acts as the token's person, but only if the key is valid too: a broken credential
- * is refused even when the other one is fine. A request with none stays anonymous and is refused
- * by the security rules where an endpoint needs a caller.
+ * Resolves the request's credentials into a {@link Caller}. A request carrying both a
+ * bearer token and an API key acts as the token's person, but only if the key is valid
+ * too: a broken credential is refused even when the other one is fine. A request with
+ * none stays anonymous and is refused by the security rules where an endpoint needs a
+ * caller.
  */
 final class CallerFilter extends OncePerRequestFilter {
 
     static final String API_KEY_HEADER = "x-api-key";
 
     private final CredentialCheck.BearerTokens bearerTokens;
+
     private final CredentialCheck.ApiKeys apiKeys;
 
     CallerFilter(CredentialCheck.BearerTokens bearerTokens, CredentialCheck.ApiKeys apiKeys) {
@@ -48,20 +50,23 @@ final class CallerFilter extends OncePerRequestFilter {
             if (caller != null) {
                 SecurityContextHolder.getContext().setAuthentication(new CallerAuthentication(caller));
             }
-        } catch (WalletProblem refused) {
+        }
+        catch (WalletProblem refused) {
             SecurityContextHolder.clearContext();
             Problems.write(response, refused);
             return;
         }
         try {
             chain.doFilter(request, response);
-        } finally {
+        }
+        finally {
             SecurityContextHolder.clearContext();
         }
     }
 
     /** The authenticated caller, as Spring Security's principal. */
     static final class CallerAuthentication extends AbstractAuthenticationToken {
+
         private final Caller caller;
 
         CallerAuthentication(Caller caller) {
@@ -79,5 +84,7 @@ final class CallerFilter extends OncePerRequestFilter {
         public Caller getPrincipal() {
             return caller;
         }
+
     }
+
 }

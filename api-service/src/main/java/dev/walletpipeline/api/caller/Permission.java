@@ -6,6 +6,7 @@ import java.util.Optional;
 
 /** What an API key may do on its owner's wallet. A signed-in person may do all of it. */
 public enum Permission {
+
     DEPOSIT, TRANSFER, READ;
 
     public String wireName() {
@@ -15,4 +16,5 @@ public enum Permission {
     public static Optional<Permission> fromWire(String value) {
         return Arrays.stream(values()).filter(p -> p.wireName().equals(value)).findFirst();
     }
+
 }

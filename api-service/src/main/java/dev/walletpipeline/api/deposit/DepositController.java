@@ -25,10 +25,15 @@ import tools.jackson.databind.JsonNode;
 class DepositController {
 
     private final Deposits deposits;
+
     private final PaystackClient paystack;
+
     private final Wallets wallets;
+
     private final JdbcClient jdbc;
+
     private final String publicBaseUrl;
+
     private final RateLimiter rateLimiter;
 
     DepositController(Deposits deposits, PaystackClient paystack, Wallets wallets, JdbcClient jdbc,
@@ -64,12 +69,16 @@ class DepositController {
         if (!deposit.status().equals("pending")) {
             throw new PaystackClient.PaystackFailed("this deposit could not be opened with Paystack; start a new one");
         }
-        String email = jdbc.sql("select email from users where id = ?").param(caller.userId()).query(String.class).single();
+        String email = jdbc.sql("select email from users where id = ?")
+            .param(caller.userId())
+            .query(String.class)
+            .single();
         String url;
         try {
             url = paystack.initialize(deposit.reference(), deposit.amount(), email,
                     publicBaseUrl + "/wallet/deposit/" + deposit.reference() + "/status", wallet.number());
-        } catch (PaystackClient.PaystackFailed refused) {
+        }
+        catch (PaystackClient.PaystackFailed refused) {
             deposits.end(deposit.reference(), "failed");
             throw refused;
         }
@@ -81,12 +90,14 @@ class DepositController {
     @GetMapping("/wallet/deposit/{reference}/status")
     Status status(@AuthenticationPrincipal Caller caller, @PathVariable String reference) {
         Wallet wallet = walletOf(caller.require(Permission.READ));
-        Deposits.Deposit deposit = deposits.find(reference).filter(d -> d.walletId().equals(wallet.id()))
-                .orElseThrow(() -> WalletProblem.notFound("deposit"));
+        Deposits.Deposit deposit = deposits.find(reference)
+            .filter(d -> d.walletId().equals(wallet.id()))
+            .orElseThrow(() -> WalletProblem.notFound("deposit"));
         return new Status(deposit.reference(), deposit.status(), deposit.amount());
     }
 
     private Wallet walletOf(Caller caller) {
         return wallets.findByUserId(caller.userId()).orElseThrow(() -> WalletProblem.notFound("wallet"));
     }
+
 }

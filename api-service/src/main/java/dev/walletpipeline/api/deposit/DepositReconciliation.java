@@ -14,12 +14,13 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Asks about deposits still pending after a while. The question goes to webhook-ingest, which asks
- * Paystack's Verify Transaction itself and publishes a {@code success} or {@code reversed} payment
- * onto {@code paystack.events} with its reconciliation signature, so the one crediting path
- * (ledger-worker's, with its proof, amount, currency and once-only checks) decides; this service
- * cannot forge that fact. {@code abandoned} and {@code failed} end the deposit here (nothing moves);
- * a reference Paystack never heard of is failed once it is old enough. Safe on every instance.
+ * Asks about deposits still pending after a while. The question goes to webhook-ingest,
+ * which asks Paystack's Verify Transaction itself and publishes a {@code success} or
+ * {@code reversed} payment onto {@code paystack.events} with its reconciliation
+ * signature, so the one crediting path (ledger-worker's, with its proof, amount, currency
+ * and once-only checks) decides; this service cannot forge that fact. {@code abandoned}
+ * and {@code failed} end the deposit here (nothing moves); a reference Paystack never
+ * heard of is failed once it is old enough. Safe on every instance.
  */
 @Component
 class DepositReconciliation {
@@ -27,8 +28,11 @@ class DepositReconciliation {
     private static final Logger log = LoggerFactory.getLogger(DepositReconciliation.class);
 
     private final Deposits deposits;
+
     private final PaystackSettings settings;
+
     private final MeterRegistry meters;
+
     private final HttpClient http;
 
     DepositReconciliation(Deposits deposits, PaystackSettings settings, MeterRegistry meters) {
@@ -38,12 +42,14 @@ class DepositReconciliation {
         this.http = HttpClient.newBuilder().connectTimeout(settings.connectTimeout()).build();
     }
 
-    @Scheduled(fixedDelayString = "${wallet.paystack.reconcile-every}", initialDelayString = "${wallet.paystack.reconcile-every}")
+    @Scheduled(fixedDelayString = "${wallet.paystack.reconcile-every}",
+            initialDelayString = "${wallet.paystack.reconcile-every}")
     void reconcile() {
         for (Deposits.Deposit deposit : deposits.pendingOlderThan(settings.reconcileAfter(), 100)) {
             try {
                 reconcile(deposit);
-            } catch (RuntimeException e) {
+            }
+            catch (RuntimeException e) {
                 log.warn("reconciling deposit {} failed: {}", deposit.reference(), e.getMessage());
             }
         }
@@ -58,32 +64,39 @@ class DepositReconciliation {
                     count("unknown_to_paystack");
                 }
             }
-            // Published by webhook-ingest; ledger-worker credits (or marks reversed) from there.
+            // Published by webhook-ingest; ledger-worker credits (or marks reversed) from
+            // there.
             case "success", "reversed" -> count(status);
             case "abandoned", "failed" -> {
                 deposits.end(deposit.reference(), status);
                 count(status);
             }
-            default -> count("still_" + status); // ongoing, pending, processing, queued: ask again later
+            default -> count("still_" + status); // ongoing, pending, processing, queued:
+                                                 // ask again later
         }
     }
 
-    /** Paystack's status of the payment, as webhook-ingest learnt it; {@code unknown} if Paystack has none. */
+    /**
+     * Paystack's status of the payment, as webhook-ingest learnt it; {@code unknown} if
+     * Paystack has none.
+     */
     private String verify(String reference) {
-        HttpRequest request = HttpRequest.newBuilder(
-                        URI.create(settings.verifierUrl() + "/internal/paystack/verify/" + reference))
-                .timeout(settings.readTimeout().plus(settings.readTimeout()))
-                .POST(HttpRequest.BodyPublishers.noBody())
-                .build();
+        HttpRequest request = HttpRequest
+            .newBuilder(URI.create(settings.verifierUrl() + "/internal/paystack/verify/" + reference))
+            .timeout(settings.readTimeout().plus(settings.readTimeout()))
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 throw new IllegalStateException("webhook-ingest answered HTTP " + response.statusCode());
             }
             return Json.MAPPER.readTree(response.body()).path("status").asString("");
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new IllegalStateException("webhook-ingest cannot be reached", e);
-        } catch (InterruptedException e) {
+        }
+        catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
@@ -92,4 +105,5 @@ class DepositReconciliation {
     private void count(String outcome) {
         meters.counter("wallet.deposits.reconciled", "outcome", outcome).increment();
     }
+
 }

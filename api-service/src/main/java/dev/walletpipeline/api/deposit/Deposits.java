@@ -16,11 +16,15 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** Deposit rows as api-service may touch them: opened, given their checkout URL, failed. Never credited here. */
+/**
+ * Deposit rows as api-service may touch them: opened, given their checkout URL, failed.
+ * Never credited here.
+ */
 @Repository
 class Deposits {
 
     private static final char[] ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray();
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final JdbcClient jdbc;
@@ -34,8 +38,8 @@ class Deposits {
     }
 
     /**
-     * Opens a pending deposit under a fresh reference, or returns the one opened earlier with the
-     * same Idempotency-Key and amount (409 if the amount differs).
+     * Opens a pending deposit under a fresh reference, or returns the one opened earlier
+     * with the same Idempotency-Key and amount (409 if the amount differs).
      */
     Deposit open(UUID walletId, long amount, @Nullable String idempotencyKey) {
         byte[] hash = Secrets.sha256(Long.toString(amount));
@@ -49,9 +53,9 @@ class Deposits {
         try {
             jdbc.sql("""
                     insert into deposits (reference, wallet_id, amount, idempotency_key, request_hash)
-                    values (?, ?, ?, ?, ?)""")
-                    .params(reference, walletId, amount, idempotencyKey, hash).update();
-        } catch (DuplicateKeyException raced) {
+                    values (?, ?, ?, ?, ?)""").params(reference, walletId, amount, idempotencyKey, hash).update();
+        }
+        catch (DuplicateKeyException raced) {
             if (idempotencyKey != null) {
                 return findByIdempotencyKey(walletId, idempotencyKey, hash).orElseThrow(() -> raced);
             }
@@ -61,8 +65,11 @@ class Deposits {
     }
 
     private Optional<Deposit> findByIdempotencyKey(UUID walletId, String key, byte[] hash) {
-        var earlier = jdbc.sql("select reference, request_hash from deposits where wallet_id = ? and idempotency_key = ?")
-                .params(walletId, key).query((rs, n) -> new Object[] {rs.getString(1), rs.getBytes(2)}).optional();
+        var earlier = jdbc
+            .sql("select reference, request_hash from deposits where wallet_id = ? and idempotency_key = ?")
+            .params(walletId, key)
+            .query((rs, n) -> new Object[] { rs.getString(1), rs.getBytes(2) })
+            .optional();
         if (earlier.isEmpty()) {
             return Optional.empty();
         }
@@ -74,22 +81,28 @@ class Deposits {
     }
 
     void checkoutReady(String reference, String authorizationUrl) {
-        jdbc.sql("update deposits set authorization_url = ? where reference = ?").params(authorizationUrl, reference)
-                .update();
+        jdbc.sql("update deposits set authorization_url = ? where reference = ?")
+            .params(authorizationUrl, reference)
+            .update();
     }
 
-    /** Ends a deposit that never became a payment; a deposit no longer pending keeps its status. */
+    /**
+     * Ends a deposit that never became a payment; a deposit no longer pending keeps its
+     * status.
+     */
     boolean end(String reference, String status) {
         return jdbc.sql("update deposits set status = ? where reference = ? and status = 'pending'")
-                .params(status, reference).update() == 1;
+            .params(status, reference)
+            .update() == 1;
     }
 
     Optional<Deposit> find(String reference) {
-        return jdbc.sql("select * from deposits where reference = ?").param(reference)
-                .query((rs, n) -> new Deposit(rs.getString("reference"), rs.getObject("wallet_id", UUID.class),
-                        rs.getLong("amount"), rs.getString("currency").trim(), rs.getString("status"),
-                        rs.getString("authorization_url"), rs.getObject("created_at", OffsetDateTime.class).toInstant()))
-                .optional();
+        return jdbc.sql("select * from deposits where reference = ?")
+            .param(reference)
+            .query((rs, n) -> new Deposit(rs.getString("reference"), rs.getObject("wallet_id", UUID.class),
+                    rs.getLong("amount"), rs.getString("currency").trim(), rs.getString("status"),
+                    rs.getString("authorization_url"), rs.getObject("created_at", OffsetDateTime.class).toInstant()))
+            .optional();
     }
 
     /** Pending deposits older than {@code age}, oldest first. */
@@ -97,11 +110,11 @@ class Deposits {
         return jdbc.sql("""
                 select * from deposits where status = 'pending' and created_at < ?
                 order by created_at limit ?""")
-                .params(OffsetDateTime.now(ZoneOffset.UTC).minus(age), limit)
-                .query((rs, n) -> new Deposit(rs.getString("reference"), rs.getObject("wallet_id", UUID.class),
-                        rs.getLong("amount"), rs.getString("currency").trim(), rs.getString("status"),
-                        rs.getString("authorization_url"), rs.getObject("created_at", OffsetDateTime.class).toInstant()))
-                .list();
+            .params(OffsetDateTime.now(ZoneOffset.UTC).minus(age), limit)
+            .query((rs, n) -> new Deposit(rs.getString("reference"), rs.getObject("wallet_id", UUID.class),
+                    rs.getLong("amount"), rs.getString("currency").trim(), rs.getString("status"),
+                    rs.getString("authorization_url"), rs.getObject("created_at", OffsetDateTime.class).toInstant()))
+            .list();
     }
 
     /** {@code WLT-} and 16 characters Paystack accepts, unambiguous when read aloud. */
@@ -112,4 +125,5 @@ class Deposits {
         }
         return "WLT-" + new String(chars);
     }
+
 }

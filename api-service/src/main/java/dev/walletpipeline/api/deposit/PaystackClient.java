@@ -13,14 +13,15 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Paystack's Initialize Transaction, with time-outs and bounded retries (Verify Transaction is
- * webhook-ingest's, for reconciliation). A reference is fixed before the first attempt, so a
- * retry can never open a second payment.
+ * Paystack's Initialize Transaction, with time-outs and bounded retries (Verify
+ * Transaction is webhook-ingest's, for reconciliation). A reference is fixed before the
+ * first attempt, so a retry can never open a second payment.
  */
 @Component
 class PaystackClient {
 
     private final PaystackSettings settings;
+
     private final HttpClient http;
 
     PaystackClient(PaystackSettings settings) {
@@ -28,7 +29,9 @@ class PaystackClient {
         this.http = HttpClient.newBuilder().connectTimeout(settings.connectTimeout()).build();
     }
 
-    /** @return the authorization_url the payer is sent to */
+    /**
+     * @return the authorization_url the payer is sent to
+     */
     String initialize(String reference, long amount, String email, String callbackUrl, String walletNumber) {
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("email", email);
@@ -38,12 +41,14 @@ class PaystackClient {
         body.put("callback_url", callbackUrl);
         // Paystack documents metadata as a JSON string.
         body.put("metadata", Json.MAPPER.createObjectNode().put("wallet_number", walletNumber).toString());
-        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(settings.baseUrl() + "/transaction/initialize"))
-                .header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+        HttpResponse<String> response = send(
+                HttpRequest.newBuilder(URI.create(settings.baseUrl() + "/transaction/initialize"))
+                    .header("content-type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
         JsonNode answer = parse(response);
         if (response.statusCode() == 400 && "duplicate_reference".equals(answer.path("code").asString(""))) {
-            // An earlier attempt of ours reached Paystack after all; its URL is not recoverable here.
+            // An earlier attempt of ours reached Paystack after all; its URL is not
+            // recoverable here.
             throw new PaystackFailed("Paystack already has this reference; start a new deposit");
         }
         String url = answer.path("data").path("authorization_url").asString("");
@@ -64,12 +69,16 @@ class PaystackClient {
                     return response;
                 }
                 last = new PaystackFailed("Paystack answered HTTP " + response.statusCode());
-            } catch (HttpTimeoutException e) {
-                // An initialise that timed out may still have been taken: never retried blindly.
+            }
+            catch (HttpTimeoutException e) {
+                // An initialise that timed out may still have been taken: never retried
+                // blindly.
                 throw new PaystackTimedOut();
-            } catch (IOException e) {
+            }
+            catch (IOException e) {
                 last = new PaystackFailed("Paystack cannot be reached");
-            } catch (InterruptedException e) {
+            }
+            catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new PaystackTimedOut();
             }
@@ -80,21 +89,27 @@ class PaystackClient {
     private static JsonNode parse(HttpResponse<String> response) {
         try {
             return Json.MAPPER.readTree(response.body());
-        } catch (RuntimeException e) {
+        }
+        catch (RuntimeException e) {
             throw new PaystackFailed("Paystack answered something that is not JSON");
         }
     }
 
     static final class PaystackFailed extends WalletProblem {
+
         PaystackFailed(String detail) {
             super(Kind.UPSTREAM_FAILED, "paystack_failed", detail);
         }
+
     }
 
     static final class PaystackTimedOut extends WalletProblem {
+
         PaystackTimedOut() {
             super(Kind.UPSTREAM_TIMEOUT, "paystack_timeout",
                     "Paystack did not answer in time; retry with the same Idempotency-Key");
         }
+
     }
+
 }

@@ -3,11 +3,15 @@ package dev.walletpipeline.api.money;
 import dev.walletpipeline.api.problem.WalletProblem;
 import tools.jackson.databind.JsonNode;
 
-/** Reads {@code amount} from a request body: a JSON integer of kobo, never a string or a fraction. */
+/**
+ * Reads {@code amount} from a request body: a JSON integer of kobo, never a string or a
+ * fraction.
+ */
 public final class Amounts {
 
     /** Deposits and transfers alike: from 1 naira to 1 million naira. */
     public static final long MIN = 100;
+
     public static final long MAX = 100_000_000;
 
     private Amounts() {
@@ -24,4 +28,5 @@ public final class Amounts {
         }
         return value;
     }
+
 }

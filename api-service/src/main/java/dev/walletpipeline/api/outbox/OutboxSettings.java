@@ -17,8 +17,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param pollInterval how often Debezium polls for changes; its latency floor
  * @param heartbeatInterval how often the slot is moved on, even on a quiet database
  * @param electionInterval how often a standby instance tries to become the relay
- * @param resendAfter how old an unpublished outbox row, or a transfer still pending after its
- *        row was published, must be before the relay's sweep sends its command (again)
+ * @param resendAfter how old an unpublished outbox row, or a transfer still pending after
+ * its row was published, must be before the relay's sweep sends its command (again)
  * @param sweepEvery how often the relay sweeps
  */
 @ConfigurationProperties("wallet.outbox")

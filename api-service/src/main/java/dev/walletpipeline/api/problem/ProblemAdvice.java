@@ -18,19 +18,18 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
- * The one mapping from failures to problem details: our own {@link WalletProblem}s, Spring MVC's
- * (404, 405, 415, unreadable JSON, ...), each with a {@code code}, and anything unexpected as a
- * 500 that says nothing about the inside.
+ * The one mapping from failures to problem details: our own {@link WalletProblem}s,
+ * Spring MVC's (404, 405, 415, unreadable JSON, ...), each with a {@code code}, and
+ * anything unexpected as a 500 that says nothing about the inside.
  */
 @RestControllerAdvice
 class ProblemAdvice extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemAdvice.class);
 
-    private static final Map<Integer, String> CODES = Map.of(
-            400, "validation_failed", 401, "credentials_missing", 403, "permission_missing", 404, "not_found",
-            405, "method_not_allowed", 406, "not_acceptable", 413, "payload_too_large",
-            415, "unsupported_media_type", 429, "rate_limited", 500, "internal_error");
+    private static final Map<Integer, String> CODES = Map.of(400, "validation_failed", 401, "credentials_missing", 403,
+            "permission_missing", 404, "not_found", 405, "method_not_allowed", 406, "not_acceptable", 413,
+            "payload_too_large", 415, "unsupported_media_type", 429, "rate_limited", 500, "internal_error");
 
     @ExceptionHandler(WalletProblem.class)
     ResponseEntity<ProblemDetail> walletProblem(WalletProblem problem) {
@@ -38,8 +37,10 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         if (problem.retryAfter() != null) {
             headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, problem.retryAfter().toSeconds())));
         }
-        return ResponseEntity.status(problem.kind().status()).headers(headers)
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(Problems.of(problem));
+        return ResponseEntity.status(problem.kind().status())
+            .headers(headers)
+            .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+            .body(Problems.of(problem));
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
@@ -50,8 +51,9 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e) {
         log.error("unexpected failure", e);
-        return ResponseEntity.status(500).contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(Problems.of(500, "internal_error", "an unexpected error occurred", null));
+        return ResponseEntity.status(500)
+            .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+            .body(Problems.of(500, "internal_error", "an unexpected error occurred", null));
     }
 
     @Override
@@ -60,12 +62,16 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         String detail = "the request body is not valid JSON of the expected shape";
         String field = null;
         if (e.getCause() instanceof tools.jackson.databind.DatabindException mapping && !mapping.getPath().isEmpty()) {
-            field = mapping.getPath().stream().map(ref -> ref.getPropertyName() != null ? ref.getPropertyName()
-                    : "[" + ref.getIndex() + "]").reduce((a, b) -> a + "." + b).orElse(null);
+            field = mapping.getPath()
+                .stream()
+                .map(ref -> ref.getPropertyName() != null ? ref.getPropertyName() : "[" + ref.getIndex() + "]")
+                .reduce((a, b) -> a + "." + b)
+                .orElse(null);
             detail = field + " has the wrong type or format";
         }
-        return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(Problems.of(400, "validation_failed", detail, field));
+        return ResponseEntity.badRequest()
+            .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+            .body(Problems.of(400, "validation_failed", detail, field));
     }
 
     @Override
@@ -73,9 +79,10 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         var error = e.getBindingResult().getFieldError();
         String field = error == null ? null : error.getField();
-        return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(Problems.of(400, "validation_failed",
-                        field == null ? "the request is invalid" : field + ": " + error.getDefaultMessage(), field));
+        return ResponseEntity.badRequest()
+            .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+            .body(Problems.of(400, "validation_failed",
+                    field == null ? "the request is invalid" : field + ": " + error.getDefaultMessage(), field));
     }
 
     @Override
@@ -89,4 +96,5 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         }
         return response;
     }
+
 }

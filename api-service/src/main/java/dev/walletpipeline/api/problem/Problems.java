@@ -8,7 +8,10 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Builds problem details; also writes them from servlet filters, which run before any controller. */
+/**
+ * Builds problem details; also writes them from servlet filters, which run before any
+ * controller.
+ */
 public final class Problems {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -47,4 +50,5 @@ public final class Problems {
         }
         response.getOutputStream().write(JSON.writeValueAsBytes(body));
     }
+
 }

@@ -4,13 +4,14 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Something the API refuses, with the stable {@code code} of API.md. Features throw it (or a
- * subclass named after what went wrong) without knowing about HTTP; {@link ProblemAdvice} turns
- * the {@link Kind} into a status.
+ * Something the API refuses, with the stable {@code code} of API.md. Features throw it
+ * (or a subclass named after what went wrong) without knowing about HTTP;
+ * {@link ProblemAdvice} turns the {@link Kind} into a status.
  */
 public class WalletProblem extends RuntimeException {
 
     public enum Kind {
+
         VALIDATION(400), UNAUTHENTICATED(401), FORBIDDEN(403), NOT_FOUND(404), CONFLICT(409), TOO_LARGE(413),
         REFUSED(422), RATE_LIMITED(429), UPSTREAM_FAILED(502), UNAVAILABLE(503), UPSTREAM_TIMEOUT(504);
 
@@ -23,11 +24,15 @@ public class WalletProblem extends RuntimeException {
         public int status() {
             return status;
         }
+
     }
 
     private final Kind kind;
+
     private final String code;
+
     private final @Nullable String field;
+
     private final @Nullable Duration retryAfter;
 
     public WalletProblem(Kind kind, String code, String detail) {
@@ -52,8 +57,7 @@ public class WalletProblem extends RuntimeException {
     }
 
     public static WalletProblem rateLimited(Duration retryAfter) {
-        return new WalletProblem(Kind.RATE_LIMITED, "rate_limited", "too many requests; retry later", null,
-                retryAfter);
+        return new WalletProblem(Kind.RATE_LIMITED, "rate_limited", "too many requests; retry later", null, retryAfter);
     }
 
     public Kind kind() {
@@ -71,4 +75,5 @@ public class WalletProblem extends RuntimeException {
     public @Nullable Duration retryAfter() {
         return retryAfter;
     }
+
 }

@@ -7,9 +7,10 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 /**
- * The calling client's address, for limits on callers who are not signed in: behind our load
- * balancer the socket's address is the balancer's, so the client is read from the trusted proxy
- * header ({@code TRUSTED_PROXY_HEADER}), with webhook-ingest's rule (its last entry).
+ * The calling client's address, for limits on callers who are not signed in: behind our
+ * load balancer the socket's address is the balancer's, so the client is read from the
+ * trusted proxy header ({@code TRUSTED_PROXY_HEADER}), with webhook-ingest's rule (its
+ * last entry).
  */
 @Component
 public class ClientAddress {
@@ -25,4 +26,5 @@ public class ClientAddress {
         return ClientAddresses.resolve(request.getRemoteAddr(),
                 trustedProxyHeader == null ? null : request.getHeader(trustedProxyHeader));
     }
+
 }

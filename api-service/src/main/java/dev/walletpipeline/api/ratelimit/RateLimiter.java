@@ -9,20 +9,24 @@ import java.util.concurrent.ConcurrentMap;
 import org.springframework.stereotype.Component;
 
 /**
- * A generic cell rate limiter (GCRA) per (limit, key): up to {@code perMinute} calls in a burst,
- * refilled evenly over the minute, with an exact Retry-After. Keys are the caller (API key, person)
- * where there is one, the client address (see {@link ClientAddress}) otherwise. State lives in
- * this instance's memory, so each instance allows the limit: N instances allow N times it (the
- * README says so). Enough against a runaway client or a guessing script; a shared store would be
- * the next step for a large fleet.
+ * A generic cell rate limiter (GCRA) per (limit, key): up to {@code perMinute} calls in a
+ * burst, refilled evenly over the minute, with an exact Retry-After. Keys are the caller
+ * (API key, person) where there is one, the client address (see {@link ClientAddress})
+ * otherwise. State lives in this instance's memory, so each instance allows the limit: N
+ * instances allow N times it (the README says so). Enough against a runaway client or a
+ * guessing script; a shared store would be the next step for a large fleet.
  */
 @Component
 public class RateLimiter {
 
     private static final long MINUTE_NANOS = Duration.ofMinutes(1).toNanos();
 
-    /** Theoretical arrival time of the next call that fits, per key, in System.nanoTime terms. */
+    /**
+     * Theoretical arrival time of the next call that fits, per key, in System.nanoTime
+     * terms.
+     */
     private final ConcurrentMap<String, Long> arrivals = new ConcurrentHashMap<>();
+
     private final int moneyPerCallerPerMinute;
 
     RateLimiter(ApiSettings settings) {
@@ -34,12 +38,15 @@ public class RateLimiter {
         acquire("money", caller.rateLimitKey(), moneyPerCallerPerMinute);
     }
 
-    /** Counts one call; refuses it with 429 and Retry-After when the key is over its limit. */
+    /**
+     * Counts one call; refuses it with 429 and Retry-After when the key is over its
+     * limit.
+     */
     public void acquire(String limit, String key, int perMinute) {
         long interval = MINUTE_NANOS / Math.max(1, perMinute);
         long tolerance = MINUTE_NANOS - interval;
         long now = System.nanoTime();
-        long[] wait = {0};
+        long[] wait = { 0 };
         arrivals.compute(limit + ":" + key, (k, theoretical) -> {
             long start = theoretical == null ? now : Math.max(theoretical, now);
             if (start - now > tolerance) {
@@ -55,4 +62,5 @@ public class RateLimiter {
             arrivals.values().removeIf(theoretical -> theoretical < now);
         }
     }
+
 }

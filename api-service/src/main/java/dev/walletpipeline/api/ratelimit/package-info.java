@@ -1,4 +1,6 @@
-/** Request rate limits for the endpoints that attract abuse: sign-in and API key creation. */
+/**
+ * Request rate limits for the endpoints that attract abuse: sign-in and API key creation.
+ */
 @NullMarked
 package dev.walletpipeline.api.ratelimit;
 

@@ -6,7 +6,10 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 
-/** Random secrets and their stored form. High-entropy secrets need a fast hash, not a slow one. */
+/**
+ * Random secrets and their stored form. High-entropy secrets need a fast hash, not a slow
+ * one.
+ */
 public final class Secrets {
 
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -24,7 +27,8 @@ public final class Secrets {
     public static byte[] sha256(String value) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
+        }
+        catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -32,4 +36,5 @@ public final class Secrets {
     public static String s256Challenge(String verifier) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(sha256(verifier));
     }
+
 }

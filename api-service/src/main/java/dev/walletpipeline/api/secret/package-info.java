@@ -1,4 +1,7 @@
-/** Random secrets and their stored (hashed) form, for tokens, sign-in attempts and API keys. */
+/**
+ * Random secrets and their stored (hashed) form, for tokens, sign-in attempts and API
+ * keys.
+ */
 @NullMarked
 package dev.walletpipeline.api.secret;
 

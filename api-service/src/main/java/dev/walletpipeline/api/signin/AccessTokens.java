@@ -41,19 +41,27 @@ import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.stereotype.Component;
 
 /**
- * Our access tokens: ES256 JWTs with a key id, issued here and checked here with Spring Security's
- * resource-server decoder; only ES256 is accepted, so {@code alg: none} and keys of other types
- * never verify. The public half is served as a JWKS.
+ * Our access tokens: ES256 JWTs with a key id, issued here and checked here with Spring
+ * Security's resource-server decoder; only ES256 is accepted, so {@code alg: none} and
+ * keys of other types never verify. The public half is served as a JWKS.
  */
 @Component
 class AccessTokens implements CredentialCheck.BearerTokens {
 
     private final ECKey key;
-    /** The current key and the previous ones, public halves: what verifies and what is published. */
+
+    /**
+     * The current key and the previous ones, public halves: what verifies and what is
+     * published.
+     */
     private final JWKSet publicKeys;
+
     private final JwtEncoder encoder;
+
     private final JwtDecoder decoder;
+
     private final ApiSettings.Tokens settings;
+
     private final Clock clock = Clock.systemUTC();
 
     AccessTokens(ApiSettings settings) throws JOSEException {
@@ -63,10 +71,11 @@ class AccessTokens implements CredentialCheck.BearerTokens {
         published.addAll(previousKeys(this.settings.previousSigningKeys()));
         this.publicKeys = new JWKSet(published);
         this.encoder = new NimbusJwtEncoder(new ImmutableJWKSet<SecurityContext>(new JWKSet(key)));
-        NimbusJwtDecoder nimbus = NimbusJwtDecoder
-                .withJwkSource(new ImmutableJWKSet<SecurityContext>(publicKeys))
-                .jwsAlgorithm(SignatureAlgorithm.ES256).build();
-        // Spring's timestamp validator lets a token without exp through, and its claim conversion
+        NimbusJwtDecoder nimbus = NimbusJwtDecoder.withJwkSource(new ImmutableJWKSet<SecurityContext>(publicKeys))
+            .jwsAlgorithm(SignatureAlgorithm.ES256)
+            .build();
+        // Spring's timestamp validator lets a token without exp through, and its claim
+        // conversion
         // makes up an iat from exp: both are required of the token as signed.
         MappedJwtClaimSetConverter claims = MappedJwtClaimSetConverter.withDefaults(Map.of());
         nimbus.setClaimSetConverter(raw -> {
@@ -96,11 +105,12 @@ class AccessTokens implements CredentialCheck.BearerTokens {
                 if (!(previous instanceof ECKey ec) || !Curve.P_256.equals(ec.getCurve())) {
                     throw new IllegalArgumentException("JWT_PREVIOUS_SIGNING_KEYS must hold EC P-256 keys");
                 }
-                publicHalves.add(new ECKey.Builder(ec.toPublicJWK()).keyUse(KeyUse.SIGNATURE)
-                        .keyIDFromThumbprint().build());
+                publicHalves
+                    .add(new ECKey.Builder(ec.toPublicJWK()).keyUse(KeyUse.SIGNATURE).keyIDFromThumbprint().build());
             }
             return publicHalves;
-        } catch (java.text.ParseException | JOSEException e) {
+        }
+        catch (java.text.ParseException | JOSEException e) {
             throw new IllegalArgumentException("JWT_PREVIOUS_SIGNING_KEYS is not a JWK or a JWK set", e);
         }
     }
@@ -112,7 +122,8 @@ class AccessTokens implements CredentialCheck.BearerTokens {
                 throw new IllegalArgumentException("wallet.api.tokens.signing-key must be a private EC P-256 JWK");
             }
             return new ECKey.Builder(ec).keyUse(KeyUse.SIGNATURE).keyIDFromThumbprint().build();
-        } catch (java.text.ParseException e) {
+        }
+        catch (java.text.ParseException e) {
             throw new IllegalArgumentException("wallet.api.tokens.signing-key is not a JWK", e);
         }
     }
@@ -123,13 +134,13 @@ class AccessTokens implements CredentialCheck.BearerTokens {
     Issued issue(UUID userId) {
         Instant now = clock.instant();
         JwtClaimsSet claims = JwtClaimsSet.builder()
-                .issuer(settings.issuer())
-                .audience(List.of(settings.audience()))
-                .subject(userId.toString())
-                .issuedAt(now)
-                .expiresAt(now.plus(settings.accessTokenTtl()))
-                .id(UUID.randomUUID().toString())
-                .build();
+            .issuer(settings.issuer())
+            .audience(List.of(settings.audience()))
+            .subject(userId.toString())
+            .issuedAt(now)
+            .expiresAt(now.plus(settings.accessTokenTtl()))
+            .id(UUID.randomUUID().toString())
+            .build();
         JwsHeader header = JwsHeader.with(SignatureAlgorithm.ES256).keyId(key.getKeyID()).build();
         return new Issued(encoder.encode(JwtEncoderParameters.from(header, claims)).getTokenValue(),
                 settings.accessTokenTtl());
@@ -140,17 +151,21 @@ class AccessTokens implements CredentialCheck.BearerTokens {
         Jwt jwt;
         try {
             jwt = decoder.decode(presented);
-        } catch (JwtValidationException e) {
-            boolean expired = e.getErrors().stream().anyMatch(error -> error.getDescription() != null
-                    && error.getDescription().contains("expired"));
+        }
+        catch (JwtValidationException e) {
+            boolean expired = e.getErrors()
+                .stream()
+                .anyMatch(error -> error.getDescription() != null && error.getDescription().contains("expired"));
             throw expired ? new CredentialCheck.Refused("token_expired", "the access token has expired")
                     : new CredentialCheck.Refused("token_invalid", "the access token is not valid here");
-        } catch (JwtException e) {
+        }
+        catch (JwtException e) {
             throw new CredentialCheck.Refused("token_invalid", "the access token is not valid");
         }
         try {
             return Caller.person(UUID.fromString(jwt.getSubject()));
-        } catch (IllegalArgumentException | NullPointerException e) {
+        }
+        catch (IllegalArgumentException | NullPointerException e) {
             throw new CredentialCheck.Refused("token_invalid", "the access token names no user");
         }
     }
@@ -158,4 +173,5 @@ class AccessTokens implements CredentialCheck.BearerTokens {
     Map<String, Object> jwks() {
         return publicKeys.toJSONObject();
     }
+
 }

@@ -26,16 +26,19 @@ import org.springframework.web.client.RestClientException;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
- * The OpenID Connect provider (Google, or the local stand-in): its endpoints from the discovery
- * document, the code exchange with PKCE, and the ID token's validation (signature through the
- * provider's JWKS, issuer, audience, expiry, nonce).
+ * The OpenID Connect provider (Google, or the local stand-in): its endpoints from the
+ * discovery document, the code exchange with PKCE, and the ID token's validation
+ * (signature through the provider's JWKS, issuer, audience, expiry, nonce).
  */
 @Component
 class GoogleOidc {
 
     private final ApiSettings.Google settings;
+
     private final String redirectUri;
+
     private final RestClient http;
+
     private volatile @Nullable Discovery discovery;
 
     GoogleOidc(ApiSettings settings) {
@@ -55,14 +58,14 @@ class GoogleOidc {
 
     String authorizationUrl(String state, String nonce, String codeChallenge, @Nullable String loginHint) {
         UriComponentsBuilder url = UriComponentsBuilder.fromUriString(discovery().authorizationEndpoint())
-                .queryParam("client_id", settings.clientId())
-                .queryParam("redirect_uri", redirectUri)
-                .queryParam("response_type", "code")
-                .queryParam("scope", "openid email profile")
-                .queryParam("state", state)
-                .queryParam("nonce", nonce)
-                .queryParam("code_challenge", codeChallenge)
-                .queryParam("code_challenge_method", "S256");
+            .queryParam("client_id", settings.clientId())
+            .queryParam("redirect_uri", redirectUri)
+            .queryParam("response_type", "code")
+            .queryParam("scope", "openid email profile")
+            .queryParam("state", state)
+            .queryParam("nonce", nonce)
+            .queryParam("code_challenge", codeChallenge)
+            .queryParam("code_challenge_method", "S256");
         if (loginHint != null && !loginHint.isBlank()) {
             url.queryParam("login_hint", loginHint);
         }
@@ -80,9 +83,14 @@ class GoogleOidc {
         form.add("code_verifier", codeVerifier);
         Map<?, ?> answer;
         try {
-            answer = http.post().uri(provider.tokenEndpoint()).contentType(MediaType.APPLICATION_FORM_URLENCODED)
-                    .body(form).retrieve().body(Map.class);
-        } catch (RestClientException e) {
+            answer = http.post()
+                .uri(provider.tokenEndpoint())
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .body(form)
+                .retrieve()
+                .body(Map.class);
+        }
+        catch (RestClientException e) {
             throw new SignInRefused("the sign-in provider did not accept the authorization code");
         }
         Object idToken = answer == null ? null : answer.get("id_token");
@@ -92,7 +100,8 @@ class GoogleOidc {
         Jwt jwt;
         try {
             jwt = provider.idTokens().decode(token);
-        } catch (JwtException e) {
+        }
+        catch (JwtException e) {
             throw new SignInRefused("the ID token did not validate");
         }
         if (!expectedNonce.equals(jwt.getClaimAsString("nonce"))) {
@@ -100,7 +109,8 @@ class GoogleOidc {
         }
         String email = jwt.getClaimAsString("email");
         // Google's email_verified must be true: absent is not verified.
-        if (email == null || jwt.getSubject() == null || !Boolean.TRUE.equals(jwt.getClaimAsBoolean("email_verified"))) {
+        if (email == null || jwt.getSubject() == null
+                || !Boolean.TRUE.equals(jwt.getClaimAsBoolean("email_verified"))) {
             throw new SignInRefused("the ID token carries no verified email");
         }
         return new Identity(jwt.getSubject(), email.toLowerCase(java.util.Locale.ROOT), jwt.getClaimAsString("name"));
@@ -113,9 +123,12 @@ class GoogleOidc {
         }
         Map<?, ?> document;
         try {
-            document = http.get().uri(settings.issuer() + "/.well-known/openid-configuration").retrieve()
-                    .body(Map.class);
-        } catch (RestClientException e) {
+            document = http.get()
+                .uri(settings.issuer() + "/.well-known/openid-configuration")
+                .retrieve()
+                .body(Map.class);
+        }
+        catch (RestClientException e) {
             throw new WalletProblem(WalletProblem.Kind.UPSTREAM_FAILED, "sign_in_unavailable",
                     "the sign-in provider cannot be reached");
         }
@@ -124,7 +137,8 @@ class GoogleOidc {
                     "the sign-in provider's discovery document is not for " + settings.issuer());
         }
         NimbusJwtDecoder idTokens = NimbusJwtDecoder.withJwkSetUri((String) document.get("jwks_uri"))
-                .jwsAlgorithm(SignatureAlgorithm.RS256).build();
+            .jwsAlgorithm(SignatureAlgorithm.RS256)
+            .build();
         OAuth2TokenValidator<Jwt> audience = new JwtClaimValidator<List<String>>("aud",
                 aud -> aud != null && aud.contains(settings.clientId()));
         idTokens.setJwtValidator(new DelegatingOAuth2TokenValidator<>(new JwtTimestampValidator(Duration.ofSeconds(30)),
@@ -135,10 +149,16 @@ class GoogleOidc {
         return known;
     }
 
-    /** The sign-in cannot complete: a bad, replayed or expired attempt, or a token that does not validate. */
+    /**
+     * The sign-in cannot complete: a bad, replayed or expired attempt, or a token that
+     * does not validate.
+     */
     static final class SignInRefused extends WalletProblem {
+
         SignInRefused(String detail) {
             super(Kind.UNAUTHENTICATED, "sign_in_failed", detail);
         }
+
     }
+
 }

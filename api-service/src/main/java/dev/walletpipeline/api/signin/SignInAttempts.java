@@ -10,13 +10,15 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
- * Sign-in attempts: created with a fresh state, nonce and PKCE verifier, bound to the browser that
- * started them (the hash of a value in its cookie); consumed at most once, and only by that browser.
+ * Sign-in attempts: created with a fresh state, nonce and PKCE verifier, bound to the
+ * browser that started them (the hash of a value in its cookie); consumed at most once,
+ * and only by that browser.
  */
 @Repository
 class SignInAttempts {
 
     private final JdbcClient jdbc;
+
     private final Duration ttl;
 
     SignInAttempts(JdbcClient jdbc, ApiSettings settings) {
@@ -24,7 +26,9 @@ class SignInAttempts {
         this.ttl = settings.google().attemptTtl();
     }
 
-    /** @param browserBinding the value the starting browser keeps in its cookie */
+    /**
+     * @param browserBinding the value the starting browser keeps in its cookie
+     */
     record Attempt(String state, String nonce, String codeVerifier, String browserBinding) {
     }
 
@@ -39,24 +43,26 @@ class SignInAttempts {
         jdbc.sql("""
                 insert into signin_attempts (state_hash, nonce, code_verifier, browser_binding_hash, expires_at)
                 values (?, ?, ?, ?, ?)""")
-                .params(Secrets.sha256(attempt.state()), attempt.nonce(), attempt.codeVerifier(),
-                        Secrets.sha256(attempt.browserBinding()), now.plus(ttl))
-                .update();
+            .params(Secrets.sha256(attempt.state()), attempt.nonce(), attempt.codeVerifier(),
+                    Secrets.sha256(attempt.browserBinding()), now.plus(ttl))
+            .update();
         return attempt;
     }
 
     /**
-     * The attempt for this state, marked used, if the browser presenting it is the one that started
-     * it; empty when unknown, expired, already used, or started elsewhere (then it stays usable by
-     * its own browser).
+     * The attempt for this state, marked used, if the browser presenting it is the one
+     * that started it; empty when unknown, expired, already used, or started elsewhere
+     * (then it stays usable by its own browser).
      */
     Optional<Attempt> consume(String state, String browserBinding) {
         return jdbc.sql("""
                 update signin_attempts set used_at = now()
                 where state_hash = ? and browser_binding_hash = ? and used_at is null and expires_at > now()
                 returning nonce, code_verifier""")
-                .param(Secrets.sha256(state)).param(Secrets.sha256(browserBinding))
-                .query((rs, n) -> new Attempt(state, rs.getString(1), rs.getString(2), browserBinding))
-                .optional();
+            .param(Secrets.sha256(state))
+            .param(Secrets.sha256(browserBinding))
+            .query((rs, n) -> new Attempt(state, rs.getString(1), rs.getString(2), browserBinding))
+            .optional();
     }
+
 }

@@ -30,14 +30,23 @@ import org.springframework.web.bind.annotation.RestController;
 class SignInController {
 
     private final GoogleOidc google;
+
     private final SignInAttempts attempts;
+
     private final Users users;
+
     private final AccessTokens accessTokens;
+
     private final RefreshTokens refreshTokens;
+
     private final Wallets wallets;
+
     private final RateLimiter rateLimiter;
+
     private final ApiSettings.RateLimits limits;
+
     private final ClientAddress clientAddress;
+
     private final boolean secureCookies;
 
     /** Binds a sign-in attempt to the browser that started it. */
@@ -74,8 +83,9 @@ class SignInController {
     }
 
     /**
-     * Starts a sign-in. The attempt is bound to this browser by a short-lived HttpOnly cookie
-     * (SameSite=Lax, so that it comes back on the provider's top-level redirect to the callback).
+     * Starts a sign-in. The attempt is bound to this browser by a short-lived HttpOnly
+     * cookie (SameSite=Lax, so that it comes back on the provider's top-level redirect to
+     * the callback).
      */
     @GetMapping("/auth/google")
     ResponseEntity<AuthorizationUrl> start(HttpServletRequest request,
@@ -102,21 +112,25 @@ class SignInController {
             throw new GoogleOidc.SignInRefused("the sign-in provider refused: " + error);
         }
         if (code == null || code.isBlank() || state == null || state.isBlank()) {
-            throw WalletProblem.invalid(code == null || code.isBlank() ? "code" : "state", "code and state are required");
+            throw WalletProblem.invalid(code == null || code.isBlank() ? "code" : "state",
+                    "code and state are required");
         }
         if (browserBinding == null || browserBinding.isBlank()) {
             throw new GoogleOidc.SignInRefused("this sign-in was not started in this browser (no sign-in cookie)");
         }
-        SignInAttempts.Attempt attempt = attempts.consume(state, browserBinding).orElseThrow(() ->
-                new GoogleOidc.SignInRefused("this sign-in attempt is unknown, expired, already used,"
-                        + " or was started in another browser"));
+        SignInAttempts.Attempt attempt = attempts.consume(state, browserBinding)
+            .orElseThrow(() -> new GoogleOidc.SignInRefused(
+                    "this sign-in attempt is unknown, expired, already used," + " or was started in another browser"));
         GoogleOidc.Identity identity = google.exchange(code, attempt.codeVerifier(), attempt.nonce());
         Users.User user = users.signIn(identity.subject(), identity.email(), identity.name());
-        return ResponseEntity.ok().header(HttpHeaders.SET_COOKIE, bindingCookie("", Duration.ZERO).toString())
-                .body(tokensFor(user, refreshTokens.startFamily(user.id())));
+        return ResponseEntity.ok()
+            .header(HttpHeaders.SET_COOKIE, bindingCookie("", Duration.ZERO).toString())
+            .body(tokensFor(user, refreshTokens.startFamily(user.id())));
     }
 
-    /** Ends the sign-in: the refresh token's whole family is revoked. Harmless to repeat. */
+    /**
+     * Ends the sign-in: the refresh token's whole family is revoked. Harmless to repeat.
+     */
     @PostMapping("/auth/logout")
     ResponseEntity<Void> logout(@RequestBody RefreshRequest request) {
         if (request.refreshToken() == null || request.refreshToken().isBlank()) {
@@ -128,12 +142,12 @@ class SignInController {
 
     private ResponseCookie bindingCookie(String value, Duration maxAge) {
         return ResponseCookie.from(BINDING_COOKIE, value)
-                .httpOnly(true)
-                .secure(secureCookies)
-                .sameSite("Lax")
-                .path("/auth/google")
-                .maxAge(maxAge)
-                .build();
+            .httpOnly(true)
+            .secure(secureCookies)
+            .sameSite("Lax")
+            .path("/auth/google")
+            .maxAge(maxAge)
+            .build();
     }
 
     @PostMapping("/auth/refresh")
@@ -162,4 +176,5 @@ class SignInController {
         return new Tokens(access.token(), refreshToken, "Bearer", access.expiresIn().toSeconds(),
                 new UserView(user.id(), user.email(), user.name(), user.walletNumber()));
     }
+
 }

@@ -10,13 +10,17 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** People and their wallets: the first sign-in creates both in one transaction, later ones find them. */
+/**
+ * People and their wallets: the first sign-in creates both in one transaction, later ones
+ * find them.
+ */
 @Repository
 class Users {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final JdbcClient jdbc;
+
     private final TransactionTemplate transaction;
 
     Users(JdbcClient jdbc, TransactionTemplate transaction) {
@@ -28,8 +32,9 @@ class Users {
     }
 
     /**
-     * The user with this Google subject, created with a wallet if new. Two racing first sign-ins
-     * meet at the unique subject: one inserts, the other waits for it and finds its user and wallet.
+     * The user with this Google subject, created with a wallet if new. Two racing first
+     * sign-ins meet at the unique subject: one inserts, the other waits for it and finds
+     * its user and wallet.
      */
     User signIn(String subject, String email, @Nullable String name) {
         for (int attempt = 0; attempt < 5; attempt++) {
@@ -38,7 +43,8 @@ class Users {
                 if (user != null) {
                     return user;
                 }
-            } catch (DuplicateKeyException walletNumberTaken) {
+            }
+            catch (DuplicateKeyException walletNumberTaken) {
                 // a 13-digit number drawn twice: draw again
             }
         }
@@ -47,18 +53,20 @@ class Users {
 
     private User findOrCreate(String subject, String email, @Nullable String name) {
         UUID id = UUID.randomUUID();
-        // Any conflict: the subject (signed in before) or the email (another Google account has it).
+        // Any conflict: the subject (signed in before) or the email (another Google
+        // account has it).
         int inserted = jdbc.sql("""
                 insert into users (id, email, name, google_subject) values (?, ?, ?, ?)
-                on conflict do nothing""")
-                .params(id, email, name, subject).update();
+                on conflict do nothing""").params(id, email, name, subject).update();
         if (inserted == 1) {
             jdbc.sql("insert into wallets (id, user_id, number) values (?, ?, ?)")
-                    .params(UUID.randomUUID(), id, newWalletNumber()).update();
+                .params(UUID.randomUUID(), id, newWalletNumber())
+                .update();
         }
         try {
             return userWhere("u.google_subject = ?", subject);
-        } catch (EmptyResultDataAccessException emailTakenByAnotherAccount) {
+        }
+        catch (EmptyResultDataAccessException emailTakenByAnotherAccount) {
             throw new WalletProblem(WalletProblem.Kind.CONFLICT, "email_already_registered",
                     "this email already belongs to a wallet signed up with another Google account");
         }
@@ -69,16 +77,20 @@ class Users {
     }
 
     private User userWhere(String condition, Object value) {
-        return jdbc.sql("select u.id, u.email, u.name, w.number from users u join wallets w on w.user_id = u.id where "
-                + condition)
-                .param(value)
-                .query((rs, n) -> new User(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
-                        rs.getString(4)))
-                .single();
+        return jdbc
+            .sql("select u.id, u.email, u.name, w.number from users u join wallets w on w.user_id = u.id where "
+                    + condition)
+            .param(value)
+            .query((rs, n) -> new User(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4)))
+            .single();
     }
 
-    /** 13 random digits, not derived from anything: a wallet number says nothing about its owner. */
+    /**
+     * 13 random digits, not derived from anything: a wallet number says nothing about its
+     * owner.
+     */
     private static String newWalletNumber() {
         return (1 + RANDOM.nextInt(9)) + String.format("%012d", RANDOM.nextLong(1_000_000_000_000L));
     }
+
 }

@@ -28,11 +28,15 @@ import tools.jackson.databind.JsonNode;
 class TransferController {
 
     private static final Pattern WAIT = Pattern.compile("(?:^|[;,\\s])wait=(\\d+)");
+
     private static final Duration WAIT_MAX = Duration.ofSeconds(10);
+
     private static final Duration POLL = Duration.ofMillis(25);
 
     private final Transfers transfers;
+
     private final RateLimiter rateLimiter;
+
     private final Wallets wallets;
 
     TransferController(Transfers transfers, Wallets wallets, RateLimiter rateLimiter) {
@@ -62,8 +66,8 @@ class TransferController {
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
             throw WalletProblem.invalid("Idempotency-Key", "Idempotency-Key must be 1 to 200 characters");
         }
-        Transfers.Transfer transfer = transfers.request(
-                new Transfers.Request(wallet.id(), wallet.number(), walletNumber, amount, idempotencyKey));
+        Transfers.Transfer transfer = transfers
+            .request(new Transfers.Request(wallet.id(), wallet.number(), walletNumber, amount, idempotencyKey));
         Duration wait = waitOf(prefer);
         if (!wait.isZero() && transfer.status().equals("pending")) {
             transfer = awaitOutcome(transfer, wait);
@@ -93,7 +97,8 @@ class TransferController {
         while (current.status().equals("pending") && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(POLL.toMillis());
-            } catch (InterruptedException e) {
+            }
+            catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             }
@@ -126,4 +131,5 @@ class TransferController {
     private Wallet walletOf(Caller caller) {
         return wallets.findByUserId(caller.userId()).orElseThrow(() -> WalletProblem.notFound("wallet"));
     }
+
 }

@@ -15,7 +15,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** Records transfer intents with their outbox rows, and reads them back. Never touches balances. */
+/**
+ * Records transfer intents with their outbox rows, and reads them back. Never touches
+ * balances.
+ */
 @Repository
 class Transfers {
 
@@ -23,6 +26,7 @@ class Transfers {
     private static final String CURRENCY = "NGN";
 
     private final JdbcClient jdbc;
+
     private final TransactionTemplate transaction;
 
     Transfers(JdbcClient jdbc, TransactionTemplate transaction) {
@@ -35,7 +39,10 @@ class Transfers {
             @Nullable Instant completedAt) {
     }
 
-    /** The request as the client sent it; its hash decides whether an Idempotency-Key was reused honestly. */
+    /**
+     * The request as the client sent it; its hash decides whether an Idempotency-Key was
+     * reused honestly.
+     */
     record Request(UUID fromWalletId, String fromWalletNumber, String toWalletNumber, long amount,
             @Nullable String idempotencyKey) {
 
@@ -45,15 +52,17 @@ class Transfers {
     }
 
     /**
-     * Accepts the transfer or refuses it. Requests from one wallet are serialised by an advisory
-     * lock on that wallet: the available balance cannot be promised twice.
+     * Accepts the transfer or refuses it. Requests from one wallet are serialised by an
+     * advisory lock on that wallet: the available balance cannot be promised twice.
      */
     Transfer request(Request request) {
-        for (int attempt = 1; ; attempt++) {
+        for (int attempt = 1;; attempt++) {
             try {
                 return requestOnce(request);
-            } catch (org.springframework.dao.PessimisticLockingFailureException contention) {
-                // a deadlock or lock time-out rolled the whole attempt back: nothing was recorded
+            }
+            catch (org.springframework.dao.PessimisticLockingFailureException contention) {
+                // a deadlock or lock time-out rolled the whole attempt back: nothing was
+                // recorded
                 if (attempt == 3) {
                     throw new WalletProblem(WalletProblem.Kind.UNAVAILABLE, "busy",
                             "the wallet is busy; retry with the same Idempotency-Key");
@@ -63,24 +72,28 @@ class Transfers {
     }
 
     /**
-     * One transaction. The sender's lock is held from its statement to the commit, so a hot wallet
-     * goes as fast as that stretch is short: what does not need the lock (the recipient) is read
-     * before it, and under it one statement checks the available balance and, when it suffices,
-     * inserts the transfer and its outbox row (the inserts of a WITH run whether or not the
-     * final SELECT reads them).
+     * One transaction. The sender's lock is held from its statement to the commit, so a
+     * hot wallet goes as fast as that stretch is short: what does not need the lock (the
+     * recipient) is read before it, and under it one statement checks the available
+     * balance and, when it suffices, inserts the transfer and its outbox row (the inserts
+     * of a WITH run whether or not the final SELECT reads them).
      */
     private Transfer requestOnce(Request request) {
         Transfer accepted = transaction.execute(status -> {
             UUID to = jdbc.sql("select id from wallets where number = ? and kind = 'customer'")
-                    .param(request.toWalletNumber()).query(UUID.class).optional()
-                    .orElseThrow(() -> new WalletProblem(WalletProblem.Kind.REFUSED, "recipient_not_found",
-                            "no wallet has the number " + request.toWalletNumber()));
+                .param(request.toWalletNumber())
+                .query(UUID.class)
+                .optional()
+                .orElseThrow(() -> new WalletProblem(WalletProblem.Kind.REFUSED, "recipient_not_found",
+                        "no wallet has the number " + request.toWalletNumber()));
             if (to.equals(request.fromWalletId())) {
                 throw new WalletProblem(WalletProblem.Kind.REFUSED, "self_transfer",
                         "a wallet cannot send money to itself");
             }
-            jdbc.sql("select pg_advisory_xact_lock(hashtextextended(?::text, 7))").param(request.fromWalletId())
-                    .query((rs, n) -> null).list();
+            jdbc.sql("select pg_advisory_xact_lock(hashtextextended(?::text, 7))")
+                .param(request.fromWalletId())
+                .query((rs, n) -> null)
+                .list();
             if (request.idempotencyKey() != null) {
                 Optional<Transfer> earlier = findByIdempotencyKey(request);
                 if (earlier.isPresent()) {
@@ -88,10 +101,13 @@ class Transfers {
                 }
             }
             UUID id = UUID.randomUUID();
-            Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS); // what timestamptz keeps
-            TransferRequested command = new TransferRequested(TransferRequested.VERSION, id, request.fromWalletId(),
-                    to, request.amount(), CURRENCY, now);
-            // Balance and pending transfers come from this statement's snapshot, taken after the lock.
+            Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS); // what
+                                                                        // timestamptz
+                                                                        // keeps
+            TransferRequested command = new TransferRequested(TransferRequested.VERSION, id, request.fromWalletId(), to,
+                    request.amount(), CURRENCY, now);
+            // Balance and pending transfers come from this statement's snapshot, taken
+            // after the lock.
             long available = jdbc.sql("""
                     with available as (
                         select w.balance - coalesce((select sum(t.amount) from transfers t
@@ -106,12 +122,18 @@ class Transfers {
                         insert into outbox (id, aggregatetype, aggregateid, type, payload, created_at)
                         select transfer.id, 'transfer', :fromText, :type, cast(:payload as jsonb), :now from transfer)
                     select amount from available""")
-                    .param("from", request.fromWalletId()).param("id", id).param("to", to)
-                    .param("amount", request.amount()).param("key", request.idempotencyKey(), java.sql.Types.VARCHAR)
-                    .param("hash", request.hash()).param("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
-                    .param("fromText", request.fromWalletId().toString()).param("type", TransferRequested.TYPE)
-                    .param("payload", command.toJson())
-                    .query(Long.class).single();
+                .param("from", request.fromWalletId())
+                .param("id", id)
+                .param("to", to)
+                .param("amount", request.amount())
+                .param("key", request.idempotencyKey(), java.sql.Types.VARCHAR)
+                .param("hash", request.hash())
+                .param("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+                .param("fromText", request.fromWalletId().toString())
+                .param("type", TransferRequested.TYPE)
+                .param("payload", command.toJson())
+                .query(Long.class)
+                .single();
             if (request.amount() > available) {
                 throw new WalletProblem(WalletProblem.Kind.REFUSED, "insufficient_funds",
                         "the amount exceeds the available balance of " + available);
@@ -126,9 +148,11 @@ class Transfers {
     }
 
     private Optional<Transfer> findByIdempotencyKey(Request request) {
-        var earlier = jdbc.sql("select id, request_hash from transfers where from_wallet_id = ? and idempotency_key = ?")
-                .params(request.fromWalletId(), request.idempotencyKey())
-                .query((rs, n) -> new Object[] {rs.getObject(1, UUID.class), rs.getBytes(2)}).optional();
+        var earlier = jdbc
+            .sql("select id, request_hash from transfers where from_wallet_id = ? and idempotency_key = ?")
+            .params(request.fromWalletId(), request.idempotencyKey())
+            .query((rs, n) -> new Object[] { rs.getObject(1, UUID.class), rs.getBytes(2) })
+            .optional();
         if (earlier.isEmpty()) {
             return Optional.empty();
         }
@@ -145,13 +169,15 @@ class Transfers {
                        t.amount, t.currency, t.status, t.reason, t.created_at, t.completed_at
                 from transfers t join wallets f on f.id = t.from_wallet_id join wallets r on r.id = t.to_wallet_id
                 where t.id = ?""")
-                .param(id)
-                .query((rs, n) -> new Transfer(rs.getObject("id", UUID.class), rs.getObject("from_wallet_id", UUID.class),
-                        rs.getString("from_number"), rs.getObject("to_wallet_id", UUID.class), rs.getString("to_number"),
-                        rs.getLong("amount"), rs.getString("currency").trim(), rs.getString("status"),
-                        rs.getString("reason"), rs.getObject("created_at", OffsetDateTime.class).toInstant(),
-                        Optional.ofNullable(rs.getObject("completed_at", OffsetDateTime.class))
-                                .map(OffsetDateTime::toInstant).orElse(null)))
-                .optional();
+            .param(id)
+            .query((rs, n) -> new Transfer(rs.getObject("id", UUID.class), rs.getObject("from_wallet_id", UUID.class),
+                    rs.getString("from_number"), rs.getObject("to_wallet_id", UUID.class), rs.getString("to_number"),
+                    rs.getLong("amount"), rs.getString("currency").trim(), rs.getString("status"),
+                    rs.getString("reason"), rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                    Optional.ofNullable(rs.getObject("completed_at", OffsetDateTime.class))
+                        .map(OffsetDateTime::toInstant)
+                        .orElse(null)))
+            .optional();
     }
+
 }

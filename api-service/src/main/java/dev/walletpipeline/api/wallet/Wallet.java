@@ -5,7 +5,8 @@ import org.springframework.data.annotation.Id;
 import org.springframework.data.relational.core.mapping.Table;
 
 /**
- * A wallet as api-service sees it: read-only here, since only ledger-worker changes balances.
+ * A wallet as api-service sees it: read-only here, since only ledger-worker changes
+ * balances.
  *
  * @param id the wallet id
  * @param userId its owner

@@ -13,6 +13,7 @@ import org.springframework.web.bind.annotation.RestController;
 class WalletController {
 
     private final Wallets wallets;
+
     private final WalletHistory history;
 
     WalletController(Wallets wallets, WalletHistory history) {
@@ -39,4 +40,5 @@ class WalletController {
     private Wallet walletOf(Caller caller) {
         return wallets.findByUserId(caller.userId()).orElseThrow(() -> WalletProblem.notFound("wallet"));
     }
+
 }

@@ -11,9 +11,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
- * A wallet's money movements, newest first: its deposits, the transfers it sent (whatever their
- * status) and the transfers it received (once completed). Paged by a keyset cursor over
- * (created_at, id), so rows arriving while a client pages never cause duplicates or gaps.
+ * A wallet's money movements, newest first: its deposits, the transfers it sent (whatever
+ * their status) and the transfers it received (once completed). Paged by a keyset cursor
+ * over (created_at, id), so rows arriving while a client pages never cause duplicates or
+ * gaps.
  */
 @Repository
 class WalletHistory {
@@ -22,21 +23,21 @@ class WalletHistory {
 
     /** One page, newest first; every branch reads by an index on its wallet column. */
     static final String PAGE = """
-                select * from (
-                    select d.reference as id, 'deposit' as type, d.amount, d.status, d.reference,
-                           null::text as counterparty, d.created_at
-                    from deposits d where d.wallet_id = :wallet
-                    union all
-                    select t.id::text, 'transfer_out', t.amount, t.status, t.id::text, w.number, t.created_at
-                    from transfers t join wallets w on w.id = t.to_wallet_id where t.from_wallet_id = :wallet
-                    union all
-                    select t.id::text, 'transfer_in', t.amount, t.status, t.id::text, w.number, t.created_at
-                    from transfers t join wallets w on w.id = t.from_wallet_id
-                    where t.to_wallet_id = :wallet and t.status = 'completed'
-                ) movements
-                where (cast(:afterTime as timestamptz) is null or (created_at, id) < (:afterTime, :afterId))
-                order by created_at desc, id desc
-                limit :limit""";
+            select * from (
+                select d.reference as id, 'deposit' as type, d.amount, d.status, d.reference,
+                       null::text as counterparty, d.created_at
+                from deposits d where d.wallet_id = :wallet
+                union all
+                select t.id::text, 'transfer_out', t.amount, t.status, t.id::text, w.number, t.created_at
+                from transfers t join wallets w on w.id = t.to_wallet_id where t.from_wallet_id = :wallet
+                union all
+                select t.id::text, 'transfer_in', t.amount, t.status, t.id::text, w.number, t.created_at
+                from transfers t join wallets w on w.id = t.from_wallet_id
+                where t.to_wallet_id = :wallet and t.status = 'completed'
+            ) movements
+            where (cast(:afterTime as timestamptz) is null or (created_at, id) < (:afterTime, :afterId))
+            order by created_at desc, id desc
+            limit :limit""";
 
     private final JdbcClient jdbc;
 
@@ -57,14 +58,14 @@ class WalletHistory {
         }
         Cursor after = cursor == null || cursor.isBlank() ? null : Cursor.parse(cursor);
         List<Item> items = jdbc.sql(PAGE)
-                .param("wallet", walletId)
-                .param("afterTime", after == null ? null : after.createdAt())
-                .param("afterId", after == null ? "" : after.id())
-                .param("limit", limit + 1)
-                .query((rs, n) -> new Item(rs.getString("id"), rs.getString("type"), rs.getLong("amount"),
-                        rs.getString("status"), rs.getString("reference"), rs.getString("counterparty"),
-                        rs.getObject("created_at", OffsetDateTime.class)))
-                .list();
+            .param("wallet", walletId)
+            .param("afterTime", after == null ? null : after.createdAt())
+            .param("afterId", after == null ? "" : after.id())
+            .param("limit", limit + 1)
+            .query((rs, n) -> new Item(rs.getString("id"), rs.getString("type"), rs.getLong("amount"),
+                    rs.getString("status"), rs.getString("reference"), rs.getString("counterparty"),
+                    rs.getObject("created_at", OffsetDateTime.class)))
+            .list();
         if (items.size() <= limit) {
             return new Page(items, null);
         }
@@ -77,17 +78,21 @@ class WalletHistory {
     record Cursor(OffsetDateTime createdAt, String id) {
 
         String encode() {
-            return Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString((createdAt + "|" + id).getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString((createdAt + "|" + id).getBytes(StandardCharsets.UTF_8));
         }
 
         static Cursor parse(String cursor) {
             try {
-                String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|", 2);
+                String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|",
+                        2);
                 return new Cursor(OffsetDateTime.parse(parts[0]), parts[1]);
-            } catch (RuntimeException e) {
+            }
+            catch (RuntimeException e) {
                 throw WalletProblem.invalid("cursor", "cursor is not one this API returned");
             }
         }
     }
+
 }

@@ -6,9 +6,10 @@ import org.springframework.data.jdbc.repository.query.Query;
 import org.springframework.data.repository.Repository;
 
 /**
- * Wallet reads through Spring Data JDBC; nothing here writes. The queries are written out: a
- * derived query ({@code findByUserId} without {@code @Query}) builds and renders its SQL on every
- * call, which profiling showed to cost more CPU than the rest of a transfer request.
+ * Wallet reads through Spring Data JDBC; nothing here writes. The queries are written
+ * out: a derived query ({@code findByUserId} without {@code @Query}) builds and renders
+ * its SQL on every call, which profiling showed to cost more CPU than the rest of a
+ * transfer request.
  */
 public interface Wallets extends Repository<Wallet, UUID> {
 
@@ -18,7 +19,11 @@ public interface Wallets extends Repository<Wallet, UUID> {
     @Query("select id, user_id, number, currency, balance from wallets where number = :number")
     Optional<Wallet> findByNumber(String number);
 
-    /** What this wallet has promised away: transfers accepted and not yet applied or rejected. */
+    /**
+     * What this wallet has promised away: transfers accepted and not yet applied or
+     * rejected.
+     */
     @Query("select coalesce(sum(amount), 0) from transfers where from_wallet_id = :walletId and status = 'pending'")
     long pendingOutgoing(UUID walletId);
+
 }

@@ -1,4 +1,6 @@
-/** Reads of a wallet: balance, available balance and the history of its money movements. */
+/**
+ * Reads of a wallet: balance, available balance and the history of its money movements.
+ */
 @NullMarked
 package dev.walletpipeline.api.wallet;
 

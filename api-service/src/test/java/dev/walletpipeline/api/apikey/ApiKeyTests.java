@@ -27,7 +27,9 @@ class ApiKeyTests {
     int port;
 
     private ApiClient api;
+
     private LocalStack stack;
+
     private ApiClient.SignedIn person;
 
     @BeforeEach
@@ -91,7 +93,7 @@ class ApiKeyTests {
         String revokedId = idOf(revoked);
         assertThat(api.post("/keys/" + revokedId + "/revoke", person.as(), "").status()).isEqualTo(200);
         assertThat(api.post("/keys/" + revokedId + "/revoke", person.as(), "").status()).as("twice is harmless")
-                .isEqualTo(200);
+            .isEqualTo(200);
         assertThat(api.get("/wallet/balance", As.key(revoked)).code()).isEqualTo("api_key_revoked");
 
         String expired = api.createKey(person, "1H", "read");
@@ -104,9 +106,15 @@ class ApiKeyTests {
     @Test
     void twentyParallelCreatesLeaveExactlyFiveActiveKeys() {
         List<Integer> statuses = IntStream.range(0, 20)
-                .mapToObj(i -> CompletableFuture.supplyAsync(() -> api.post("/keys/create", person.as(),
-                        "{\"name\":\"k" + i + "\",\"permissions\":[\"read\"],\"expiry\":\"1D\"}").status()))
-                .toList().stream().map(CompletableFuture::join).toList();
+            .mapToObj(i -> CompletableFuture.supplyAsync(
+                    () -> api
+                        .post("/keys/create", person.as(),
+                                "{\"name\":\"k" + i + "\",\"permissions\":[\"read\"],\"expiry\":\"1D\"}")
+                        .status()))
+            .toList()
+            .stream()
+            .map(CompletableFuture::join)
+            .toList();
 
         assertThat(statuses).filteredOn(s -> s == 201).hasSize(5);
         assertThat(statuses).filteredOn(s -> s == 409).hasSize(15);
@@ -199,9 +207,14 @@ class ApiKeyTests {
     }
 
     private String idOf(String secret) {
-        return api.get("/keys", person.as()).json().valueStream()
-                .filter(k -> secret.startsWith(k.path("prefix").asString()))
-                .findFirst().orElseThrow().path("id").asString();
+        return api.get("/keys", person.as())
+            .json()
+            .valueStream()
+            .filter(k -> secret.startsWith(k.path("prefix").asString()))
+            .findFirst()
+            .orElseThrow()
+            .path("id")
+            .asString();
     }
 
     private void expire(String keyId) throws Exception {
@@ -212,4 +225,5 @@ class ApiKeyTests {
             sql.executeUpdate();
         }
     }
+
 }

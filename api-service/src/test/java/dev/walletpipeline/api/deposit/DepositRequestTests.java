@@ -23,7 +23,9 @@ class DepositRequestTests {
     int port;
 
     private ApiClient api;
+
     private LocalStack stack;
+
     private ApiClient.SignedIn person;
 
     @BeforeEach
@@ -68,7 +70,7 @@ class DepositRequestTests {
 
     @Test
     void amountsOutsideTheLimitsOrNotIntegersAreRefused() {
-        for (String amount : new String[] {"99", "100000001", "100.5", "\"1000\"", "null"}) {
+        for (String amount : new String[] { "99", "100000001", "100.5", "\"1000\"", "null" }) {
             ApiClient.Response refused = api.post("/wallet/deposit", person.as(), "{\"amount\":" + amount + "}");
             assertThat(refused.status()).as(amount).isEqualTo(400);
             assertThat(refused.text("field")).isEqualTo("amount");
@@ -84,12 +86,13 @@ class DepositRequestTests {
 
         for (int i = 0; i < 5; i++) {
             assertThat(api.get("/wallet/deposit/" + reference + "/status", person.as()).text("status"))
-                    .isEqualTo("pending");
+                .isEqualTo("pending");
         }
 
         assertThat(stack.paystack().verifications()).isEqualTo(verificationsBefore);
-        assertThat(new LedgerProbe(stack).balance(new LedgerProbe(stack).walletOfUser(UUID.fromString(person.userId()))))
-                .isZero();
+        assertThat(
+                new LedgerProbe(stack).balance(new LedgerProbe(stack).walletOfUser(UUID.fromString(person.userId()))))
+            .isZero();
     }
 
     @Test
@@ -103,6 +106,7 @@ class DepositRequestTests {
         assertThat(api.get("/wallet/deposit/" + reference + "/status", As.key(depositOnly)).status()).isEqualTo(403);
         String readOnly = api.createKey(person, "1H", "read");
         assertThat(api.post("/wallet/deposit", As.key(readOnly), "{\"amount\":1000}").code())
-                .isEqualTo("permission_missing");
+            .isEqualTo("permission_missing");
     }
+
 }

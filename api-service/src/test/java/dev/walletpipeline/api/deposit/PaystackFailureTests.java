@@ -20,8 +20,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * Paystack that refuses, and Paystack that never answers: a clear problem either way, and a
- * deposit that is failed (refused) or left pending for reconciliation (timed out), never half-made.
+ * Paystack that refuses, and Paystack that never answers: a clear problem either way, and
+ * a deposit that is failed (refused) or left pending for reconciliation (timed out),
+ * never half-made.
  */
 @ExtendWith(LocalStackExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -29,6 +30,7 @@ class PaystackFailureTests {
 
     /** Accepts connections and never answers, like an overloaded upstream. */
     private static final ServerSocket SILENT = silentServer();
+
     private static final List<Socket> HELD = new ArrayList<>();
 
     @DynamicPropertySource
@@ -65,7 +67,8 @@ class PaystackFailureTests {
                 while (!server.isClosed()) {
                     try {
                         HELD.add(server.accept());
-                    } catch (IOException closed) {
+                    }
+                    catch (IOException closed) {
                         return;
                     }
                 }
@@ -73,8 +76,10 @@ class PaystackFailureTests {
             acceptor.setDaemon(true);
             acceptor.start();
             return server;
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
+
 }

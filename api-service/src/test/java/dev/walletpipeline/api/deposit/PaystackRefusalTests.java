@@ -31,4 +31,5 @@ class PaystackRefusalTests {
         ApiClient.Response history = api.get("/wallet/transactions", person.as());
         assertThat(history.json().path("transactions").get(0).path("status").asString()).isEqualTo("failed");
     }
+
 }

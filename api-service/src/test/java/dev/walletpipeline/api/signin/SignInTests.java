@@ -33,7 +33,10 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class SignInTests {
 
-    /** The service's signing key, known to this test so that it can forge tokens the service would accept. */
+    /**
+     * The service's signing key, known to this test so that it can forge tokens the
+     * service would accept.
+     */
     private static final ECKey SIGNING_KEY = generate();
 
     /** The key before the last rotation: its tokens stay valid, it signs nothing new. */
@@ -75,11 +78,13 @@ class SignInTests {
     @Test
     void twoRacingFirstSignInsCreateOneUserAndOneWallet() {
         String email = "race-" + UUID.randomUUID() + "@example.com";
-        List<ApiClient.SignedIn> both = List.of(
-                CompletableFuture.supplyAsync(() -> api.signIn(email)),
-                CompletableFuture.supplyAsync(() -> api.signIn(email)),
-                CompletableFuture.supplyAsync(() -> api.signIn(email)))
-                .stream().map(CompletableFuture::join).toList();
+        List<ApiClient.SignedIn> both = List
+            .of(CompletableFuture.supplyAsync(() -> api.signIn(email)),
+                    CompletableFuture.supplyAsync(() -> api.signIn(email)),
+                    CompletableFuture.supplyAsync(() -> api.signIn(email)))
+            .stream()
+            .map(CompletableFuture::join)
+            .toList();
         assertThat(both).extracting(ApiClient.SignedIn::userId).containsOnly(both.get(0).userId());
         assertThat(both).extracting(ApiClient.SignedIn::walletNumber).containsOnly(both.get(0).walletNumber());
     }
@@ -103,8 +108,9 @@ class SignInTests {
     void theRedirectFormAnswers302ToTheProvider() {
         ApiClient.Response redirect = api.get("/auth/google?redirect=true", As.NOBODY);
         assertThat(redirect.status()).isEqualTo(302);
-        assertThat(redirect.header("location")).contains("code_challenge_method=S256").contains("nonce=")
-                .contains("state=");
+        assertThat(redirect.header("location")).contains("code_challenge_method=S256")
+            .contains("nonce=")
+            .contains("state=");
     }
 
     @Test
@@ -113,8 +119,10 @@ class SignInTests {
         String sub = person.userId();
         Instant now = Instant.now();
 
-        assertThat(api.get("/auth/me", As.person(sign(SIGNING_KEY, claims(sub, "wallet-pipeline", "wallet-api",
-                now.plusSeconds(600))))).status()).as("a well-formed token of ours").isEqualTo(200);
+        assertThat(api
+            .get("/auth/me",
+                    As.person(sign(SIGNING_KEY, claims(sub, "wallet-pipeline", "wallet-api", now.plusSeconds(600)))))
+            .status()).as("a well-formed token of ours").isEqualTo(200);
 
         assertRefused(sign(generate(), claims(sub, "wallet-pipeline", "wallet-api", now.plusSeconds(600))),
                 "token_invalid");
@@ -156,7 +164,10 @@ class SignInTests {
 
         assertThat(api.get("/auth/me", As.person(old)).status()).isEqualTo(200);
         List<String> kids = new java.util.ArrayList<>();
-        api.get("/.well-known/jwks.json", As.NOBODY).json().path("keys").forEach(k -> kids.add(k.path("kid").asString()));
+        api.get("/.well-known/jwks.json", As.NOBODY)
+            .json()
+            .path("keys")
+            .forEach(k -> kids.add(k.path("kid").asString()));
         assertThat(kids).containsExactly(SIGNING_KEY.computeThumbprint().toString(),
                 PREVIOUS_KEY.computeThumbprint().toString());
     }
@@ -181,7 +192,10 @@ class SignInTests {
     void theSignInCookieIsHttpOnlySameSiteAndShortLived() {
         ApiClient.Response start = api.get("/auth/google", As.NOBODY);
         assertThat(start.header("set-cookie")).startsWith(SignInController.BINDING_COOKIE + "=")
-                .contains("HttpOnly").contains("SameSite=Lax").contains("Max-Age=600").contains("Path=/auth/google");
+            .contains("HttpOnly")
+            .contains("SameSite=Lax")
+            .contains("Max-Age=600")
+            .contains("Path=/auth/google");
     }
 
     @Test
@@ -213,20 +227,22 @@ class SignInTests {
     void logoutRevokesTheRefreshTokenFamily() {
         ApiClient.SignedIn person = api.signIn("logout-" + UUID.randomUUID() + "@example.com");
         String next = api.post("/auth/refresh", As.NOBODY, "{\"refresh_token\":\"" + person.refreshToken() + "\"}")
-                .text("refresh_token");
+            .text("refresh_token");
 
         assertThat(api.post("/auth/logout", As.NOBODY, "{\"refresh_token\":\"" + next + "\"}").status()).isEqualTo(204);
 
-        assertThat(api.post("/auth/refresh", As.NOBODY, "{\"refresh_token\":\"" + next + "\"}").status()).isEqualTo(401);
+        assertThat(api.post("/auth/refresh", As.NOBODY, "{\"refresh_token\":\"" + next + "\"}").status())
+            .isEqualTo(401);
         assertThat(api.post("/auth/logout", As.NOBODY, "{\"refresh_token\":\"" + next + "\"}").status())
-                .as("harmless to repeat").isEqualTo(204);
+            .as("harmless to repeat")
+            .isEqualTo(204);
     }
 
     @Test
     void aRefreshedTokenExpiresWithItsSignInNotLater(LocalStack stack) throws Exception {
         ApiClient.SignedIn person = api.signIn("absolute-" + UUID.randomUUID() + "@example.com");
         String next = api.post("/auth/refresh", As.NOBODY, "{\"refresh_token\":\"" + person.refreshToken() + "\"}")
-                .text("refresh_token");
+            .text("refresh_token");
 
         try (java.sql.Connection db = stack.postgres().connect(dev.walletpipeline.localstack.PostgresServer.OWNER);
                 java.sql.Statement sql = db.createStatement();
@@ -243,7 +259,8 @@ class SignInTests {
     void theMeEndpointNeedsTheReadPermissionFromAnApiKey() {
         ApiClient.SignedIn person = api.signIn("me-" + UUID.randomUUID() + "@example.com");
 
-        ApiClient.Response withoutRead = api.get("/auth/me", As.key(api.createKey(person, "1H", "transfer", "deposit")));
+        ApiClient.Response withoutRead = api.get("/auth/me",
+                As.key(api.createKey(person, "1H", "transfer", "deposit")));
         assertThat(withoutRead.status()).isEqualTo(403);
         assertThat(withoutRead.code()).isEqualTo("permission_missing");
         assertThat(api.get("/auth/me", As.key(api.createKey(person, "1H", "read"))).status()).isEqualTo(200);
@@ -273,7 +290,8 @@ class SignInTests {
     void ourPublicKeysArePublished() throws Exception {
         ApiClient.Response jwks = api.get("/.well-known/jwks.json", As.NOBODY);
         assertThat(jwks.status()).isEqualTo(200);
-        assertThat(jwks.json().path("keys").get(0).path("kid").asString()).isEqualTo(SIGNING_KEY.computeThumbprint().toString());
+        assertThat(jwks.json().path("keys").get(0).path("kid").asString())
+            .isEqualTo(SIGNING_KEY.computeThumbprint().toString());
         assertThat(jwks.json().path("keys").get(0).has("d")).as("no private part").isFalse();
     }
 
@@ -285,14 +303,18 @@ class SignInTests {
     }
 
     private static JWTClaimsSet claims(String sub, String issuer, String audience, Instant expires) {
-        return new JWTClaimsSet.Builder().subject(sub).issuer(issuer).audience(audience)
-                .issueTime(Date.from(expires.minus(Duration.ofMinutes(15)))).expirationTime(Date.from(expires))
-                .jwtID(UUID.randomUUID().toString()).build();
+        return new JWTClaimsSet.Builder().subject(sub)
+            .issuer(issuer)
+            .audience(audience)
+            .issueTime(Date.from(expires.minus(Duration.ofMinutes(15))))
+            .expirationTime(Date.from(expires))
+            .jwtID(UUID.randomUUID().toString())
+            .build();
     }
 
     private static String sign(ECKey key, JWTClaimsSet claims) throws Exception {
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256)
-                .keyID(key.computeThumbprint().toString()).build(), claims);
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.computeThumbprint().toString()).build(), claims);
         jwt.sign(new ECDSASigner(key));
         return jwt.serialize();
     }
@@ -300,7 +322,8 @@ class SignInTests {
     private static ECKey generate() {
         try {
             return new ECKeyGenerator(Curve.P_256).generate();
-        } catch (Exception e) {
+        }
+        catch (Exception e) {
             throw new IllegalStateException(e);
         }
     }
@@ -308,4 +331,5 @@ class SignInTests {
     private static String jwk() {
         return SIGNING_KEY.toJSONString();
     }
+
 }

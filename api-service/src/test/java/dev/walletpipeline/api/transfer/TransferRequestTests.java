@@ -26,8 +26,9 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
- * What the API decides on its own, before ledger-worker: validation, the available balance,
- * idempotency, and the command that reaches Kafka through the outbox and Debezium.
+ * What the API decides on its own, before ledger-worker: validation, the available
+ * balance, idempotency, and the command that reaches Kafka through the outbox and
+ * Debezium.
  */
 @ExtendWith(LocalStackExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -37,9 +38,13 @@ class TransferRequestTests {
     int port;
 
     private ApiClient api;
+
     private LocalStack stack;
+
     private LedgerProbe ledger;
+
     private ApiClient.SignedIn sender;
+
     private ApiClient.SignedIn recipient;
 
     @BeforeEach
@@ -76,7 +81,8 @@ class TransferRequestTests {
         assertThat(status.status()).isEqualTo(200);
         assertThat(status.text("status")).isEqualTo("pending");
         assertThat(api.get("/wallet/transfers/" + id, recipient.as()).status())
-                .as("a pending transfer is not the recipient's to see").isEqualTo(404);
+            .as("a pending transfer is not the recipient's to see")
+            .isEqualTo(404);
     }
 
     @Test
@@ -84,8 +90,10 @@ class TransferRequestTests {
         UUID wallet = ledger.walletOfUser(UUID.fromString(sender.userId()));
         ledger.fund(wallet, 1_000);
 
-        assertRefused(transfer(sender.as(), recipient.walletNumber(), "100.5", null), 400, "validation_failed", "amount");
-        assertRefused(transfer(sender.as(), recipient.walletNumber(), "\"500\"", null), 400, "validation_failed", "amount");
+        assertRefused(transfer(sender.as(), recipient.walletNumber(), "100.5", null), 400, "validation_failed",
+                "amount");
+        assertRefused(transfer(sender.as(), recipient.walletNumber(), "\"500\"", null), 400, "validation_failed",
+                "amount");
         assertRefused(transfer(sender.as(), recipient.walletNumber(), "99", null), 400, "validation_failed", "amount");
         assertRefused(transfer(sender.as(), recipient.walletNumber(), "100000001", null), 400, "validation_failed",
                 "amount");
@@ -102,9 +110,12 @@ class TransferRequestTests {
         String key = UUID.randomUUID().toString();
 
         List<ApiClient.Response> responses = IntStream.range(0, 10)
-                .mapToObj(i -> CompletableFuture.supplyAsync(
-                        () -> transfer(sender.as(), recipient.walletNumber(), "1000", key)))
-                .toList().stream().map(CompletableFuture::join).toList();
+            .mapToObj(i -> CompletableFuture
+                .supplyAsync(() -> transfer(sender.as(), recipient.walletNumber(), "1000", key)))
+            .toList()
+            .stream()
+            .map(CompletableFuture::join)
+            .toList();
 
         assertThat(responses).extracting(ApiClient.Response::status).containsOnly(202);
         assertThat(responses).extracting(r -> r.text("transfer_id")).containsOnly(responses.get(0).text("transfer_id"));
@@ -120,9 +131,12 @@ class TransferRequestTests {
         ledger.fund(ledger.walletOfUser(UUID.fromString(sender.userId())), 20 * 500);
 
         List<Integer> statuses = IntStream.range(0, 50)
-                .mapToObj(i -> CompletableFuture.supplyAsync(
-                        () -> transfer(sender.as(), recipient.walletNumber(), "500", null).status()))
-                .toList().stream().map(CompletableFuture::join).toList();
+            .mapToObj(i -> CompletableFuture
+                .supplyAsync(() -> transfer(sender.as(), recipient.walletNumber(), "500", null).status()))
+            .toList()
+            .stream()
+            .map(CompletableFuture::join)
+            .toList();
 
         assertThat(statuses).filteredOn(s -> s == 202).hasSize(20);
         assertThat(statuses).filteredOn(s -> s == 422).hasSize(30);
@@ -141,7 +155,8 @@ class TransferRequestTests {
         ApiClient.Response accepted = transfer(As.key(transfer), recipient.walletNumber(), "500", null);
         assertThat(accepted.status()).isEqualTo(202);
         assertThat(api.get("/wallet/transfers/" + accepted.text("transfer_id"), As.key(transfer)).status())
-                .as("reading needs 'read'").isEqualTo(403);
+            .as("reading needs 'read'")
+            .isEqualTo(403);
         assertThat(api.get("/wallet/transfers/" + accepted.text("transfer_id"), As.key(read)).status()).isEqualTo(200);
     }
 
@@ -160,7 +175,8 @@ class TransferRequestTests {
     }
 
     private int outboxRows() throws Exception {
-        try (Connection db = stack.postgres().connect(PostgresServer.OWNER); Statement sql = db.createStatement();
+        try (Connection db = stack.postgres().connect(PostgresServer.OWNER);
+                Statement sql = db.createStatement();
                 ResultSet rs = sql.executeQuery("select count(*) from outbox")) {
             rs.next();
             return rs.getInt(1);
@@ -168,7 +184,11 @@ class TransferRequestTests {
     }
 
     private byte[] commandFor(UUID wallet, String transferId) {
-        return ledger.recordsOn(Topic.TRANSFER_COMMANDS.name(), wallet.toString(), Duration.ofSeconds(2)).stream()
-                .filter(body -> new String(body).contains(transferId)).findFirst().orElse(null);
+        return ledger.recordsOn(Topic.TRANSFER_COMMANDS.name(), wallet.toString(), Duration.ofSeconds(2))
+            .stream()
+            .filter(body -> new String(body).contains(transferId))
+            .findFirst()
+            .orElse(null);
     }
+
 }

@@ -39,14 +39,16 @@ class WalletHistoryTests {
         Set<String> arrivedMeanwhile = new HashSet<>();
         String cursor = null;
         do {
-            ApiClient.Response page = api.get("/wallet/transactions?limit=7" + (cursor == null ? "" : "&cursor=" + cursor),
-                    person.as());
+            ApiClient.Response page = api
+                .get("/wallet/transactions?limit=7" + (cursor == null ? "" : "&cursor=" + cursor), person.as());
             assertThat(page.status()).isEqualTo(200);
             JsonNode body = page.json();
             body.path("transactions").forEach(item -> seen.add(item.path("id").asString()));
             cursor = body.path("next_cursor").isNull() ? null : body.path("next_cursor").asString();
-            arrivedMeanwhile.add(ledger.newPendingDeposit(wallet, 999)); // a row arrives between pages
-        } while (cursor != null);
+            arrivedMeanwhile.add(ledger.newPendingDeposit(wallet, 999)); // a row arrives
+                                                                         // between pages
+        }
+        while (cursor != null);
 
         assertThat(seen).doesNotHaveDuplicates();
         assertThat(seen).containsAll(before);
@@ -61,7 +63,8 @@ class WalletHistoryTests {
     void historyStaysAnIndexScanWithAMillionTransfers(LocalStack stack) throws Exception {
         try (java.sql.Connection db = stack.postgres().connect(dev.walletpipeline.localstack.PostgresServer.OWNER);
                 java.sql.Statement sql = db.createStatement()) {
-            db.setAutoCommit(false); // everything below is rolled back: the other tests never see it
+            db.setAutoCommit(false); // everything below is rolled back: the other tests
+                                     // never see it
             sql.execute("""
                     create temporary table w on commit drop as
                     select gen_random_uuid() as user_id, gen_random_uuid() as wallet_id, n
@@ -85,8 +88,8 @@ class WalletHistoryTests {
                 wallet = rs.getString(1);
             }
             StringBuilder plan = new StringBuilder();
-            try (java.sql.ResultSet rs = sql.executeQuery("explain " + WalletHistory.PAGE
-                    .replace(":wallet", "'" + wallet + "'::uuid")
+            try (java.sql.ResultSet rs = sql
+                .executeQuery("explain " + WalletHistory.PAGE.replace(":wallet", "'" + wallet + "'::uuid")
                     .replace(":afterTime", "null")
                     .replace(":afterId", "''")
                     .replace(":limit", "21"))) {
@@ -99,4 +102,5 @@ class WalletHistoryTests {
             assertThat(plan.toString()).doesNotContain("Seq Scan on transfers").contains("transfers_by_recipient");
         }
     }
+
 }

@@ -10,16 +10,19 @@ import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
 /**
- * Up while a broker answers a cluster description within the timeout. Spring Boot has no Kafka
- * health indicator of its own; each service adds this one to its readiness group, so that a load
- * balancer stops sending work to a service that cannot reach Kafka.
+ * Up while a broker answers a cluster description within the timeout. Spring Boot has no
+ * Kafka health indicator of its own; each service adds this one to its readiness group,
+ * so that a load balancer stops sending work to a service that cannot reach Kafka.
  */
 public final class KafkaHealthIndicator extends AbstractHealthIndicator implements AutoCloseable {
 
     private final Admin admin;
+
     private final Duration timeout;
 
-    /** @param clientProperties how the service connects: brokers, and its SASL credentials */
+    /**
+     * @param clientProperties how the service connects: brokers, and its SASL credentials
+     */
     public KafkaHealthIndicator(Map<String, Object> clientProperties, Duration timeout) {
         super("Kafka is not reachable");
         this.timeout = timeout;
@@ -41,4 +44,5 @@ public final class KafkaHealthIndicator extends AbstractHealthIndicator implemen
     public void close() {
         admin.close(Duration.ofSeconds(2));
     }
+
 }

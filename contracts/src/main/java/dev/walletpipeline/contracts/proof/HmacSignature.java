@@ -11,16 +11,19 @@ import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Lowercase hex HMAC-SHA512 of raw bytes under one key: Paystack's webhook signature (keyed with
- * the Paystack secret key) and the signature of reconciled facts (keyed with the reconciliation
- * key). Checked over the bytes as received, before anything parses them, in constant time.
+ * Lowercase hex HMAC-SHA512 of raw bytes under one key: Paystack's webhook signature
+ * (keyed with the Paystack secret key) and the signature of reconciled facts (keyed with
+ * the reconciliation key). Checked over the bytes as received, before anything parses
+ * them, in constant time.
  */
 public final class HmacSignature {
 
     private static final String ALGORITHM = "HmacSHA512";
+
     private static final int HEX_LENGTH = 128;
 
     private final SecretKeySpec key;
+
     private final ThreadLocal<Mac> macs;
 
     public HmacSignature(String secretKey) {
@@ -49,8 +52,10 @@ public final class HmacSignature {
             Mac mac = Mac.getInstance(ALGORITHM);
             mac.init(key);
             return mac;
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+        }
+        catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException("HMAC-SHA512 is not available", e);
         }
     }
+
 }

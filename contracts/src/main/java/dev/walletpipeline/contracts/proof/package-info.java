@@ -1,4 +1,6 @@
-/** How a record on Kafka proves that a fact which moves money was verified, and by whom. */
+/**
+ * How a record on Kafka proves that a fact which moves money was verified, and by whom.
+ */
 @NullMarked
 package dev.walletpipeline.contracts.proof;
 

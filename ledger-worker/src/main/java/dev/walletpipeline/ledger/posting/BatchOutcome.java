@@ -8,6 +8,7 @@ import java.util.List;
 final class BatchOutcome {
 
     final List<LedgerEvent> events = new ArrayList<>();
+
     final List<DeadLetter> deadLetters = new ArrayList<>();
 
     /** Adds what another part of the same batch produced, after this part's. */
@@ -19,4 +20,5 @@ final class BatchOutcome {
     /** A record no retry can process, kept with its original bytes and the reason. */
     record DeadLetter(ConsumedRecord record, String reason) {
     }
+
 }

@@ -6,8 +6,8 @@ import org.apache.kafka.common.header.Header;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A consumed record: its position (which makes a redelivery recognisable), its bytes, and the
- * header values that carry its proof.
+ * A consumed record: its position (which makes a redelivery recognisable), its bytes, and
+ * the header values that carry its proof.
  */
 record ConsumedRecord(String topic, int partition, long offset, @Nullable String key, byte @Nullable [] value,
         java.util.Map<String, String> proofs) {

@@ -23,21 +23,26 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Applies a batch of {@code paystack.events} records in one database transaction. Only a record
- * that proves its fact moves money: Paystack's own signature over the exact bytes (forwarded by
- * webhook-ingest), or the reconciliation signature of webhook-ingest's own Verify Transaction
- * call. A successful charge credits its deposit only when reference, amount and currency match a
- * deposit we opened; a deposit is credited at most once however often Paystack tells us; a
- * mismatch goes to review and credits nothing; a reversed payment is never credited; an unknown
- * reference is recorded for a person and credits nothing.
+ * Applies a batch of {@code paystack.events} records in one database transaction. Only a
+ * record that proves its fact moves money: Paystack's own signature over the exact bytes
+ * (forwarded by webhook-ingest), or the reconciliation signature of webhook-ingest's own
+ * Verify Transaction call. A successful charge credits its deposit only when reference,
+ * amount and currency match a deposit we opened; a deposit is credited at most once
+ * however often Paystack tells us; a mismatch goes to review and credits nothing; a
+ * reversed payment is never credited; an unknown reference is recorded for a person and
+ * credits nothing.
  */
 @Component
 class DepositPosting {
 
     private final JdbcClient jdbc;
+
     private final TransactionTemplate transaction;
+
     private final HmacSignature paystackSignature;
+
     private final HmacSignature reconciliationSignature;
+
     private final Clock clock;
 
     DepositPosting(JdbcClient jdbc, TransactionTemplate transaction, LedgerSettings settings) {
@@ -51,14 +56,18 @@ class DepositPosting {
     /** The proof headers a {@code paystack.events} record may carry. */
     static final Set<String> PROOF_HEADERS = Set.of(Proof.PAYSTACK_SIGNATURE, Proof.RECONCILIATION_SIGNATURE);
 
-    /** The wallets whose deposits these records name (the clearing account emits no events). */
+    /**
+     * The wallets whose deposits these records name (the clearing account emits no
+     * events).
+     */
     Set<UUID> walletsOf(List<ConsumedRecord> records) {
         List<String> references = new ArrayList<>();
         for (ConsumedRecord record : records) {
             if (record.value() != null) {
                 try {
                     references.add(PaystackCharge.fromWebhook(record.value()).reference());
-                } catch (PaystackCharge.Unreadable unreadable) {
+                }
+                catch (PaystackCharge.Unreadable unreadable) {
                     // goes to the dead-letter topic in apply()
                 }
             }
@@ -67,7 +76,9 @@ class DepositPosting {
             return Set.of();
         }
         return new HashSet<>(jdbc.sql("select distinct wallet_id from deposits where reference = any(?::text[])")
-                .param(references.toArray(String[]::new)).query(UUID.class).list());
+            .param(references.toArray(String[]::new))
+            .query(UUID.class)
+            .list());
     }
 
     BatchOutcome apply(List<ConsumedRecord> records) {
@@ -79,8 +90,9 @@ class DepositPosting {
     }
 
     /**
-     * The record's fact, if its proof verifies over its exact bytes; a Paystack-signed body may
-     * not claim to be our verification, nor a reconciliation-signed one to be a Paystack webhook.
+     * The record's fact, if its proof verifies over its exact bytes; a Paystack-signed
+     * body may not claim to be our verification, nor a reconciliation-signed one to be a
+     * Paystack webhook.
      */
     private PaystackCharge proven(ConsumedRecord record) {
         byte[] body = Objects.requireNonNull(record.value());
@@ -94,7 +106,8 @@ class DepositPosting {
         if (reconciliationSignature.matches(body, record.proof(Proof.RECONCILIATION_SIGNATURE))) {
             PaystackCharge charge = PaystackCharge.fromWebhook(body);
             if (!charge.event().equals(PaystackCharge.TRANSACTION_VERIFIED)) {
-                throw new PoisonRecord("invalid proof: a reconciliation signature covers only " + PaystackCharge.TRANSACTION_VERIFIED);
+                throw new PoisonRecord(
+                        "invalid proof: a reconciliation signature covers only " + PaystackCharge.TRANSACTION_VERIFIED);
             }
             return charge;
         }
@@ -107,13 +120,15 @@ class DepositPosting {
         Map<ConsumedRecord, PaystackCharge> facts = new LinkedHashMap<>();
         Map<ProcessedMessages.Key, List<LedgerEvent>> processed = new LinkedHashMap<>();
         ProcessedMessages.fresh(jdbc, records, outcome, this::proven, PaystackCharge::messageId)
-                .forEach((record, charge) -> {
-                    if (charge.isSuccessfulCharge() || charge.isVerifiedReversal()) {
-                        facts.put(record, charge);
-                    } else {
-                        processed.put(key(record, charge), List.of()); // other events move no money
-                    }
-                });
+            .forEach((record, charge) -> {
+                if (charge.isSuccessfulCharge() || charge.isVerifiedReversal()) {
+                    facts.put(record, charge);
+                }
+                else {
+                    processed.put(key(record, charge), List.of()); // other events move no
+                                                                   // money
+                }
+            });
 
         Map<String, Deposit> deposits = lockDeposits(facts.values().stream().map(PaystackCharge::reference).toList());
         LedgerBatch ledger = new LedgerBatch(jdbc, clock.instant());
@@ -130,9 +145,11 @@ class DepositPosting {
             List<LedgerEvent> events = new ArrayList<>();
             if (deposit == null) {
                 recordException(charge, "unknown reference", each.getKey());
-            } else if (charge.isVerifiedReversal()) {
+            }
+            else if (charge.isVerifiedReversal()) {
                 reverse(deposit, charge, each.getKey(), ledger, events);
-            } else {
+            }
+            else {
                 credit(deposit, charge, each.getKey(), ledger, events);
             }
             processed.put(key(each.getKey(), charge), events);
@@ -149,18 +166,21 @@ class DepositPosting {
             List<LedgerEvent> events) {
         switch (deposit.status) {
             case "success", "review" -> {
-                // Already credited, or waiting for a person: a repeated event changes nothing.
+                // Already credited, or waiting for a person: a repeated event changes
+                // nothing.
             }
-            case "reversed" -> recordException(charge, "Paystack reported this payment reversed; a later success"
-                    + " does not credit it", record);
+            case "reversed" -> recordException(charge,
+                    "Paystack reported this payment reversed; a later success" + " does not credit it", record);
             default -> {
-                // pending, and also failed or abandoned: a success that arrives late is money that arrived.
+                // pending, and also failed or abandoned: a success that arrives late is
+                // money that arrived.
                 LedgerBatch.Account wallet = walletOf(deposit, ledger);
                 String mismatch = mismatch(deposit, charge);
                 if (mismatch == null) {
                     events.add(ledger.creditDeposit(wallet, deposit.reference, deposit.amount));
                     deposit.settle("success", null, charge.paystackId());
-                } else {
+                }
+                else {
                     events.add(ledger.noteWithoutMovement(wallet, LedgerEvent.Type.DepositFlaggedForReview,
                             charge.amountMinor(), deposit.reference, null, mismatch));
                     deposit.settle("review", mismatch, charge.paystackId());
@@ -176,8 +196,9 @@ class DepositPosting {
             case "reversed" -> {
                 // told before
             }
-            case "success", "review" -> recordException(charge, "Paystack reports a payment reversed that was"
-                    + " already " + deposit.status + "; nothing moved", record);
+            case "success", "review" -> recordException(charge,
+                    "Paystack reports a payment reversed that was" + " already " + deposit.status + "; nothing moved",
+                    record);
             default -> {
                 String why = "Paystack reports the payment reversed";
                 events.add(ledger.noteWithoutMovement(walletOf(deposit, ledger), LedgerEvent.Type.DepositReversed,
@@ -217,11 +238,11 @@ class DepositPosting {
         jdbc.sql("""
                 select reference, wallet_id, amount, currency, status from deposits
                 where reference = any(?::text[]) order by reference for no key update""")
-                .param(references.stream().distinct().toArray(String[]::new))
-                .query((rs, n) -> new Deposit(rs.getString("reference"), rs.getObject("wallet_id", UUID.class),
-                        rs.getLong("amount"), rs.getString("currency").trim(), rs.getString("status")))
-                .list()
-                .forEach(d -> deposits.put(d.reference, d));
+            .param(references.stream().distinct().toArray(String[]::new))
+            .query((rs, n) -> new Deposit(rs.getString("reference"), rs.getObject("wallet_id", UUID.class),
+                    rs.getLong("amount"), rs.getString("currency").trim(), rs.getString("status")))
+            .list()
+            .forEach(d -> deposits.put(d.reference, d));
         return deposits;
     }
 
@@ -234,31 +255,39 @@ class DepositPosting {
                     settled_at = ?
                 from unnest(?::text[], ?::text[], ?::text[], ?::bigint[]) as v(reference, status, reason, paystack_id)
                 where d.reference = v.reference""")
-                .params(OffsetDateTime.ofInstant(ledger.now(), ZoneOffset.UTC),
-                        changed.stream().map(d -> d.reference).toArray(String[]::new),
-                        changed.stream().map(d -> d.status).toArray(String[]::new),
-                        changed.stream().map(d -> d.reviewReason).toArray(String[]::new),
-                        changed.stream().mapToLong(d -> d.paystackId).toArray())
-                .update();
+            .params(OffsetDateTime.ofInstant(ledger.now(), ZoneOffset.UTC),
+                    changed.stream().map(d -> d.reference).toArray(String[]::new),
+                    changed.stream().map(d -> d.status).toArray(String[]::new),
+                    changed.stream().map(d -> d.reviewReason).toArray(String[]::new),
+                    changed.stream().mapToLong(d -> d.paystackId).toArray())
+            .update();
     }
 
     private void recordException(PaystackCharge charge, String reason, ConsumedRecord record) {
         jdbc.sql("""
                 insert into payment_exceptions (reference, paystack_id, reason, body)
                 values (?, ?, ?, ?)""")
-                .params(charge.reference(), charge.paystackId(), reason, record.value())
-                .update();
+            .params(charge.reference(), charge.paystackId(), reason, record.value())
+            .update();
     }
 
     /** A deposit row, locked for this transaction. */
     private static final class Deposit {
+
         final String reference;
+
         final UUID walletId;
+
         final long amount;
+
         final String currency;
+
         String status;
+
         @Nullable String reviewReason;
+
         long paystackId;
+
         boolean changed;
 
         Deposit(String reference, UUID walletId, long amount, String currency, String status) {
@@ -275,5 +304,7 @@ class DepositPosting {
             paystackId = paystackTransactionId;
             changed = true;
         }
+
     }
+
 }

@@ -4,12 +4,13 @@ import java.sql.SQLException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Tells a failure that retrying cannot fix from one that time can. Permanent: the record is
- * unreadable or unproven, the database refused its values (SQLSTATE class 22, data exception:
- * a U+0000 in a string, an out-of-range number) or a constraint refused what it asked
- * (class 23), or arithmetic overflowed. Everything else (no connection, the server shutting down,
- * a deadlock or serialization failure, a broker away, a missing grant) is retried, never skipped:
- * skipping would lose money, and none of those are caused by the record itself.
+ * Tells a failure that retrying cannot fix from one that time can. Permanent: the record
+ * is unreadable or unproven, the database refused its values (SQLSTATE class 22, data
+ * exception: a U+0000 in a string, an out-of-range number) or a constraint refused what
+ * it asked (class 23), or arithmetic overflowed. Everything else (no connection, the
+ * server shutting down, a deadlock or serialization failure, a broker away, a missing
+ * grant) is retried, never skipped: skipping would lose money, and none of those are
+ * caused by the record itself.
  */
 final class Failures {
 
@@ -32,14 +33,17 @@ final class Failures {
         return false;
     }
 
-    /** The reason kept with a dead letter: the innermost message, without bytes Postgres text refuses. */
+    /**
+     * The reason kept with a dead letter: the innermost message, without bytes Postgres
+     * text refuses.
+     */
     static String reason(Throwable failure) {
         Throwable innermost = failure;
         while (innermost.getCause() != null && innermost.getCause() != innermost) {
             innermost = innermost.getCause();
         }
-        String message = failure instanceof PoisonRecord ? failure.getMessage() : innermost.getClass().getSimpleName()
-                + ": " + innermost.getMessage();
+        String message = failure instanceof PoisonRecord ? failure.getMessage()
+                : innermost.getClass().getSimpleName() + ": " + innermost.getMessage();
         return printable(message == null ? failure.getClass().getSimpleName() : message);
     }
 
@@ -56,4 +60,5 @@ final class Failures {
         }
         return null;
     }
+
 }

@@ -15,17 +15,20 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * The wallets one database transaction touches, locked once in id order (so that concurrent
- * batches cannot deadlock), changed in memory entry by entry, and written back with one statement
- * per table: per-row statements in a loop are several times slower.
+ * The wallets one database transaction touches, locked once in id order (so that
+ * concurrent batches cannot deadlock), changed in memory entry by entry, and written back
+ * with one statement per table: per-row statements in a loop are several times slower.
  */
 final class LedgerBatch {
 
     static final UUID PAYSTACK_CLEARING = UUID.fromString("00000000-0000-0000-0000-00000000c1ea");
 
     private final JdbcClient jdbc;
+
     private final Instant now;
+
     private final Map<UUID, Account> accounts = new HashMap<>();
+
     private final List<Entry> entries = new ArrayList<>();
 
     LedgerBatch(JdbcClient jdbc, Instant now) {
@@ -38,9 +41,10 @@ final class LedgerBatch {
     }
 
     /**
-     * Locks the wallets (and takes their balances) in one statement, in id order. Call once per
-     * batch. FOR NO KEY UPDATE, not FOR UPDATE: api-service inserting a transfer takes KEY SHARE
-     * locks on both wallets through the foreign keys, and FOR UPDATE would deadlock with it.
+     * Locks the wallets (and takes their balances) in one statement, in id order. Call
+     * once per batch. FOR NO KEY UPDATE, not FOR UPDATE: api-service inserting a transfer
+     * takes KEY SHARE locks on both wallets through the foreign keys, and FOR UPDATE
+     * would deadlock with it.
      */
     void lock(Collection<UUID> walletIds) {
         if (!accounts.isEmpty()) {
@@ -50,12 +54,12 @@ final class LedgerBatch {
         jdbc.sql("""
                 select id, number, currency, balance, last_sequence, kind, status
                 from wallets where id = any(?::uuid[]) order by id for no key update""")
-                .param(ids)
-                .query((rs, n) -> new Account(rs.getObject("id", UUID.class), rs.getString("number"),
-                        rs.getString("currency"), rs.getLong("balance"), rs.getLong("last_sequence"),
-                        rs.getString("kind"), rs.getString("status")))
-                .list()
-                .forEach(account -> accounts.put(account.id, account));
+            .param(ids)
+            .query((rs, n) -> new Account(rs.getObject("id", UUID.class), rs.getString("number"),
+                    rs.getString("currency"), rs.getLong("balance"), rs.getLong("last_sequence"), rs.getString("kind"),
+                    rs.getString("status")))
+            .list()
+            .forEach(account -> accounts.put(account.id, account));
     }
 
     @Nullable Account account(UUID walletId) {
@@ -63,8 +67,8 @@ final class LedgerBatch {
     }
 
     /**
-     * Posts a deposit: the wallet is credited and the Paystack clearing account debited, in one
-     * posting whose entries sum to zero.
+     * Posts a deposit: the wallet is credited and the Paystack clearing account debited,
+     * in one posting whose entries sum to zero.
      */
     LedgerEvent creditDeposit(Account wallet, String reference, long amount) {
         Account clearing = required(PAYSTACK_CLEARING);
@@ -75,8 +79,9 @@ final class LedgerBatch {
     }
 
     /**
-     * Posts a transfer: the sender debited, the recipient credited, one posting summing to zero.
-     * The caller has checked the sender's balance; the database would refuse an overdraft anyway.
+     * Posts a transfer: the sender debited, the recipient credited, one posting summing
+     * to zero. The caller has checked the sender's balance; the database would refuse an
+     * overdraft anyway.
      */
     List<LedgerEvent> transfer(Account from, Account to, UUID transferId, long amount) {
         String posting = "transfer:" + transferId;
@@ -86,7 +91,10 @@ final class LedgerBatch {
                 event(credit, LedgerEvent.Type.TransferCompleted, to, amount, null, transferId, null));
     }
 
-    /** An event about a wallet that moves no money: it takes the next sequence number, and no entry. */
+    /**
+     * An event about a wallet that moves no money: it takes the next sequence number, and
+     * no entry.
+     */
     LedgerEvent noteWithoutMovement(Account wallet, LedgerEvent.Type type, long amount, @Nullable String reference,
             @Nullable UUID transferId, String reason) {
         wallet.lastSequence++;
@@ -109,7 +117,10 @@ final class LedgerBatch {
         return account;
     }
 
-    /** Writes the entries and the new balances. The database checks that every posting sums to zero. */
+    /**
+     * Writes the entries and the new balances. The database checks that every posting
+     * sums to zero.
+     */
     void flush() {
         if (!entries.isEmpty()) {
             int n = entries.size();
@@ -142,9 +153,9 @@ final class LedgerBatch {
                     select p, w::uuid, a, b, s, t, r, tr::uuid, c::uuid, e::uuid, ?
                     from unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::text[],
                                 ?::text[], ?::text[], ?::text[]) as x(p, w, a, b, s, t, r, tr, c, e)""")
-                    .params(OffsetDateTime.ofInstant(now, ZoneOffset.UTC), posting, wallet, amount, balanceAfter,
-                            sequence, type, reference, transfer, counterparty, eventId)
-                    .update();
+                .params(OffsetDateTime.ofInstant(now, ZoneOffset.UTC), posting, wallet, amount, balanceAfter, sequence,
+                        type, reference, transfer, counterparty, eventId)
+                .update();
             entries.clear();
         }
         List<Account> changed = accounts.values().stream().filter(a -> a.changed).toList();
@@ -153,27 +164,34 @@ final class LedgerBatch {
                     update wallets w set balance = v.balance, last_sequence = v.seq
                     from unnest(?::uuid[], ?::bigint[], ?::bigint[]) as v(id, balance, seq)
                     where w.id = v.id""")
-                    .params(changed.stream().map(a -> a.id.toString()).toArray(String[]::new),
-                            changed.stream().mapToLong(a -> a.balance).toArray(),
-                            changed.stream().mapToLong(a -> a.lastSequence).toArray())
-                    .update();
+                .params(changed.stream().map(a -> a.id.toString()).toArray(String[]::new),
+                        changed.stream().mapToLong(a -> a.balance).toArray(),
+                        changed.stream().mapToLong(a -> a.lastSequence).toArray())
+                .update();
             changed.forEach(a -> a.changed = false);
         }
     }
 
     /** A locked wallet as this batch sees it. */
     final class Account {
+
         final UUID id;
+
         final String number;
+
         final String currency;
+
         final String kind;
+
         final String status;
+
         long balance;
+
         long lastSequence;
+
         boolean changed;
 
-        Account(UUID id, String number, String currency, long balance, long lastSequence, String kind,
-                String status) {
+        Account(UUID id, String number, String currency, long balance, long lastSequence, String kind, String status) {
             this.id = id;
             this.number = number;
             this.currency = currency;
@@ -205,9 +223,11 @@ final class LedgerBatch {
             entries.add(entry);
             return entry;
         }
+
     }
 
     private record Entry(String postingId, UUID walletId, long amount, long balanceAfter, long sequence, String type,
             @Nullable String depositReference, @Nullable UUID transferId, @Nullable UUID counterparty, UUID eventId) {
     }
+
 }

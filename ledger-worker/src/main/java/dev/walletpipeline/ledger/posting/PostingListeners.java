@@ -20,17 +20,18 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Consumes {@code paystack.events} and {@code wallet.transfer-commands} inside Kafka transactions
- * that the container opens: the database transaction commits first, then the events and the
- * consumed offsets commit together. A crash between the two leaves the offsets uncommitted; the
- * redelivered records find their effects in {@code processed_messages} and emit the same events
- * again, with the same ids.
+ * Consumes {@code paystack.events} and {@code wallet.transfer-commands} inside Kafka
+ * transactions that the container opens: the database transaction commits first, then the
+ * events and the consumed offsets commit together. A crash between the two leaves the
+ * offsets uncommitted; the redelivered records find their effects in
+ * {@code processed_messages} and emit the same events again, with the same ids.
  *
- * <p>No record stops the ledger. When a batch fails for a reason no retry can fix (see
- * {@link Failures}), it is split in halves and applied again until the records at fault stand
- * alone; they go to the topic's dead-letter topic and to {@code dead_letters}, and the rest are
- * applied, within the same Kafka transaction. Failures that time fixes (database or broker away)
- * roll the whole batch back to be read again.
+ * <p>
+ * No record stops the ledger. When a batch fails for a reason no retry can fix (see
+ * {@link Failures}), it is split in halves and applied again until the records at fault
+ * stand alone; they go to the topic's dead-letter topic and to {@code dead_letters}, and
+ * the rest are applied, within the same Kafka transaction. Failures that time fixes
+ * (database or broker away) roll the whole batch back to be read again.
  */
 @Component
 class PostingListeners {
@@ -38,11 +39,17 @@ class PostingListeners {
     private static final Logger log = LoggerFactory.getLogger(PostingListeners.class);
 
     private final DepositPosting deposits;
+
     private final TransferPosting transfers;
+
     private final EventOrderLocks eventOrder;
+
     private final KafkaTemplate<String, byte[]> kafka;
+
     private final JdbcClient jdbc;
+
     private final MeterRegistry meters;
+
     private final boolean haltAfterDatabaseCommit;
 
     PostingListeners(DepositPosting deposits, TransferPosting transfers, EventOrderLocks eventOrder,
@@ -59,7 +66,8 @@ class PostingListeners {
     @KafkaListener(id = "paystack-events", idIsGroup = false, topics = "paystack.events", batch = "true")
     void onPaystackEvents(List<ConsumerRecord<String, byte[]>> records) {
         List<ConsumedRecord> consumed = records.stream()
-                .map(r -> ConsumedRecord.of(r, DepositPosting.PROOF_HEADERS)).toList();
+            .map(r -> ConsumedRecord.of(r, DepositPosting.PROOF_HEADERS))
+            .toList();
         eventOrder.holdUntilKafkaCompletes(deposits.walletsOf(consumed));
         finish(Topic.PAYSTACK_EVENTS_DLT, records, isolatingPoison(consumed, deposits::apply));
     }
@@ -72,15 +80,17 @@ class PostingListeners {
     }
 
     /**
-     * Applies the records; when that fails permanently, applies each half on its own, down to the
-     * single records at fault, which become dead letters. Each successful part commits its own
-     * database transaction, and is found in {@code processed_messages} if the batch is read again.
+     * Applies the records; when that fails permanently, applies each half on its own,
+     * down to the single records at fault, which become dead letters. Each successful
+     * part commits its own database transaction, and is found in
+     * {@code processed_messages} if the batch is read again.
      */
     private BatchOutcome isolatingPoison(List<ConsumedRecord> records,
             Function<List<ConsumedRecord>, BatchOutcome> apply) {
         try {
             return apply.apply(records);
-        } catch (RuntimeException failure) {
+        }
+        catch (RuntimeException failure) {
             if (!Failures.isPermanent(failure)) {
                 throw failure;
             }
@@ -106,14 +116,15 @@ class PostingListeners {
         keepForAPerson(outcome.deadLetters);
         for (BatchOutcome.DeadLetter dead : outcome.deadLetters) {
             ConsumedRecord record = dead.record();
-            ProducerRecord<String, byte[]> letter = new ProducerRecord<>(deadLetterTopic.name(), null,
-                    record.key(), record.value());
+            ProducerRecord<String, byte[]> letter = new ProducerRecord<>(deadLetterTopic.name(), null, record.key(),
+                    record.value());
             letter.headers()
-                    .add("dlt-reason", dead.reason().getBytes(StandardCharsets.UTF_8))
-                    .add("dlt-original-topic", record.topic().getBytes(StandardCharsets.UTF_8))
-                    .add("dlt-original-partition", Integer.toString(record.partition()).getBytes(StandardCharsets.UTF_8))
-                    .add("dlt-original-offset", Long.toString(record.offset()).getBytes(StandardCharsets.UTF_8));
-            record.proofs().forEach((name, value) -> letter.headers().add(name, value.getBytes(StandardCharsets.US_ASCII)));
+                .add("dlt-reason", dead.reason().getBytes(StandardCharsets.UTF_8))
+                .add("dlt-original-topic", record.topic().getBytes(StandardCharsets.UTF_8))
+                .add("dlt-original-partition", Integer.toString(record.partition()).getBytes(StandardCharsets.UTF_8))
+                .add("dlt-original-offset", Long.toString(record.offset()).getBytes(StandardCharsets.UTF_8));
+            record.proofs()
+                .forEach((name, value) -> letter.headers().add(name, value.getBytes(StandardCharsets.US_ASCII)));
             kafka.send(letter);
         }
         String topic = records.isEmpty() ? "none" : records.get(0).topic();
@@ -125,8 +136,9 @@ class PostingListeners {
     }
 
     /**
-     * Dead letters in the database too, as bytes: a person finds them with SQL, whatever they hold.
-     * Written before the Kafka transaction commits; a redelivery finds its row already there.
+     * Dead letters in the database too, as bytes: a person finds them with SQL, whatever
+     * they hold. Written before the Kafka transaction commits; a redelivery finds its row
+     * already there.
      */
     private void keepForAPerson(List<BatchOutcome.DeadLetter> deadLetters) {
         if (deadLetters.isEmpty()) {
@@ -137,17 +149,20 @@ class PostingListeners {
                 select t, p, o, decode(k, 'base64'), decode(v, 'base64'), r
                 from unnest(?::text[], ?::int[], ?::bigint[], ?::text[], ?::text[], ?::text[]) as x(t, p, o, k, v, r)
                 on conflict (topic, kafka_partition, kafka_offset) do nothing""")
-                .params(deadLetters.stream().map(d -> d.record().topic()).toArray(String[]::new),
-                        deadLetters.stream().mapToInt(d -> d.record().partition()).toArray(),
-                        deadLetters.stream().mapToLong(d -> d.record().offset()).toArray(),
-                        deadLetters.stream().map(d -> base64(d.record().key() == null ? null
-                                : d.record().key().getBytes(StandardCharsets.UTF_8))).toArray(String[]::new),
-                        deadLetters.stream().map(d -> base64(d.record().value())).toArray(String[]::new),
-                        deadLetters.stream().map(d -> Failures.printable(d.reason())).toArray(String[]::new))
-                .update();
+            .params(deadLetters.stream().map(d -> d.record().topic()).toArray(String[]::new),
+                    deadLetters.stream().mapToInt(d -> d.record().partition()).toArray(),
+                    deadLetters.stream().mapToLong(d -> d.record().offset()).toArray(),
+                    deadLetters.stream()
+                        .map(d -> base64(
+                                d.record().key() == null ? null : d.record().key().getBytes(StandardCharsets.UTF_8)))
+                        .toArray(String[]::new),
+                    deadLetters.stream().map(d -> base64(d.record().value())).toArray(String[]::new),
+                    deadLetters.stream().map(d -> Failures.printable(d.reason())).toArray(String[]::new))
+            .update();
     }
 
     private static @Nullable String base64(byte @Nullable [] bytes) {
         return bytes == null ? null : Base64.getEncoder().encodeToString(bytes);
     }
+
 }

@@ -12,19 +12,22 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.core.type.TypeReference;
 
 /**
- * The records whose effects are committed in the database, with the events each produced, by
- * position and by what the record means (its message id: the transfer, or the Paystack event and
- * reference). A record found here at the same position with the same meaning was processed before,
- * and its Kafka transaction may or may not have committed: its events are emitted again with the
- * same ids, and nothing else happens. A record at a known position that means something else (the
- * topic was recreated and offsets start again) is new.
+ * The records whose effects are committed in the database, with the events each produced,
+ * by position and by what the record means (its message id: the transfer, or the Paystack
+ * event and reference). A record found here at the same position with the same meaning
+ * was processed before, and its Kafka transaction may or may not have committed: its
+ * events are emitted again with the same ids, and nothing else happens. A record at a
+ * known position that means something else (the topic was recreated and offsets start
+ * again) is new.
  */
 final class ProcessedMessages {
 
     private static final TypeReference<List<LedgerEvent>> EVENTS = new TypeReference<>() {
     };
 
-    /** Rows written before message ids were kept carry this one; they match any meaning. */
+    /**
+     * Rows written before message ids were kept carry this one; they match any meaning.
+     */
     private static final String UNKNOWN_MEANING = "";
 
     private ProcessedMessages() {
@@ -35,9 +38,10 @@ final class ProcessedMessages {
     }
 
     /**
-     * The records of a batch that still need processing, parsed. Records without a body, or that
-     * {@code parse} refuses (unreadable, unproven), go to the dead-letter topic with the reason;
-     * records processed before only have their stored events re-emitted (into {@code outcome}).
+     * The records of a batch that still need processing, parsed. Records without a body,
+     * or that {@code parse} refuses (unreadable, unproven), go to the dead-letter topic
+     * with the reason; records processed before only have their stored events re-emitted
+     * (into {@code outcome}).
      */
     static <T> Map<ConsumedRecord, T> fresh(JdbcClient jdbc, List<ConsumedRecord> records, BatchOutcome outcome,
             Function<ConsumedRecord, T> parse, Function<T, String> meaning) {
@@ -49,10 +53,12 @@ final class ProcessedMessages {
             }
             try {
                 parsed.put(record, parse.apply(record));
-            } catch (RuntimeException refused) {
+            }
+            catch (RuntimeException refused) {
                 String reason = refused instanceof PoisonRecord ? refused.getMessage()
                         : "unreadable: " + refused.getMessage();
-                outcome.deadLetters.add(new BatchOutcome.DeadLetter(record, Failures.printable(String.valueOf(reason))));
+                outcome.deadLetters
+                    .add(new BatchOutcome.DeadLetter(record, Failures.printable(String.valueOf(reason))));
             }
         }
         Map<ConsumedRecord.Position, Map<String, List<LedgerEvent>>> seen = find(jdbc, List.copyOf(parsed.keySet()));
@@ -61,7 +67,8 @@ final class ProcessedMessages {
             List<LedgerEvent> earlier = earlier(seen.get(record.position()), meaning.apply(value));
             if (earlier != null) {
                 outcome.events.addAll(earlier);
-            } else {
+            }
+            else {
                 fresh.put(record, value);
             }
         });
@@ -88,16 +95,17 @@ final class ProcessedMessages {
                 from processed_messages
                 where (topic, kafka_partition, kafka_offset) in (
                     select * from unnest(?::text[], ?::int[], ?::bigint[]))""")
-                .params(records.stream().map(ConsumedRecord::topic).toArray(String[]::new),
-                        records.stream().mapToInt(ConsumedRecord::partition).toArray(),
-                        records.stream().mapToLong(ConsumedRecord::offset).toArray())
-                .query((rs, n) -> {
-                    found.computeIfAbsent(new ConsumedRecord.Position(rs.getString(1), rs.getInt(2), rs.getLong(3)),
+            .params(records.stream().map(ConsumedRecord::topic).toArray(String[]::new),
+                    records.stream().mapToInt(ConsumedRecord::partition).toArray(),
+                    records.stream().mapToLong(ConsumedRecord::offset).toArray())
+            .query((rs, n) -> {
+                found
+                    .computeIfAbsent(new ConsumedRecord.Position(rs.getString(1), rs.getInt(2), rs.getLong(3)),
                             position -> new HashMap<>())
-                            .put(rs.getString(4), Json.MAPPER.readValue(rs.getString(5), EVENTS));
-                    return null;
-                })
-                .list();
+                    .put(rs.getString(4), Json.MAPPER.readValue(rs.getString(5), EVENTS));
+                return null;
+            })
+            .list();
         return found;
     }
 
@@ -110,11 +118,12 @@ final class ProcessedMessages {
                 insert into processed_messages (topic, kafka_partition, kafka_offset, message_id, emitted)
                 select t, p, o, m, e::jsonb
                 from unnest(?::text[], ?::int[], ?::bigint[], ?::text[], ?::text[]) as x(t, p, o, m, e)""")
-                .params(rows.stream().map(r -> r.getKey().position().topic()).toArray(String[]::new),
-                        rows.stream().mapToInt(r -> r.getKey().position().partition()).toArray(),
-                        rows.stream().mapToLong(r -> r.getKey().position().offset()).toArray(),
-                        rows.stream().map(r -> r.getKey().messageId()).toArray(String[]::new),
-                        rows.stream().map(r -> Json.MAPPER.writeValueAsString(r.getValue())).toArray(String[]::new))
-                .update();
+            .params(rows.stream().map(r -> r.getKey().position().topic()).toArray(String[]::new),
+                    rows.stream().mapToInt(r -> r.getKey().position().partition()).toArray(),
+                    rows.stream().mapToLong(r -> r.getKey().position().offset()).toArray(),
+                    rows.stream().map(r -> r.getKey().messageId()).toArray(String[]::new),
+                    rows.stream().map(r -> Json.MAPPER.writeValueAsString(r.getValue())).toArray(String[]::new))
+            .update();
     }
+
 }

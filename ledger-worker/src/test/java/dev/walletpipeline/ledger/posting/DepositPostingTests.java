@@ -53,10 +53,11 @@ class DepositPostingTests {
         String reference = ledger.newPendingDeposit(wallet, 250_000);
         byte[] body = LedgerProbe.chargeSuccess(reference, 250_000, "NGN");
 
-        CompletableFuture.allOf(
-                CompletableFuture.runAsync(() -> ledger.publish(reference, body)),
-                CompletableFuture.runAsync(() -> ledger.publish(reference, body)),
-                CompletableFuture.runAsync(() -> ledger.publish(reference, body))).join();
+        CompletableFuture
+            .allOf(CompletableFuture.runAsync(() -> ledger.publish(reference, body)),
+                    CompletableFuture.runAsync(() -> ledger.publish(reference, body)),
+                    CompletableFuture.runAsync(() -> ledger.publish(reference, body)))
+            .join();
 
         await().atMost(Duration.ofSeconds(30)).until(() -> ledger.depositStatus(reference).equals("success"));
         List<LedgerEvent> events = ledger.committedEvents(wallet, Duration.ofSeconds(4));
@@ -74,8 +75,9 @@ class DepositPostingTests {
 
         await().atMost(Duration.ofSeconds(30)).until(() -> ledger.depositStatus(reference).equals("review"));
         assertThat(ledger.balance(wallet)).isZero();
-        assertThat(ledger.committedEvents(wallet, Duration.ofSeconds(3)))
-                .extracting(LedgerEvent::type).containsExactly(LedgerEvent.Type.DepositFlaggedForReview);
+        assertThat(ledger.committedEvents(wallet, Duration.ofSeconds(3))).extracting(LedgerEvent::type)
+            .containsExactly(LedgerEvent.Type.DepositFlaggedForReview);
         assertThat(ledger.ledgerInvariantViolations()).isEmpty();
     }
+
 }

@@ -19,12 +19,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.SpringBootTest;
 
-/** No record stops the ledger: records no retry can apply are set aside, and the rest go on. */
+/**
+ * No record stops the ledger: records no retry can apply are set aside, and the rest go
+ * on.
+ */
 @ExtendWith(LocalStackExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
 class PoisonRecordTests {
 
     private LocalStack stack;
+
     private LedgerProbe ledger;
 
     @BeforeEach
@@ -36,15 +40,19 @@ class PoisonRecordTests {
     @Test
     void aSignedWebhookHoldingANulEscapeIsDeadLetteredAndDepositsOnEveryPartitionAreStillCredited() throws Exception {
         String poisonKey = "WLT-NUL-" + UUID.randomUUID();
-        // Valid JSON, correctly signed: the payer typed U+0000 into the reference and a custom field.
+        // Valid JSON, correctly signed: the payer typed U+0000 into the reference and a
+        // custom field.
         byte[] poison = ("{\"event\":\"charge.success\",\"data\":{\"id\":1,\"status\":\"success\",\"reference\":\""
                 + poisonKey + "\\u0000\",\"amount\":10000,\"currency\":\"NGN\",\"metadata\":{\"custom_fields\":"
-                + "[{\"value\":\"a\\u0000b\"}]}}}").getBytes(StandardCharsets.UTF_8);
-        // And one for an unknown reference with U+0000 only in metadata: readable, so it is recorded
+                + "[{\"value\":\"a\\u0000b\"}]}}}")
+            .getBytes(StandardCharsets.UTF_8);
+        // And one for an unknown reference with U+0000 only in metadata: readable, so it
+        // is recorded
         // for a person as an exception (bytes, no cast), not dead-lettered.
         String unknown = "WLT-UNKNOWN-" + UUID.randomUUID().toString().substring(0, 8);
         byte[] oddButReadable = new String(LedgerProbe.chargeSuccess(unknown, 5_000, "NGN"), StandardCharsets.UTF_8)
-                .replace("\"metadata\":0", "\"metadata\":{\"note\":\"x\\u0000y\"}").getBytes(StandardCharsets.UTF_8);
+            .replace("\"metadata\":0", "\"metadata\":{\"note\":\"x\\u0000y\"}")
+            .getBytes(StandardCharsets.UTF_8);
 
         ledger.publish(poisonKey, poison);
         ledger.publish(unknown, oddButReadable);
@@ -61,10 +69,10 @@ class PoisonRecordTests {
         assertThat(ledger.queryAsOwner("""
                 select reason from dead_letters where topic = 'paystack.events'
                 and record_key = convert_to(?, 'UTF8')""", poisonKey)).contains("NUL");
-        assertThat(ledger.recordsOn("paystack.events.dlt", poisonKey, Duration.ofSeconds(3)))
-                .singleElement().isEqualTo(poison);
+        assertThat(ledger.recordsOn("paystack.events.dlt", poisonKey, Duration.ofSeconds(3))).singleElement()
+            .isEqualTo(poison);
         assertThat(ledger.queryAsOwner("select count(*)::text from payment_exceptions where reference = ?", unknown))
-                .isEqualTo("1");
+            .isEqualTo("1");
         assertThat(ledger.ledgerInvariantViolations()).isEmpty();
     }
 
@@ -72,7 +80,8 @@ class PoisonRecordTests {
     void aDepositTheDatabaseRefusesIsDeadLetteredWhileTheRestOfItsBatchIsCredited() throws Exception {
         UUID refusedWallet = ledger.newWallet();
         String refused = ledger.newPendingDeposit(refusedWallet, 30_000);
-        // A rule added to the database that this one record breaks, as a future constraint might.
+        // A rule added to the database that this one record breaks, as a future
+        // constraint might.
         ledger.executeAsOwner("""
                 create function refuse_one_deposit() returns trigger language plpgsql as $$
                 begin
@@ -89,14 +98,18 @@ class PoisonRecordTests {
             }
 
             await().atMost(Duration.ofSeconds(30)).until(() -> allSettled(references));
-            await().atMost(Duration.ofSeconds(10)).until(() -> ledger.queryAsOwner(
-                    "select count(*)::text from dead_letters where record_key = convert_to(?, 'UTF8')", refused)
+            await().atMost(Duration.ofSeconds(10))
+                .until(() -> ledger
+                    .queryAsOwner("select count(*)::text from dead_letters where record_key = convert_to(?, 'UTF8')",
+                            refused)
                     .equals("1"));
             assertThat(ledger.queryAsOwner("select reason from dead_letters where record_key = convert_to(?, 'UTF8')",
-                    refused)).contains("refused by a constraint");
+                    refused))
+                .contains("refused by a constraint");
             assertThat(ledger.depositStatus(refused)).isEqualTo("pending");
             assertThat(ledger.balance(refusedWallet)).isZero();
-        } finally {
+        }
+        finally {
             ledger.executeAsOwner("drop trigger refuse_one_deposit on deposits");
             ledger.executeAsOwner("drop function refuse_one_deposit()");
         }
@@ -126,7 +139,8 @@ class PoisonRecordTests {
             assertThat(ledger.queryAsOwner("""
                     select count(*)::text from dead_letters where topic = 'wallet.transfer-commands'
                     and convert_from(payload, 'UTF8') like ?""", "%" + refused + "%")).isEqualTo("1");
-        } finally {
+        }
+        finally {
             ledger.executeAsOwner("drop trigger refuse_one_transfer on transfers");
             ledger.executeAsOwner("drop function refuse_one_transfer()");
         }
@@ -139,23 +153,32 @@ class PoisonRecordTests {
     void aFailureThatTimeFixesIsRetriedNotSkipped() throws Exception {
         UUID wallet = ledger.newWallet();
         String reference = ledger.newPendingDeposit(wallet, 40_000);
-        // The worker loses a privilege it needs: not the record's fault, so nothing is dead-lettered.
-        ledger.executeAsOwner("revoke update (status, settled_at, review_reason, paystack_id) on deposits from wallet_worker");
+        // The worker loses a privilege it needs: not the record's fault, so nothing is
+        // dead-lettered.
+        ledger.executeAsOwner(
+                "revoke update (status, settled_at, review_reason, paystack_id) on deposits from wallet_worker");
         try {
             ledger.publish(reference, LedgerProbe.chargeSuccess(reference, 40_000, "NGN"));
-            await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6))
-                    .until(() -> ledger.depositStatus(reference).equals("pending"));
-        } finally {
-            ledger.executeAsOwner("grant update (status, settled_at, review_reason, paystack_id) on deposits to wallet_worker");
+            await().during(Duration.ofSeconds(4))
+                .atMost(Duration.ofSeconds(6))
+                .until(() -> ledger.depositStatus(reference).equals("pending"));
+        }
+        finally {
+            ledger.executeAsOwner(
+                    "grant update (status, settled_at, review_reason, paystack_id) on deposits to wallet_worker");
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> ledger.depositStatus(reference).equals("success"));
         assertThat(ledger.balance(wallet)).isEqualTo(40_000);
-        assertThat(ledger.queryAsOwner("select count(*)::text from dead_letters where record_key = convert_to(?, 'UTF8')",
-                reference)).isEqualTo("0");
+        assertThat(ledger.queryAsOwner(
+                "select count(*)::text from dead_letters where record_key = convert_to(?, 'UTF8')", reference))
+            .isEqualTo("0");
         assertThat(ledger.ledgerInvariantViolations()).isEmpty();
     }
 
-    /** Pending deposits whose references, as record keys, land on every partition of the topic. */
+    /**
+     * Pending deposits whose references, as record keys, land on every partition of the
+     * topic.
+     */
     private List<String> depositsOnEveryPartition(int count, List<UUID> wallets) throws Exception {
         int partitions = stack.partitions();
         List<String> references = new ArrayList<>();
@@ -183,4 +206,5 @@ class PoisonRecordTests {
         }
         return true;
     }
+
 }

@@ -59,8 +59,8 @@ class ProofTests {
         byte[] signed = LedgerProbe.chargeSuccess(reference, 100, "NGN");
         byte[] sent = LedgerProbe.chargeSuccess(reference, 70_000, "NGN");
 
-        ledger.publish(reference, sent, Map.of(Proof.PAYSTACK_SIGNATURE,
-                PaystackSigner.sign(signed, LocalStack.PAYSTACK_SECRET_KEY)));
+        ledger.publish(reference, sent,
+                Map.of(Proof.PAYSTACK_SIGNATURE, PaystackSigner.sign(signed, LocalStack.PAYSTACK_SECRET_KEY)));
 
         assertDeadLetteredAndNothingCredited(reference, wallet);
     }
@@ -85,8 +85,8 @@ class ProofTests {
         ledger.publish(reference, LedgerProbe.chargeSuccess(reference, 80_000, "NGN"));
 
         await().atMost(Duration.ofSeconds(30)).until(() -> ledger.depositStatus(reference).equals("success"));
-        assertThat(ledger.committedEvents(wallet, Duration.ofSeconds(3)))
-                .extracting(LedgerEvent::type).containsExactly(LedgerEvent.Type.DepositCredited);
+        assertThat(ledger.committedEvents(wallet, Duration.ofSeconds(3))).extracting(LedgerEvent::type)
+            .containsExactly(LedgerEvent.Type.DepositCredited);
         assertThat(ledger.balance(wallet)).isEqualTo(80_000);
         assertThat(ledger.ledgerInvariantViolations()).isEmpty();
     }
@@ -99,11 +99,14 @@ class ProofTests {
 
         ledger.publish(reference, reversal, reconciliationProof(reversal));
         await().atMost(Duration.ofSeconds(30)).until(() -> ledger.depositStatus(reference).equals("reversed"));
-        // A success that arrives after the reversal (a late or replayed webhook) credits nothing.
+        // A success that arrives after the reversal (a late or replayed webhook) credits
+        // nothing.
         ledger.publish(reference, LedgerProbe.chargeSuccess(reference, 90_000, "NGN"));
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> ledger.queryAsOwner(
-                "select count(*)::text from payment_exceptions where reference = ?", reference).equals("1"));
+        await().atMost(Duration.ofSeconds(30))
+            .until(() -> ledger
+                .queryAsOwner("select count(*)::text from payment_exceptions where reference = ?", reference)
+                .equals("1"));
         assertThat(ledger.depositStatus(reference)).isEqualTo("reversed");
         assertThat(ledger.balance(wallet)).isZero();
         assertThat(ledger.committedEvents(wallet, Duration.ofSeconds(3))).singleElement().satisfies(event -> {
@@ -115,23 +118,29 @@ class ProofTests {
     }
 
     private void assertDeadLetteredAndNothingCredited(String reference, UUID wallet) throws Exception {
-        await().atMost(Duration.ofSeconds(30)).until(() -> ledger.queryAsOwner(
-                "select count(*)::text from dead_letters where record_key = convert_to(?, 'UTF8')", reference)
+        await().atMost(Duration.ofSeconds(30))
+            .until(() -> ledger
+                .queryAsOwner("select count(*)::text from dead_letters where record_key = convert_to(?, 'UTF8')",
+                        reference)
                 .equals("1"));
         assertThat(ledger.queryAsOwner("select reason from dead_letters where record_key = convert_to(?, 'UTF8')",
-                reference)).contains("proof");
+                reference))
+            .contains("proof");
         assertThat(ledger.depositStatus(reference)).isEqualTo("pending");
         assertThat(ledger.balance(wallet)).isZero();
     }
 
-    /** What webhook-ingest publishes after asking Paystack's Verify Transaction itself. */
+    /**
+     * What webhook-ingest publishes after asking Paystack's Verify Transaction itself.
+     */
     private static byte[] verified(String reference, String status, long amount) {
-        return ("{\"event\":\"transaction.verified\",\"data\":{\"id\":42,\"status\":\"" + status
-                + "\",\"reference\":\"" + reference + "\",\"amount\":" + amount + ",\"currency\":\"NGN\"}}")
-                .getBytes(StandardCharsets.UTF_8);
+        return ("{\"event\":\"transaction.verified\",\"data\":{\"id\":42,\"status\":\"" + status + "\",\"reference\":\""
+                + reference + "\",\"amount\":" + amount + ",\"currency\":\"NGN\"}}")
+            .getBytes(StandardCharsets.UTF_8);
     }
 
     private static Map<String, String> reconciliationProof(byte[] body) {
         return Map.of(Proof.RECONCILIATION_SIGNATURE, PaystackSigner.sign(body, LocalStack.RECONCILIATION_SIGNING_KEY));
     }
+
 }

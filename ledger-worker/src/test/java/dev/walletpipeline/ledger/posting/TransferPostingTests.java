@@ -41,8 +41,8 @@ class TransferPostingTests {
         assertThat(ledger.balance(alice)).isEqualTo(7_000);
         assertThat(ledger.balance(bob)).isEqualTo(3_000);
         assertThat(ledger.committedEvents(bob, Duration.ofSeconds(3)))
-                .extracting(LedgerEvent::type, LedgerEvent::balanceAfter)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(LedgerEvent.Type.TransferCompleted, 3_000L));
+            .extracting(LedgerEvent::type, LedgerEvent::balanceAfter)
+            .containsExactly(org.assertj.core.groups.Tuple.tuple(LedgerEvent.Type.TransferCompleted, 3_000L));
         assertThat(ledger.ledgerInvariantViolations()).isEmpty();
     }
 
@@ -61,8 +61,8 @@ class TransferPostingTests {
         assertThat(ledger.transferStatus(first)).isEqualTo("completed");
         assertThat(ledger.balance(alice)).isEqualTo(200);
         assertThat(ledger.committedEvents(alice, Duration.ofSeconds(3)))
-                .extracting(LedgerEvent::type, LedgerEvent::reason)
-                .endsWith(org.assertj.core.groups.Tuple.tuple(LedgerEvent.Type.TransferRejected, "insufficient_funds"));
+            .extracting(LedgerEvent::type, LedgerEvent::reason)
+            .endsWith(org.assertj.core.groups.Tuple.tuple(LedgerEvent.Type.TransferRejected, "insufficient_funds"));
         assertThat(ledger.ledgerInvariantViolations()).isEmpty();
     }
 
@@ -104,7 +104,7 @@ class TransferPostingTests {
 
         await().atMost(Duration.ofSeconds(30)).until(() -> ledger.transferStatus(transfer).equals("completed"));
         assertThat(ledger.recordsOn("wallet.transfer-commands.dlt", alice.toString(), Duration.ofSeconds(3)))
-                .anySatisfy(body -> assertThat(new String(body)).isEqualTo("{not json"));
+            .anySatisfy(body -> assertThat(new String(body)).isEqualTo("{not json"));
     }
 
     @Test
@@ -113,13 +113,14 @@ class TransferPostingTests {
         UUID bob = ledger.newWallet();
         ledger.fund(alice, 5_000);
         UUID transfer = ledger.newPendingTransfer(alice, bob, 1_500);
-        // As if the topic had been recreated: the position the command will take is already in
+        // As if the topic had been recreated: the position the command will take is
+        // already in
         // processed_messages, for another transfer, with events of its own.
         long[] next = ledger.nextPosition("wallet.transfer-commands", alice.toString());
         ledger.executeAsOwner("""
                 insert into processed_messages (topic, kafka_partition, kafka_offset, message_id, emitted)
-                values ('wallet.transfer-commands', ?, ?, ?, '[]')""",
-                (int) next[0], next[1], "transfer:" + UUID.randomUUID());
+                values ('wallet.transfer-commands', ?, ?, ?, '[]')""", (int) next[0], next[1],
+                "transfer:" + UUID.randomUUID());
 
         ledger.publishTransferCommand(transfer, alice, bob, 1_500);
 
@@ -127,4 +128,5 @@ class TransferPostingTests {
         assertThat(ledger.balance(bob)).isEqualTo(1_500);
         assertThat(ledger.ledgerInvariantViolations()).isEmpty();
     }
+
 }

@@ -12,11 +12,14 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
-/** Puts verified events on Kafka and waits for the broker's acknowledgement (acks=all). */
+/**
+ * Puts verified events on Kafka and waits for the broker's acknowledgement (acks=all).
+ */
 @Component
 class EventPublisher {
 
     private final KafkaTemplate<String, byte[]> kafka;
+
     private final Duration timeout;
 
     EventPublisher(KafkaTemplate<String, byte[]> kafka, WebhookSettings settings) {
@@ -25,8 +28,9 @@ class EventPublisher {
     }
 
     /**
-     * An event keyed by its payment reference, on the compacted topic, with the proof ledger-worker
-     * checks before it moves money (header {@code proofHeader}, value {@code signatureHex}).
+     * An event keyed by its payment reference, on the compacted topic, with the proof
+     * ledger-worker checks before it moves money (header {@code proofHeader}, value
+     * {@code signatureHex}).
      */
     void publish(String reference, byte[] body, String proofHeader, String signatureHex) {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topic.PAYSTACK_EVENTS.name(), reference, body);
@@ -44,18 +48,23 @@ class EventPublisher {
     private void send(ProducerRecord<String, byte[]> record) {
         try {
             kafka.send(record).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
+        }
+        catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EventNotStored(e);
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+        }
+        catch (ExecutionException | TimeoutException | RuntimeException e) {
             throw new EventNotStored(e);
         }
     }
 
     /** The broker did not acknowledge in time: Paystack must retry. */
     static final class EventNotStored extends RuntimeException {
+
         EventNotStored(@Nullable Throwable cause) {
             super("the event could not be stored", cause);
         }
+
     }
+
 }

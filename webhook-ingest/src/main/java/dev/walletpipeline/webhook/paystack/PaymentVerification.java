@@ -23,25 +23,33 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@code POST /internal/paystack/verify/{reference}}: asks Paystack's Verify Transaction about a
- * payment whose webhook never came, for api-service's reconciliation. The caller only names the
- * reference; the facts come from Paystack, over this service's own connection. A payment Paystack
- * reports {@code success} or {@code reversed} is published as {@code transaction.verified} with
- * Verify's {@code data}, signed with the reconciliation key, which only this service and
- * ledger-worker hold: whoever else can write to Kafka cannot forge it. The answer is Paystack's
- * status, or {@code unknown} when Paystack never heard of the reference.
+ * {@code POST /internal/paystack/verify/{reference}}: asks Paystack's Verify Transaction
+ * about a payment whose webhook never came, for api-service's reconciliation. The caller
+ * only names the reference; the facts come from Paystack, over this service's own
+ * connection. A payment Paystack reports {@code success} or {@code reversed} is published
+ * as {@code transaction.verified} with Verify's {@code data}, signed with the
+ * reconciliation key, which only this service and ledger-worker hold: whoever else can
+ * write to Kafka cannot forge it. The answer is Paystack's status, or {@code unknown}
+ * when Paystack never heard of the reference.
  */
 @RestController
 class PaymentVerification {
 
-    /** The form of the references api-service issues (the deposits table checks the same). */
+    /**
+     * The form of the references api-service issues (the deposits table checks the same).
+     */
     private static final Pattern REFERENCE = Pattern.compile("[A-Za-z0-9.=-]{1,100}");
 
     private final WebhookSettings.Paystack paystack;
+
     private final String secretKey;
+
     private final HmacSignature signature;
+
     private final EventPublisher publisher;
+
     private final MeterRegistry meters;
+
     private final HttpClient http;
 
     PaymentVerification(WebhookSettings settings, EventPublisher publisher, MeterRegistry meters) {
@@ -66,7 +74,8 @@ class PaymentVerification {
         JsonNode answer;
         try {
             answer = Json.MAPPER.readTree(response.body());
-        } catch (RuntimeException e) {
+        }
+        catch (RuntimeException e) {
             throw new ResponseStatusException(HttpStatus.BAD_GATEWAY, "Paystack answered something that is not JSON");
         }
         JsonNode data = answer.path("data");
@@ -88,16 +97,19 @@ class PaymentVerification {
     }
 
     private HttpResponse<String> ask(String reference) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(paystack.baseUrl() + "/transaction/verify/" + reference))
-                .header("authorization", "Bearer " + secretKey)
-                .timeout(paystack.readTimeout())
-                .GET()
-                .build();
+        HttpRequest request = HttpRequest
+            .newBuilder(URI.create(paystack.baseUrl() + "/transaction/verify/" + reference))
+            .header("authorization", "Bearer " + secretKey)
+            .timeout(paystack.readTimeout())
+            .GET()
+            .build();
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new ResponseStatusException(HttpStatus.BAD_GATEWAY, "Paystack cannot be reached");
-        } catch (InterruptedException e) {
+        }
+        catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ResponseStatusException(HttpStatus.GATEWAY_TIMEOUT, "interrupted");
         }
@@ -106,4 +118,5 @@ class PaymentVerification {
     private void count(String outcome) {
         meters.counter("wallet.webhook.verified", "outcome", outcome).increment();
     }
+
 }

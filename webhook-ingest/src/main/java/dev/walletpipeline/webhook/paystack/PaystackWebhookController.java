@@ -20,17 +20,22 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /wallet/paystack/webhook}. The order matters: size, then signature over the raw
- * bytes, then parsing; 200 only once Kafka acknowledged. Events of types we do not act on are
- * acknowledged without publishing; a Paystack retry of anything is simply published again.
+ * {@code POST /wallet/paystack/webhook}. The order matters: size, then signature over the
+ * raw bytes, then parsing; 200 only once Kafka acknowledged. Events of types we do not
+ * act on are acknowledged without publishing; a Paystack retry of anything is simply
+ * published again.
  */
 @RestController
 class PaystackWebhookController {
 
     private final HmacSignature signature;
+
     private final EventPublisher publisher;
+
     private final long bodySizeMax;
+
     private final MeterRegistry meters;
+
     private final WebhookSettings.Sources sources;
 
     PaystackWebhookController(WebhookSettings settings, EventPublisher publisher, MeterRegistry meters) {
@@ -58,21 +63,27 @@ class PaystackWebhookController {
         PaystackCharge.Envelope event;
         try {
             event = PaystackCharge.envelope(body);
-        } catch (PaystackCharge.NotJson e) {
+        }
+        catch (PaystackCharge.NotJson e) {
             meters.counter("wallet.webhook.rejected", "reason", "not_json").increment();
             throw new WebhookProblems.NotJson(e.getMessage());
         }
         if (PaystackCharge.CHARGE_SUCCESS.equals(event.event())) {
             if (event.reference() != null) {
-                // The signature travels with the bytes it signs: ledger-worker checks it again.
-                publisher.publish(event.reference(), body, Proof.PAYSTACK_SIGNATURE, Objects.requireNonNull(signatureHeader));
-            } else {
-                // Signed by Paystack but unkeyable: kept for a person, and answered 200 so that
+                // The signature travels with the bytes it signs: ledger-worker checks it
+                // again.
+                publisher.publish(event.reference(), body, Proof.PAYSTACK_SIGNATURE,
+                        Objects.requireNonNull(signatureHeader));
+            }
+            else {
+                // Signed by Paystack but unkeyable: kept for a person, and answered 200
+                // so that
                 // Paystack does not retry it for 72 hours.
                 publisher.deadLetter(body, "charge.success without data.reference");
             }
         }
-        meters.counter("wallet.webhook.accepted", "event", event.event().isEmpty() ? "none" : event.event()).increment();
+        meters.counter("wallet.webhook.accepted", "event", event.event().isEmpty() ? "none" : event.event())
+            .increment();
         return Map.of("status", true);
     }
 
@@ -99,4 +110,5 @@ class PaystackWebhookController {
             return body;
         }
     }
+
 }

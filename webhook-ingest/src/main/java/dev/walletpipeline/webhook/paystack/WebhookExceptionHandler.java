@@ -16,4 +16,5 @@ class WebhookExceptionHandler {
         return WebhookProblems.problem(HttpStatus.SERVICE_UNAVAILABLE, "event_not_stored",
                 "the event could not be stored; retry later");
     }
+
 }

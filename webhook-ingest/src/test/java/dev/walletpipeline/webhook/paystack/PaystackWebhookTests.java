@@ -28,6 +28,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 class PaystackWebhookTests {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+
     private static final String SECRET = "sk_test_local";
 
     @LocalServerPort
@@ -44,22 +45,25 @@ class PaystackWebhookTests {
     void aCorrectlySignedChargeIsPublishedKeyedByItsReferenceBeforeTheAnswer() throws Exception {
         String reference = "WLT-" + UUID.randomUUID();
         byte[] body = new String(fixture("paystack/charge-success.json"), StandardCharsets.UTF_8)
-                .replace("WLT-7Q2M9X4K8D1P", reference).getBytes(StandardCharsets.UTF_8);
+            .replace("WLT-7Q2M9X4K8D1P", reference)
+            .getBytes(StandardCharsets.UTF_8);
 
         HttpResponse<String> response = post(body, sign(body, SECRET));
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEqualTo("{\"status\":true}");
-        assertThat(publishedWithKey(reference)).singleElement().satisfies(published -> assertThat(published).isEqualTo(body));
+        assertThat(publishedWithKey(reference)).singleElement()
+            .satisfies(published -> assertThat(published).isEqualTo(body));
     }
 
     @Test
     void aWrongSignatureIsRefusedWith401AndNothingIsPublished() throws Exception {
         String reference = "WLT-" + UUID.randomUUID();
         byte[] body = new String(fixture("paystack/charge-success.json"), StandardCharsets.UTF_8)
-                .replace("WLT-7Q2M9X4K8D1P", reference).getBytes(StandardCharsets.UTF_8);
+            .replace("WLT-7Q2M9X4K8D1P", reference)
+            .getBytes(StandardCharsets.UTF_8);
         byte[] tampered = new String(body, StandardCharsets.UTF_8).replace("500000", "900000")
-                .getBytes(StandardCharsets.UTF_8);
+            .getBytes(StandardCharsets.UTF_8);
 
         HttpResponse<String> wrongSecret = post(body, sign(body, "sk_test_other"));
         HttpResponse<String> tamperedBody = post(tampered, sign(body, SECRET));
@@ -91,9 +95,10 @@ class PaystackWebhookTests {
     }
 
     private HttpResponse<String> post(byte[] body, String signature) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/wallet/paystack/webhook"))
-                .header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        HttpRequest.Builder request = HttpRequest
+            .newBuilder(URI.create("http://localhost:" + port + "/wallet/paystack/webhook"))
+            .header("content-type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (signature != null) {
             request.header("x-paystack-signature", signature);
         }
@@ -113,4 +118,5 @@ class PaystackWebhookTests {
     private List<byte[]> publishedWithKey(String key) {
         return new LedgerProbe(stack).recordsOn(Topic.PAYSTACK_EVENTS.name(), key, Duration.ofSeconds(3));
     }
+
 }
