@@ -105,11 +105,19 @@ class Deposits {
             .optional();
     }
 
-    /** Pending deposits older than {@code age}, oldest first. */
+    /**
+     * Pending deposits older than {@code age}, the least recently reconciled first (never
+     * reconciled before all others), each marked as reconciled now: a run takes its turn through
+     * all of them instead of asking about the same oldest ones every time.
+     */
     List<Deposit> pendingOlderThan(Duration age, int limit) {
         return jdbc.sql("""
-                select * from deposits where status = 'pending' and created_at < ?
-                order by created_at limit ?""")
+                update deposits set reconciled_at = now()
+                where reference in (
+                    select reference from deposits where status = 'pending' and created_at < ?
+                    order by reconciled_at nulls first, created_at limit ?
+                    for no key update skip locked)
+                returning *""")
             .params(OffsetDateTime.now(ZoneOffset.UTC).minus(age), limit)
             .query((rs, n) -> new Deposit(rs.getString("reference"), rs.getObject("wallet_id", UUID.class),
                     rs.getLong("amount"), rs.getString("currency").trim(), rs.getString("status"),
