@@ -76,6 +76,34 @@ class AsyncApiContractTests {
         return (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) DOCUMENT.get("components")).get("messages")).get(name);
     }
 
+    /**
+     * YAML reads {@code 1, 2, 3, ...} in a flow mapping as a mapping, not text: the
+     * AsyncAPI parser then refuses the whole schema. Every description and summary must
+     * be a string.
+     */
+    @Test
+    void everyDescriptionInTheDocumentIsText() {
+        java.util.List<String> notText = new java.util.ArrayList<>();
+        collectNonTextDescriptions(DOCUMENT, "", notText);
+        assertThat(notText).isEmpty();
+    }
+
+    private static void collectNonTextDescriptions(Object node, String path, java.util.List<String> notText) {
+        if (node instanceof Map<?, ?> map) {
+            map.forEach((key, value) -> {
+                if (("description".equals(key) || "summary".equals(key)) && !(value instanceof String)) {
+                    notText.add(path + "." + key);
+                }
+                collectNonTextDescriptions(value, path + "." + key, notText);
+            });
+        }
+        else if (node instanceof java.util.List<?> list) {
+            for (int i = 0; i < list.size(); i++) {
+                collectNonTextDescriptions(list.get(i), path + "[" + i + "]", notText);
+            }
+        }
+    }
+
     private static Map<String, Object> load() {
         try (InputStream in = AsyncApiContractTests.class.getResourceAsStream("/asyncapi.yaml")) {
             return new Yaml().load(in);

@@ -107,8 +107,8 @@ class Deposits {
 
     /**
      * Pending deposits older than {@code age}, the least recently reconciled first (never
-     * reconciled before all others), each marked as reconciled now: a run takes its turn through
-     * all of them instead of asking about the same oldest ones every time.
+     * reconciled before all others), each marked as reconciled now: a run takes its turn
+     * through all of them instead of asking about the same oldest ones every time.
      */
     List<Deposit> pendingOlderThan(Duration age, int limit) {
         return jdbc.sql("""

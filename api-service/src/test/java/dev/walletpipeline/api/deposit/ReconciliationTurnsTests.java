@@ -32,7 +32,8 @@ class ReconciliationTurnsTests {
         }
         ledger.executeAsOwner("update deposits set created_at = now() - interval '1 hour' where wallet_id = ?", wallet);
 
-        // Run after run with room for 2, every pending deposit gets its turn, whatever else is pending.
+        // Run after run with room for 2, every pending deposit gets its turn, whatever
+        // else is pending.
         Set<String> asked = new HashSet<>();
         for (int run = 0; run < 100 && !asked.containsAll(mine); run++) {
             List<Deposits.Deposit> batch = deposits.pendingOlderThan(Duration.ofMinutes(10), 2);
@@ -40,4 +41,5 @@ class ReconciliationTurnsTests {
         }
         assertThat(asked).containsAll(mine);
     }
+
 }
