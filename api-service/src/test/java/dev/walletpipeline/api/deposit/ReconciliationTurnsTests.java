@@ -16,7 +16,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 
 @ExtendWith(LocalStackExtension.class)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ReconciliationTurnsTests {
 
     @Autowired
@@ -30,7 +30,10 @@ class ReconciliationTurnsTests {
         for (int i = 0; i < 5; i++) {
             mine.add(ledger.newPendingDeposit(wallet, 1_000 + i));
         }
-        ledger.executeAsOwner("update deposits set created_at = now() - interval '1 hour' where wallet_id = ?", wallet);
+        // Distinct ages, an hour old: the oldest two would be first in line every time.
+        ledger
+            .executeAsOwner("update deposits set created_at = now() - interval '1 hour' - amount * interval '1 second'"
+                    + " where wallet_id = ?", wallet);
 
         // Run after run with room for 2, every pending deposit gets its turn, whatever
         // else is pending.
