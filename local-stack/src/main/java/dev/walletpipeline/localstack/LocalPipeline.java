@@ -61,7 +61,8 @@ public final class LocalPipeline {
                 webhook-ingest  http://localhost:8081/wallet/paystack/webhook
                 ledger-worker   http://localhost:8082/actuator/health
                 Paystack stand-in http://localhost:8090, Google sign-in stand-in http://localhost:8091
-                Kafka localhost:9092, PostgreSQL localhost:5433 (database wallet)
+                Kafka localhost:9092 (SASL/SCRAM-SHA-256; read-only ledger events: downstream / downstream-local-secret,
+                  everything: admin / admin-local-secret), PostgreSQL localhost:5433 (database wallet)
                 Ctrl-C stops everything.""");
         stopped.await();
     }

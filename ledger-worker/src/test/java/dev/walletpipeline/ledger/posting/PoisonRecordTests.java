@@ -82,14 +82,7 @@ class PoisonRecordTests {
         String refused = ledger.newPendingDeposit(refusedWallet, 30_000);
         // A rule added to the database that this one record breaks, as a future
         // constraint might.
-        ledger.executeAsOwner("""
-                create function refuse_one_deposit() returns trigger language plpgsql as $$
-                begin
-                    raise exception 'deposit % refused by a constraint', new.reference using errcode = '23514';
-                end $$""");
-        ledger.executeAsOwner("create trigger refuse_one_deposit before update on deposits for each row"
-                + " when (new.reference = '" + refused + "') execute function refuse_one_deposit()");
-        try {
+        try (AutoCloseable rule = refusingUpdates("deposits", "new.reference = '" + refused + "'", "23514")) {
             List<UUID> wallets = new ArrayList<>();
             List<String> references = depositsOnEveryPartition(6, wallets);
             ledger.publish(refused, LedgerProbe.chargeSuccess(refused, 30_000, "NGN"));
@@ -105,13 +98,9 @@ class PoisonRecordTests {
                     .equals("1"));
             assertThat(ledger.queryAsOwner("select reason from dead_letters where record_key = convert_to(?, 'UTF8')",
                     refused))
-                .contains("refused by a constraint");
+                .contains("refused by a rule");
             assertThat(ledger.depositStatus(refused)).isEqualTo("pending");
             assertThat(ledger.balance(refusedWallet)).isZero();
-        }
-        finally {
-            ledger.executeAsOwner("drop trigger refuse_one_deposit on deposits");
-            ledger.executeAsOwner("drop function refuse_one_deposit()");
         }
         assertThat(ledger.ledgerInvariantViolations()).isEmpty();
     }
@@ -123,14 +112,7 @@ class PoisonRecordTests {
         ledger.fund(alice, 10_000);
         UUID refused = ledger.newPendingTransfer(alice, bob, 1_000);
         UUID fine = ledger.newPendingTransfer(alice, bob, 2_000);
-        ledger.executeAsOwner("""
-                create function refuse_one_transfer() returns trigger language plpgsql as $$
-                begin
-                    raise exception 'transfer % refused', new.id using errcode = '22023';
-                end $$""");
-        ledger.executeAsOwner("create trigger refuse_one_transfer before update on transfers for each row"
-                + " when (new.id = '" + refused + "') execute function refuse_one_transfer()");
-        try {
+        try (AutoCloseable rule = refusingUpdates("transfers", "new.id = '" + refused + "'", "22023")) {
             ledger.publishTransferCommand(refused, alice, bob, 1_000);
             ledger.publishTransferCommand(fine, alice, bob, 2_000);
 
@@ -139,10 +121,6 @@ class PoisonRecordTests {
             assertThat(ledger.queryAsOwner("""
                     select count(*)::text from dead_letters where topic = 'wallet.transfer-commands'
                     and convert_from(payload, 'UTF8') like ?""", "%" + refused + "%")).isEqualTo("1");
-        }
-        finally {
-            ledger.executeAsOwner("drop trigger refuse_one_transfer on transfers");
-            ledger.executeAsOwner("drop function refuse_one_transfer()");
         }
         assertThat(ledger.balance(alice)).isEqualTo(8_000);
         assertThat(ledger.balance(bob)).isEqualTo(2_000);
@@ -196,6 +174,23 @@ class PoisonRecordTests {
         }
         assertThat(covered).hasSize(Math.min(partitions, count));
         return references;
+    }
+
+    /**
+     * A rule in the database that refuses updates of the rows matching {@code condition}
+     * with this SQLSTATE, as a constraint added later might; dropped on close.
+     */
+    private AutoCloseable refusingUpdates(String table, String condition, String sqlState) throws Exception {
+        String name = "refuse_" + table;
+        ledger.executeAsOwner(
+                "create function " + name + "() returns trigger language plpgsql as $$ begin" + " raise exception '"
+                        + table + " row refused by a rule' using errcode = '" + sqlState + "';" + " end $$");
+        ledger.executeAsOwner("create trigger " + name + " before update on " + table + " for each row when ("
+                + condition + ") execute function " + name + "()");
+        return () -> {
+            ledger.executeAsOwner("drop trigger " + name + " on " + table);
+            ledger.executeAsOwner("drop function " + name + "()");
+        };
     }
 
     private boolean allSettled(List<String> references) throws Exception {
