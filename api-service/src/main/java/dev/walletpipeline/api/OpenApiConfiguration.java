@@ -98,6 +98,19 @@ class OpenApiConfiguration {
     private static final Map<String, String> REQUEST_BODIES = Map.of("POST /wallet/deposit", "DepositRequest",
             "POST /wallet/transfer", "TransferRequest");
 
+    /**
+     * The bodies are snake_case (spring.jackson.property-naming-strategy), but
+     * swagger-core reads the records with its own Jackson 2 mapper, which knew nothing of
+     * that: the document named every field in camelCase, and a generated client read
+     * nulls. Found by GeneratedClientTests.
+     */
+    @Bean
+    io.swagger.v3.core.jackson.ModelResolver snakeCaseModels() {
+        return new io.swagger.v3.core.jackson.ModelResolver(io.swagger.v3.core.util.Json.mapper()
+            .copy()
+            .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE));
+    }
+
     @Bean
     OpenAPI walletOpenApi() {
         return new OpenAPI()

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.walletpipeline.client.ApiClient;
-import dev.walletpipeline.client.ApiResponse;
 import dev.walletpipeline.client.api.ApiKeyControllerApi;
 import dev.walletpipeline.client.api.DepositControllerApi;
 import dev.walletpipeline.client.api.SignInControllerApi;
@@ -20,6 +19,7 @@ import dev.walletpipeline.client.model.TransferRequest;
 import dev.walletpipeline.client.model.TransferView;
 import dev.walletpipeline.localstack.LocalStack;
 import dev.walletpipeline.localstack.LocalStackExtension;
+import java.net.CookieManager;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -80,17 +80,22 @@ class GeneratedClientTests {
         assertThat(pipeline.ledger.ledgerInvariantViolations()).isEmpty();
     }
 
-    /** Google's part is a browser's: the stand-in's consent redirects to our callback. */
+    /**
+     * Google's part is a browser's: the stand-in's consent redirects to our callback. The
+     * client keeps cookies, as a browser does, so the sign-in cookie set at the start
+     * comes back at the callback (openapi-generator's native client does not send cookie
+     * parameters itself).
+     */
     private Tokens signIn(String email) throws Exception {
-        SignInControllerApi signIn = new SignInControllerApi(client());
-        ApiResponse<AuthorizationUrl> started = signIn.startSignInWithHttpInfo(false, email);
-        String cookie = started.getHeaders().get("set-cookie").get(0);
-        String binding = cookie.substring(cookie.indexOf('=') + 1, cookie.indexOf(';'));
+        ApiClient browserLike = client()
+            .setHttpClientBuilder(HttpClient.newBuilder().cookieHandler(new CookieManager()));
+        SignInControllerApi signIn = new SignInControllerApi(browserLike);
+        AuthorizationUrl started = signIn.startSignIn(false, email);
         HttpResponse<Void> consent = HttpClient.newHttpClient()
-            .send(HttpRequest.newBuilder(URI.create(started.getData().getAuthorizationUrl())).build(),
+            .send(HttpRequest.newBuilder(URI.create(started.getAuthorizationUrl())).build(),
                     HttpResponse.BodyHandlers.discarding());
         URI callback = URI.create(consent.headers().firstValue("location").orElseThrow());
-        return signIn.finishSignIn(query(callback, "code"), query(callback, "state"), null, binding);
+        return signIn.finishSignIn(query(callback, "code"), query(callback, "state"), null, null);
     }
 
     private static String query(URI uri, String name) {
