@@ -10,7 +10,10 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
 import org.springframework.jdbc.support.JdbcTransactionManager;
+import org.springframework.kafka.config.ContainerCustomizer;
 import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.DefaultAfterRollbackProcessor;
 import org.springframework.kafka.transaction.KafkaTransactionManager;
 import org.springframework.transaction.support.AbstractPlatformTransactionManager;
@@ -86,6 +89,21 @@ public class LedgerWorkerApplication {
         ExponentialBackOff backOff = new ExponentialBackOff(settings.retryBackoffInitial().toMillis(), 2.0);
         backOff.setMaxInterval(settings.retryBackoffMax().toMillis());
         return new DefaultAfterRollbackProcessor<>(backOff);
+    }
+
+    /**
+     * No offset commit when partitions are assigned. Spring's default asks the consumer
+     * for each new partition's position inside the rebalance listener; while a crashed
+     * worker's transaction still holds uncommitted offsets, that position cannot be
+     * determined, the listener times out after a minute, and the consumer was left with
+     * no partitions at all: nothing more was read from paystack.events until the next
+     * rebalance (seen in a fresh-clone run after a SIGKILL). Offsets are committed in the
+     * transactions; a group without any starts from the earliest record.
+     */
+    @Bean
+    ContainerCustomizer<Object, Object, ConcurrentMessageListenerContainer<Object, Object>> noCommitOnAssignment() {
+        return container -> container.getContainerProperties()
+            .setAssignmentCommitOption(ContainerProperties.AssignmentCommitOption.NEVER);
     }
 
     @Bean(destroyMethod = "close")

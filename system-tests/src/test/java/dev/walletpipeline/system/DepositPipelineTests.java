@@ -192,7 +192,13 @@ class DepositPipelineTests {
 
         byte[] body = LedgerProbe.chargeSuccess(reference, 77_000, "NGN");
         assertThat(pipeline.postWebhook(body, PaystackSigner.sign(body, Pipeline.PAYSTACK_SECRET))).isEqualTo(200);
-        await().atMost(Duration.ofSeconds(60)).until(() -> !doomed.isRunning());
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> !doomed.isRunning());
+        }
+        finally {
+            doomed.kill(); // if it never halted, it must not outlive this test as a
+                           // second worker
+        }
         assertThat(ledger.depositStatus(reference)).as("the database transaction committed").isEqualTo("success");
         assertThat(ledger.committedEvents(wallet, Duration.ofSeconds(2))).as("the Kafka one did not").isEmpty();
 
