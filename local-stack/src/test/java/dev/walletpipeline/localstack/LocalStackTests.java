@@ -98,11 +98,25 @@ class LocalStackTests {
             return null;
         }
         catch (java.util.concurrent.ExecutionException e) {
-            return e.getCause();
+            return authorizationFailureIn(e.getCause());
         }
         catch (Exception e) {
-            return e;
+            return authorizationFailureIn(e);
         }
+    }
+
+    /**
+     * The refusal itself: an idempotent producer may report it wrapped ("Cannot execute
+     * transactional method because we are in an error state"), depending on timing.
+     */
+    private static Throwable authorizationFailureIn(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof org.apache.kafka.common.errors.AuthorizationException
+                    || t instanceof org.apache.kafka.common.errors.AuthenticationException) {
+                return t;
+            }
+        }
+        return failure;
     }
 
     /**
