@@ -15,7 +15,12 @@ public record Topic(String name, boolean compacted, long retentionMs) {
      */
     public static final Topic PAYSTACK_EVENTS = new Topic("paystack.events", true, -1);
 
-    /** Transfer commands streamed from the api-service outbox, key = source wallet id. */
+    /**
+     * Each wallet's command log, key = the wallet the command writes: transfer requests
+     * from the api-service outbox (key = sender), the credit legs of debited transfers
+     * and the Paystack facts routed to their deposit's wallet (both from ledger-worker).
+     * See {@link WalletCommand}.
+     */
     public static final Topic TRANSFER_COMMANDS = new Topic("wallet.transfer-commands", false, -1);
 
     /** The public ledger events, key = wallet id. */

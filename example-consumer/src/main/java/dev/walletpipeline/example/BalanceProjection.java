@@ -25,10 +25,11 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * <li>idempotent: an event whose {@code sequence} the wallet has already reached (a
  * replay, or a redelivery after this consumer crashed before committing its offsets)
  * changes nothing;</li>
- * <li>order by {@code sequence}: an event ahead of the next expected one is held back
- * until the events before it arrive (after a ledger-worker crash, the crashed batch's
- * events can land behind later ones of the same wallet); what is still missing after a
- * catch-up is a gap to look into, or to fill with {@code bin/replay-ledger-events}.</li>
+ * <li>check the order: the topic delivers each wallet's events in {@code sequence} order,
+ * so an event ahead of the next expected one should never come. If one does, it is held
+ * back until the events before it arrive rather than applied out of order, and what is
+ * still missing after a catch-up is a gap to look into, or to fill with
+ * {@code bin/replay-ledger-events}.</li>
  * </ul>
  * In a real deployment the projection and the consumed offsets would be stored together
  * (one database transaction); here they live in memory, which is enough to show the

@@ -21,10 +21,7 @@ import org.springframework.stereotype.Component;
 @Component
 class InstanceIdGuard implements DisposableBean {
 
-    /**
-     * The first half of the two-key advisory lock space used here (EventOrderLocks uses
-     * 2001).
-     */
+    /** The first half of the two-key advisory lock space used here. */
     private static final int LOCK_SPACE = 2002;
 
     private final Connection session;

@@ -40,7 +40,10 @@ public record LedgerSettings(String bootstrapServers, Duration healthTimeout, Du
      * @param haltAfterDatabaseCommit end the process (as SIGKILL would) right after the
      * first batch that posted money commits its database transaction and before its Kafka
      * transaction commits: the window exactly-once has to survive
+     * @param haltAfterCreditLegSent end the process right after the first Kafka
+     * transaction that sent a transfer's credit leg has committed: the sender is debited,
+     * the recipient not yet credited, and the money is in transit
      */
-    public record FaultInjection(boolean haltAfterDatabaseCommit) {
+    public record FaultInjection(boolean haltAfterDatabaseCommit, boolean haltAfterCreditLegSent) {
     }
 }

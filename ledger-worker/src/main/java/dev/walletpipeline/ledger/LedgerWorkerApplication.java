@@ -68,8 +68,8 @@ public class LedgerWorkerApplication {
     /**
      * The Kafka transaction manager the listener containers run in. Declared rather than
      * left to auto-configuration for one setting: transaction synchronization, off by
-     * default, so that a batch can act once its Kafka transaction has completed (see
-     * EventOrderLocks).
+     * default, so that a batch can act once its Kafka transaction has completed (the
+     * fault injection that stops the worker between a transfer's two legs).
      */
     @Bean
     KafkaTransactionManager<Object, Object> kafkaTransactionManager(ProducerFactory<Object, Object> producers) {

@@ -120,12 +120,40 @@ public final class LedgerProbe {
      * relay would.
      */
     public void publishTransferCommand(UUID transferId, UUID from, UUID to, long amount) {
-        byte[] command = new dev.walletpipeline.contracts.TransferRequested(
+        send(transferCommand(new dev.walletpipeline.contracts.TransferRequested(
                 dev.walletpipeline.contracts.TransferRequested.VERSION, transferId, from, to, amount, "NGN",
-                java.time.Instant.now())
-            .toJson()
-            .getBytes(StandardCharsets.UTF_8);
-        send(Topic.TRANSFER_COMMANDS.name(), from.toString(), command);
+                java.time.Instant.now())));
+    }
+
+    /** Many transfer commands through one producer, in order. */
+    public void publishTransferCommands(List<dev.walletpipeline.contracts.TransferRequested> commands) {
+        send(commands.stream().map(LedgerProbe::transferCommand).toList());
+    }
+
+    private static ProducerRecord<String, byte[]> transferCommand(
+            dev.walletpipeline.contracts.TransferRequested command) {
+        return new ProducerRecord<>(Topic.TRANSFER_COMMANDS.name(), command.fromWalletId().toString(),
+                command.toJson().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Puts any command on {@code wallet.transfer-commands} with this key and
+     * {@code event_type} header: for tests of what ledger-worker refuses.
+     */
+    public void publishWalletCommand(String key, String type, byte[] body) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topic.TRANSFER_COMMANDS.name(), key, body);
+        record.headers()
+            .add(dev.walletpipeline.contracts.WalletCommand.HEADER, type.getBytes(StandardCharsets.US_ASCII));
+        send(record);
+    }
+
+    /**
+     * The money on its way between wallets: debited from senders, not yet credited to
+     * recipients (the in-transit accounts of all partitions together).
+     */
+    public long moneyInTransit() throws SQLException {
+        return Long.parseLong(queryAsOwner(
+                "select coalesce(sum(balance), 0)::text from wallets where kind = 'transfers_in_transit'"));
     }
 
     public String transferStatus(UUID transferId) throws SQLException {
@@ -195,11 +223,21 @@ public final class LedgerProbe {
      * seconds.
      */
     private void send(ProducerRecord<String, byte[]> record) {
+        send(List.of(record));
+    }
+
+    private void send(List<ProducerRecord<String, byte[]>> records) {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(asAdmin(ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000, ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000), new StringSerializer(),
                 new ByteArraySerializer())) {
-            producer.send(record).get(30, java.util.concurrent.TimeUnit.SECONDS);
+            List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+            for (ProducerRecord<String, byte[]> record : records) {
+                sent.add(producer.send(record));
+            }
+            for (java.util.concurrent.Future<?> each : sent) {
+                each.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
         }
         catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("the broker did not take the record", e);
@@ -261,7 +299,17 @@ public final class LedgerProbe {
      * (read_committed).
      */
     public List<LedgerEvent> committedEvents(UUID wallet, Duration readFor) {
-        List<LedgerEvent> events = new ArrayList<>();
+        return committedEvents(java.util.Set.of(wallet), readFor).getOrDefault(wallet, List.of());
+    }
+
+    /**
+     * Every committed ledger event of these wallets, per wallet in the order a
+     * read_committed consumer reads them.
+     */
+    public Map<UUID, List<LedgerEvent>> committedEvents(java.util.Set<UUID> wallets, Duration readFor) {
+        Map<UUID, List<LedgerEvent>> events = new java.util.HashMap<>();
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        wallets.forEach(wallet -> keys.add(wallet.toString()));
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(asAdmin(ConsumerConfig.GROUP_ID_CONFIG,
                 "test-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(),
@@ -270,8 +318,9 @@ public final class LedgerProbe {
             long deadline = System.nanoTime() + readFor.toNanos();
             while (System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (wallet.toString().equals(record.key())) {
-                        events.add(LedgerEvent.fromJson(record.value()));
+                    if (keys.contains(record.key())) {
+                        events.computeIfAbsent(UUID.fromString(record.key()), wallet -> new ArrayList<>())
+                            .add(LedgerEvent.fromJson(record.value()));
                     }
                 }
             }

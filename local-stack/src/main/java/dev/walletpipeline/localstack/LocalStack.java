@@ -269,12 +269,14 @@ public final class LocalStack implements AutoCloseable {
         allow(acls, "api-service", ResourceType.TOPIC, Topic.TRANSFER_COMMANDS.name(), PatternType.LITERAL,
                 AclOperation.WRITE);
         allow(acls, "api-service", ResourceType.TOPIC, OUTBOX_OFFSETS_TOPIC, PatternType.LITERAL, AclOperation.ALL);
-        // ledger-worker: reads what it posts, writes the ledger events and the dead
-        // letters, transactionally.
+        // ledger-worker: reads what it posts, writes the ledger events, the dead letters
+        // and the commands for other wallets' writers (credit legs, routed Paystack
+        // facts), transactionally.
         for (Topic consumed : List.of(Topic.PAYSTACK_EVENTS, Topic.TRANSFER_COMMANDS)) {
             allow(acls, "ledger-worker", ResourceType.TOPIC, consumed.name(), PatternType.LITERAL, AclOperation.READ);
         }
-        for (Topic produced : List.of(Topic.LEDGER_EVENTS, Topic.PAYSTACK_EVENTS_DLT, Topic.TRANSFER_COMMANDS_DLT)) {
+        for (Topic produced : List.of(Topic.LEDGER_EVENTS, Topic.TRANSFER_COMMANDS, Topic.PAYSTACK_EVENTS_DLT,
+                Topic.TRANSFER_COMMANDS_DLT)) {
             allow(acls, "ledger-worker", ResourceType.TOPIC, produced.name(), PatternType.LITERAL, AclOperation.WRITE);
         }
         allow(acls, "ledger-worker", ResourceType.GROUP, "ledger-worker", PatternType.LITERAL, AclOperation.READ);

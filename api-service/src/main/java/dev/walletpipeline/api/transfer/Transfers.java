@@ -106,12 +106,14 @@ class Transfers {
                                                                         // keeps
             TransferRequested command = new TransferRequested(TransferRequested.VERSION, id, request.fromWalletId(), to,
                     request.amount(), CURRENCY, now);
-            // Balance and pending transfers come from this statement's snapshot, taken
-            // after the lock.
+            // Balance and transfers not yet debited come from this statement's snapshot,
+            // taken after the lock: ledger-worker debits a balance and marks its transfer
+            // debited in one transaction, so each amount counts once.
             long available = jdbc.sql("""
                     with available as (
                         select w.balance - coalesce((select sum(t.amount) from transfers t
-                            where t.from_wallet_id = w.id and t.status = 'pending'), 0) as amount
+                            where t.from_wallet_id = w.id and t.status = 'pending' and t.debited_at is null), 0)
+                            as amount
                         from wallets w where w.id = :from),
                     transfer as (
                         insert into transfers (id, from_wallet_id, to_wallet_id, amount, idempotency_key, request_hash,

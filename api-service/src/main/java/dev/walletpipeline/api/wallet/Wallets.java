@@ -23,7 +23,7 @@ public interface Wallets extends Repository<Wallet, UUID> {
      * What this wallet has promised away: transfers accepted and not yet applied or
      * rejected.
      */
-    @Query("select coalesce(sum(amount), 0) from transfers where from_wallet_id = :walletId and status = 'pending'")
+    @Query("select coalesce(sum(amount), 0) from transfers where from_wallet_id = :walletId and status = 'pending' and debited_at is null")
     long pendingOutgoing(UUID walletId);
 
 }

@@ -2,164 +2,46 @@ package dev.walletpipeline.ledger.posting;
 
 import dev.walletpipeline.contracts.LedgerEvent;
 import dev.walletpipeline.contracts.PaystackCharge;
-import dev.walletpipeline.contracts.proof.HmacSignature;
-import dev.walletpipeline.contracts.proof.Proof;
-import dev.walletpipeline.ledger.LedgerSettings;
-import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Applies a batch of {@code paystack.events} records in one database transaction. Only a
- * record that proves its fact moves money: Paystack's own signature over the exact bytes
- * (forwarded by webhook-ingest), or the reconciliation signature of webhook-ingest's own
- * Verify Transaction call. A successful charge credits its deposit only when reference,
- * amount and currency match a deposit we opened; a deposit is credited at most once
- * however often Paystack tells us; a mismatch goes to review and credits nothing; a
- * reversed payment is never credited; an unknown reference is recorded for a person and
- * credits nothing.
+ * Paystack facts about deposits, posted by the writer of the deposit's wallet (the facts
+ * reach it routed by {@link PaystackRouting}). A successful charge credits its deposit
+ * only when reference, amount and currency match a deposit we opened; a deposit is
+ * credited at most once however often Paystack tells us; a mismatch goes to review and
+ * credits nothing; a reversed payment is never credited; an unknown reference is recorded
+ * for a person and credits nothing.
  */
 @Component
 class DepositPosting {
 
     private final JdbcClient jdbc;
 
-    private final TransactionTemplate transaction;
-
-    private final HmacSignature paystackSignature;
-
-    private final HmacSignature reconciliationSignature;
-
-    private final Clock clock;
-
-    DepositPosting(JdbcClient jdbc, TransactionTemplate transaction, LedgerSettings settings) {
+    DepositPosting(JdbcClient jdbc) {
         this.jdbc = jdbc;
-        this.transaction = transaction;
-        this.paystackSignature = new HmacSignature(settings.paystackSecretKey());
-        this.reconciliationSignature = new HmacSignature(settings.reconciliationKey());
-        this.clock = Clock.systemUTC();
     }
 
-    /** The proof headers a {@code paystack.events} record may carry. */
-    static final Set<String> PROOF_HEADERS = Set.of(Proof.PAYSTACK_SIGNATURE, Proof.RECONCILIATION_SIGNATURE);
-
-    /**
-     * The wallets whose deposits these records name (the clearing account emits no
-     * events).
-     */
-    Set<UUID> walletsOf(List<ConsumedRecord> records) {
-        List<String> references = new ArrayList<>();
-        for (ConsumedRecord record : records) {
-            if (record.value() != null) {
-                try {
-                    references.add(PaystackCharge.fromWebhook(record.value()).reference());
-                }
-                catch (PaystackCharge.Unreadable unreadable) {
-                    // goes to the dead-letter topic in apply()
-                }
-            }
+    /** Posts one proven fact about a locked deposit (or records it, when unknown). */
+    void post(@Nullable Deposit deposit, PaystackCharge charge, ConsumedRecord record, LedgerBatch ledger,
+            List<LedgerEvent> events) {
+        if (deposit == null) {
+            recordException(charge, "unknown reference", record);
         }
-        if (references.isEmpty()) {
-            return Set.of();
+        else if (charge.isVerifiedReversal()) {
+            reverse(deposit, charge, record, ledger, events);
         }
-        return new HashSet<>(jdbc.sql("select distinct wallet_id from deposits where reference = any(?::text[])")
-            .param(references.toArray(String[]::new))
-            .query(UUID.class)
-            .list());
-    }
-
-    BatchOutcome apply(List<ConsumedRecord> records) {
-        BatchOutcome outcome = transaction.execute(status -> applyInTransaction(records));
-        if (outcome == null) {
-            throw new IllegalStateException("the deposit transaction returned nothing");
+        else {
+            credit(deposit, charge, record, ledger, events);
         }
-        return outcome;
-    }
-
-    /**
-     * The record's fact, if its proof verifies over its exact bytes; a Paystack-signed
-     * body may not claim to be our verification, nor a reconciliation-signed one to be a
-     * Paystack webhook.
-     */
-    private PaystackCharge proven(ConsumedRecord record) {
-        byte[] body = Objects.requireNonNull(record.value());
-        if (paystackSignature.matches(body, record.proof(Proof.PAYSTACK_SIGNATURE))) {
-            PaystackCharge charge = PaystackCharge.fromWebhook(body);
-            if (charge.event().equals(PaystackCharge.TRANSACTION_VERIFIED)) {
-                throw new PoisonRecord("invalid proof: a Paystack webhook cannot claim to be our own verification");
-            }
-            return charge;
-        }
-        if (reconciliationSignature.matches(body, record.proof(Proof.RECONCILIATION_SIGNATURE))) {
-            PaystackCharge charge = PaystackCharge.fromWebhook(body);
-            if (!charge.event().equals(PaystackCharge.TRANSACTION_VERIFIED)) {
-                throw new PoisonRecord(
-                        "invalid proof: a reconciliation signature covers only " + PaystackCharge.TRANSACTION_VERIFIED);
-            }
-            return charge;
-        }
-        throw new PoisonRecord("no valid proof: neither Paystack's signature nor the reconciliation signature"
-                + " verifies over the record");
-    }
-
-    private BatchOutcome applyInTransaction(List<ConsumedRecord> records) {
-        BatchOutcome outcome = new BatchOutcome();
-        Map<ConsumedRecord, PaystackCharge> facts = new LinkedHashMap<>();
-        Map<ProcessedMessages.Key, List<LedgerEvent>> processed = new LinkedHashMap<>();
-        ProcessedMessages.fresh(jdbc, records, outcome, this::proven, PaystackCharge::messageId)
-            .forEach((record, charge) -> {
-                if (charge.isSuccessfulCharge() || charge.isVerifiedReversal()) {
-                    facts.put(record, charge);
-                }
-                else {
-                    processed.put(key(record, charge), List.of()); // other events move no
-                                                                   // money
-                }
-            });
-
-        Map<String, Deposit> deposits = lockDeposits(facts.values().stream().map(PaystackCharge::reference).toList());
-        LedgerBatch ledger = new LedgerBatch(jdbc, clock.instant());
-        Set<UUID> wallets = new HashSet<>();
-        deposits.values().forEach(d -> wallets.add(d.walletId));
-        if (!wallets.isEmpty()) {
-            wallets.add(LedgerBatch.PAYSTACK_CLEARING);
-            ledger.lock(wallets);
-        }
-
-        for (Map.Entry<ConsumedRecord, PaystackCharge> each : facts.entrySet()) {
-            PaystackCharge charge = each.getValue();
-            Deposit deposit = deposits.get(charge.reference());
-            List<LedgerEvent> events = new ArrayList<>();
-            if (deposit == null) {
-                recordException(charge, "unknown reference", each.getKey());
-            }
-            else if (charge.isVerifiedReversal()) {
-                reverse(deposit, charge, each.getKey(), ledger, events);
-            }
-            else {
-                credit(deposit, charge, each.getKey(), ledger, events);
-            }
-            processed.put(key(each.getKey(), charge), events);
-            outcome.events.addAll(events);
-        }
-
-        ledger.flush();
-        updateDeposits(deposits.values().stream().filter(d -> d.changed).toList(), ledger);
-        ProcessedMessages.record(jdbc, processed);
-        return outcome;
     }
 
     private void credit(Deposit deposit, PaystackCharge charge, ConsumedRecord record, LedgerBatch ledger,
@@ -177,7 +59,7 @@ class DepositPosting {
                 LedgerBatch.Account wallet = walletOf(deposit, ledger);
                 String mismatch = mismatch(deposit, charge);
                 if (mismatch == null) {
-                    events.add(ledger.creditDeposit(wallet, deposit.reference, deposit.amount));
+                    events.add(ledger.creditDeposit(wallet, record.partition(), deposit.reference, deposit.amount));
                     deposit.settle("success", null, charge.paystackId());
                 }
                 else {
@@ -216,10 +98,6 @@ class DepositPosting {
         return wallet;
     }
 
-    private static ProcessedMessages.Key key(ConsumedRecord record, PaystackCharge charge) {
-        return new ProcessedMessages.Key(record.position(), charge.messageId());
-    }
-
     private static @Nullable String mismatch(Deposit deposit, PaystackCharge charge) {
         if (charge.amountMinor() != deposit.amount) {
             return "amount paid " + charge.amountMinor() + " differs from deposit amount " + deposit.amount;
@@ -230,7 +108,8 @@ class DepositPosting {
         return null;
     }
 
-    private Map<String, Deposit> lockDeposits(List<String> references) {
+    /** The deposits, locked for this transaction. */
+    Map<String, Deposit> lock(List<String> references) {
         Map<String, Deposit> deposits = new HashMap<>();
         if (references.isEmpty()) {
             return deposits;
@@ -246,7 +125,8 @@ class DepositPosting {
         return deposits;
     }
 
-    private void updateDeposits(List<Deposit> changed, LedgerBatch ledger) {
+    void update(Collection<Deposit> deposits, LedgerBatch ledger) {
+        List<Deposit> changed = deposits.stream().filter(d -> d.changed).toList();
         if (changed.isEmpty()) {
             return;
         }
@@ -263,7 +143,7 @@ class DepositPosting {
             .update();
     }
 
-    private void recordException(PaystackCharge charge, String reason, ConsumedRecord record) {
+    void recordException(PaystackCharge charge, String reason, ConsumedRecord record) {
         jdbc.sql("""
                 insert into payment_exceptions (reference, paystack_id, reason, body)
                 values (?, ?, ?, ?)""")
@@ -272,7 +152,7 @@ class DepositPosting {
     }
 
     /** A deposit row, locked for this transaction. */
-    private static final class Deposit {
+    static final class Deposit {
 
         final String reference;
 

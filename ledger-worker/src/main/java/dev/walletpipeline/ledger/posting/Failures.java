@@ -47,6 +47,12 @@ final class Failures {
         return printable(message == null ? failure.getClass().getSimpleName() : message);
     }
 
+    /** Why a record was refused before anything was posted: unproven, or unreadable. */
+    static String refusal(RuntimeException refused) {
+        String reason = refused instanceof PoisonRecord ? refused.getMessage() : "unreadable: " + refused.getMessage();
+        return printable(String.valueOf(reason));
+    }
+
     static String printable(String text) {
         String cleaned = text.replace("\0", "\\u0000");
         return cleaned.length() > 2000 ? cleaned.substring(0, 2000) + "..." : cleaned;

@@ -15,13 +15,21 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * The wallets one database transaction touches, locked once in id order (so that
- * concurrent batches cannot deadlock), changed in memory entry by entry, and written back
- * with one statement per table: per-row statements in a loop are several times slower.
+ * The accounts one database transaction touches, locked once, changed in memory entry by
+ * entry, and written back with one statement per table: per-row statements in a loop are
+ * several times slower.
+ *
+ * <p>
+ * Every account a batch writes belongs to its consumer: the customer wallets its records
+ * are keyed by, and the system accounts of its partitions ({@link #clearing},
+ * {@link #inTransit}). So the locks are normally free; when another transaction holds one
+ * anyway (a worker that lost its partition and has not noticed yet), the time waited is
+ * measured.
  */
 final class LedgerBatch {
 
-    static final UUID PAYSTACK_CLEARING = UUID.fromString("00000000-0000-0000-0000-00000000c1ea");
+    /** The system accounts of each partition made by migration V8: 0 to 255. */
+    static final int SYSTEM_ACCOUNT_PARTITIONS = 256;
 
     private final JdbcClient jdbc;
 
@@ -41,25 +49,63 @@ final class LedgerBatch {
     }
 
     /**
-     * Locks the wallets (and takes their balances) in one statement, in id order. Call
-     * once per batch. FOR NO KEY UPDATE, not FOR UPDATE: api-service inserting a transfer
-     * takes KEY SHARE locks on both wallets through the foreign keys, and FOR UPDATE
-     * would deadlock with it.
+     * The Paystack clearing account of a partition of {@code wallet.transfer-commands}:
+     * the other side of the deposits that partition's owner posts.
      */
-    void lock(Collection<UUID> walletIds) {
+    static UUID clearing(int partition) {
+        return systemAccount(1, partition);
+    }
+
+    /**
+     * The in-transit account of a partition: the other side of the transfer legs that
+     * partition's owner posts (debits in, credits out).
+     */
+    static UUID inTransit(int partition) {
+        return systemAccount(2, partition);
+    }
+
+    private static UUID systemAccount(int kind, int partition) {
+        if (partition < 0 || partition >= SYSTEM_ACCOUNT_PARTITIONS) {
+            throw new IllegalStateException("partition " + partition + " has no system accounts: migration V8 made"
+                    + " them for partitions 0 to " + (SYSTEM_ACCOUNT_PARTITIONS - 1) + "; add more with a migration");
+        }
+        return UUID.fromString("00000000-0000-0000-%04x-%012x".formatted(kind, partition));
+    }
+
+    /**
+     * Locks the accounts (and takes their balances), once per batch, and answers how long
+     * it waited for another transaction's locks: first every account that is free, in one
+     * statement that skips locked rows, then, only if some were held, the rest, waiting.
+     * FOR NO KEY UPDATE, not FOR UPDATE: api-service inserting a transfer takes KEY SHARE
+     * locks on both wallets through the foreign keys, and FOR UPDATE would wait for it.
+     */
+    long lock(Collection<UUID> walletIds) {
         if (!accounts.isEmpty()) {
             throw new IllegalStateException("a batch locks its wallets once, all together");
         }
-        String[] ids = new TreeSet<>(walletIds).stream().map(UUID::toString).toArray(String[]::new);
-        jdbc.sql("""
+        TreeSet<UUID> wanted = new TreeSet<>(walletIds);
+        lockAccounts(wanted, "skip locked");
+        wanted.removeAll(accounts.keySet());
+        if (wanted.isEmpty()) {
+            return 0;
+        }
+        long start = System.nanoTime();
+        int found = lockAccounts(wanted, "");
+        return found == 0 ? 0 : System.nanoTime() - start; // 0 found: the ids name no
+                                                           // wallet
+    }
+
+    private int lockAccounts(TreeSet<UUID> ids, String skipLocked) {
+        List<Account> locked = jdbc.sql("""
                 select id, number, currency, balance, last_sequence, kind, status
-                from wallets where id = any(?::uuid[]) order by id for no key update""")
-            .param(ids)
+                from wallets where id = any(?::uuid[]) order by id for no key update\s""" + skipLocked)
+            .param(ids.stream().map(UUID::toString).toArray(String[]::new))
             .query((rs, n) -> new Account(rs.getObject("id", UUID.class), rs.getString("number"),
                     rs.getString("currency"), rs.getLong("balance"), rs.getLong("last_sequence"), rs.getString("kind"),
                     rs.getString("status")))
-            .list()
-            .forEach(account -> accounts.put(account.id, account));
+            .list();
+        locked.forEach(account -> accounts.put(account.id, account));
+        return locked.size();
     }
 
     @Nullable Account account(UUID walletId) {
@@ -70,8 +116,8 @@ final class LedgerBatch {
      * Posts a deposit: the wallet is credited and the Paystack clearing account debited,
      * in one posting whose entries sum to zero.
      */
-    LedgerEvent creditDeposit(Account wallet, String reference, long amount) {
-        Account clearing = required(PAYSTACK_CLEARING);
+    LedgerEvent creditDeposit(Account wallet, int partition, String reference, long amount) {
+        Account clearing = required(clearing(partition));
         String posting = "deposit:" + reference;
         Entry credit = wallet.apply(posting, amount, "deposit", reference, null, null);
         clearing.apply(posting, -amount, "deposit_clearing", reference, null, wallet.id);
@@ -79,16 +125,27 @@ final class LedgerBatch {
     }
 
     /**
-     * Posts a transfer: the sender debited, the recipient credited, one posting summing
-     * to zero. The caller has checked the sender's balance; the database would refuse an
-     * overdraft anyway.
+     * Posts a transfer's debit leg: the sender debited into the in-transit account of its
+     * partition. The caller has checked the sender's balance; the database would refuse
+     * an overdraft anyway. The sender's side is final here: money in transit only ever
+     * reaches the recipient.
      */
-    List<LedgerEvent> transfer(Account from, Account to, UUID transferId, long amount) {
-        String posting = "transfer:" + transferId;
-        Entry debit = from.apply(posting, -amount, "transfer_out", null, transferId, to.id);
-        Entry credit = to.apply(posting, amount, "transfer_in", null, transferId, from.id);
-        return List.of(event(debit, LedgerEvent.Type.TransferCompleted, from, amount, null, transferId, null),
-                event(credit, LedgerEvent.Type.TransferCompleted, to, amount, null, transferId, null));
+    LedgerEvent debitIntoTransit(Account from, int partition, UUID transferId, long amount, UUID to) {
+        String posting = "transfer:" + transferId + ":debit";
+        Entry debit = from.apply(posting, -amount, "transfer_out", null, transferId, to);
+        required(inTransit(partition)).apply(posting, amount, "in_transit", null, transferId, from.id);
+        return event(debit, LedgerEvent.Type.TransferCompleted, from, amount, null, transferId, null);
+    }
+
+    /**
+     * Posts a transfer's credit leg: the recipient credited out of the in-transit account
+     * of its partition.
+     */
+    LedgerEvent creditFromTransit(Account to, int partition, UUID transferId, long amount, UUID from) {
+        String posting = "transfer:" + transferId + ":credit";
+        required(inTransit(partition)).apply(posting, -amount, "in_transit", null, transferId, to.id);
+        Entry credit = to.apply(posting, amount, "transfer_in", null, transferId, from);
+        return event(credit, LedgerEvent.Type.TransferCompleted, to, amount, null, transferId, null);
     }
 
     /**
@@ -112,7 +169,7 @@ final class LedgerBatch {
     private Account required(UUID walletId) {
         Account account = accounts.get(walletId);
         if (account == null) {
-            throw new IllegalStateException("wallet " + walletId + " was not locked by this batch");
+            throw new IllegalStateException("account " + walletId + " was not locked by this batch (or is missing)");
         }
         return account;
     }
@@ -212,7 +269,7 @@ final class LedgerBatch {
         private Entry apply(String postingId, long amount, String type, @Nullable String depositReference,
                 @Nullable UUID transferId, @Nullable UUID counterparty) {
             long after = Math.addExact(balance, amount);
-            if (after < 0 && !"paystack_clearing".equals(kind)) {
+            if (after < 0 && "customer".equals(kind)) {
                 throw new IllegalStateException("posting " + postingId + " would overdraw wallet " + id);
             }
             balance = after;

@@ -8,6 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import dev.walletpipeline.contracts.WalletCommand;
+import io.micrometer.core.instrument.Timer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -18,13 +23,23 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Consumes {@code paystack.events} and {@code wallet.transfer-commands} inside Kafka
- * transactions that the container opens: the database transaction commits first, then the
- * events and the consumed offsets commit together. A crash between the two leaves the
+ * Consumes {@code wallet.transfer-commands} (each wallet's command log) and
+ * {@code paystack.events} (routed to it) inside Kafka transactions that the container
+ * opens: the database transaction commits first, then the events, the commands for other
+ * wallets and the consumed offsets commit together. A crash between the two leaves the
  * offsets uncommitted; the redelivered records find their effects in
  * {@code processed_messages} and emit the same events again, with the same ids.
+ *
+ * <p>
+ * A wallet's events are produced only by the consumer that owns its partition, one Kafka
+ * transaction after another, so they reach {@code wallet.ledger-events} in sequence
+ * order. A consumer that lost its partition cannot commit any more (its transaction is
+ * fenced by the group generation), and its successor starts from the offsets committed
+ * last.
  *
  * <p>
  * No record stops the ledger. When a batch fails for a reason no retry can fix (see
@@ -38,11 +53,22 @@ class PostingListeners {
 
     private static final Logger log = LoggerFactory.getLogger(PostingListeners.class);
 
-    private final DepositPosting deposits;
+    /**
+     * The headers a wallet command may carry: its kind and, for Paystack facts, proof.
+     */
+    private static final Set<String> WALLET_COMMAND_HEADERS = Stream
+        .concat(PaystackProof.HEADERS.stream(), Stream.of(WalletCommand.HEADER))
+        .collect(Collectors.toUnmodifiableSet());
 
-    private final TransferPosting transfers;
+    private final PaystackRouting routing;
 
-    private final EventOrderLocks eventOrder;
+    private final WalletPosting wallets;
+
+    /**
+     * Per batch, the time it waited for a lock another transaction held on its accounts:
+     * zero while each wallet has one writer.
+     */
+    private final Timer waiting;
 
     private final KafkaTemplate<String, byte[]> kafka;
 
@@ -52,12 +78,17 @@ class PostingListeners {
 
     private final boolean haltAfterDatabaseCommit;
 
-    PostingListeners(DepositPosting deposits, TransferPosting transfers, EventOrderLocks eventOrder,
-            KafkaTemplate<String, byte[]> kafka, JdbcClient jdbc, MeterRegistry meters, LedgerSettings settings) {
+    private final boolean haltAfterCreditLegSent;
+
+    PostingListeners(PaystackRouting routing, WalletPosting wallets, KafkaTemplate<String, byte[]> kafka,
+            JdbcClient jdbc, MeterRegistry meters, LedgerSettings settings) {
         this.haltAfterDatabaseCommit = settings.faultInjection().haltAfterDatabaseCommit();
-        this.deposits = deposits;
-        this.transfers = transfers;
-        this.eventOrder = eventOrder;
+        this.haltAfterCreditLegSent = settings.faultInjection().haltAfterCreditLegSent();
+        this.routing = routing;
+        this.wallets = wallets;
+        this.waiting = Timer.builder("wallet.ledger.batch.waiting")
+            .description("per batch, time waited for locks another transaction held on its accounts")
+            .register(meters);
         this.kafka = kafka;
         this.jdbc = jdbc;
         this.meters = meters;
@@ -65,18 +96,18 @@ class PostingListeners {
 
     @KafkaListener(id = "paystack-events", idIsGroup = false, topics = "paystack.events", batch = "true")
     void onPaystackEvents(List<ConsumerRecord<String, byte[]>> records) {
-        List<ConsumedRecord> consumed = records.stream()
-            .map(r -> ConsumedRecord.of(r, DepositPosting.PROOF_HEADERS))
-            .toList();
-        eventOrder.holdUntilKafkaCompletes(deposits.walletsOf(consumed));
-        finish(Topic.PAYSTACK_EVENTS_DLT, records, isolatingPoison(consumed, deposits::apply));
+        List<ConsumedRecord> consumed = records.stream().map(r -> ConsumedRecord.of(r, PaystackProof.HEADERS)).toList();
+        finish(Topic.PAYSTACK_EVENTS_DLT, records, routing.route(consumed));
     }
 
     @KafkaListener(id = "transfer-commands", idIsGroup = false, topics = "wallet.transfer-commands", batch = "true")
-    void onTransferCommands(List<ConsumerRecord<String, byte[]>> records) {
-        List<ConsumedRecord> consumed = records.stream().map(r -> ConsumedRecord.of(r, Set.of())).toList();
-        eventOrder.holdUntilKafkaCompletes(transfers.walletsOf(consumed));
-        finish(Topic.TRANSFER_COMMANDS_DLT, records, isolatingPoison(consumed, transfers::apply));
+    void onWalletCommands(List<ConsumerRecord<String, byte[]>> records) {
+        List<ConsumedRecord> consumed = records.stream()
+            .map(r -> ConsumedRecord.of(r, WALLET_COMMAND_HEADERS))
+            .toList();
+        BatchOutcome outcome = isolatingPoison(consumed, wallets::apply);
+        waiting.record(outcome.waitedNanos, TimeUnit.NANOSECONDS);
+        finish(Topic.TRANSFER_COMMANDS_DLT, records, outcome);
     }
 
     /**
@@ -112,7 +143,23 @@ class PostingListeners {
         if (haltAfterDatabaseCommit && !outcome.events.isEmpty()) {
             Runtime.getRuntime().halt(137);
         }
+        if (haltAfterCreditLegSent && outcome.commands.stream()
+            .anyMatch(c -> WalletCommand.TRANSFER_IN_TRANSIT.equals(c.headers().get(WalletCommand.HEADER)))) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    Runtime.getRuntime().halt(137);
+                }
+            });
+        }
         LedgerEvents.emit(kafka, outcome.events);
+        for (BatchOutcome.Command command : outcome.commands) {
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topic.TRANSFER_COMMANDS.name(),
+                    command.walletId(), command.body());
+            command.headers()
+                .forEach((name, value) -> record.headers().add(name, value.getBytes(StandardCharsets.US_ASCII)));
+            kafka.send(record);
+        }
         keepForAPerson(outcome.deadLetters);
         for (BatchOutcome.DeadLetter dead : outcome.deadLetters) {
             ConsumedRecord record = dead.record();
@@ -123,7 +170,7 @@ class PostingListeners {
                 .add("dlt-original-topic", record.topic().getBytes(StandardCharsets.UTF_8))
                 .add("dlt-original-partition", Integer.toString(record.partition()).getBytes(StandardCharsets.UTF_8))
                 .add("dlt-original-offset", Long.toString(record.offset()).getBytes(StandardCharsets.UTF_8));
-            record.proofs()
+            record.headers()
                 .forEach((name, value) -> letter.headers().add(name, value.getBytes(StandardCharsets.US_ASCII)));
             kafka.send(letter);
         }

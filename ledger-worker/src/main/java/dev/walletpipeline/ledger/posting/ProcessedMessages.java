@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -41,10 +42,11 @@ final class ProcessedMessages {
      * The records of a batch that still need processing, parsed. Records without a body,
      * or that {@code parse} refuses (unreadable, unproven), go to the dead-letter topic
      * with the reason; records processed before only have their stored events re-emitted
-     * (into {@code outcome}).
+     * (into {@code outcome}), and are handed to {@code redelivered} with those events.
      */
     static <T> Map<ConsumedRecord, T> fresh(JdbcClient jdbc, List<ConsumedRecord> records, BatchOutcome outcome,
-            Function<ConsumedRecord, T> parse, Function<T, String> meaning) {
+            Function<ConsumedRecord, T> parse, Function<T, String> meaning,
+            BiConsumer<T, List<LedgerEvent>> redelivered) {
         Map<ConsumedRecord, T> parsed = new LinkedHashMap<>();
         for (ConsumedRecord record : records) {
             if (record.value() == null) {
@@ -55,10 +57,7 @@ final class ProcessedMessages {
                 parsed.put(record, parse.apply(record));
             }
             catch (RuntimeException refused) {
-                String reason = refused instanceof PoisonRecord ? refused.getMessage()
-                        : "unreadable: " + refused.getMessage();
-                outcome.deadLetters
-                    .add(new BatchOutcome.DeadLetter(record, Failures.printable(String.valueOf(reason))));
+                outcome.deadLetters.add(new BatchOutcome.DeadLetter(record, Failures.refusal(refused)));
             }
         }
         Map<ConsumedRecord.Position, Map<String, List<LedgerEvent>>> seen = find(jdbc, List.copyOf(parsed.keySet()));
@@ -67,6 +66,7 @@ final class ProcessedMessages {
             List<LedgerEvent> earlier = earlier(seen.get(record.position()), meaning.apply(value));
             if (earlier != null) {
                 outcome.events.addAll(earlier);
+                redelivered.accept(value, earlier);
             }
             else {
                 fresh.put(record, value);

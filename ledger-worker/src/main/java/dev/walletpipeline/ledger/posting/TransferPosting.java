@@ -2,44 +2,39 @@ package dev.walletpipeline.ledger.posting;
 
 import dev.walletpipeline.contracts.LedgerEvent;
 import dev.walletpipeline.contracts.TransferRequested;
+import dev.walletpipeline.contracts.WalletCommand;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Applies a batch of transfer commands in one database transaction: each pending transfer
- * is completed (sender debited, recipient credited) or rejected with a reason; a transfer
- * that is no longer pending is a redelivery and changes nothing. Transfers are locked in
- * id order and wallets in id order, so concurrent batches never deadlock; one wallet's
- * commands arrive in order because they share a partition.
+ * A transfer in two legs, each posted by the one writer of the wallet it changes. The
+ * debit leg (a {@link WalletCommand#TRANSFER_REQUESTED} keyed by the sender) checks the
+ * sender's funds and either rejects the transfer or debits the sender into the in-transit
+ * account of its partition and sends the credit leg; the credit leg (a
+ * {@link WalletCommand#TRANSFER_IN_TRANSIT} keyed by the recipient) credits the recipient
+ * out of the in-transit account of its own partition and completes the transfer. The
+ * transfer row says how far it got ({@code debited_at}, {@code status}), so either leg
+ * delivered twice changes nothing the second time, and a credit leg for a transfer that
+ * was never debited moves nothing.
  */
 @Component
 class TransferPosting {
 
     private final JdbcClient jdbc;
 
-    private final TransactionTemplate transaction;
-
     private final MeterRegistry meters;
-
-    private final Clock clock = Clock.systemUTC();
 
     /**
      * From the API accepting a transfer to its outcome being posted: the money path's
@@ -47,9 +42,8 @@ class TransferPosting {
      */
     private final Timer completion;
 
-    TransferPosting(JdbcClient jdbc, TransactionTemplate transaction, MeterRegistry meters) {
+    TransferPosting(JdbcClient jdbc, MeterRegistry meters) {
         this.jdbc = jdbc;
-        this.transaction = transaction;
         this.meters = meters;
         this.completion = Timer.builder("wallet.transfer.completion")
             .description("from the transfer's acceptance by the API to its outcome in the ledger")
@@ -57,103 +51,110 @@ class TransferPosting {
             .register(meters);
     }
 
-    /** The wallets these commands would post to, read from the commands themselves. */
-    Set<UUID> walletsOf(List<ConsumedRecord> records) {
-        Set<UUID> wallets = new HashSet<>();
-        for (ConsumedRecord record : records) {
-            if (record.value() != null) {
-                try {
-                    TransferRequested command = TransferRequested.fromJson(record.value());
-                    wallets.add(command.fromWalletId());
-                    wallets.add(command.toWalletId());
-                }
-                catch (RuntimeException unreadable) {
-                    // goes to the dead-letter topic in apply(); it posts to no wallet
-                }
-            }
+    /**
+     * The transfer rows, locked for this transaction, with what the debit leg needs to
+     * know of the recipient (read, not locked: it belongs to another writer).
+     */
+    Map<UUID, Transfer> lock(Collection<UUID> ids) {
+        Map<UUID, Transfer> transfers = new HashMap<>();
+        if (ids.isEmpty()) {
+            return transfers;
         }
-        return wallets;
+        jdbc.sql("""
+                select t.id, t.from_wallet_id, t.to_wallet_id, t.amount, t.status, t.created_at,
+                       t.debited_at is not null as debited, r.currency as to_currency, r.status as to_status
+                from transfers t join wallets r on r.id = t.to_wallet_id
+                where t.id = any(?::uuid[]) order by t.id for no key update of t""")
+            .param(ids.stream().map(UUID::toString).distinct().toArray(String[]::new))
+            .query((rs, n) -> new Transfer(rs.getObject("id", UUID.class), rs.getObject("from_wallet_id", UUID.class),
+                    rs.getObject("to_wallet_id", UUID.class), rs.getLong("amount"), rs.getString("status"),
+                    rs.getObject("created_at", OffsetDateTime.class).toInstant(), rs.getBoolean("debited"),
+                    rs.getString("to_currency"), rs.getString("to_status")))
+            .list()
+            .forEach(t -> transfers.put(t.id, t));
+        return transfers;
     }
 
-    BatchOutcome apply(List<ConsumedRecord> records) {
-        BatchOutcome outcome = transaction.execute(status -> applyInTransaction(records));
-        if (outcome == null) {
-            throw new IllegalStateException("the transfer transaction returned nothing");
+    /** The wallet a leg of this transfer writes, when it still has something to do. */
+    static @Nullable UUID walletToWrite(Transfer transfer, boolean creditLeg) {
+        if (!transfer.status.equals("pending")) {
+            return null;
         }
-        return outcome;
+        if (creditLeg) {
+            return transfer.debited ? transfer.to : null;
+        }
+        return transfer.debited ? null : transfer.from;
     }
 
-    private BatchOutcome applyInTransaction(List<ConsumedRecord> records) {
-        BatchOutcome outcome = new BatchOutcome();
-        Map<ConsumedRecord, TransferRequested> commands = ProcessedMessages.fresh(jdbc, records, outcome,
-                record -> TransferRequested.fromJson(Objects.requireNonNull(record.value())),
-                TransferPosting::messageId);
-
-        Map<UUID, Pending> transfers = lockTransfers(
-                commands.values().stream().map(TransferRequested::transferId).toList());
-        LedgerBatch ledger = new LedgerBatch(jdbc, clock.instant());
-        Set<UUID> wallets = new HashSet<>();
-        transfers.values().stream().filter(t -> t.status.equals("pending")).forEach(t -> {
-            wallets.add(t.from);
-            wallets.add(t.to);
-        });
-        if (!wallets.isEmpty()) {
-            ledger.lock(wallets);
+    /**
+     * The debit leg: rejects the transfer with a reason, or debits the sender into
+     * transit and answers the credit leg to send. A transfer already debited answers its
+     * credit leg again (a request re-sent by the outbox sweep): the credit leg is
+     * idempotent.
+     */
+    BatchOutcome.@Nullable Command debit(Transfer transfer, int partition, LedgerBatch ledger,
+            List<LedgerEvent> events) {
+        if (!transfer.status.equals("pending")) {
+            return null;
         }
-
-        Map<ProcessedMessages.Key, List<LedgerEvent>> processed = new LinkedHashMap<>();
-        for (Map.Entry<ConsumedRecord, TransferRequested> each : commands.entrySet()) {
-            Pending transfer = transfers.get(each.getValue().transferId());
-            List<LedgerEvent> events = new ArrayList<>();
-            if (transfer == null) {
-                outcome.deadLetters.add(new BatchOutcome.DeadLetter(each.getKey(), "no such transfer"));
-                continue;
-            }
-            if (transfer.status.equals("pending")) {
-                LedgerBatch.Account from = ledger.account(transfer.from);
-                LedgerBatch.Account to = ledger.account(transfer.to);
-                String refusal = refusal(transfer, from, to);
-                if (refusal == null) {
-                    events.addAll(ledger.transfer(from, to, transfer.id, transfer.amount));
-                    transfer.settle("completed", null);
-                    meters.counter("wallet.transfers.applied").increment();
-                    completion.record(Duration.between(transfer.createdAt, ledger.now()));
-                }
-                else {
-                    events.add(ledger.noteWithoutMovement(from, LedgerEvent.Type.TransferRejected, transfer.amount,
-                            null, transfer.id, refusal));
-                    transfer.settle("rejected", refusal);
-                    meters.counter("wallet.transfers.rejected", "reason", refusal).increment();
-                    completion.record(Duration.between(transfer.createdAt, ledger.now()));
-                }
-            }
-            processed.put(new ProcessedMessages.Key(each.getKey().position(), messageId(each.getValue())), events);
-            outcome.events.addAll(events);
+        if (transfer.debited) {
+            return creditLeg(transfer);
         }
-
-        ledger.flush();
-        updateTransfers(transfers.values().stream().filter(t -> t.changed).toList(), ledger);
-        ProcessedMessages.record(jdbc, processed);
-        return outcome;
+        LedgerBatch.Account from = ledger.account(transfer.from);
+        String refusal = refusal(transfer, from);
+        if (refusal != null) {
+            if (from != null) {
+                events.add(ledger.noteWithoutMovement(from, LedgerEvent.Type.TransferRejected, transfer.amount, null,
+                        transfer.id, refusal));
+            }
+            transfer.settle("rejected", refusal);
+            meters.counter("wallet.transfers.rejected", "reason", refusal).increment();
+            completion.record(Duration.between(transfer.createdAt, ledger.now()));
+            return null;
+        }
+        events.add(ledger.debitIntoTransit(from, partition, transfer.id, transfer.amount, transfer.to));
+        transfer.debited = true;
+        transfer.changed = true;
+        return creditLeg(transfer);
     }
 
-    private static String messageId(TransferRequested command) {
-        return "transfer:" + command.transferId();
+    /** The credit leg: the recipient credited out of transit; the transfer completed. */
+    void credit(Transfer transfer, int partition, LedgerBatch ledger, List<LedgerEvent> events) {
+        LedgerBatch.Account to = ledger.account(transfer.to);
+        if (to == null) {
+            throw new IllegalStateException("transfer " + transfer.id + " names a missing recipient");
+        }
+        events.add(ledger.creditFromTransit(to, partition, transfer.id, transfer.amount, transfer.from));
+        transfer.settle("completed", null);
+        meters.counter("wallet.transfers.applied").increment();
+        completion.record(Duration.between(transfer.createdAt, ledger.now()));
+    }
+
+    static BatchOutcome.Command creditLeg(UUID transferId, UUID from, UUID to, long amount, String currency,
+            Instant requestedAt) {
+        TransferRequested leg = new TransferRequested(TransferRequested.VERSION, transferId, from, to, amount, currency,
+                requestedAt);
+        return new BatchOutcome.Command(to.toString(), leg.toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                Map.of(WalletCommand.HEADER, WalletCommand.TRANSFER_IN_TRANSIT));
+    }
+
+    static BatchOutcome.Command creditLeg(Transfer transfer) {
+        return creditLeg(transfer.id, transfer.from, transfer.to, transfer.amount, transfer.toCurrency,
+                transfer.createdAt);
     }
 
     /**
      * Why a transfer cannot be applied now, or null when it can. Reasons are stable words
      * for metrics.
      */
-    private static @Nullable String refusal(Pending transfer, LedgerBatch.@Nullable Account from,
-            LedgerBatch.@Nullable Account to) {
-        if (from == null || to == null) {
+    private static @Nullable String refusal(Transfer transfer, LedgerBatch.@Nullable Account from) {
+        if (from == null) {
             return "wallet_missing";
         }
-        if (!from.status.equals("active") || !to.status.equals("active")) {
+        if (!from.status.equals("active") || !transfer.toStatus.equals("active")) {
             return "wallet_closed";
         }
-        if (!from.currency().equals(to.currency())) {
+        if (!from.currency().equals(transfer.toCurrency)) {
             return "currency_mismatch";
         }
         if (from.balance() < transfer.amount) {
@@ -162,40 +163,28 @@ class TransferPosting {
         return null;
     }
 
-    private Map<UUID, Pending> lockTransfers(List<UUID> ids) {
-        Map<UUID, Pending> transfers = new HashMap<>();
-        if (ids.isEmpty()) {
-            return transfers;
-        }
-        jdbc.sql("""
-                select id, from_wallet_id, to_wallet_id, amount, status, created_at from transfers
-                where id = any(?::uuid[]) order by id for no key update""")
-            .param(ids.stream().map(UUID::toString).distinct().toArray(String[]::new))
-            .query((rs, n) -> new Pending(rs.getObject("id", UUID.class), rs.getObject("from_wallet_id", UUID.class),
-                    rs.getObject("to_wallet_id", UUID.class), rs.getLong("amount"), rs.getString("status"),
-                    rs.getObject("created_at", OffsetDateTime.class).toInstant()))
-            .list()
-            .forEach(t -> transfers.put(t.id, t));
-        return transfers;
-    }
-
-    private void updateTransfers(List<Pending> changed, LedgerBatch ledger) {
+    void update(Collection<Transfer> transfers, LedgerBatch ledger) {
+        List<Transfer> changed = transfers.stream().filter(t -> t.changed).toList();
         if (changed.isEmpty()) {
             return;
         }
         jdbc.sql("""
-                update transfers t set status = v.status, reason = v.reason, completed_at = ?
-                from unnest(?::uuid[], ?::text[], ?::text[]) as v(id, status, reason)
+                update transfers t set status = v.status, reason = v.reason,
+                    debited_at = case when v.debited then coalesce(t.debited_at, :now) end,
+                    completed_at = case when v.status <> 'pending' then :now end
+                from unnest(:ids::uuid[], :statuses::text[], :reasons::text[], :debited::boolean[])
+                    as v(id, status, reason, debited)
                 where t.id = v.id""")
-            .params(OffsetDateTime.ofInstant(ledger.now(), ZoneOffset.UTC),
-                    changed.stream().map(t -> t.id.toString()).toArray(String[]::new),
-                    changed.stream().map(t -> t.status).toArray(String[]::new),
-                    changed.stream().map(t -> t.reason).toArray(String[]::new))
+            .param("now", OffsetDateTime.ofInstant(ledger.now(), ZoneOffset.UTC))
+            .param("ids", changed.stream().map(t -> t.id.toString()).toArray(String[]::new))
+            .param("statuses", changed.stream().map(t -> t.status).toArray(String[]::new))
+            .param("reasons", changed.stream().map(t -> t.reason).toArray(String[]::new))
+            .param("debited", changed.stream().map(t -> t.debited).toArray(Boolean[]::new))
             .update();
     }
 
     /** A transfer row, locked for this transaction. */
-    private static final class Pending {
+    static final class Transfer {
 
         final UUID id;
 
@@ -207,19 +196,29 @@ class TransferPosting {
 
         final Instant createdAt;
 
+        final String toCurrency;
+
+        final String toStatus;
+
         String status;
+
+        boolean debited;
 
         @Nullable String reason;
 
         boolean changed;
 
-        Pending(UUID id, UUID from, UUID to, long amount, String status, Instant createdAt) {
+        Transfer(UUID id, UUID from, UUID to, long amount, String status, Instant createdAt, boolean debited,
+                String toCurrency, String toStatus) {
             this.id = id;
-            this.createdAt = createdAt;
             this.from = from;
             this.to = to;
             this.amount = amount;
             this.status = status;
+            this.createdAt = createdAt;
+            this.debited = debited;
+            this.toCurrency = toCurrency.trim();
+            this.toStatus = toStatus;
         }
 
         void settle(String newStatus, @Nullable String why) {

@@ -91,13 +91,16 @@ class PoisonRecordTests {
             }
 
             await().atMost(Duration.ofSeconds(30)).until(() -> allSettled(references));
+            // Refused where it is posted: on its wallet's partition, keyed by the wallet.
+            String deadLetter = """
+                    from dead_letters where topic = 'wallet.transfer-commands'
+                    and record_key = convert_to(?, 'UTF8') and convert_from(payload, 'UTF8') like ?""";
             await().atMost(Duration.ofSeconds(10))
                 .until(() -> ledger
-                    .queryAsOwner("select count(*)::text from dead_letters where record_key = convert_to(?, 'UTF8')",
-                            refused)
+                    .queryAsOwner("select count(*)::text " + deadLetter, refusedWallet.toString(), "%" + refused + "%")
                     .equals("1"));
-            assertThat(ledger.queryAsOwner("select reason from dead_letters where record_key = convert_to(?, 'UTF8')",
-                    refused))
+            assertThat(
+                    ledger.queryAsOwner("select reason " + deadLetter, refusedWallet.toString(), "%" + refused + "%"))
                 .contains("refused by a rule");
             assertThat(ledger.depositStatus(refused)).isEqualTo("pending");
             assertThat(ledger.balance(refusedWallet)).isZero();

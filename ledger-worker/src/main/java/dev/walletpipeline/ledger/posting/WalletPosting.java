@@ -1,0 +1,252 @@
+package dev.walletpipeline.ledger.posting;
+
+import dev.walletpipeline.contracts.LedgerEvent;
+import dev.walletpipeline.contracts.PaystackCharge;
+import dev.walletpipeline.contracts.TransferRequested;
+import dev.walletpipeline.contracts.WalletCommand;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Applies a batch of {@code wallet.transfer-commands} records in one database
+ * transaction. Every record is keyed by the wallet it writes, so the consumer that owns
+ * the record's partition is that wallet's only writer; a record whose key is not the
+ * wallet its transfer or deposit names is refused (dead letter), because posting it would
+ * write another consumer's wallet. The system accounts a record posts against are its own
+ * partition's.
+ */
+@Component
+class WalletPosting {
+
+    private final JdbcClient jdbc;
+
+    private final TransactionTemplate transaction;
+
+    private final TransferPosting transfers;
+
+    private final DepositPosting deposits;
+
+    private final PaystackProof proof;
+
+    private final Clock clock = Clock.systemUTC();
+
+    WalletPosting(JdbcClient jdbc, TransactionTemplate transaction, TransferPosting transfers, DepositPosting deposits,
+            PaystackProof proof) {
+        this.jdbc = jdbc;
+        this.transaction = transaction;
+        this.transfers = transfers;
+        this.deposits = deposits;
+        this.proof = proof;
+    }
+
+    /** What a record asks, and what makes it recognisable when delivered again. */
+    sealed interface Command {
+
+        String messageId();
+
+    }
+
+    /** A transfer's debit leg, keyed by the sender. */
+    record Debit(TransferRequested request) implements Command {
+
+        @Override
+        public String messageId() {
+            return "transfer:" + request.transferId();
+        }
+
+    }
+
+    /** A transfer's credit leg, keyed by the recipient. */
+    record Credit(TransferRequested leg) implements Command {
+
+        @Override
+        public String messageId() {
+            return "transfer-credit:" + leg.transferId();
+        }
+
+    }
+
+    /** A proven Paystack fact, keyed by its deposit's wallet. */
+    record Fact(PaystackCharge charge) implements Command {
+
+        @Override
+        public String messageId() {
+            return charge.messageId();
+        }
+
+        boolean movesMoney() {
+            return charge.isSuccessfulCharge() || charge.isVerifiedReversal();
+        }
+
+    }
+
+    BatchOutcome apply(List<ConsumedRecord> records) {
+        BatchOutcome outcome = transaction.execute(status -> applyInTransaction(records));
+        if (outcome == null) {
+            throw new IllegalStateException("the posting transaction returned nothing");
+        }
+        return outcome;
+    }
+
+    private Command parse(ConsumedRecord record) {
+        byte[] body = Objects.requireNonNull(record.value());
+        return switch (record.commandType()) {
+            case WalletCommand.TRANSFER_REQUESTED -> new Debit(TransferRequested.fromJson(body));
+            case WalletCommand.TRANSFER_IN_TRANSIT -> new Credit(TransferRequested.fromJson(body));
+            case WalletCommand.PAYSTACK_EVENT -> new Fact(proof.proven(record));
+            default -> throw new PoisonRecord("unknown command type " + record.commandType());
+        };
+    }
+
+    private BatchOutcome applyInTransaction(List<ConsumedRecord> records) {
+        BatchOutcome outcome = new BatchOutcome();
+        Set<UUID> redeliveredDebits = new HashSet<>();
+        Map<ConsumedRecord, Command> commands = ProcessedMessages.fresh(jdbc, records, outcome, this::parse,
+                Command::messageId, (command, earlier) -> {
+                    if (command instanceof Debit debit) {
+                        redeliveredDebits.add(debit.request().transferId());
+                    }
+                });
+
+        Set<UUID> transferIds = new HashSet<>(redeliveredDebits);
+        List<String> references = new ArrayList<>();
+        for (Command command : commands.values()) {
+            if (command instanceof Debit debit) {
+                transferIds.add(debit.request().transferId());
+            }
+            else if (command instanceof Credit credit) {
+                transferIds.add(credit.leg().transferId());
+            }
+            else if (command instanceof Fact fact && fact.movesMoney()) {
+                references.add(fact.charge().reference());
+            }
+        }
+        Map<UUID, TransferPosting.Transfer> transferRows = transfers.lock(transferIds);
+        Map<String, DepositPosting.Deposit> depositRows = deposits.lock(references);
+
+        LedgerBatch ledger = new LedgerBatch(jdbc, clock.instant());
+        Set<UUID> accounts = new HashSet<>();
+        commands.forEach((record, command) -> {
+            UUID wallet = walletToWrite(record, command, transferRows, depositRows);
+            if (wallet != null) {
+                accounts.add(wallet);
+                accounts.add(command instanceof Fact ? LedgerBatch.clearing(record.partition())
+                        : LedgerBatch.inTransit(record.partition()));
+            }
+        });
+        if (!accounts.isEmpty()) {
+            outcome.waitedNanos = ledger.lock(accounts);
+        }
+
+        Map<ProcessedMessages.Key, List<LedgerEvent>> processed = new LinkedHashMap<>();
+        for (Map.Entry<ConsumedRecord, Command> each : commands.entrySet()) {
+            ConsumedRecord record = each.getKey();
+            List<LedgerEvent> events = new ArrayList<>();
+            String refusal = post(record, each.getValue(), transferRows, depositRows, ledger, events, outcome);
+            if (refusal != null) {
+                outcome.deadLetters.add(new BatchOutcome.DeadLetter(record, refusal));
+                continue;
+            }
+            processed.put(new ProcessedMessages.Key(record.position(), each.getValue().messageId()), events);
+            outcome.events.addAll(events);
+        }
+        for (UUID id : redeliveredDebits) {
+            // Its Kafka transaction may have failed after the database committed: the
+            // credit leg goes out again (delivered twice, it credits once).
+            TransferPosting.Transfer transfer = transferRows.get(id);
+            if (transfer != null && TransferPosting.walletToWrite(transfer, true) != null) {
+                outcome.commands.add(TransferPosting.creditLeg(transfer));
+            }
+        }
+
+        ledger.flush();
+        transfers.update(transferRows.values(), ledger);
+        deposits.update(depositRows.values(), ledger);
+        ProcessedMessages.record(jdbc, processed);
+        return outcome;
+    }
+
+    /**
+     * The customer wallet a record will write, or null when it writes none (already done,
+     * refused, or keyed by another wallet).
+     */
+    private static @Nullable UUID walletToWrite(ConsumedRecord record, Command command,
+            Map<UUID, TransferPosting.Transfer> transferRows, Map<String, DepositPosting.Deposit> depositRows) {
+        UUID wallet = null;
+        if (command instanceof Debit debit) {
+            TransferPosting.Transfer transfer = transferRows.get(debit.request().transferId());
+            wallet = transfer == null ? null : TransferPosting.walletToWrite(transfer, false);
+        }
+        else if (command instanceof Credit credit) {
+            TransferPosting.Transfer transfer = transferRows.get(credit.leg().transferId());
+            wallet = transfer == null ? null : TransferPosting.walletToWrite(transfer, true);
+        }
+        else if (command instanceof Fact fact && fact.movesMoney()) {
+            DepositPosting.Deposit deposit = depositRows.get(fact.charge().reference());
+            wallet = deposit == null ? null : deposit.walletId;
+        }
+        return wallet != null && wallet.toString().equals(record.key()) ? wallet : null;
+    }
+
+    /**
+     * Posts one record; answers why it was refused (it then becomes a dead letter), or
+     * null.
+     */
+    private @Nullable String post(ConsumedRecord record, Command command,
+            Map<UUID, TransferPosting.Transfer> transferRows, Map<String, DepositPosting.Deposit> depositRows,
+            LedgerBatch ledger, List<LedgerEvent> events, BatchOutcome outcome) {
+        if (command instanceof Debit debit) {
+            TransferPosting.Transfer transfer = transferRows.get(debit.request().transferId());
+            if (transfer == null) {
+                return "no such transfer";
+            }
+            if (!transfer.from.toString().equals(record.key())) {
+                return misrouted(record, transfer.from);
+            }
+            BatchOutcome.Command creditLeg = transfers.debit(transfer, record.partition(), ledger, events);
+            if (creditLeg != null) {
+                outcome.commands.add(creditLeg);
+            }
+        }
+        else if (command instanceof Credit credit) {
+            TransferPosting.Transfer transfer = transferRows.get(credit.leg().transferId());
+            if (transfer == null) {
+                return "no such transfer";
+            }
+            if (!transfer.to.toString().equals(record.key())) {
+                return misrouted(record, transfer.to);
+            }
+            if (!transfer.debited) {
+                return "a credit leg for a transfer that was never debited moves nothing";
+            }
+            if (transfer.status.equals("pending")) {
+                transfers.credit(transfer, record.partition(), ledger, events);
+            }
+        }
+        else if (command instanceof Fact fact && fact.movesMoney()) {
+            DepositPosting.Deposit deposit = depositRows.get(fact.charge().reference());
+            if (deposit != null && !deposit.walletId.toString().equals(record.key())) {
+                return misrouted(record, deposit.walletId);
+            }
+            deposits.post(deposit, fact.charge(), record, ledger, events);
+        }
+        return null;
+    }
+
+    private static String misrouted(ConsumedRecord record, UUID wallet) {
+        return "keyed by " + record.key() + " but writes wallet " + wallet
+                + ": only the owner of that wallet's partition may write it";
+    }
+
+}
