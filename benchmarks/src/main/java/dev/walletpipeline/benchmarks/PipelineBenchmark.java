@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -67,9 +68,15 @@ public final class PipelineBenchmark {
 
     private final int ledgerPort = LocalStack.freePort();
 
+    /** A second ledger-worker process's, for the partition sweep. */
+    private final int secondLedgerPort = LocalStack.freePort();
+
     private final int webhookPort = LocalStack.freePort();
 
     private ServiceProcess ledgerWorker;
+
+    /** Running only in the partition sweep, with the other half of the consumers. */
+    private @Nullable ServiceProcess secondLedgerWorker;
 
     private ServiceProcess apiService;
 
@@ -84,7 +91,7 @@ public final class PipelineBenchmark {
         environment.put("RATE_LIMIT_KEY_CREATION_USER", "1000000");
         environment.put("RATE_LIMIT_KEY_CREATION_ADDRESS", "1000000");
         environment.put("RATE_LIMIT_MONEY", "1000000");
-        this.ledgerWorker = ledgerWorker(stack.partitions());
+        this.ledgerWorker = ledgerWorker(1, ledgerPort, "0");
         this.apiService = new ServiceProcess(project, "api-service", apiPort, environment, logs);
         this.webhookIngest = new ServiceProcess(project, "webhook-ingest", webhookPort, environment, logs);
     }
@@ -127,10 +134,8 @@ public final class PipelineBenchmark {
 
     private void run(Duration measure, Duration warmUp, int mainPartitions, List<Integer> partitionCounts,
             List<Integer> clientCounts, int growthClients, List<Integer> walletCounts) throws Exception {
-        // One consumer per topic: ledger-worker's event-order locks serialise batches
-        // that share
-        // wallets across consumers, so more consumers mostly add waiting (the growth
-        // table shows it).
+        // The main table with one worker process and this many consumers per topic; the
+        // partition sweep spreads as many consumers as partitions over two processes.
         int mainConsumers = Integer.getInteger("bench.ledgerConsumers", 1);
         ledgerWorker.start().awaitReady(Duration.ofMinutes(3));
         webhookIngest.start().awaitReady(Duration.ofMinutes(3));
@@ -143,7 +148,8 @@ public final class PipelineBenchmark {
         LedgerProbe ledger = new LedgerProbe(stack);
         List<Wallet> senders = wallets(api, ledger, SENDERS, 100_000_000L);
         Wallet hot = wallets(api, ledger, 1, 100_000_000L * 20).get(0);
-        TransferLoad load = new TransferLoad(stack.kafka().clientProperties("downstream"), api, apiPort, ledgerPort);
+        TransferLoad load = new TransferLoad(stack.kafka().clientProperties("downstream"), api, apiPort,
+                this::ledgerPorts);
         TransferLoad.Traffic many = among(senders, senders.stream().map(Wallet::number).toList());
         // Measured: a freshly started api-service needs about a minute of load before the
         // JIT has
@@ -158,12 +164,15 @@ public final class PipelineBenchmark {
         for (int partitions : partitionCounts) {
             if (partitions != stack.partitions()) {
                 restartWithPartitions(partitions);
-                load.run(many, 64, Duration.ZERO, jitWarmUp);
             }
-            Result result = measured("transfers at " + partitions + " partitions, as many consumers",
+            else {
+                startLedgerWorkers(partitions);
+            }
+            load.run(many, 64, Duration.ZERO, jitWarmUp.dividedBy(2));
+            Result result = measured("transfers at " + partitions + " partitions, as many consumers in two workers",
                     () -> load.run(many, growthClients, warmUp, measure));
-            growth.add(row(partitions + " partitions, " + partitions + " consumers, " + SENDERS + " wallets", result,
-                    pgbench));
+            growth.add(row(partitions + " partitions, " + partitions + " consumers in two ledger-worker processes, "
+                    + SENDERS + " wallets", result, pgbench));
             if (partitions == mainPartitions) {
                 restartLedgerWorker(mainConsumers);
                 load.run(many, 64, Duration.ZERO, jitWarmUp.dividedBy(2));
@@ -200,7 +209,7 @@ public final class PipelineBenchmark {
         }
         // webhook-ingest alone: ledger-worker would otherwise spend the same two cores
         // consuming them
-        ledgerWorker.close();
+        stopLedgerWorkers();
         webhooks(webhookPort, warmUp, 64);
         Result webhooks = measured("webhooks", () -> webhooks(webhookPort, measure, 64));
         main.add(row("webhooks accepted by webhook-ingest (signed, published, acks=all), 64 in flight", webhooks,
@@ -255,48 +264,29 @@ public final class PipelineBenchmark {
      */
     private Result measured(String what, java.util.concurrent.Callable<Result> phase) throws Exception {
         CpuShare before = CpuShare.now();
-        double[] batchesBefore = transferBatches();
+        ServiceMetrics.Scrape workerBefore = ServiceMetrics.scrape(ledgerPorts());
         Result result = phase.call();
         String cpu = CpuShare.now().since(before);
-        double[] batches = transferBatches();
-        double count = batches[1] - batchesBefore[1];
+        ServiceMetrics.Scrape worker = ServiceMetrics.scrape(ledgerPorts());
+        String commands = "topic=\"wallet.transfer-commands\"";
+        double count = worker.sum("spring_kafka_listener_seconds_count", "transfer-commands")
+                - workerBefore.sum("spring_kafka_listener_seconds_count", "transfer-commands");
         System.out.printf("%s: %.0f/s, p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms%n  %s%n", what, result.perSecond,
                 result.p50, result.p99, result.p999, cpu);
         if (count > 0) {
-            System.out.printf("  ledger-worker: %.0f transfer batches, %.1f commands and %.1f ms each on average%n",
-                    count, (batches[0] - batchesBefore[0]) / count, (batches[2] - batchesBefore[2]) * 1000 / count);
+            double records = worker.sum("wallet_ledger_records_total", commands)
+                    - workerBefore.sum("wallet_ledger_records_total", commands);
+            double seconds = worker.sum("spring_kafka_listener_seconds_sum", "transfer-commands")
+                    - workerBefore.sum("spring_kafka_listener_seconds_sum", "transfer-commands");
+            double waited = worker.sum("wallet_ledger_batch_waiting_seconds_sum")
+                    - workerBefore.sum("wallet_ledger_batch_waiting_seconds_sum");
+            System.out.printf(
+                    "  ledger-worker: %.0f batches of wallet commands, %.1f records and %.1f ms each on"
+                            + " average; time waiting for another consumer: %.1f ms in all"
+                            + " (wallet_ledger_batch_waiting_seconds)%n",
+                    count, records / count, seconds * 1000 / count, waited * 1000);
         }
         return result;
-    }
-
-    /**
-     * From ledger-worker's metrics: transfer commands consumed, batches, and seconds in
-     * its listener.
-     */
-    private double[] transferBatches() {
-        double[] totals = new double[3];
-        try {
-            String metrics = ApiClient.getAbsolute("http://localhost:" + ledgerPort + "/actuator/prometheus").body();
-            for (String line : metrics.split("\n")) {
-                if (line.startsWith("#") || !line.contains("transfer-commands")) {
-                    continue;
-                }
-                double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-                if (line.startsWith("wallet_ledger_records_total")) {
-                    totals[0] += value;
-                }
-                else if (line.startsWith("spring_kafka_listener_seconds_count")) {
-                    totals[1] += value;
-                }
-                else if (line.startsWith("spring_kafka_listener_seconds_sum")) {
-                    totals[2] += value;
-                }
-            }
-        }
-        catch (RuntimeException notRunning) {
-            // ledger-worker is stopped in this phase: nothing to say about its batches
-        }
-        return totals;
     }
 
     /**
@@ -322,17 +312,51 @@ public final class PipelineBenchmark {
         };
     }
 
-    private ServiceProcess ledgerWorker(int consumers) {
+    private ServiceProcess ledgerWorker(int consumers, int port, String instanceId) {
         Map<String, String> settings = new HashMap<>(environment);
         settings.put("LEDGER_CONCURRENCY", Integer.toString(consumers));
-        return new ServiceProcess(project, "ledger-worker", ledgerPort, settings, logs);
+        settings.put("WORKER_INSTANCE_ID", instanceId);
+        return new ServiceProcess(project, "ledger-worker", port, settings,
+                instanceId.equals("0") ? logs : logs.resolve("second"));
+    }
+
+    private synchronized List<Integer> ledgerPorts() {
+        return secondLedgerWorker == null ? List.of(ledgerPort) : List.of(ledgerPort, secondLedgerPort);
     }
 
     private void restartLedgerWorker(int consumers) {
         System.out.printf("restarting ledger-worker with %d consumer(s) per topic%n", consumers);
-        ledgerWorker.close();
-        ledgerWorker = ledgerWorker(consumers);
+        stopLedgerWorkers();
+        ledgerWorker = ledgerWorker(consumers, ledgerPort, "0");
         ledgerWorker.start().awaitReady(Duration.ofMinutes(3));
+    }
+
+    /**
+     * As many consumers as partitions, spread over two ledger-worker processes (the
+     * second only when there are two partitions or more).
+     */
+    private void startLedgerWorkers(int partitions) {
+        stopLedgerWorkers();
+        int first = (partitions + 1) / 2;
+        System.out.printf("starting ledger-worker processes with %d and %d consumer(s)%n", first, partitions - first);
+        ledgerWorker = ledgerWorker(first, ledgerPort, "0");
+        ledgerWorker.start();
+        if (partitions > first) {
+            ServiceProcess second = ledgerWorker(partitions - first, secondLedgerPort, "1");
+            second.start().awaitReady(Duration.ofMinutes(3));
+            synchronized (this) {
+                secondLedgerWorker = second;
+            }
+        }
+        ledgerWorker.awaitReady(Duration.ofMinutes(3));
+    }
+
+    private synchronized void stopLedgerWorkers() {
+        ledgerWorker.close();
+        if (secondLedgerWorker != null) {
+            secondLedgerWorker.close();
+            secondLedgerWorker = null;
+        }
     }
 
     /**
@@ -343,10 +367,9 @@ public final class PipelineBenchmark {
         System.out.printf("growing the topics to %d partitions; restarting ledger-worker and api-service%n",
                 partitions);
         apiService.close();
-        ledgerWorker.close();
+        stopLedgerWorkers();
         stack.growPartitions(partitions);
-        ledgerWorker = ledgerWorker(partitions);
-        ledgerWorker.start().awaitReady(Duration.ofMinutes(3));
+        startLedgerWorkers(partitions);
         apiService = new ServiceProcess(project, "api-service", apiPort, environment, logs);
         apiService.start().awaitReady(Duration.ofMinutes(3));
     }
@@ -354,7 +377,7 @@ public final class PipelineBenchmark {
     private synchronized void stopAll() {
         apiService.close();
         webhookIngest.close();
-        ledgerWorker.close();
+        stopLedgerWorkers();
     }
 
     /**

@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -42,6 +43,15 @@ final class ServiceMetrics {
             }
             return total;
         }
+    }
+
+    /** One scrape of several instances of a service, their samples added up. */
+    static Scrape scrape(List<Integer> ports) {
+        Map<String, Double> samples = new HashMap<>();
+        for (int port : ports) {
+            scrape(port).samples().forEach((name, value) -> samples.merge(name, value, Double::sum));
+        }
+        return new Scrape(samples);
     }
 
     static Scrape scrape(int port) {

@@ -52,13 +52,15 @@ final class TransferLoad {
     /** Where the services serve their metrics, for the stage timings. */
     private final int apiPort;
 
-    private final int ledgerPort;
+    /** The ledger-worker instances running now. */
+    private final java.util.function.Supplier<List<Integer>> ledgerPorts;
 
-    TransferLoad(Map<String, Object> kafka, ApiClient api, int apiPort, int ledgerPort) {
+    TransferLoad(Map<String, Object> kafka, ApiClient api, int apiPort,
+            java.util.function.Supplier<List<Integer>> ledgerPorts) {
         this.kafka = kafka;
         this.api = api;
         this.apiPort = apiPort;
-        this.ledgerPort = ledgerPort;
+        this.ledgerPorts = ledgerPorts;
     }
 
     /** When a transfer's outcome was seen here. */
@@ -83,7 +85,7 @@ final class TransferLoad {
         Thread startOfMeasure = new Thread(() -> {
             java.util.concurrent.locks.LockSupport.parkNanos(Math.max(0, measureFrom - System.nanoTime()));
             before[0] = ServiceMetrics.scrape(apiPort);
-            before[1] = ServiceMetrics.scrape(ledgerPort);
+            before[1] = ServiceMetrics.scrape(ledgerPorts.get());
         }, "bench-metrics");
         startOfMeasure.start();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
@@ -125,7 +127,7 @@ final class TransferLoad {
         consumer.join(10_000);
         startOfMeasure.join();
         ServiceMetrics.Scrape apiAfter = ServiceMetrics.scrape(apiPort);
-        ServiceMetrics.Scrape ledgerAfter = ServiceMetrics.scrape(ledgerPort);
+        ServiceMetrics.Scrape ledgerAfter = ServiceMetrics.scrape(ledgerPorts.get());
         if (failed.get() > 0) {
             System.out.println("  (" + failed.get() + " transfers were refused or timed out)");
         }
