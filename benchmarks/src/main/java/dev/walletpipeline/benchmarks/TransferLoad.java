@@ -4,7 +4,9 @@ import dev.walletpipeline.contracts.LedgerEvent;
 import dev.walletpipeline.contracts.Topic;
 import dev.walletpipeline.localstack.ApiClient;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -147,9 +149,7 @@ final class TransferLoad {
     }
 
     /**
-     * Completes each transfer's future when its first outcome event is committed, and
-     * notes when each transfer command appeared on Kafka. An outcome may be seen before
-     * the client has asked for it; the future is then made here and found there.
+     * The outcome consumer's settings: committed records only, no group offsets.
      */
     private Map<String, Object> consumerProps() {
         Map<String, Object> props = new java.util.HashMap<>(kafka);
@@ -158,6 +158,12 @@ final class TransferLoad {
         return props;
     }
 
+    /**
+     * Completes each transfer's future when its outcome is committed: rejected, or
+     * credited to the recipient (the transfer's second TransferCompleted). An outcome may
+     * be seen before the client has asked for it; the future is then made here and found
+     * there.
+     */
     private void consume(Map<String, CompletableFuture<Outcome>> outcomes, AtomicBoolean running,
             CountDownLatch ready) {
         try (KafkaConsumer<String, byte[]> events = new KafkaConsumer<>(consumerProps(), new StringDeserializer(),
@@ -169,13 +175,22 @@ final class TransferLoad {
             events.seekToEnd(partitions);
             partitions.forEach(events::position);
             ready.countDown();
+            Set<String> debited = new HashSet<>();
             while (running.get()) {
                 events.poll(Duration.ofMillis(20)).forEach(record -> {
                     long seen = System.nanoTime();
                     LedgerEvent event = LedgerEvent.fromJson(record.value());
-                    if (event.transferId() != null && event.type() != LedgerEvent.Type.DepositCredited) {
-                        outcomes.computeIfAbsent(event.transferId().toString(), k -> new CompletableFuture<>())
-                            .complete(new Outcome(seen));
+                    if (event.transferId() == null) {
+                        return;
+                    }
+                    String id = event.transferId().toString();
+                    // The outcome: rejected, or completed, which is the second
+                    // TransferCompleted (the sender's comes with the debit leg, the
+                    // recipient's with the credit leg).
+                    if (event.type() == LedgerEvent.Type.TransferRejected
+                            || (event.type() == LedgerEvent.Type.TransferCompleted && !debited.add(id))) {
+                        debited.remove(id);
+                        outcomes.computeIfAbsent(id, k -> new CompletableFuture<>()).complete(new Outcome(seen));
                     }
                 });
             }

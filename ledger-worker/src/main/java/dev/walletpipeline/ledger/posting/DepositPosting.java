@@ -125,22 +125,21 @@ class DepositPosting {
         return deposits;
     }
 
-    void update(Collection<Deposit> deposits, LedgerBatch ledger) {
+    /** Adds the changed deposit rows to the batch's write. */
+    static void writeInto(BatchWrite write, Collection<Deposit> deposits, LedgerBatch ledger) {
         List<Deposit> changed = deposits.stream().filter(d -> d.changed).toList();
         if (changed.isEmpty()) {
             return;
         }
-        jdbc.sql("""
+        write.add("""
                 update deposits d set status = v.status, review_reason = v.reason, paystack_id = v.paystack_id,
                     settled_at = ?
                 from unnest(?::text[], ?::text[], ?::text[], ?::bigint[]) as v(reference, status, reason, paystack_id)
-                where d.reference = v.reference""")
-            .params(OffsetDateTime.ofInstant(ledger.now(), ZoneOffset.UTC),
-                    changed.stream().map(d -> d.reference).toArray(String[]::new),
-                    changed.stream().map(d -> d.status).toArray(String[]::new),
-                    changed.stream().map(d -> d.reviewReason).toArray(String[]::new),
-                    changed.stream().mapToLong(d -> d.paystackId).toArray())
-            .update();
+                where d.reference = v.reference""", OffsetDateTime.ofInstant(ledger.now(), ZoneOffset.UTC),
+                changed.stream().map(d -> d.reference).toArray(String[]::new),
+                changed.stream().map(d -> d.status).toArray(String[]::new),
+                changed.stream().map(d -> d.reviewReason).toArray(String[]::new),
+                changed.stream().mapToLong(d -> d.paystackId).toArray());
     }
 
     void recordException(PaystackCharge charge, String reason, ConsumedRecord record) {

@@ -175,10 +175,10 @@ final class LedgerBatch {
     }
 
     /**
-     * Writes the entries and the new balances. The database checks that every posting
-     * sums to zero.
+     * Adds the entries and the new balances to the batch's write. The database checks
+     * that every posting sums to zero.
      */
-    void flush() {
+    void writeInto(BatchWrite write) {
         if (!entries.isEmpty()) {
             int n = entries.size();
             String[] posting = new String[n];
@@ -204,27 +204,24 @@ final class LedgerBatch {
                 counterparty[i] = e.counterparty == null ? null : e.counterparty.toString();
                 eventId[i] = e.eventId.toString();
             }
-            jdbc.sql("""
+            write.add("""
                     insert into ledger_entries (posting_id, wallet_id, amount, balance_after, sequence, entry_type,
                         deposit_reference, transfer_id, counterparty_wallet_id, event_id, created_at)
                     select p, w::uuid, a, b, s, t, r, tr::uuid, c::uuid, e::uuid, ?
                     from unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::text[],
-                                ?::text[], ?::text[], ?::text[]) as x(p, w, a, b, s, t, r, tr, c, e)""")
-                .params(OffsetDateTime.ofInstant(now, ZoneOffset.UTC), posting, wallet, amount, balanceAfter, sequence,
-                        type, reference, transfer, counterparty, eventId)
-                .update();
+                                ?::text[], ?::text[], ?::text[]) as x(p, w, a, b, s, t, r, tr, c, e)""",
+                    OffsetDateTime.ofInstant(now, ZoneOffset.UTC), posting, wallet, amount, balanceAfter, sequence,
+                    type, reference, transfer, counterparty, eventId);
             entries.clear();
         }
         List<Account> changed = accounts.values().stream().filter(a -> a.changed).toList();
         if (!changed.isEmpty()) {
-            jdbc.sql("""
+            write.add("""
                     update wallets w set balance = v.balance, last_sequence = v.seq
                     from unnest(?::uuid[], ?::bigint[], ?::bigint[]) as v(id, balance, seq)
-                    where w.id = v.id""")
-                .params(changed.stream().map(a -> a.id.toString()).toArray(String[]::new),
-                        changed.stream().mapToLong(a -> a.balance).toArray(),
-                        changed.stream().mapToLong(a -> a.lastSequence).toArray())
-                .update();
+                    where w.id = v.id""", changed.stream().map(a -> a.id.toString()).toArray(String[]::new),
+                    changed.stream().mapToLong(a -> a.balance).toArray(),
+                    changed.stream().mapToLong(a -> a.lastSequence).toArray());
             changed.forEach(a -> a.changed = false);
         }
     }

@@ -110,20 +110,26 @@ final class ProcessedMessages {
     }
 
     static void record(JdbcClient jdbc, Map<Key, List<LedgerEvent>> processed) {
+        BatchWrite write = new BatchWrite();
+        writeInto(write, processed);
+        write.execute(jdbc);
+    }
+
+    /** Adds the processed records, with their events, to the batch's write. */
+    static void writeInto(BatchWrite write, Map<Key, List<LedgerEvent>> processed) {
         if (processed.isEmpty()) {
             return;
         }
         List<Map.Entry<Key, List<LedgerEvent>>> rows = List.copyOf(processed.entrySet());
-        jdbc.sql("""
+        write.add("""
                 insert into processed_messages (topic, kafka_partition, kafka_offset, message_id, emitted)
                 select t, p, o, m, e::jsonb
-                from unnest(?::text[], ?::int[], ?::bigint[], ?::text[], ?::text[]) as x(t, p, o, m, e)""")
-            .params(rows.stream().map(r -> r.getKey().position().topic()).toArray(String[]::new),
-                    rows.stream().mapToInt(r -> r.getKey().position().partition()).toArray(),
-                    rows.stream().mapToLong(r -> r.getKey().position().offset()).toArray(),
-                    rows.stream().map(r -> r.getKey().messageId()).toArray(String[]::new),
-                    rows.stream().map(r -> Json.MAPPER.writeValueAsString(r.getValue())).toArray(String[]::new))
-            .update();
+                from unnest(?::text[], ?::int[], ?::bigint[], ?::text[], ?::text[]) as x(t, p, o, m, e)""",
+                rows.stream().map(r -> r.getKey().position().topic()).toArray(String[]::new),
+                rows.stream().mapToInt(r -> r.getKey().position().partition()).toArray(),
+                rows.stream().mapToLong(r -> r.getKey().position().offset()).toArray(),
+                rows.stream().map(r -> r.getKey().messageId()).toArray(String[]::new),
+                rows.stream().map(r -> Json.MAPPER.writeValueAsString(r.getValue())).toArray(String[]::new));
     }
 
 }

@@ -163,24 +163,22 @@ class TransferPosting {
         return null;
     }
 
-    void update(Collection<Transfer> transfers, LedgerBatch ledger) {
+    /** Adds the changed transfer rows to the batch's write. */
+    static void writeInto(BatchWrite write, Collection<Transfer> transfers, LedgerBatch ledger) {
         List<Transfer> changed = transfers.stream().filter(t -> t.changed).toList();
         if (changed.isEmpty()) {
             return;
         }
-        jdbc.sql("""
+        OffsetDateTime now = OffsetDateTime.ofInstant(ledger.now(), ZoneOffset.UTC);
+        write.add("""
                 update transfers t set status = v.status, reason = v.reason,
-                    debited_at = case when v.debited then coalesce(t.debited_at, :now) end,
-                    completed_at = case when v.status <> 'pending' then :now end
-                from unnest(:ids::uuid[], :statuses::text[], :reasons::text[], :debited::boolean[])
-                    as v(id, status, reason, debited)
-                where t.id = v.id""")
-            .param("now", OffsetDateTime.ofInstant(ledger.now(), ZoneOffset.UTC))
-            .param("ids", changed.stream().map(t -> t.id.toString()).toArray(String[]::new))
-            .param("statuses", changed.stream().map(t -> t.status).toArray(String[]::new))
-            .param("reasons", changed.stream().map(t -> t.reason).toArray(String[]::new))
-            .param("debited", changed.stream().map(t -> t.debited).toArray(Boolean[]::new))
-            .update();
+                    debited_at = case when v.debited then coalesce(t.debited_at, ?) end,
+                    completed_at = case when v.status <> 'pending' then ?::timestamptz end
+                from unnest(?::uuid[], ?::text[], ?::text[], ?::boolean[]) as v(id, status, reason, debited)
+                where t.id = v.id""", now, now, changed.stream().map(t -> t.id.toString()).toArray(String[]::new),
+                changed.stream().map(t -> t.status).toArray(String[]::new),
+                changed.stream().map(t -> t.reason).toArray(String[]::new),
+                changed.stream().map(t -> t.debited).toArray(Boolean[]::new));
     }
 
     /** A transfer row, locked for this transaction. */

@@ -170,10 +170,12 @@ class WalletPosting {
             }
         }
 
-        ledger.flush();
-        transfers.update(transferRows.values(), ledger);
-        deposits.update(depositRows.values(), ledger);
-        ProcessedMessages.record(jdbc, processed);
+        BatchWrite write = new BatchWrite();
+        ledger.writeInto(write);
+        TransferPosting.writeInto(write, transferRows.values(), ledger);
+        DepositPosting.writeInto(write, depositRows.values(), ledger);
+        ProcessedMessages.writeInto(write, processed);
+        write.execute(jdbc);
         return outcome;
     }
 
