@@ -35,6 +35,8 @@ on conflict do nothing;
 alter table transfers add column debited_at timestamptz;
 drop index transfers_pending_by_source;
 create index transfers_awaiting_debit on transfers (from_wallet_id) where status = 'pending' and debited_at is null;
+-- The outbox sweep and the stuck-transfer gauge look for old pending transfers, debited or not.
+create index transfers_pending_by_age on transfers (created_at) where status = 'pending';
 grant update (debited_at) on transfers to wallet_worker;
 
 alter table ledger_entries drop constraint ledger_entries_entry_type_check;
