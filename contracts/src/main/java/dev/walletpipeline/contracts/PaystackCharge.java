@@ -109,6 +109,14 @@ public record PaystackCharge(String event, long paystackId, String reference, St
         return (CHARGE_SUCCESS.equals(event) || TRANSACTION_VERIFIED.equals(event)) && "success".equals(status);
     }
 
+    /**
+     * A fact ledger-worker posts (a success credits, a reversal closes the deposit);
+     * other events change nothing.
+     */
+    public boolean concernsADeposit() {
+        return isSuccessfulCharge() || isVerifiedReversal();
+    }
+
     /** A payment Verify Transaction reports reversed: it must never be credited. */
     public boolean isVerifiedReversal() {
         return TRANSACTION_VERIFIED.equals(event) && "reversed".equals(status);

@@ -41,21 +41,11 @@ class PaystackRouting {
     BatchOutcome route(List<ConsumedRecord> records) {
         BatchOutcome outcome = new BatchOutcome();
         Map<ConsumedRecord, PaystackCharge> facts = new LinkedHashMap<>();
-        for (ConsumedRecord record : records) {
-            if (record.value() == null) {
-                outcome.deadLetters.add(new BatchOutcome.DeadLetter(record, "record has no body"));
-                continue;
+        ProcessedMessages.readable(records, outcome, proof::proven).forEach((record, charge) -> {
+            if (charge.concernsADeposit()) {
+                facts.put(record, charge);
             }
-            try {
-                PaystackCharge charge = proof.proven(record);
-                if (charge.isSuccessfulCharge() || charge.isVerifiedReversal()) {
-                    facts.put(record, charge);
-                }
-            }
-            catch (RuntimeException refused) {
-                outcome.deadLetters.add(new BatchOutcome.DeadLetter(record, Failures.refusal(refused)));
-            }
-        }
+        });
         if (facts.isEmpty()) {
             return outcome;
         }

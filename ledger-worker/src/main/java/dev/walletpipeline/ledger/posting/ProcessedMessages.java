@@ -47,19 +47,7 @@ final class ProcessedMessages {
     static <T> Map<ConsumedRecord, T> fresh(JdbcClient jdbc, List<ConsumedRecord> records, BatchOutcome outcome,
             Function<ConsumedRecord, T> parse, Function<T, String> meaning,
             BiConsumer<T, List<LedgerEvent>> redelivered) {
-        Map<ConsumedRecord, T> parsed = new LinkedHashMap<>();
-        for (ConsumedRecord record : records) {
-            if (record.value() == null) {
-                outcome.deadLetters.add(new BatchOutcome.DeadLetter(record, "record has no body"));
-                continue;
-            }
-            try {
-                parsed.put(record, parse.apply(record));
-            }
-            catch (RuntimeException refused) {
-                outcome.deadLetters.add(new BatchOutcome.DeadLetter(record, Failures.refusal(refused)));
-            }
-        }
+        Map<ConsumedRecord, T> parsed = readable(records, outcome, parse);
         Map<ConsumedRecord.Position, Map<String, List<LedgerEvent>>> seen = find(jdbc, List.copyOf(parsed.keySet()));
         Map<ConsumedRecord, T> fresh = new LinkedHashMap<>();
         parsed.forEach((record, value) -> {
@@ -73,6 +61,28 @@ final class ProcessedMessages {
             }
         });
         return fresh;
+    }
+
+    /**
+     * The records {@code parse} accepts, parsed; the others (no body, unreadable,
+     * unproven) go to the dead-letter topic with the reason.
+     */
+    static <T> Map<ConsumedRecord, T> readable(List<ConsumedRecord> records, BatchOutcome outcome,
+            Function<ConsumedRecord, T> parse) {
+        Map<ConsumedRecord, T> parsed = new LinkedHashMap<>();
+        for (ConsumedRecord record : records) {
+            if (record.value() == null) {
+                outcome.deadLetters.add(new BatchOutcome.DeadLetter(record, "record has no body"));
+                continue;
+            }
+            try {
+                parsed.put(record, parse.apply(record));
+            }
+            catch (RuntimeException refused) {
+                outcome.deadLetters.add(new BatchOutcome.DeadLetter(record, Failures.refusal(refused)));
+            }
+        }
+        return parsed;
     }
 
     private static @Nullable List<LedgerEvent> earlier(@Nullable Map<String, List<LedgerEvent>> atPosition,

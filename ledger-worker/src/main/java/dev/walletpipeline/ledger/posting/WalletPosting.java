@@ -86,7 +86,7 @@ class WalletPosting {
         }
 
         boolean movesMoney() {
-            return charge.isSuccessfulCharge() || charge.isVerifiedReversal();
+            return charge.concernsADeposit();
         }
 
     }

@@ -125,8 +125,9 @@ class OneWriterPerWalletTests {
             other.setAutoCommit(false);
             other.createStatement().execute("select 1 from wallets where id = '" + alice + "' for no key update");
             ledger.publishTransferCommand(transfer, alice, bob, 1_000);
-            Thread.sleep(1_000);
-            assertThat(ledger.transferStatus(transfer)).isEqualTo("pending");
+            await().during(Duration.ofSeconds(1))
+                .atMost(Duration.ofSeconds(3))
+                .until(() -> ledger.transferStatus(transfer).equals("pending"));
             other.commit();
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> ledger.transferStatus(transfer).equals("completed"));
