@@ -10,7 +10,6 @@ import dev.walletpipeline.localstack.LocalStack;
 import dev.walletpipeline.localstack.LocalStackExtension;
 import dev.walletpipeline.localstack.PaystackSigner;
 import dev.walletpipeline.localstack.PostgresServer;
-import dev.walletpipeline.localstack.ServiceProcess;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -270,7 +269,7 @@ class BankTest {
         assertThat(faults.get()).isGreaterThanOrEqualTo(3);
     }
 
-    private static String inject(Pipeline pipeline, LocalStack stack, int kind, AtomicInteger faults) {
+    private static String inject(Pipeline pipeline, LocalStack stack, int kind, AtomicInteger faults) throws Exception {
         faults.incrementAndGet();
         switch (kind) {
             case 0 -> {
@@ -299,17 +298,11 @@ class BankTest {
             case 5 -> {
                 // between a transfer's legs: the sender debited, the credit leg on Kafka,
                 // the recipient not yet credited
-                pipeline.ledgerWorker.kill();
-                ServiceProcess halting = pipeline
-                    .ledgerWorkerWith(Map.of("LEDGER_FAULT_HALT_AFTER_CREDIT_LEG_SENT", "true"));
-                halting.start();
-                try {
-                    await().atMost(Duration.ofSeconds(30)).until(() -> !halting.isRunning());
-                }
-                catch (org.awaitility.core.ConditionTimeoutException noTransferCame) {
-                    // no transfer was debited meanwhile: end it as the other faults do
-                }
-                halting.kill();
+                // (if no transfer was debited meanwhile, it is stopped as the other
+                // faults do)
+                pipeline.ledgerWorkerHaltingAt("LEDGER_FAULT_HALT_AFTER_CREDIT_LEG_SENT", Duration.ofSeconds(30),
+                        () -> {
+                        });
                 pipeline.ledgerWorker.start();
                 return "ledger-worker between legs";
             }

@@ -10,7 +10,6 @@ import dev.walletpipeline.localstack.LocalStack;
 import dev.walletpipeline.localstack.LocalStackExtension;
 import dev.walletpipeline.localstack.PaystackSigner;
 import dev.walletpipeline.localstack.PostgresServer;
-import dev.walletpipeline.localstack.ServiceProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,7 +19,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -186,19 +184,12 @@ class DepositPipelineTests {
         ApiClient.SignedIn person = api.signIn("halt-" + UUID.randomUUID() + "@example.com");
         UUID wallet = ledger.walletOfUser(UUID.fromString(person.userId()));
         String reference = ledger.newPendingDeposit(wallet, 77_000);
-        pipeline.ledgerWorker.kill();
-        ServiceProcess doomed = pipeline.ledgerWorkerWith(Map.of("LEDGER_FAULT_HALT_AFTER_DB_COMMIT", "true"));
-        doomed.start().awaitReady(Duration.ofMinutes(2));
-
         byte[] body = LedgerProbe.chargeSuccess(reference, 77_000, "NGN");
-        assertThat(pipeline.postWebhook(body, PaystackSigner.sign(body, Pipeline.PAYSTACK_SECRET))).isEqualTo(200);
-        try {
-            await().atMost(Duration.ofSeconds(60)).until(() -> !doomed.isRunning());
-        }
-        finally {
-            doomed.kill(); // if it never halted, it must not outlive this test as a
-                           // second worker
-        }
+        assertThat(pipeline.ledgerWorkerHaltingAt("LEDGER_FAULT_HALT_AFTER_DB_COMMIT", Duration.ofSeconds(60),
+                () -> assertThat(pipeline.postWebhook(body, PaystackSigner.sign(body, Pipeline.PAYSTACK_SECRET)))
+                    .isEqualTo(200)))
+            .as("the worker halted between its two commits")
+            .isTrue();
         assertThat(ledger.depositStatus(reference)).as("the database transaction committed").isEqualTo("success");
         assertThat(ledger.committedEvents(wallet, Duration.ofSeconds(2))).as("the Kafka one did not").isEmpty();
 

@@ -102,6 +102,38 @@ final class Pipeline {
                 changed, Path.of("target", "service-logs"));
     }
 
+    /** Something a test does while a fault is armed. */
+    interface Action {
+
+        void run() throws Exception;
+
+    }
+
+    /**
+     * Replaces ledger-worker with one that halts itself (as SIGKILL would) at the point
+     * {@code fault} names (an environment setting of its fault injection), runs
+     * {@code action}, and waits up to {@code within} for the halt. A worker that never
+     * halted is killed all the same, so that it cannot outlive the caller as a second
+     * worker. The pipeline's own ledger-worker is left stopped. Answers whether it
+     * halted.
+     */
+    boolean ledgerWorkerHaltingAt(String fault, Duration within, Action action) throws Exception {
+        ledgerWorker.kill();
+        ServiceProcess doomed = ledgerWorkerWith(Map.of(fault, "true"));
+        doomed.start().awaitReady(Duration.ofMinutes(2));
+        try {
+            action.run();
+            org.awaitility.Awaitility.await().atMost(within).until(() -> !doomed.isRunning());
+            return true;
+        }
+        catch (org.awaitility.core.ConditionTimeoutException neverHalted) {
+            return false;
+        }
+        finally {
+            doomed.kill();
+        }
+    }
+
     static synchronized Pipeline shared(LocalStack stack) {
         if (shared == null) {
             Pipeline pipeline = new Pipeline(stack);

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -82,20 +81,13 @@ class TransferPipelineTests {
         ApiClient.SignedIn recipient = pipeline.personWithBalance(0);
         UUID senderWallet = pipeline.ledger.walletOfUser(UUID.fromString(sender.userId()));
         UUID recipientWallet = pipeline.ledger.walletOfUser(UUID.fromString(recipient.userId()));
-        pipeline.ledgerWorker.kill();
-        ServiceProcess doomed = pipeline.ledgerWorkerWith(Map.of("LEDGER_FAULT_HALT_AFTER_CREDIT_LEG_SENT", "true"));
-        doomed.start().awaitReady(Duration.ofMinutes(2));
-
-        String id = transfer(sender, recipient, 4_000).text("transfer_id");
-        try {
-            await().atMost(Duration.ofSeconds(60)).until(() -> !doomed.isRunning());
-        }
-        finally {
-            doomed.kill(); // if it never halted, it must not outlive this test as a
-                           // second worker
-        }
+        String[] id = new String[1];
+        assertThat(pipeline.ledgerWorkerHaltingAt("LEDGER_FAULT_HALT_AFTER_CREDIT_LEG_SENT", Duration.ofSeconds(60),
+                () -> id[0] = transfer(sender, recipient, 4_000).text("transfer_id")))
+            .as("the worker halted between the legs")
+            .isTrue();
         // The money is on its way: out of the sender, not yet with the recipient.
-        assertThat(statuses(sender, List.of(id))).containsExactly("pending");
+        assertThat(statuses(sender, List.of(id[0]))).containsExactly("pending");
         assertThat(balance(sender)).isEqualTo(5_000);
         assertThat(api.get("/wallet/balance", sender.as()).json().path("available").asLong()).isEqualTo(5_000);
         assertThat(balance(recipient)).isZero();
@@ -104,8 +96,8 @@ class TransferPipelineTests {
 
         pipeline.ledgerWorker.start().awaitReady(Duration.ofMinutes(2));
 
-        awaitFinal(sender, List.of(id), Duration.ofSeconds(60));
-        assertThat(statuses(sender, List.of(id))).containsExactly("completed");
+        awaitFinal(sender, List.of(id[0]), Duration.ofSeconds(60));
+        assertThat(statuses(sender, List.of(id[0]))).containsExactly("completed");
         assertThat(balance(recipient)).isEqualTo(4_000);
         assertThat(pipeline.ledger.moneyInTransit()).isZero();
         assertThat(pipeline.ledger.committedEvents(recipientWallet, Duration.ofSeconds(3)))
