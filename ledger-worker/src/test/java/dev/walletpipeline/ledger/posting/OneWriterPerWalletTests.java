@@ -159,12 +159,12 @@ class OneWriterPerWalletTests {
 
     @Test
     void aCreditLegForATransferThatWasNeverDebitedMovesNothing() throws Exception {
-        UUID alice = ledger.newWallet();
-        UUID bob = ledger.newWallet();
-        ledger.fund(alice, 10_000);
-        UUID transfer = ledger.newPendingTransfer(alice, bob, 4_000);
+        Pending pending = pendingTransferOf4000();
+        UUID alice = pending.from();
+        UUID bob = pending.to();
+        UUID transfer = pending.id();
 
-        ledger.publishWalletCommand(bob.toString(), WalletCommand.TRANSFER_IN_TRANSIT, command(transfer, alice, bob));
+        ledger.publishWalletCommand(bob.toString(), WalletCommand.TRANSFER_IN_TRANSIT, pending.command());
 
         await().atMost(Duration.ofSeconds(30)).until(() -> deadLetterReason(transfer).contains("never debited"));
         assertThat(ledger.balance(bob)).isZero();
@@ -178,22 +178,35 @@ class OneWriterPerWalletTests {
 
     @Test
     void aCommandKeyedByAnotherWalletThanTheOneItWritesIsRefused() throws Exception {
-        UUID alice = ledger.newWallet();
-        UUID bob = ledger.newWallet();
-        ledger.fund(alice, 10_000);
-        UUID transfer = ledger.newPendingTransfer(alice, bob, 4_000);
+        Pending pending = pendingTransferOf4000();
+        UUID alice = pending.from();
+        UUID bob = pending.to();
+        UUID transfer = pending.id();
 
-        ledger.publishWalletCommand(bob.toString(), WalletCommand.TRANSFER_REQUESTED, command(transfer, alice, bob));
+        ledger.publishWalletCommand(bob.toString(), WalletCommand.TRANSFER_REQUESTED, pending.command());
 
         await().atMost(Duration.ofSeconds(30)).until(() -> deadLetterReason(transfer).contains("keyed by " + bob));
         assertThat(ledger.balance(alice)).isEqualTo(10_000);
         assertThat(ledger.transferStatus(transfer)).isEqualTo("pending");
     }
 
-    private static byte[] command(UUID transfer, UUID from, UUID to) {
-        return new TransferRequested(TransferRequested.VERSION, transfer, from, to, 4_000, "NGN", Instant.now())
-            .toJson()
-            .getBytes(StandardCharsets.UTF_8);
+    /**
+     * A pending transfer of 4,000 between two new wallets, the sender funded with 10,000.
+     */
+    private record Pending(UUID id, UUID from, UUID to) {
+
+        byte[] command() {
+            return new TransferRequested(TransferRequested.VERSION, id, from, to, 4_000, "NGN", Instant.now()).toJson()
+                .getBytes(StandardCharsets.UTF_8);
+        }
+
+    }
+
+    private Pending pendingTransferOf4000() throws Exception {
+        UUID alice = ledger.newWallet();
+        UUID bob = ledger.newWallet();
+        ledger.fund(alice, 10_000);
+        return new Pending(ledger.newPendingTransfer(alice, bob, 4_000), alice, bob);
     }
 
     private String deadLetterReason(UUID transfer) throws Exception {
