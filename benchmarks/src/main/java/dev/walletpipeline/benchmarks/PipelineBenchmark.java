@@ -7,10 +7,6 @@ import dev.walletpipeline.localstack.PaystackSigner;
 import dev.walletpipeline.localstack.PostgresServer;
 import dev.walletpipeline.localstack.ServiceProcess;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +24,6 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -482,38 +477,13 @@ public final class PipelineBenchmark {
 
     /** Open-ended: up to {@code inFlight} signed webhooks outstanding at once. */
     private static Result webhooks(int port, Duration seconds, int inFlight) throws Exception {
-        HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).build();
-        URI uri = URI.create("http://localhost:" + port + "/wallet/paystack/webhook");
-        List<byte[]> bodies = new ArrayList<>();
+        List<byte[]> requests = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
-            bodies.add(LedgerProbe.chargeSuccess("WLT-BENCH" + i, 10_000, "NGN"));
+            byte[] body = LedgerProbe.chargeSuccess("WLT-BENCH" + i, 10_000, "NGN");
+            requests.add(WebhookLoad.post(port, "/wallet/paystack/webhook", body,
+                    PaystackSigner.sign(body, LocalStack.PAYSTACK_SECRET_KEY)));
         }
-        List<String> signatures = bodies.stream()
-            .map(b -> PaystackSigner.sign(b, LocalStack.PAYSTACK_SECRET_KEY))
-            .toList();
-        Semaphore slots = new Semaphore(inFlight);
-        Recorder latencies = new Recorder(3);
-        AtomicLong accepted = new AtomicLong();
-        long start = System.nanoTime();
-        long deadline = start + seconds.toNanos();
-        for (int i = 0; System.nanoTime() < deadline; i++) {
-            slots.acquire();
-            int which = i % bodies.size();
-            long sent = System.nanoTime();
-            http.sendAsync(HttpRequest.newBuilder(uri)
-                .header("content-type", "application/json")
-                .header("x-paystack-signature", signatures.get(which))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(bodies.get(which)))
-                .build(), HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
-                    if (error == null && response.statusCode() == 200) {
-                        latencies.recordValue(System.nanoTime() - sent);
-                        accepted.incrementAndGet();
-                    }
-                    slots.release();
-                });
-        }
-        slots.acquire(inFlight);
-        return Result.of(latencies.getIntervalHistogram(), accepted.get(), Duration.ofNanos(System.nanoTime() - start));
+        return WebhookLoad.run(port, requests, inFlight, seconds);
     }
 
     private static String run(List<String> command) throws IOException, InterruptedException {
