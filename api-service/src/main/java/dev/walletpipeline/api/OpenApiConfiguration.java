@@ -50,7 +50,14 @@ class OpenApiConfiguration {
             Map.entry("GET /wallet/balance", op("getBalance", "Balance and available amount")),
             Map.entry("POST /wallet/transfer", op("createTransfer", "Send money to another wallet")),
             Map.entry("GET /wallet/transfers/{id}", op("getTransfer", "A transfer's status")),
-            Map.entry("GET /wallet/transactions", op("listTransactions", "Transaction history, newest first")));
+            Map.entry("GET /wallet/transactions", op("listTransactions", "Transaction history, newest first")),
+            Map.entry("POST /wallet/withdrawal-accounts",
+                    op("saveWithdrawalAccount", "Save a bank account to withdraw to (resolved with Paystack)")),
+            Map.entry("GET /wallet/withdrawal-accounts", op("listWithdrawalAccounts", "The saved bank accounts")),
+            Map.entry("DELETE /wallet/withdrawal-accounts/{id}",
+                    op("deleteWithdrawalAccount", "Remove a saved bank account")),
+            Map.entry("POST /wallet/withdrawals", op("createWithdrawal", "Withdraw to a saved bank account")),
+            Map.entry("GET /wallet/withdrawals/{id}", op("getWithdrawal", "A withdrawal's status")));
 
     private static String[] op(String operationId, String summary) {
         return new String[] { operationId, summary };
@@ -88,6 +95,22 @@ class OpenApiConfiguration {
                                 .maximum(java.math.BigDecimal.valueOf(100_000_000))
                                 .description("kobo"))
                     .required(List.of("wallet_number", "amount")));
+        schemas.put("WithdrawalAccountRequest",
+                new ObjectSchema()
+                    .addProperty("account_number",
+                            new StringSchema().pattern("^[0-9]{10}$").description("NUBAN account number"))
+                    .addProperty("bank_code",
+                            new StringSchema().pattern("^[0-9A-Za-z]{1,20}$").description("Paystack's bank code"))
+                    .required(List.of("account_number", "bank_code")));
+        schemas.put("WithdrawalRequest",
+                new ObjectSchema()
+                    .addProperty("amount",
+                            new IntegerSchema().format("int64")
+                                .minimum(java.math.BigDecimal.ONE)
+                                .description("kobo; the limits per withdrawal and per day are settings"
+                                        + " (withdrawal_limit_exceeded)"))
+                    .addProperty("account_id", new StringSchema().format("uuid"))
+                    .required(List.of("amount", "account_id")));
         return schemas;
     }
 
@@ -96,7 +119,8 @@ class OpenApiConfiguration {
      * its schema.
      */
     private static final Map<String, String> REQUEST_BODIES = Map.of("POST /wallet/deposit", "DepositRequest",
-            "POST /wallet/transfer", "TransferRequest");
+            "POST /wallet/transfer", "TransferRequest", "POST /wallet/withdrawal-accounts", "WithdrawalAccountRequest",
+            "POST /wallet/withdrawals", "WithdrawalRequest");
 
     /**
      * The bodies are snake_case (spring.jackson.property-naming-strategy), but
@@ -130,7 +154,7 @@ class OpenApiConfiguration {
                         new SecurityScheme().type(SecurityScheme.Type.APIKEY)
                             .in(SecurityScheme.In.HEADER)
                             .name("x-api-key")
-                            .description("sk_live_... key with deposit, transfer and/or read permissions")))
+                            .description("sk_live_... key with deposit, transfer, withdraw and/or read permissions")))
             .addSecurityItem(new SecurityRequirement().addList("bearer"))
             .addSecurityItem(new SecurityRequirement().addList("apiKey"));
     }
@@ -146,7 +170,8 @@ class OpenApiConfiguration {
         common.put("409",
                 "idempotency_conflict, api_key_limit_reached, key_already_rolled_over, email_already_registered");
         common.put("413", "payload_too_large");
-        common.put("422", "insufficient_funds, recipient_not_found, self_transfer, key_not_expired, key_revoked");
+        common.put("422", "insufficient_funds, wallet_in_debt, recipient_not_found, self_transfer, key_not_expired,"
+                + " key_revoked, account_not_resolved, withdrawal_limit_exceeded");
         common.put("429", "rate_limited (see Retry-After)");
         return openApi -> {
             // Added here, after springdoc has built the components: a schema set on the

@@ -22,7 +22,8 @@ import org.jspecify.annotations.Nullable;
  * @param currency ISO 4217
  * @param balanceAfter the wallet's balance once this event is applied
  * @param sequence the wallet's event sequence number: 1, 2, 3, ... with no gaps
- * @param reference the Paystack reference that caused a deposit event
+ * @param reference the Paystack reference that caused a deposit, refund or chargeback
+ * event; a withdrawal event's withdrawal id, which is also its Paystack reference
  * @param transferId the transfer that caused a transfer event
  * @param reason why a deposit went to review or was reversed, or why a transfer was
  * rejected
@@ -37,7 +38,9 @@ public record LedgerEvent(String eventId, Type type, int version, Instant occurr
 
     public enum Type {
 
-        DepositCredited, DepositFlaggedForReview, DepositReversed, TransferCompleted, TransferRejected
+        DepositCredited, DepositFlaggedForReview, DepositReversed, TransferCompleted, TransferRejected, DepositRefunded,
+        ChargebackHeld, ChargebackReleased, ChargebackDebited, WithdrawalRequested, WithdrawalCompleted,
+        WithdrawalReturned
 
     }
 

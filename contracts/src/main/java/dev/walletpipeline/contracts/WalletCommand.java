@@ -26,9 +26,15 @@ public final class WalletCommand {
     public static final String TRANSFER_IN_TRANSIT = "TransferInTransit";
 
     /**
-     * A Paystack fact about a deposit of the wallet: ledger-worker routes it from
-     * {@code paystack.events} (keyed by reference) to the wallet's partition, with the
-     * exact bytes and proof headers it arrived with. Body: Paystack's JSON.
+     * A withdrawal: api-service's outbox, keyed by the wallet. Body:
+     * {@link WithdrawalRequested}.
+     */
+    public static final String WITHDRAWAL_REQUESTED = WithdrawalRequested.TYPE;
+
+    /**
+     * A Paystack fact about a deposit or a withdrawal of the wallet: ledger-worker routes
+     * it from {@code paystack.events} (keyed by reference) to the wallet's partition,
+     * with the exact bytes and proof headers it arrived with. Body: Paystack's JSON.
      */
     public static final String PAYSTACK_EVENT = "PaystackEvent";
 

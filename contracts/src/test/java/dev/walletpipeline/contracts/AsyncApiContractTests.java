@@ -44,6 +44,13 @@ class AsyncApiContractTests {
     }
 
     @Test
+    void withdrawalCommandsCarryExactlyTheDocumentedFields() {
+        WithdrawalRequested command = new WithdrawalRequested(WithdrawalRequested.VERSION, UUID.randomUUID(),
+                UUID.randomUUID(), 500, "NGN", Instant.now());
+        assertThat(writtenFields(command.toJson().getBytes())).isEqualTo(documentedFields("WithdrawalRequested"));
+    }
+
+    @Test
     void everyTopicOfThePipelineIsDocumented() {
         Map<?, ?> channels = (Map<?, ?>) DOCUMENT.get("channels");
         Set<Object> addresses = new HashSet<>();

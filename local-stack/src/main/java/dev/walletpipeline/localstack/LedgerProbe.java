@@ -24,6 +24,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * For tests: data straight into the real database (as the schema owner), records straight
@@ -116,6 +117,47 @@ public final class LedgerProbe {
     }
 
     /**
+     * A pending withdrawal row to a saved bank account, as api-service would record it,
+     * and its command on {@code wallet.transfer-commands} as the outbox relay would send
+     * it; returns its id (also its Paystack reference).
+     */
+    public UUID newWithdrawal(UUID wallet, long amount) throws SQLException {
+        UUID account = UUID.randomUUID();
+        UUID id = UUID.randomUUID();
+        try (Connection db = stack.postgres().connect(PostgresServer.OWNER)) {
+            update(db, """
+                    insert into withdrawal_accounts (id, user_id, account_number, bank_code, bank_name, account_name,
+                        recipient_code)
+                    select ?, user_id, '0123456789', '058', 'Guaranty Trust Bank', 'ADA OBI', 'RCP_test'
+                    from wallets where id = ?""", account, wallet);
+            update(db, """
+                    insert into withdrawals (id, wallet_id, account_id, recipient_code, amount, reference)
+                    values (?, ?, ?, 'RCP_test', ?, ?)""", id, wallet, account, amount, id.toString());
+        }
+        publishWalletCommand(wallet.toString(), dev.walletpipeline.contracts.WithdrawalRequested.TYPE,
+                new dev.walletpipeline.contracts.WithdrawalRequested(
+                        dev.walletpipeline.contracts.WithdrawalRequested.VERSION, id, wallet, amount, "NGN",
+                        java.time.Instant.now())
+                    .toJson()
+                    .getBytes(StandardCharsets.UTF_8));
+        return id;
+    }
+
+    /**
+     * Paystack's {@code transfer.success}, {@code transfer.failed} or
+     * {@code transfer.reversed} about a withdrawal.
+     */
+    public static byte[] transferEvent(String event, UUID withdrawal, long amount) {
+        String status = event.substring("transfer.".length());
+        return ("""
+                {"event":"%s","data":{"amount":%d,"currency":"NGN","domain":"test","failures":null,"id":37272792,\
+                "reason":"Wallet withdrawal","reference":"%s","source":"balance","status":"%s",\
+                "transfer_code":"TRF_test","recipient":{"recipient_code":"RCP_test"}}}""".formatted(event, amount,
+                withdrawal, status))
+            .getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
      * Puts a transfer command on its topic, keyed by the source wallet, as the outbox
      * relay would.
      */
@@ -193,6 +235,33 @@ public final class LedgerProbe {
                 "amount":%d,"currency":"%s","paid_at":"2026-11-25T09:15:02.000Z","channel":"card","metadata":0,\
                 "customer":{"id":1,"email":"ada@example.com"},"authorization":{"authorization_code":"AUTH_x"}}}"""
             .formatted(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE), reference, amount, currency))
+            .getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Paystack's {@code refund.processed} for (part of) a payment: the amount is a
+     * string, as Paystack sends it.
+     */
+    public static byte[] refundProcessed(String reference, long refundId, long amount) {
+        return ("""
+                {"event":"refund.processed","data":{"status":"processed","transaction_reference":"%s",\
+                "refund_reference":null,"amount":"%d","currency":"NGN","processor":"mpgs_zen",\
+                "customer":{"email":"ada@example.com"},"integration":100032,"domain":"test","id":%d}}"""
+            .formatted(reference, amount, refundId)).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Paystack's {@code charge.dispute.create} ({@code resolution} null) or
+     * {@code charge.dispute.resolve} about a payment.
+     */
+    public static byte[] dispute(String reference, long disputeId, long amount, @Nullable String resolution) {
+        return ("""
+                {"event":"charge.dispute.%s","data":{"id":%d,"refund_amount":%d,"currency":"NGN","status":"%s",\
+                "resolution":%s,"domain":"test","category":"chargeback","transaction":{"id":4099260516,\
+                "reference":"%s","amount":%d,"currency":"NGN","status":"success"},"customer":{"email":"ada@example.com"}}}"""
+            .formatted(resolution == null ? "create" : "resolve", disputeId, amount,
+                    resolution == null ? "awaiting-merchant-feedback" : "resolved",
+                    resolution == null ? "null" : "\"" + resolution + "\"", reference, amount))
             .getBytes(StandardCharsets.UTF_8);
     }
 
@@ -330,9 +399,9 @@ public final class LedgerProbe {
 
     /**
      * The money invariants every money test ends with; empty when they all hold: each
-     * posting sums to zero, no customer balance is negative, every balance equals the sum
-     * of its entries, and all balances together (the clearing account included) sum to
-     * zero.
+     * posting sums to zero, no customer balance is negative but by a refund or
+     * chargeback, every balance equals the sum of its entries, and all balances together
+     * (the clearing account included) sum to zero.
      */
     public List<String> ledgerInvariantViolations() throws SQLException {
         List<String> violations = new ArrayList<>();
@@ -340,8 +409,10 @@ public final class LedgerProbe {
             check(db, violations, "postings that do not sum to zero", """
                     select count(*)::text from (select posting_id from ledger_entries
                     group by posting_id having sum(amount) <> 0) unbalanced""");
-            check(db, violations, "customer wallets below zero",
-                    "select count(*)::text from wallets where kind = 'customer' and balance < 0");
+            check(db, violations, "customer wallets below zero without a refund or chargeback", """
+                    select count(*)::text from wallets w where w.kind = 'customer' and w.balance < 0
+                    and not exists (select 1 from ledger_entries e
+                                    where e.wallet_id = w.id and e.entry_type in ('refund', 'chargeback_hold'))""");
             check(db, violations, "wallets whose balance is not the sum of their entries",
                     """
                             select count(*)::text from wallets w

@@ -33,14 +33,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A bank test in the style of Jepsen's: wallets funded through signed webhooks, clients
- * sending random transfers (retrying with the same Idempotency-Key, replaying webhooks),
- * signed webhooks that no one can apply (a U+0000 in the reference) and forged payments
- * produced straight to Kafka without proof, while a fault schedule SIGKILLs and restarts
- * ledger-worker, api-service, webhook-ingest, Kafka and Postgres, one at a time and
- * overlapping, and stops ledger-worker between a transfer's debit leg and its credit leg.
- * When the faults stop and the pipeline drains, money must add up (nothing left in
- * transit), each wallet's events must be on the topic once each and in sequence order, no
- * poison stops the ledger, no forgery credits a kobo.
+ * sending random transfers and withdrawals (retrying with the same Idempotency-Key,
+ * replaying webhooks), deposits, refunds and chargebacks (replayed too), signed webhooks
+ * that no one can apply (a U+0000 in the reference) and forged payments produced straight
+ * to Kafka without proof, while a fault schedule SIGKILLs and restarts ledger-worker,
+ * api-service, webhook-ingest, Kafka and Postgres, one at a time and overlapping, and
+ * stops ledger-worker between a transfer's debit leg and its credit leg. When the faults
+ * stop and the pipeline drains, money must add up (nothing left in transit; what the
+ * wallets hold is what was deposited less what was refunded, disputed and paid out, and
+ * every payout Paystack made is a completed withdrawal), each wallet's events must be on
+ * the topic once each and in sequence order, no poison stops the ledger, no forgery
+ * credits a kobo.
  *
  * <p>
  * Short form (about two minutes) in the test suite. Long form:
@@ -64,7 +67,7 @@ class BankTest {
         LedgerProbe ledger = pipeline.ledger;
 
         List<Account> accounts = new ArrayList<>();
-        List<byte[]> webhooks = new ArrayList<>();
+        List<byte[]> webhooks = Collections.synchronizedList(new ArrayList<>());
         for (int i = 0; i < WALLETS; i++) {
             ApiClient.SignedIn person = api.signIn("bank-" + i + "-" + UUID.randomUUID() + "@example.com");
             UUID wallet = ledger.walletOfUser(UUID.fromString(person.userId()));
@@ -72,13 +75,19 @@ class BankTest {
             byte[] body = LedgerProbe.chargeSuccess(reference, FUNDING, "NGN");
             webhooks.add(body);
             assertThat(pipeline.postWebhook(body, PaystackSigner.sign(body, Pipeline.PAYSTACK_SECRET))).isEqualTo(200);
-            accounts.add(new Account(wallet, person.walletNumber(), api.createKey(person, "1D", "transfer", "read")));
+            accounts.add(new Account(wallet, person.walletNumber(),
+                    api.createKey(person, "1D", "transfer", "withdraw", "read"), reference,
+                    List.of(bankAccount(api, person, "5"), bankAccount(api, person, "0001"),
+                            bankAccount(api, person, "0002"))));
         }
         for (Account account : accounts) {
             await().atMost(Duration.ofSeconds(60)).until(() -> ledger.balance(account.wallet) == FUNDING);
         }
 
         Map<String, Request> requests = Collections.synchronizedMap(new HashMap<>());
+        Map<String, Request> withdrawals = Collections.synchronizedMap(new HashMap<>());
+        List<byte[]> moneyBack = Collections.synchronizedList(new ArrayList<>());
+        List<String[]> openDisputes = Collections.synchronizedList(new ArrayList<>());
         List<String> poisonAccepted = Collections.synchronizedList(new ArrayList<>());
         List<String> forged = Collections.synchronizedList(new ArrayList<>());
         AtomicLong operations = new AtomicLong();
@@ -119,8 +128,64 @@ class BankTest {
                         }
                         continue;
                     }
+                    if (dice == 2) {
+                        // Money out: to a bank account that pays out, fails, or reverses
+                        // after paying out.
+                        Account from = accounts.get(random.nextInt(WALLETS));
+                        Request request = new Request(from, from, 10_000 + random.nextInt(40_000),
+                                UUID.randomUUID().toString(), 0, from.bankAccounts.get(random.nextInt(3)));
+                        int status = withdraw(api, request).status();
+                        if (random.nextInt(5) == 0) {
+                            status = withdraw(api, request).status();
+                        }
+                        withdrawals.put(request.key, request.answered(status));
+                        continue;
+                    }
+                    if (dice == 3 || dice == 4) {
+                        // Money in again, so that money out does not drain the bank.
+                        try {
+                            Account to = accounts.get(random.nextInt(WALLETS));
+                            String reference = ledger.newPendingDeposit(to.wallet, 50_000);
+                            byte[] body = LedgerProbe.chargeSuccess(reference, 50_000, "NGN");
+                            webhooks.add(body);
+                            pipeline.postWebhook(body, PaystackSigner.sign(body, Pipeline.PAYSTACK_SECRET));
+                        }
+                        catch (Exception componentDown) {
+                            // Postgres is down: no deposit opened; or webhook-ingest is,
+                            // and the deposit waits for reconciliation
+                        }
+                        continue;
+                    }
+                    if (dice == 5 && random.nextInt(4) == 0) {
+                        // Money back: a partial refund, or a chargeback opened or
+                        // resolved.
+                        Account of = accounts.get(random.nextInt(WALLETS));
+                        byte[] event;
+                        int what = random.nextInt(3);
+                        if (what == 0) {
+                            event = LedgerProbe.refundProcessed(of.funding, random.nextInt(1_000_000_000),
+                                    1_000 + random.nextInt(20_000));
+                        }
+                        else if (what == 1 || openDisputes.isEmpty()) {
+                            long dispute = random.nextInt(1_000_000_000);
+                            long amount = 1_000 + random.nextInt(20_000);
+                            openDisputes
+                                .add(new String[] { of.funding, Long.toString(dispute), Long.toString(amount) });
+                            event = LedgerProbe.dispute(of.funding, dispute, amount, null);
+                        }
+                        else {
+                            String[] open = openDisputes.remove(random.nextInt(openDisputes.size()));
+                            event = LedgerProbe.dispute(open[0], Long.parseLong(open[1]), Long.parseLong(open[2]),
+                                    random.nextBoolean() ? "declined" : "merchant-accepted");
+                        }
+                        moneyBack.add(event);
+                        pipeline.postWebhook(event, PaystackSigner.sign(event, Pipeline.PAYSTACK_SECRET));
+                        continue;
+                    }
                     if (random.nextInt(20) == 0) {
-                        byte[] again = webhooks.get(random.nextInt(webhooks.size()));
+                        byte[] again = random.nextInt(4) == 0 && !moneyBack.isEmpty()
+                                ? moneyBack.get(random.nextInt(moneyBack.size()))
+                                : webhooks.get(random.nextInt(webhooks.size()));
                         pipeline.postWebhook(again, PaystackSigner.sign(again, Pipeline.PAYSTACK_SECRET));
                         continue;
                     }
@@ -170,6 +235,20 @@ class BankTest {
                 requests.put(request.key, request.answered(status));
             }
         }
+        for (Request request : List.copyOf(withdrawals.values())) {
+            if (!request.answered()) {
+                reasked++;
+                int status = withdraw(api, request).status();
+                assertThat(status).as("final answer for withdrawal " + request.key).isIn(202, 422);
+                withdrawals.put(request.key, request.answered(status));
+            }
+        }
+        // Every money-back event once more, now that nothing is down: Paystack retries
+        // until answered 200.
+        for (byte[] event : List.copyOf(moneyBack)) {
+            assertThat(pipeline.postWebhook(event, PaystackSigner.sign(event, Pipeline.PAYSTACK_SECRET)))
+                .isEqualTo(200);
+        }
         Set<String> accepted = new HashSet<>(acceptedIds(stack, accounts));
         await().atMost(Duration.ofMinutes(3)).until(() -> pending(stack) == 0);
 
@@ -179,8 +258,35 @@ class BankTest {
         for (Account account : accounts) {
             total += ledger.balance(account.wallet);
         }
-        if (total != FUNDING * WALLETS) {
-            anomalies.add("the bank's wallets hold " + total + ", not the " + FUNDING * WALLETS + " deposited");
+        // What came in and went out, each from its own record: deposits credited, refunds
+        // and chargebacks Paystack told, and payouts the Paystack stand-in made.
+        String bank = accounts.stream().map(a -> "'" + a.wallet + "'").reduce((a, b) -> a + "," + b).orElseThrow();
+        long deposited = count(stack, "select coalesce(sum(amount), 0) from deposits where status = 'success' and"
+                + " wallet_id in (" + bank + ")");
+        long refunded = count(stack, "select coalesce(sum(amount), 0) from refunds where wallet_id in (" + bank + ")");
+        long disputed = count(stack, "select coalesce(sum(amount), 0) from disputes where held and status in"
+                + " ('held', 'charged_back') and wallet_id in (" + bank + ")");
+        long paidOut = 0;
+        for (String id : withdrawalIds(stack, bank, "completed")) {
+            String paystackSays = stack.paystack().transferStatus(id);
+            if (!"success".equals(paystackSays)) {
+                anomalies.add("withdrawal " + id + " is completed but Paystack's transfer is " + paystackSays);
+            }
+            paidOut += count(stack, "select amount from withdrawals where id = '" + id + "'");
+        }
+        for (String id : withdrawalIds(stack, bank, "failed', 'reversed")) {
+            String paystackSays = stack.paystack().transferStatus(id);
+            if ("success".equals(paystackSays)) {
+                anomalies.add("withdrawal " + id + " was returned to its wallet but Paystack paid it out");
+            }
+        }
+        if (total != deposited - refunded - disputed - paidOut) {
+            anomalies.add("the bank's wallets hold " + total + ", not the " + deposited + " deposited less " + refunded
+                    + " refunded, " + disputed + " disputed and " + paidOut + " paid out");
+        }
+        long unfinished = count(stack, "select count(*) from withdrawals where status in ('pending', 'processing')");
+        if (unfinished != 0) {
+            anomalies.add(unfinished + " withdrawals are not final");
         }
         if (ledger.moneyInTransit() != 0) {
             anomalies.add(ledger.moneyInTransit() + " is still in transit after every transfer was final");
@@ -198,6 +304,7 @@ class BankTest {
             List<LedgerEvent> events = eventsOf.getOrDefault(account.wallet, List.of());
             Set<String> ids = new HashSet<>();
             long expected = 1;
+            long before = 0;
             for (LedgerEvent event : events) {
                 if (!ids.add(event.eventId())) {
                     anomalies.add("event " + event.eventId() + " committed twice");
@@ -207,9 +314,12 @@ class BankTest {
                             + " is missing, doubled or out of order on the topic (found " + event.sequence() + ")");
                     break;
                 }
-                if (event.balanceAfter() < 0) {
-                    anomalies.add("wallet " + account.wallet + " went negative");
+                if (event.balanceAfter() < 0 && event.balanceAfter() < before
+                        && event.type() != LedgerEvent.Type.DepositRefunded
+                        && event.type() != LedgerEvent.Type.ChargebackHeld) {
+                    anomalies.add("wallet " + account.wallet + " went negative by " + event.type());
                 }
+                before = event.balanceAfter();
             }
             long replayed = events.isEmpty() ? 0 : events.get(events.size() - 1).balanceAfter();
             if (replayed != ledger.balance(account.wallet)) {
@@ -261,9 +371,11 @@ class BankTest {
             anomalies.add(accepted202 + " requests were accepted but only " + accepted.size() + " transfers exist");
         }
         System.out.printf("%nbank test: %d s, %d operations, %d transfers accepted (%d answers re-asked after faults),"
-                + " %d poison webhooks accepted and set aside, %d forged payments refused, %d faults injected %s,"
-                + " anomalies: %d%n", runFor.toSeconds(), operations.get(), accepted.size(), reasked,
-                poisonAccepted.size(), forged.size(), faults.get(), injected, anomalies.size());
+                + " %d withdrawals (%d paid out), %d refund and chargeback events, %d poison webhooks accepted and set"
+                + " aside, %d forged payments refused, %d faults injected %s, anomalies: %d%n", runFor.toSeconds(),
+                operations.get(), accepted.size(), reasked, withdrawals.size(),
+                withdrawalIds(stack, bank, "completed").size(), moneyBack.size(), poisonAccepted.size(), forged.size(),
+                faults.get(), injected, anomalies.size());
         anomalies.forEach(a -> System.out.println("  anomaly: " + a));
         assertThat(anomalies).isEmpty();
         assertThat(faults.get()).isGreaterThanOrEqualTo(3);
@@ -335,8 +447,46 @@ class BankTest {
         }
     }
 
+    private static ApiClient.Response withdraw(ApiClient api, Request request) {
+        try {
+            return api.postWithHeader("/wallet/withdrawals", ApiClient.As.key(request.from.apiKey),
+                    "{\"amount\":" + request.amount + ",\"account_id\":\"" + request.bankAccount + "\"}",
+                    "Idempotency-Key", request.key);
+        }
+        catch (RuntimeException unreachable) {
+            return new ApiClient.Response(-1, Map.of(), "");
+        }
+    }
+
+    /**
+     * A saved bank account of the person whose number ends so: see the Paystack stand-in.
+     */
+    private static String bankAccount(ApiClient api, ApiClient.SignedIn person, String ending) {
+        String number = (Long.toString(1_000_000_000L + new Random().nextInt(899_999_999)) + "0000").substring(0,
+                10 - ending.length()) + ending;
+        ApiClient.Response saved = api.post("/wallet/withdrawal-accounts", person.as(),
+                "{\"account_number\":\"" + number + "\",\"bank_code\":\"044\"}");
+        assertThat(saved.status()).as(saved.body()).isEqualTo(201);
+        return saved.text("id");
+    }
+
+    private static List<String> withdrawalIds(LocalStack stack, String wallets, String statuses) throws Exception {
+        List<String> ids = new ArrayList<>();
+        try (Connection db = stack.postgres().connect(PostgresServer.OWNER);
+                Statement statement = db.createStatement();
+                ResultSet rs = statement.executeQuery("select id from withdrawals where status in ('" + statuses
+                        + "') and wallet_id in (" + wallets + ")")) {
+            while (rs.next()) {
+                ids.add(rs.getString(1));
+            }
+        }
+        return ids;
+    }
+
+    /** Transfers and withdrawals not yet final. */
     private static long pending(LocalStack stack) throws Exception {
-        return count(stack, "select count(*) from transfers where status = 'pending'");
+        return count(stack, "select count(*) from transfers where status = 'pending'")
+                + count(stack, "select count(*) from withdrawals where status in ('pending', 'processing')");
     }
 
     private static long countFinal(LocalStack stack, Set<String> ids) throws Exception {
@@ -356,17 +506,23 @@ class BankTest {
         }
     }
 
-    private record Account(UUID wallet, String number, String apiKey) {
+    /**
+     * A wallet of the bank: its API key, the deposit that funded it, and its saved bank
+     * accounts (pays out, fails, reverses).
+     */
+    private record Account(UUID wallet, String number, String apiKey, String funding, List<String> bankAccounts) {
     }
 
-    private record Request(Account from, Account to, long amount, String key, int status) {
+    /** A transfer to {@code to}, or a withdrawal to {@code bankAccount}. */
+    private record Request(Account from, Account to, long amount, String key, int status,
+            @org.jspecify.annotations.Nullable String bankAccount) {
 
         Request(Account from, Account to, long amount, String key) {
-            this(from, to, amount, key, 0);
+            this(from, to, amount, key, 0, null);
         }
 
         Request answered(int answer) {
-            return new Request(from, to, amount, key, answer);
+            return new Request(from, to, amount, key, answer, bankAccount);
         }
 
         /**

@@ -62,6 +62,9 @@ final class Pipeline {
         // reconciliation in seconds rather than minutes
         environment.put("PAYSTACK_RECONCILE_EVERY", "1s");
         environment.put("PAYSTACK_RECONCILE_AFTER", "3s");
+        environment.put("WITHDRAWAL_SEND_EVERY", "200ms");
+        environment.put("WITHDRAWAL_RESEND_AFTER", "1s");
+        environment.put("WITHDRAWAL_VERIFY_AFTER", "3s");
         // and the outbox sweep: transfers pending for 3 s have their command sent again
         environment.put("OUTBOX_RESEND_AFTER", "3s");
         environment.put("OUTBOX_SWEEP_EVERY", "1s");

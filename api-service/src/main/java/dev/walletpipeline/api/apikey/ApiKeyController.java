@@ -105,13 +105,14 @@ class ApiKeyController {
 
     private static Set<Permission> permissions(@Nullable List<String> requested) {
         if (requested == null || requested.isEmpty()) {
-            throw WalletProblem.invalid("permissions", "permissions must name at least one of deposit, transfer, read");
+            throw WalletProblem.invalid("permissions",
+                    "permissions must name at least one of deposit, transfer, withdraw, read");
         }
         Set<Permission> permissions = EnumSet.noneOf(Permission.class);
         for (String name : requested) {
             permissions.add(Permission.fromWire(name == null ? "" : name)
                 .orElseThrow(() -> WalletProblem.invalid("permissions",
-                        "unknown permission '" + name + "'; allowed: deposit, transfer, read")));
+                        "unknown permission '" + name + "'; allowed: deposit, transfer, withdraw, read")));
         }
         return permissions;
     }

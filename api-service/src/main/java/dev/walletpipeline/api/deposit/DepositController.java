@@ -4,6 +4,8 @@ import dev.walletpipeline.api.ApiSettings;
 import dev.walletpipeline.api.caller.Caller;
 import dev.walletpipeline.api.caller.Permission;
 import dev.walletpipeline.api.money.Amounts;
+import dev.walletpipeline.api.money.IdempotencyKeys;
+import dev.walletpipeline.api.paystack.PaystackApi;
 import dev.walletpipeline.api.problem.WalletProblem;
 import dev.walletpipeline.api.ratelimit.RateLimiter;
 import dev.walletpipeline.api.wallet.Wallet;
@@ -59,15 +61,13 @@ class DepositController {
         Wallet wallet = walletOf(caller.require(Permission.DEPOSIT));
         rateLimiter.acquireMoneyCall(caller);
         long amount = Amounts.from(body);
-        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
-            throw WalletProblem.invalid("Idempotency-Key", "Idempotency-Key must be 1 to 200 characters");
-        }
+        IdempotencyKeys.check(idempotencyKey);
         Deposits.Deposit deposit = deposits.open(wallet.id(), amount, idempotencyKey);
         if (deposit.authorizationUrl() != null) {
             return new Opened(deposit.reference(), deposit.authorizationUrl(), deposit.amount());
         }
         if (!deposit.status().equals("pending")) {
-            throw new PaystackClient.PaystackFailed("this deposit could not be opened with Paystack; start a new one");
+            throw new PaystackApi.PaystackFailed("this deposit could not be opened with Paystack; start a new one");
         }
         String email = jdbc.sql("select email from users where id = ?")
             .param(caller.userId())
@@ -78,7 +78,7 @@ class DepositController {
             url = paystack.initialize(deposit.reference(), deposit.amount(), email,
                     publicBaseUrl + "/wallet/deposit/" + deposit.reference() + "/status", wallet.number());
         }
-        catch (PaystackClient.PaystackFailed refused) {
+        catch (PaystackApi.PaystackFailed refused) {
             deposits.end(deposit.reference(), "failed");
             throw refused;
         }

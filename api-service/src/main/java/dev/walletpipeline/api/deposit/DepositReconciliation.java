@@ -1,12 +1,8 @@
 package dev.walletpipeline.api.deposit;
 
-import dev.walletpipeline.contracts.Json;
+import dev.walletpipeline.api.paystack.PaystackSettings;
+import dev.walletpipeline.api.paystack.PaystackVerifier;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,13 +29,14 @@ class DepositReconciliation {
 
     private final MeterRegistry meters;
 
-    private final HttpClient http;
+    private final PaystackVerifier verifier;
 
-    DepositReconciliation(Deposits deposits, PaystackSettings settings, MeterRegistry meters) {
+    DepositReconciliation(Deposits deposits, PaystackSettings settings, PaystackVerifier verifier,
+            MeterRegistry meters) {
         this.deposits = deposits;
         this.settings = settings;
+        this.verifier = verifier;
         this.meters = meters;
-        this.http = HttpClient.newBuilder().connectTimeout(settings.connectTimeout()).build();
     }
 
     @Scheduled(fixedDelayString = "${wallet.paystack.reconcile-every}",
@@ -56,7 +53,7 @@ class DepositReconciliation {
     }
 
     private void reconcile(Deposits.Deposit deposit) {
-        String status = verify(deposit.reference());
+        String status = verifier.payment(deposit.reference());
         switch (status) {
             case "unknown" -> {
                 if (deposit.createdAt().isBefore(Instant.now().minus(settings.giveUpAfter()))) {
@@ -73,32 +70,6 @@ class DepositReconciliation {
             }
             default -> count("still_" + status); // ongoing, pending, processing, queued:
                                                  // ask again later
-        }
-    }
-
-    /**
-     * Paystack's status of the payment, as webhook-ingest learnt it; {@code unknown} if
-     * Paystack has none.
-     */
-    private String verify(String reference) {
-        HttpRequest request = HttpRequest
-            .newBuilder(URI.create(settings.verifierUrl() + "/internal/paystack/verify/" + reference))
-            .timeout(settings.readTimeout().plus(settings.readTimeout()))
-            .POST(HttpRequest.BodyPublishers.noBody())
-            .build();
-        try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException("webhook-ingest answered HTTP " + response.statusCode());
-            }
-            return Json.MAPPER.readTree(response.body()).path("status").asString("");
-        }
-        catch (IOException e) {
-            throw new IllegalStateException("webhook-ingest cannot be reached", e);
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
     }
 

@@ -18,15 +18,23 @@ public final class Amounts {
     }
 
     public static long from(JsonNode body) {
-        JsonNode amount = body.path("amount");
-        if (!amount.isIntegralNumber() || !amount.canConvertToLong()) {
-            throw WalletProblem.invalid("amount", "amount must be an integer number of kobo");
-        }
-        long value = amount.asLong();
+        long value = positive(body);
         if (value < MIN || value > MAX) {
             throw WalletProblem.invalid("amount", "amount must be between " + MIN + " and " + MAX + " kobo");
         }
         return value;
+    }
+
+    /**
+     * Any positive number of kobo, for requests whose limits are settings of their own
+     * (withdrawals).
+     */
+    public static long positive(JsonNode body) {
+        JsonNode amount = body.path("amount");
+        if (!amount.isIntegralNumber() || !amount.canConvertToLong() || amount.asLong() <= 0) {
+            throw WalletProblem.invalid("amount", "amount must be a positive integer number of kobo");
+        }
+        return amount.asLong();
     }
 
 }

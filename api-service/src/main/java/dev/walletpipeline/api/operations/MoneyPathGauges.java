@@ -18,7 +18,9 @@ import org.springframework.stereotype.Component;
  * after the reconciliation delay (their webhook never came, and Verify has not settled
  * them yet);
  * <li>{@code wallet_transfers_pending_over_minute}: transfers accepted more than a minute
- * ago and not yet final.
+ * ago and not yet final;
+ * <li>{@code wallet_withdrawals_unfinished_over_hour}: withdrawals accepted more than an
+ * hour ago and not yet paid out or returned.
  * </ul>
  */
 @Component
@@ -47,6 +49,11 @@ class MoneyPathGauges {
         Gauge.builder("wallet.transfers.pending.over.minute", this, g -> g.count(
                 "select count(*) from transfers where status = 'pending' and created_at < now() - interval '1 minute'"))
             .description("transfers accepted more than a minute ago and not yet final")
+            .register(meters);
+        Gauge.builder("wallet.withdrawals.unfinished.over.hour", this, g -> g.count("""
+                select count(*) from withdrawals
+                where status in ('pending', 'processing') and created_at < now() - interval '1 hour'"""))
+            .description("withdrawals accepted more than an hour ago that Paystack has not paid out or returned")
             .register(meters);
     }
 

@@ -2,6 +2,7 @@ package dev.walletpipeline.api.outbox;
 
 import dev.walletpipeline.contracts.Topic;
 import dev.walletpipeline.contracts.TransferRequested;
+import dev.walletpipeline.contracts.WithdrawalRequested;
 import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
@@ -400,10 +401,10 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
         try {
             long seconds = settings.resendAfter().toSeconds();
             List<String[]> unstreamed = jdbc.sql("""
-                    select id::text, aggregateid, payload::text from outbox
+                    select id::text, aggregateid, payload::text, type from outbox
                     where created_at < now() - make_interval(secs => ?) order by created_at limit 500""")
                 .param(seconds)
-                .query((rs, n) -> new String[] { rs.getString(1), rs.getString(2), rs.getString(3) })
+                .query((rs, n) -> new String[] { rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4) })
                 .list();
             send(kafka, unstreamed, "outbox_row");
             if (!unstreamed.isEmpty()) {
@@ -411,7 +412,7 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
                     .param(unstreamed.stream().map(row -> row[0]).toArray(String[]::new))
                     .update();
             }
-            List<String[]> stuck = jdbc.sql("""
+            List<String[]> stuck = new ArrayList<>(jdbc.sql("""
                     select t.id::text, t.from_wallet_id::text, t.to_wallet_id::text, t.amount, t.currency, t.created_at
                     from transfers t
                     where t.status = 'pending' and t.created_at < now() - make_interval(secs => ?)
@@ -422,13 +423,30 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
                         new TransferRequested(TransferRequested.VERSION, UUID.fromString(rs.getString(1)),
                                 UUID.fromString(rs.getString(2)), UUID.fromString(rs.getString(3)), rs.getLong(4),
                                 rs.getString(5).trim(), rs.getObject(6, java.time.OffsetDateTime.class).toInstant())
-                            .toJson() })
-                .list();
+                            .toJson(),
+                        TransferRequested.TYPE })
+                .list());
+            stuck
+                .addAll(jdbc.sql("""
+                        select w.id::text, w.wallet_id::text, w.amount, w.currency, w.created_at from withdrawals w
+                        where w.status = 'pending' and w.created_at < now() - make_interval(secs => ?)
+                          and not exists (select 1 from outbox o where o.id = w.id)
+                        order by w.created_at limit 500""")
+                    .param(seconds)
+                    .query((rs, n) -> new String[] { rs.getString(1), rs.getString(2),
+                            new WithdrawalRequested(WithdrawalRequested.VERSION, UUID.fromString(rs.getString(1)),
+                                    UUID.fromString(rs.getString(2)), rs.getLong(3), rs.getString(4).trim(),
+                                    rs.getObject(5, java.time.OffsetDateTime.class).toInstant())
+                                .toJson(),
+                            WithdrawalRequested.TYPE })
+                    .list());
             // Once per resendAfter each: a worker that is merely behind is not flooded.
             long now = System.nanoTime();
             resentAt.values().removeIf(at -> now - at > settings.resendAfter().toNanos());
             List<String[]> due = stuck.stream().filter(row -> !resentAt.containsKey(row[0])).toList();
-            send(kafka, due, "pending_transfer");
+            send(kafka, due.stream().filter(row -> row[3].equals(TransferRequested.TYPE)).toList(), "pending_transfer");
+            send(kafka, due.stream().filter(row -> row[3].equals(WithdrawalRequested.TYPE)).toList(),
+                    "pending_withdrawal");
             due.forEach(row -> resentAt.put(row[0], now));
         }
         catch (RuntimeException e) {
@@ -436,7 +454,10 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
         }
     }
 
-    /** Rows of (transfer id, source wallet id, command JSON), sent and acknowledged. */
+    /**
+     * Rows of (command id, wallet id it is keyed by, command JSON, command type), sent
+     * and acknowledged.
+     */
     private void send(KafkaProducer<String, String> kafka, List<String[]> commands, String kind) {
         if (commands.isEmpty()) {
             return;
@@ -446,7 +467,7 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
             ProducerRecord<String, String> record = new ProducerRecord<>(Topic.TRANSFER_COMMANDS.name(), command[1],
                     command[2]);
             record.headers().add("id", command[0].getBytes(StandardCharsets.UTF_8));
-            record.headers().add("event_type", TransferRequested.TYPE.getBytes(StandardCharsets.UTF_8));
+            record.headers().add("event_type", command[3].getBytes(StandardCharsets.UTF_8));
             sends.add(kafka.send(record));
         }
         try {
@@ -459,10 +480,10 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
             throw new IllegalStateException("interrupted while resending", e);
         }
         catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("resending transfer commands failed", e);
+            throw new IllegalStateException("resending wallet commands failed", e);
         }
         meters.counter("wallet.outbox.resent", "kind", kind).increment(commands.size());
-        log.info("sweep sent {} transfer command(s) again ({})", commands.size(), kind);
+        log.info("sweep sent {} wallet command(s) again ({})", commands.size(), kind);
     }
 
     private static Map<String, String> security(Map<String, Object> clientProperties) {

@@ -1,4 +1,4 @@
-package dev.walletpipeline.api.deposit;
+package dev.walletpipeline.api.paystack;
 
 import dev.walletpipeline.contracts.PaystackKeys;
 import java.time.Duration;
@@ -21,10 +21,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * reconciliation and alone may publish what it learns ({@code WEBHOOK_INGEST_URL})
  */
 @ConfigurationProperties("wallet.paystack")
-record PaystackSettings(String baseUrl, String secretKey, Duration connectTimeout, Duration readTimeout, int retries,
-        Duration reconcileEvery, Duration reconcileAfter, Duration giveUpAfter, String verifierUrl) {
+public record PaystackSettings(String baseUrl, String secretKey, Duration connectTimeout, Duration readTimeout,
+        int retries, Duration reconcileEvery, Duration reconcileAfter, Duration giveUpAfter, String verifierUrl) {
 
-    PaystackSettings {
+    public PaystackSettings {
         PaystackKeys.requireUsable(secretKey, baseUrl);
     }
 }

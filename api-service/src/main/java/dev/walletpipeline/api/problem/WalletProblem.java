@@ -56,6 +56,15 @@ public class WalletProblem extends RuntimeException {
         return new WalletProblem(Kind.NOT_FOUND, "not_found", what + " not found");
     }
 
+    /**
+     * A refund or chargeback took back money the wallet had already spent: it sends
+     * nothing (transfers, withdrawals) until it is back to zero or above.
+     */
+    public static WalletProblem inDebt(long balance) {
+        return new WalletProblem(Kind.REFUSED, "wallet_in_debt", "the wallet's balance is " + balance
+                + " after a refund or chargeback; it can send money again once it is back to zero or above");
+    }
+
     public static WalletProblem rateLimited(Duration retryAfter) {
         return new WalletProblem(Kind.RATE_LIMITED, "rate_limited", "too many requests; retry later", null, retryAfter);
     }

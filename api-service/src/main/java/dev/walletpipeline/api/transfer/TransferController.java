@@ -3,6 +3,7 @@ package dev.walletpipeline.api.transfer;
 import dev.walletpipeline.api.caller.Caller;
 import dev.walletpipeline.api.caller.Permission;
 import dev.walletpipeline.api.money.Amounts;
+import dev.walletpipeline.api.money.IdempotencyKeys;
 import dev.walletpipeline.api.problem.WalletProblem;
 import dev.walletpipeline.api.ratelimit.RateLimiter;
 import dev.walletpipeline.api.wallet.Wallet;
@@ -63,9 +64,7 @@ class TransferController {
         rateLimiter.acquireMoneyCall(caller);
         String walletNumber = walletNumber(body);
         long amount = Amounts.from(body);
-        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
-            throw WalletProblem.invalid("Idempotency-Key", "Idempotency-Key must be 1 to 200 characters");
-        }
+        IdempotencyKeys.check(idempotencyKey);
         Transfers.Transfer transfer = transfers
             .request(new Transfers.Request(wallet.id(), wallet.number(), walletNumber, amount, idempotencyKey));
         Duration wait = waitOf(prefer);

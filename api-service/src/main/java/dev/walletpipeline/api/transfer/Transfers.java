@@ -1,9 +1,10 @@
 package dev.walletpipeline.api.transfer;
 
+import dev.walletpipeline.api.money.IdempotencyKeys;
 import dev.walletpipeline.api.problem.WalletProblem;
 import dev.walletpipeline.api.secret.Secrets;
+import dev.walletpipeline.api.wallet.WalletFunds;
 import dev.walletpipeline.contracts.TransferRequested;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
@@ -90,14 +91,12 @@ class Transfers {
                 throw new WalletProblem(WalletProblem.Kind.REFUSED, "self_transfer",
                         "a wallet cannot send money to itself");
             }
-            jdbc.sql("select pg_advisory_xact_lock(hashtextextended(?::text, 7))")
-                .param(request.fromWalletId())
-                .query((rs, n) -> null)
-                .list();
+            WalletFunds.lock(jdbc, request.fromWalletId());
             if (request.idempotencyKey() != null) {
-                Optional<Transfer> earlier = findByIdempotencyKey(request);
+                Optional<UUID> earlier = IdempotencyKeys.earlier(jdbc, "transfers", "from_wallet_id",
+                        request.fromWalletId(), request.idempotencyKey(), request.hash());
                 if (earlier.isPresent()) {
-                    return earlier.get();
+                    return find(earlier.get()).orElseThrow();
                 }
             }
             UUID id = UUID.randomUUID();
@@ -106,24 +105,20 @@ class Transfers {
                                                                         // keeps
             TransferRequested command = new TransferRequested(TransferRequested.VERSION, id, request.fromWalletId(), to,
                     request.amount(), CURRENCY, now);
-            // Balance and transfers not yet debited come from this statement's snapshot,
-            // taken after the lock: ledger-worker debits a balance and marks its transfer
-            // debited in one transaction, so each amount counts once.
-            long available = jdbc.sql("""
-                    with available as (
-                        select w.balance - coalesce((select sum(t.amount) from transfers t
-                            where t.from_wallet_id = w.id and t.status = 'pending' and t.debited_at is null), 0)
-                            as amount
-                        from wallets w where w.id = :from),
+            // What is available comes from this statement's snapshot, taken after the
+            // lock.
+            long[] funds = jdbc.sql("with " + WalletFunds.AVAILABLE + """
+                    ,
                     transfer as (
                         insert into transfers (id, from_wallet_id, to_wallet_id, amount, idempotency_key, request_hash,
                             created_at)
-                        select :id, :from, :to, :amount, :key, :hash, :now from available where amount >= :amount
+                        select :id, :from, :to, :amount, :key, :hash, :now from available
+                        where amount >= :amount and balance >= 0
                         returning id),
                     outbox as (
                         insert into outbox (id, aggregatetype, aggregateid, type, payload, created_at)
                         select transfer.id, 'transfer', :fromText, :type, cast(:payload as jsonb), :now from transfer)
-                    select amount from available""")
+                    select amount, balance from available""")
                 .param("from", request.fromWalletId())
                 .param("id", id)
                 .param("to", to)
@@ -134,8 +129,12 @@ class Transfers {
                 .param("fromText", request.fromWalletId().toString())
                 .param("type", TransferRequested.TYPE)
                 .param("payload", command.toJson())
-                .query(Long.class)
+                .query((rs, n) -> new long[] { rs.getLong(1), rs.getLong(2) })
                 .single();
+            long available = funds[0];
+            if (funds[1] < 0) {
+                throw WalletProblem.inDebt(funds[1]);
+            }
             if (request.amount() > available) {
                 throw new WalletProblem(WalletProblem.Kind.REFUSED, "insufficient_funds",
                         "the amount exceeds the available balance of " + available);
@@ -147,22 +146,6 @@ class Transfers {
             throw new IllegalStateException("the transfer transaction returned nothing");
         }
         return accepted;
-    }
-
-    private Optional<Transfer> findByIdempotencyKey(Request request) {
-        var earlier = jdbc
-            .sql("select id, request_hash from transfers where from_wallet_id = ? and idempotency_key = ?")
-            .params(request.fromWalletId(), request.idempotencyKey())
-            .query((rs, n) -> new Object[] { rs.getObject(1, UUID.class), rs.getBytes(2) })
-            .optional();
-        if (earlier.isEmpty()) {
-            return Optional.empty();
-        }
-        if (!MessageDigest.isEqual((byte[]) earlier.get()[1], request.hash())) {
-            throw new WalletProblem(WalletProblem.Kind.CONFLICT, "idempotency_conflict",
-                    "this Idempotency-Key was used with a different request");
-        }
-        return find((UUID) earlier.get()[0]);
     }
 
     Optional<Transfer> find(UUID id) {

@@ -21,14 +21,18 @@ class WalletController {
         this.history = history;
     }
 
-    record Balance(long balance, long available, String currency) {
+    /**
+     * @param inDebt a refund or chargeback took back money already spent: the balance is
+     * below zero and the wallet can send nothing until it is back to zero or above
+     */
+    record Balance(long balance, long available, String currency, boolean inDebt) {
     }
 
     @GetMapping("/wallet/balance")
     Balance balance(@AuthenticationPrincipal Caller caller) {
         Wallet wallet = walletOf(caller.require(Permission.READ));
-        return new Balance(wallet.balance(), wallet.balance() - wallets.pendingOutgoing(wallet.id()),
-                wallet.currency());
+        return new Balance(wallet.balance(), wallet.balance() - wallets.pendingOutgoing(wallet.id()), wallet.currency(),
+                wallet.balance() < 0);
     }
 
     @GetMapping("/wallet/transactions")

@@ -12,9 +12,11 @@ import org.springframework.stereotype.Repository;
 
 /**
  * A wallet's money movements, newest first: its deposits, the transfers it sent (whatever
- * their status) and the transfers it received (once completed). Paged by a keyset cursor
- * over (created_at, id), so rows arriving while a client pages never cause duplicates or
- * gaps.
+ * their status), the transfers it received (once completed), refunds, each dispute's hold
+ * and its end (released, or charged back), its withdrawals (whatever their status, the
+ * counterparty being the bank account) and the return of those Paystack failed or
+ * reversed. Paged by a keyset cursor over (created_at, id), so rows arriving while a
+ * client pages never cause duplicates or gaps.
  */
 @Repository
 class WalletHistory {
@@ -34,6 +36,27 @@ class WalletHistory {
                 select t.id::text, 'transfer_in', t.amount, t.status, t.id::text, w.number, t.created_at
                 from transfers t join wallets w on w.id = t.from_wallet_id
                 where t.to_wallet_id = :wallet and t.status = 'completed'
+                union all
+                select 'refund:' || r.deposit_reference || ':' || r.refund_id, 'refund', r.amount, 'completed',
+                       r.deposit_reference, null, r.created_at
+                from refunds r where r.wallet_id = :wallet
+                union all
+                select 'dispute:' || d.id, 'chargeback_hold', d.amount, 'completed', d.deposit_reference, null,
+                       d.created_at
+                from disputes d where d.wallet_id = :wallet and d.held
+                union all
+                select 'dispute:' || d.id || ':' || d.status,
+                       case d.status when 'released' then 'chargeback_released' else 'chargeback' end, d.amount,
+                       'completed', d.deposit_reference, null, d.resolved_at
+                from disputes d where d.wallet_id = :wallet and d.held and d.status <> 'held'
+                union all
+                select x.id::text, 'withdrawal', x.amount, x.status, x.id::text, a.account_number, x.created_at
+                from withdrawals x join withdrawal_accounts a on a.id = x.account_id where x.wallet_id = :wallet
+                union all
+                select x.id::text || ':returned', 'withdrawal_returned', x.amount, 'completed', x.id::text,
+                       a.account_number, x.completed_at
+                from withdrawals x join withdrawal_accounts a on a.id = x.account_id
+                where x.wallet_id = :wallet and x.status in ('failed', 'reversed') and x.debited_at is not null
             ) movements
             where (cast(:afterTime as timestamptz) is null or (created_at, id) < (:afterTime, :afterId))
             order by created_at desc, id desc

@@ -20,10 +20,13 @@ public interface Wallets extends Repository<Wallet, UUID> {
     Optional<Wallet> findByNumber(String number);
 
     /**
-     * What this wallet has promised away: transfers accepted and not yet applied or
-     * rejected.
+     * What this wallet has promised away: transfers and withdrawals accepted and not yet
+     * debited or refused ({@link WalletFunds#AVAILABLE} says the same).
      */
-    @Query("select coalesce(sum(amount), 0) from transfers where from_wallet_id = :walletId and status = 'pending' and debited_at is null")
+    @Query("""
+            select coalesce((select sum(amount) from transfers
+                             where from_wallet_id = :walletId and status = 'pending' and debited_at is null), 0)
+                 + coalesce((select sum(amount) from withdrawals where wallet_id = :walletId and status = 'pending'), 0)""")
     long pendingOutgoing(UUID walletId);
 
 }

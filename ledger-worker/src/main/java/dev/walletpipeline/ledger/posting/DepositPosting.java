@@ -1,7 +1,7 @@
 package dev.walletpipeline.ledger.posting;
 
 import dev.walletpipeline.contracts.LedgerEvent;
-import dev.walletpipeline.contracts.PaystackCharge;
+import dev.walletpipeline.contracts.PaystackEvent;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
@@ -15,11 +15,12 @@ import org.springframework.stereotype.Component;
 
 /**
  * Paystack facts about deposits, posted by the writer of the deposit's wallet (the facts
- * reach it routed by {@link PaystackRouting}). A successful charge credits its deposit
- * only when reference, amount and currency match a deposit we opened; a deposit is
- * credited at most once however often Paystack tells us; a mismatch goes to review and
- * credits nothing; a reversed payment is never credited; an unknown reference is recorded
- * for a person and credits nothing.
+ * reach it routed by {@link PaystackRouting}); refunds and disputes go on to
+ * {@link RefundsAndDisputes}. A successful charge credits its deposit only when
+ * reference, amount and currency match a deposit we opened; a deposit is credited at most
+ * once however often Paystack tells us; a mismatch goes to review and credits nothing; a
+ * reversed payment is never credited; an unknown reference is recorded for a person and
+ * credits nothing.
  */
 @Component
 class DepositPosting {
@@ -30,11 +31,21 @@ class DepositPosting {
         this.jdbc = jdbc;
     }
 
-    /** Posts one proven fact about a locked deposit (or records it, when unknown). */
-    void post(@Nullable Deposit deposit, PaystackCharge charge, ConsumedRecord record, LedgerBatch ledger,
-            List<LedgerEvent> events) {
+    /**
+     * Posts one proven fact about a locked deposit (or records it, when unknown or when
+     * it cannot be applied).
+     */
+    void post(@Nullable Deposit deposit, PaystackEvent charge, ConsumedRecord record, LedgerBatch ledger,
+            List<LedgerEvent> events, RefundsAndDisputes moneyBack) {
         if (deposit == null) {
             recordException(charge, "unknown reference", record);
+        }
+        else if (charge.isRefund() || charge.isDispute()) {
+            String nothingMoved = moneyBack.post(deposit, charge, walletOf(deposit, ledger), record.partition(), ledger,
+                    events);
+            if (nothingMoved != null) {
+                recordException(charge, nothingMoved, record);
+            }
         }
         else if (charge.isVerifiedReversal()) {
             reverse(deposit, charge, record, ledger, events);
@@ -44,7 +55,7 @@ class DepositPosting {
         }
     }
 
-    private void credit(Deposit deposit, PaystackCharge charge, ConsumedRecord record, LedgerBatch ledger,
+    private void credit(Deposit deposit, PaystackEvent charge, ConsumedRecord record, LedgerBatch ledger,
             List<LedgerEvent> events) {
         switch (deposit.status) {
             case "success", "review" -> {
@@ -72,7 +83,7 @@ class DepositPosting {
         }
     }
 
-    private void reverse(Deposit deposit, PaystackCharge charge, ConsumedRecord record, LedgerBatch ledger,
+    private void reverse(Deposit deposit, PaystackEvent charge, ConsumedRecord record, LedgerBatch ledger,
             List<LedgerEvent> events) {
         switch (deposit.status) {
             case "reversed" -> {
@@ -98,7 +109,7 @@ class DepositPosting {
         return wallet;
     }
 
-    private static @Nullable String mismatch(Deposit deposit, PaystackCharge charge) {
+    private static @Nullable String mismatch(Deposit deposit, PaystackEvent charge) {
         if (charge.amountMinor() != deposit.amount) {
             return "amount paid " + charge.amountMinor() + " differs from deposit amount " + deposit.amount;
         }
@@ -142,7 +153,7 @@ class DepositPosting {
                 changed.stream().mapToLong(d -> d.paystackId).toArray());
     }
 
-    void recordException(PaystackCharge charge, String reason, ConsumedRecord record) {
+    void recordException(PaystackEvent charge, String reason, ConsumedRecord record) {
         jdbc.sql("""
                 insert into payment_exceptions (reference, paystack_id, reason, body)
                 values (?, ?, ?, ?)""")

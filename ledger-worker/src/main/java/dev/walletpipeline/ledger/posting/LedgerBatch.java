@@ -28,6 +28,13 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 final class LedgerBatch {
 
+    /**
+     * The entries that may take a customer's balance below zero: money taken back after
+     * it was spent. The database keeps the same rule
+     * (below_zero_only_by_refund_or_chargeback).
+     */
+    private static final java.util.Set<String> MAY_FOLLOW_SPENT_MONEY = java.util.Set.of("refund", "chargeback_hold");
+
     /** The system accounts of each partition made by migration V8: 0 to 255. */
     static final int SYSTEM_ACCOUNT_PARTITIONS = 256;
 
@@ -64,10 +71,27 @@ final class LedgerBatch {
         return systemAccount(2, partition);
     }
 
+    /**
+     * The disputes-held account of a partition: what its wallets' open disputes took out
+     * of them until they are resolved.
+     */
+    static UUID disputesHeld(int partition) {
+        return systemAccount(3, partition);
+    }
+
+    /**
+     * The payouts-in-flight account of a partition: withdrawals its wallets made that
+     * Paystack has not yet paid out or returned.
+     */
+    static UUID payoutsInFlight(int partition) {
+        return systemAccount(4, partition);
+    }
+
     private static UUID systemAccount(int kind, int partition) {
         if (partition < 0 || partition >= SYSTEM_ACCOUNT_PARTITIONS) {
-            throw new IllegalStateException("partition " + partition + " has no system accounts: migration V8 made"
-                    + " them for partitions 0 to " + (SYSTEM_ACCOUNT_PARTITIONS - 1) + "; add more with a migration");
+            throw new IllegalStateException("partition " + partition
+                    + " has no system accounts: migrations V8 to V10 made" + " them for partitions 0 to "
+                    + (SYSTEM_ACCOUNT_PARTITIONS - 1) + "; add more with a migration");
         }
         return UUID.fromString("00000000-0000-0000-%04x-%012x".formatted(kind, partition));
     }
@@ -149,6 +173,95 @@ final class LedgerBatch {
     }
 
     /**
+     * Posts a refund of (part of) a deposit: the wallet debited, its partition's Paystack
+     * clearing account credited. The wallet may go below zero: the money was already
+     * spent.
+     */
+    LedgerEvent refund(Account wallet, int partition, String reference, String refundId, long amount) {
+        String posting = "refund:" + reference + ":" + refundId;
+        Entry debit = wallet.apply(posting, -amount, "refund", reference, null, null);
+        required(clearing(partition)).apply(posting, amount, "refund_clearing", reference, null, wallet.id);
+        return event(debit, LedgerEvent.Type.DepositRefunded, wallet, amount, reference, null, "refund " + refundId);
+    }
+
+    /**
+     * Holds a disputed amount: the wallet debited into its partition's disputes-held
+     * account. The wallet may go below zero: the money was already spent.
+     */
+    LedgerEvent holdDispute(Account wallet, int partition, String reference, String disputeId, long amount) {
+        String posting = "dispute:" + disputeId + ":hold";
+        Entry debit = wallet.apply(posting, -amount, "chargeback_hold", reference, null, null);
+        required(disputesHeld(partition)).apply(posting, amount, "dispute_held", reference, null, wallet.id);
+        return event(debit, LedgerEvent.Type.ChargebackHeld, wallet, amount, reference, null, "dispute " + disputeId);
+    }
+
+    /** A dispute resolved for us: the held amount back to the wallet. */
+    LedgerEvent releaseDispute(Account wallet, int partition, String reference, String disputeId, long amount) {
+        String posting = "dispute:" + disputeId + ":release";
+        required(disputesHeld(partition)).apply(posting, -amount, "dispute_held", reference, null, wallet.id);
+        Entry credit = wallet.apply(posting, amount, "chargeback_released", reference, null, null);
+        return event(credit, LedgerEvent.Type.ChargebackReleased, wallet, amount, reference, null,
+                "dispute " + disputeId);
+    }
+
+    /**
+     * A dispute the customer won: the held amount leaves for Paystack clearing. The
+     * wallet's balance does not change (the money left it when held); its event says so.
+     */
+    LedgerEvent chargeBack(Account wallet, int partition, String reference, String disputeId, long amount) {
+        String posting = "dispute:" + disputeId + ":chargeback";
+        required(disputesHeld(partition)).apply(posting, -amount, "dispute_held", reference, null, wallet.id);
+        required(clearing(partition)).apply(posting, amount, "chargeback_clearing", reference, null, wallet.id);
+        return noteWithoutMovement(wallet, LedgerEvent.Type.ChargebackDebited, amount, reference, null,
+                "dispute " + disputeId);
+    }
+
+    /**
+     * A withdrawal's hold: the wallet debited into its partition's payouts-in-flight
+     * account, until Paystack pays it out or returns it.
+     */
+    LedgerEvent debitIntoPayouts(Account wallet, int partition, UUID withdrawalId, long amount) {
+        String posting = "withdrawal:" + withdrawalId + ":debit";
+        Entry debit = wallet.apply(posting, -amount, "withdrawal", null, null, withdrawalId, null);
+        required(payoutsInFlight(partition)).apply(posting, amount, "payout_in_flight", null, null, withdrawalId,
+                wallet.id);
+        return event(debit, LedgerEvent.Type.WithdrawalRequested, wallet, amount, withdrawalId.toString(), null, null);
+    }
+
+    /**
+     * Paystack paid a withdrawal out: the money leaves payouts in flight for Paystack
+     * clearing. The wallet's balance does not change (it left at the debit).
+     */
+    LedgerEvent payOut(Account wallet, int partition, UUID withdrawalId, long amount) {
+        String posting = "withdrawal:" + withdrawalId + ":paid";
+        required(payoutsInFlight(partition)).apply(posting, -amount, "payout_in_flight", null, null, withdrawalId,
+                wallet.id);
+        required(clearing(partition)).apply(posting, amount, "payout_clearing", null, null, withdrawalId, wallet.id);
+        return noteWithoutMovement(wallet, LedgerEvent.Type.WithdrawalCompleted, amount, withdrawalId.toString(), null,
+                null);
+    }
+
+    /**
+     * A withdrawal Paystack failed or reversed: the amount back in the wallet, from
+     * payouts in flight, or from Paystack clearing when it had been paid out before.
+     */
+    LedgerEvent returnPayout(Account wallet, int partition, UUID withdrawalId, long amount, boolean paidOutBefore,
+            String reason) {
+        String posting = "withdrawal:" + withdrawalId + ":returned";
+        if (paidOutBefore) {
+            required(clearing(partition)).apply(posting, -amount, "payout_clearing", null, null, withdrawalId,
+                    wallet.id);
+        }
+        else {
+            required(payoutsInFlight(partition)).apply(posting, -amount, "payout_in_flight", null, null, withdrawalId,
+                    wallet.id);
+        }
+        Entry credit = wallet.apply(posting, amount, "withdrawal_returned", null, null, withdrawalId, null);
+        return event(credit, LedgerEvent.Type.WithdrawalReturned, wallet, amount, withdrawalId.toString(), null,
+                reason);
+    }
+
+    /**
      * An event about a wallet that moves no money: it takes the next sequence number, and
      * no entry.
      */
@@ -189,6 +302,7 @@ final class LedgerBatch {
             String[] type = new String[n];
             String[] reference = new String[n];
             String[] transfer = new String[n];
+            String[] withdrawal = new String[n];
             String[] counterparty = new String[n];
             String[] eventId = new String[n];
             for (int i = 0; i < n; i++) {
@@ -201,17 +315,18 @@ final class LedgerBatch {
                 type[i] = e.type;
                 reference[i] = e.depositReference;
                 transfer[i] = e.transferId == null ? null : e.transferId.toString();
+                withdrawal[i] = e.withdrawalId == null ? null : e.withdrawalId.toString();
                 counterparty[i] = e.counterparty == null ? null : e.counterparty.toString();
                 eventId[i] = e.eventId.toString();
             }
             write.add("""
                     insert into ledger_entries (posting_id, wallet_id, amount, balance_after, sequence, entry_type,
-                        deposit_reference, transfer_id, counterparty_wallet_id, event_id, created_at)
-                    select p, w::uuid, a, b, s, t, r, tr::uuid, c::uuid, e::uuid, ?
+                        deposit_reference, transfer_id, withdrawal_id, counterparty_wallet_id, event_id, created_at)
+                    select p, w::uuid, a, b, s, t, r, tr::uuid, wd::uuid, c::uuid, e::uuid, ?
                     from unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::text[],
-                                ?::text[], ?::text[], ?::text[]) as x(p, w, a, b, s, t, r, tr, c, e)""",
+                                ?::text[], ?::text[], ?::text[], ?::text[]) as x(p, w, a, b, s, t, r, tr, wd, c, e)""",
                     OffsetDateTime.ofInstant(now, ZoneOffset.UTC), posting, wallet, amount, balanceAfter, sequence,
-                    type, reference, transfer, counterparty, eventId);
+                    type, reference, transfer, withdrawal, counterparty, eventId);
             entries.clear();
         }
         List<Account> changed = accounts.values().stream().filter(a -> a.changed).toList();
@@ -265,15 +380,20 @@ final class LedgerBatch {
 
         private Entry apply(String postingId, long amount, String type, @Nullable String depositReference,
                 @Nullable UUID transferId, @Nullable UUID counterparty) {
+            return apply(postingId, amount, type, depositReference, transferId, null, counterparty);
+        }
+
+        private Entry apply(String postingId, long amount, String type, @Nullable String depositReference,
+                @Nullable UUID transferId, @Nullable UUID withdrawalId, @Nullable UUID counterparty) {
             long after = Math.addExact(balance, amount);
-            if (after < 0 && "customer".equals(kind)) {
+            if (after < 0 && amount < 0 && "customer".equals(kind) && !MAY_FOLLOW_SPENT_MONEY.contains(type)) {
                 throw new IllegalStateException("posting " + postingId + " would overdraw wallet " + id);
             }
             balance = after;
             lastSequence++;
             changed = true;
             Entry entry = new Entry(postingId, id, amount, after, lastSequence, type, depositReference, transferId,
-                    counterparty, UUID.randomUUID());
+                    withdrawalId, counterparty, UUID.randomUUID());
             entries.add(entry);
             return entry;
         }
@@ -281,7 +401,8 @@ final class LedgerBatch {
     }
 
     private record Entry(String postingId, UUID walletId, long amount, long balanceAfter, long sequence, String type,
-            @Nullable String depositReference, @Nullable UUID transferId, @Nullable UUID counterparty, UUID eventId) {
+            @Nullable String depositReference, @Nullable UUID transferId, @Nullable UUID withdrawalId,
+            @Nullable UUID counterparty, UUID eventId) {
     }
 
 }

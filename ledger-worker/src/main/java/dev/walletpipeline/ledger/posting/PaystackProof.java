@@ -1,6 +1,6 @@
 package dev.walletpipeline.ledger.posting;
 
-import dev.walletpipeline.contracts.PaystackCharge;
+import dev.walletpipeline.contracts.PaystackEvent;
 import dev.walletpipeline.contracts.proof.HmacSignature;
 import dev.walletpipeline.contracts.proof.Proof;
 import dev.walletpipeline.ledger.LedgerSettings;
@@ -35,22 +35,22 @@ class PaystackProof {
      * Paystack webhook.
      * @throws PoisonRecord when it proves nothing
      */
-    PaystackCharge proven(ConsumedRecord record) {
+    PaystackEvent proven(ConsumedRecord record) {
         byte[] body = Objects.requireNonNull(record.value());
         if (paystackSignature.matches(body, record.header(Proof.PAYSTACK_SIGNATURE))) {
-            PaystackCharge charge = PaystackCharge.fromWebhook(body);
-            if (charge.event().equals(PaystackCharge.TRANSACTION_VERIFIED)) {
+            PaystackEvent fact = PaystackEvent.fromWebhook(body);
+            if (PaystackEvent.VERIFIED.contains(fact.event())) {
                 throw new PoisonRecord("invalid proof: a Paystack webhook cannot claim to be our own verification");
             }
-            return charge;
+            return fact;
         }
         if (reconciliationSignature.matches(body, record.header(Proof.RECONCILIATION_SIGNATURE))) {
-            PaystackCharge charge = PaystackCharge.fromWebhook(body);
-            if (!charge.event().equals(PaystackCharge.TRANSACTION_VERIFIED)) {
+            PaystackEvent fact = PaystackEvent.fromWebhook(body);
+            if (!PaystackEvent.VERIFIED.contains(fact.event())) {
                 throw new PoisonRecord(
-                        "invalid proof: a reconciliation signature covers only " + PaystackCharge.TRANSACTION_VERIFIED);
+                        "invalid proof: a reconciliation signature covers only " + PaystackEvent.VERIFIED);
             }
-            return charge;
+            return fact;
         }
         throw new PoisonRecord("no valid proof: neither Paystack's signature nor the reconciliation signature"
                 + " verifies over the record");

@@ -1,6 +1,6 @@
 package dev.walletpipeline.ledger.posting;
 
-import dev.walletpipeline.contracts.PaystackCharge;
+import dev.walletpipeline.contracts.PaystackEvent;
 import dev.walletpipeline.contracts.WalletCommand;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -12,10 +12,10 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Routes {@code paystack.events} (keyed by payment reference) to the writer of the
- * deposit's wallet: each proven fact that may move money is sent to
- * {@code wallet.transfer-commands} keyed by that wallet, with its exact bytes and proof
- * headers, in the consuming Kafka transaction (so exactly once). Routing writes no
+ * Routes {@code paystack.events} (keyed by our reference) to the writer of the wallet
+ * whose deposit or withdrawal the event is about: each proven fact that may move money is
+ * sent to {@code wallet.transfer-commands} keyed by that wallet, with its exact bytes and
+ * proof headers, in the consuming Kafka transaction (so exactly once). Routing writes no
  * wallet: records without proof go to the dead-letter topic here already, events that
  * move no money stop here, and references we never opened are recorded for a person,
  * once.
@@ -40,16 +40,16 @@ class PaystackRouting {
 
     BatchOutcome route(List<ConsumedRecord> records) {
         BatchOutcome outcome = new BatchOutcome();
-        Map<ConsumedRecord, PaystackCharge> facts = new LinkedHashMap<>();
+        Map<ConsumedRecord, PaystackEvent> facts = new LinkedHashMap<>();
         ProcessedMessages.readable(records, outcome, proof::proven).forEach((record, charge) -> {
-            if (charge.concernsADeposit()) {
+            if (charge.movesMoney()) {
                 facts.put(record, charge);
             }
         });
         if (facts.isEmpty()) {
             return outcome;
         }
-        Map<String, UUID> wallets = walletsOf(facts.values().stream().map(PaystackCharge::reference).toList());
+        Map<String, UUID> wallets = walletsOf(facts.values().stream().map(PaystackEvent::reference).toList());
         List<ConsumedRecord> unknown = facts.keySet()
             .stream()
             .filter(record -> !wallets.containsKey(facts.get(record).reference()))
@@ -70,8 +70,12 @@ class PaystackRouting {
 
     private Map<String, UUID> walletsOf(List<String> references) {
         Map<String, UUID> wallets = new HashMap<>();
-        jdbc.sql("select reference, wallet_id from deposits where reference = any(?::text[])")
-            .param(references.stream().distinct().toArray(String[]::new))
+        jdbc.sql("""
+                select reference, wallet_id from deposits where reference = any(?::text[])
+                union all
+                select reference, wallet_id from withdrawals where reference = any(?::text[])""")
+            .params(references.stream().distinct().toArray(String[]::new),
+                    references.stream().distinct().toArray(String[]::new))
             .query((rs, n) -> wallets.put(rs.getString(1), rs.getObject(2, UUID.class)))
             .list();
         return wallets;
@@ -81,7 +85,7 @@ class PaystackRouting {
     private void recordUnknown(List<ConsumedRecord> records) {
         Map<ProcessedMessages.Key, List<dev.walletpipeline.contracts.LedgerEvent>> processed = new LinkedHashMap<>();
         ProcessedMessages
-            .fresh(jdbc, records, new BatchOutcome(), proof::proven, PaystackCharge::messageId, (charge, earlier) -> {
+            .fresh(jdbc, records, new BatchOutcome(), proof::proven, PaystackEvent::messageId, (charge, earlier) -> {
             })
             .forEach((record, charge) -> {
                 deposits.recordException(charge, "unknown reference", record);

@@ -157,6 +157,11 @@ class TransferPosting {
         if (!from.currency().equals(transfer.toCurrency)) {
             return "currency_mismatch";
         }
+        if (from.balance() < 0) {
+            // A refund or chargeback took back money already spent: nothing leaves until
+            // the wallet is out of debt.
+            return "wallet_in_debt";
+        }
         if (from.balance() < transfer.amount) {
             return "insufficient_funds";
         }

@@ -1,9 +1,10 @@
 package dev.walletpipeline.ledger.posting;
 
 import dev.walletpipeline.contracts.LedgerEvent;
-import dev.walletpipeline.contracts.PaystackCharge;
+import dev.walletpipeline.contracts.PaystackEvent;
 import dev.walletpipeline.contracts.TransferRequested;
 import dev.walletpipeline.contracts.WalletCommand;
+import dev.walletpipeline.contracts.WithdrawalRequested;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -37,16 +38,19 @@ class WalletPosting {
 
     private final DepositPosting deposits;
 
+    private final WithdrawalPosting withdrawals;
+
     private final PaystackProof proof;
 
     private final Clock clock = Clock.systemUTC();
 
     WalletPosting(JdbcClient jdbc, TransactionTemplate transaction, TransferPosting transfers, DepositPosting deposits,
-            PaystackProof proof) {
+            WithdrawalPosting withdrawals, PaystackProof proof) {
         this.jdbc = jdbc;
         this.transaction = transaction;
         this.transfers = transfers;
         this.deposits = deposits;
+        this.withdrawals = withdrawals;
         this.proof = proof;
     }
 
@@ -77,8 +81,18 @@ class WalletPosting {
 
     }
 
-    /** A proven Paystack fact, keyed by its deposit's wallet. */
-    record Fact(PaystackCharge charge) implements Command {
+    /** A withdrawal's request, keyed by its wallet. */
+    record Withdraw(WithdrawalRequested request) implements Command {
+
+        @Override
+        public String messageId() {
+            return "withdrawal:" + request.withdrawalId();
+        }
+
+    }
+
+    /** A proven Paystack fact, keyed by its deposit's or withdrawal's wallet. */
+    record Fact(PaystackEvent charge) implements Command {
 
         @Override
         public String messageId() {
@@ -86,7 +100,22 @@ class WalletPosting {
         }
 
         boolean movesMoney() {
-            return charge.concernsADeposit();
+            return charge.movesMoney();
+        }
+
+        /**
+         * The withdrawal a transfer fact is about, or null when its reference names none.
+         */
+        @Nullable UUID withdrawalId() {
+            if (!charge.concernsAWithdrawal()) {
+                return null;
+            }
+            try {
+                return UUID.fromString(charge.reference());
+            }
+            catch (IllegalArgumentException notOurs) {
+                return null;
+            }
         }
 
     }
@@ -104,6 +133,7 @@ class WalletPosting {
         return switch (record.commandType()) {
             case WalletCommand.TRANSFER_REQUESTED -> new Debit(TransferRequested.fromJson(body));
             case WalletCommand.TRANSFER_IN_TRANSIT -> new Credit(TransferRequested.fromJson(body));
+            case WalletCommand.WITHDRAWAL_REQUESTED -> new Withdraw(WithdrawalRequested.fromJson(body));
             case WalletCommand.PAYSTACK_EVENT -> new Fact(proof.proven(record));
             default -> throw new PoisonRecord("unknown command type " + record.commandType());
         };
@@ -121,6 +151,7 @@ class WalletPosting {
 
         Set<UUID> transferIds = new HashSet<>(redeliveredDebits);
         List<String> references = new ArrayList<>();
+        Set<UUID> withdrawalIds = new HashSet<>();
         for (Command command : commands.values()) {
             if (command instanceof Debit debit) {
                 transferIds.add(debit.request().transferId());
@@ -128,21 +159,44 @@ class WalletPosting {
             else if (command instanceof Credit credit) {
                 transferIds.add(credit.leg().transferId());
             }
-            else if (command instanceof Fact fact && fact.movesMoney()) {
+            else if (command instanceof Withdraw withdraw) {
+                withdrawalIds.add(withdraw.request().withdrawalId());
+            }
+            else if (command instanceof Fact fact && fact.charge().concernsADeposit()) {
                 references.add(fact.charge().reference());
+            }
+            else if (command instanceof Fact fact && fact.withdrawalId() != null) {
+                withdrawalIds.add(fact.withdrawalId());
             }
         }
         Map<UUID, TransferPosting.Transfer> transferRows = transfers.lock(transferIds);
         Map<String, DepositPosting.Deposit> depositRows = deposits.lock(references);
+        RefundsAndDisputes moneyBack = RefundsAndDisputes.load(jdbc,
+                commands.values()
+                    .stream()
+                    .filter(c -> c instanceof Fact fact && (fact.charge().isRefund() || fact.charge().isDispute()))
+                    .map(c -> ((Fact) c).charge().reference())
+                    .toList());
+        Map<UUID, WithdrawalPosting.Withdrawal> withdrawalRows = withdrawals.lock(withdrawalIds);
+        Rows rows = new Rows(transferRows, depositRows, withdrawalRows, moneyBack);
 
         LedgerBatch ledger = new LedgerBatch(jdbc, clock.instant());
         Set<UUID> accounts = new HashSet<>();
         commands.forEach((record, command) -> {
-            UUID wallet = walletToWrite(record, command, transferRows, depositRows);
+            UUID wallet = walletToWrite(record, command, rows);
             if (wallet != null) {
                 accounts.add(wallet);
-                accounts.add(command instanceof Fact ? LedgerBatch.clearing(record.partition())
-                        : LedgerBatch.inTransit(record.partition()));
+                if (command instanceof Fact) {
+                    accounts.add(LedgerBatch.clearing(record.partition()));
+                    accounts.add(LedgerBatch.disputesHeld(record.partition()));
+                    accounts.add(LedgerBatch.payoutsInFlight(record.partition()));
+                }
+                else if (command instanceof Withdraw) {
+                    accounts.add(LedgerBatch.payoutsInFlight(record.partition()));
+                }
+                else {
+                    accounts.add(LedgerBatch.inTransit(record.partition()));
+                }
             }
         });
         if (!accounts.isEmpty()) {
@@ -153,7 +207,7 @@ class WalletPosting {
         for (Map.Entry<ConsumedRecord, Command> each : commands.entrySet()) {
             ConsumedRecord record = each.getKey();
             List<LedgerEvent> events = new ArrayList<>();
-            String refusal = post(record, each.getValue(), transferRows, depositRows, ledger, events, outcome);
+            String refusal = post(record, each.getValue(), rows, ledger, events, outcome);
             if (refusal != null) {
                 outcome.deadLetters.add(new BatchOutcome.DeadLetter(record, refusal));
                 continue;
@@ -174,29 +228,43 @@ class WalletPosting {
         ledger.writeInto(write);
         TransferPosting.writeInto(write, transferRows.values(), ledger);
         DepositPosting.writeInto(write, depositRows.values(), ledger);
+        moneyBack.writeInto(write, ledger);
+        withdrawals.writeInto(write, withdrawalRows.values(), ledger);
         ProcessedMessages.writeInto(write, processed);
         write.execute(jdbc);
         return outcome;
+    }
+
+    /** The rows a batch locked, by what they are. */
+    private record Rows(Map<UUID, TransferPosting.Transfer> transfers, Map<String, DepositPosting.Deposit> deposits,
+            Map<UUID, WithdrawalPosting.Withdrawal> withdrawals, RefundsAndDisputes moneyBack) {
     }
 
     /**
      * The customer wallet a record will write, or null when it writes none (already done,
      * refused, or keyed by another wallet).
      */
-    private static @Nullable UUID walletToWrite(ConsumedRecord record, Command command,
-            Map<UUID, TransferPosting.Transfer> transferRows, Map<String, DepositPosting.Deposit> depositRows) {
+    private static @Nullable UUID walletToWrite(ConsumedRecord record, Command command, Rows rows) {
         UUID wallet = null;
         if (command instanceof Debit debit) {
-            TransferPosting.Transfer transfer = transferRows.get(debit.request().transferId());
+            TransferPosting.Transfer transfer = rows.transfers().get(debit.request().transferId());
             wallet = transfer == null ? null : TransferPosting.walletToWrite(transfer, false);
         }
         else if (command instanceof Credit credit) {
-            TransferPosting.Transfer transfer = transferRows.get(credit.leg().transferId());
+            TransferPosting.Transfer transfer = rows.transfers().get(credit.leg().transferId());
             wallet = transfer == null ? null : TransferPosting.walletToWrite(transfer, true);
         }
-        else if (command instanceof Fact fact && fact.movesMoney()) {
-            DepositPosting.Deposit deposit = depositRows.get(fact.charge().reference());
+        else if (command instanceof Withdraw withdraw) {
+            WithdrawalPosting.Withdrawal withdrawal = rows.withdrawals().get(withdraw.request().withdrawalId());
+            wallet = withdrawal == null || !withdrawal.status.equals("pending") ? null : withdrawal.walletId;
+        }
+        else if (command instanceof Fact fact && fact.charge().concernsADeposit()) {
+            DepositPosting.Deposit deposit = rows.deposits().get(fact.charge().reference());
             wallet = deposit == null ? null : deposit.walletId;
+        }
+        else if (command instanceof Fact fact && fact.withdrawalId() != null) {
+            WithdrawalPosting.Withdrawal withdrawal = rows.withdrawals().get(fact.withdrawalId());
+            wallet = withdrawal == null ? null : withdrawal.walletId;
         }
         return wallet != null && wallet.toString().equals(record.key()) ? wallet : null;
     }
@@ -205,11 +273,10 @@ class WalletPosting {
      * Posts one record; answers why it was refused (it then becomes a dead letter), or
      * null.
      */
-    private @Nullable String post(ConsumedRecord record, Command command,
-            Map<UUID, TransferPosting.Transfer> transferRows, Map<String, DepositPosting.Deposit> depositRows,
-            LedgerBatch ledger, List<LedgerEvent> events, BatchOutcome outcome) {
+    private @Nullable String post(ConsumedRecord record, Command command, Rows rows, LedgerBatch ledger,
+            List<LedgerEvent> events, BatchOutcome outcome) {
         if (command instanceof Debit debit) {
-            TransferPosting.Transfer transfer = transferRows.get(debit.request().transferId());
+            TransferPosting.Transfer transfer = rows.transfers().get(debit.request().transferId());
             if (transfer == null) {
                 return "no such transfer";
             }
@@ -222,7 +289,7 @@ class WalletPosting {
             }
         }
         else if (command instanceof Credit credit) {
-            TransferPosting.Transfer transfer = transferRows.get(credit.leg().transferId());
+            TransferPosting.Transfer transfer = rows.transfers().get(credit.leg().transferId());
             if (transfer == null) {
                 return "no such transfer";
             }
@@ -236,12 +303,37 @@ class WalletPosting {
                 transfers.credit(transfer, record.partition(), ledger, events);
             }
         }
-        else if (command instanceof Fact fact && fact.movesMoney()) {
-            DepositPosting.Deposit deposit = depositRows.get(fact.charge().reference());
+        else if (command instanceof Withdraw withdraw) {
+            WithdrawalPosting.Withdrawal withdrawal = rows.withdrawals().get(withdraw.request().withdrawalId());
+            if (withdrawal == null) {
+                return "no such withdrawal";
+            }
+            if (!withdrawal.walletId.toString().equals(record.key())) {
+                return misrouted(record, withdrawal.walletId);
+            }
+            withdrawals.debit(withdrawal, record.partition(), ledger, events);
+        }
+        else if (command instanceof Fact fact && fact.charge().concernsADeposit()) {
+            DepositPosting.Deposit deposit = rows.deposits().get(fact.charge().reference());
             if (deposit != null && !deposit.walletId.toString().equals(record.key())) {
                 return misrouted(record, deposit.walletId);
             }
-            deposits.post(deposit, fact.charge(), record, ledger, events);
+            deposits.post(deposit, fact.charge(), record, ledger, events, rows.moneyBack());
+        }
+        else if (command instanceof Fact fact && fact.charge().concernsAWithdrawal()) {
+            UUID id = fact.withdrawalId();
+            WithdrawalPosting.Withdrawal withdrawal = id == null ? null : rows.withdrawals().get(id);
+            if (withdrawal == null) {
+                deposits.recordException(fact.charge(), "unknown reference", record);
+                return null;
+            }
+            if (!withdrawal.walletId.toString().equals(record.key())) {
+                return misrouted(record, withdrawal.walletId);
+            }
+            String nothingMoved = withdrawals.settle(withdrawal, fact.charge(), record.partition(), ledger, events);
+            if (nothingMoved != null) {
+                deposits.recordException(fact.charge(), nothingMoved, record);
+            }
         }
         return null;
     }

@@ -1,7 +1,7 @@
 package dev.walletpipeline.webhook.paystack;
 
 import dev.walletpipeline.contracts.Json;
-import dev.walletpipeline.contracts.PaystackCharge;
+import dev.walletpipeline.contracts.PaystackEvent;
 import dev.walletpipeline.contracts.proof.HmacSignature;
 import dev.walletpipeline.contracts.proof.Proof;
 import dev.walletpipeline.webhook.WebhookSettings;
@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -30,13 +31,15 @@ import tools.jackson.databind.node.ObjectNode;
  * as {@code transaction.verified} with Verify's {@code data}, signed with the
  * reconciliation key, which only this service and ledger-worker hold: whoever else can
  * write to Kafka cannot forge it. The answer is Paystack's status, or {@code unknown}
- * when Paystack never heard of the reference.
+ * when Paystack never heard of the reference. Withdrawals are verified the same way, with
+ * Verify Transfer.
  */
 @RestController
 class PaymentVerification {
 
     /**
-     * The form of the references api-service issues (the deposits table checks the same).
+     * The form of the references api-service issues (the deposits table checks the same;
+     * a withdrawal's is its id).
      */
     private static final Pattern REFERENCE = Pattern.compile("[A-Za-z0-9.=-]{1,100}");
 
@@ -63,10 +66,26 @@ class PaymentVerification {
 
     @PostMapping(path = "/internal/paystack/verify/{reference}", produces = MediaType.APPLICATION_JSON_VALUE)
     Map<String, String> verify(@PathVariable String reference) {
+        return verify("/transaction/verify/", reference, PaystackEvent.TRANSACTION_VERIFIED,
+                Set.of("success", "reversed"));
+    }
+
+    /**
+     * The same for a withdrawal (its id is its reference), with Verify Transfer: a
+     * transfer Paystack reports {@code success}, {@code failed} or {@code reversed} is
+     * published as {@code transfer.verified}.
+     */
+    @PostMapping(path = "/internal/paystack/verify-transfer/{reference}", produces = MediaType.APPLICATION_JSON_VALUE)
+    Map<String, String> verifyTransfer(@PathVariable String reference) {
+        return verify("/transfer/verify/", reference, PaystackEvent.TRANSFER_VERIFIED,
+                Set.of("success", "failed", "reversed"));
+    }
+
+    private Map<String, String> verify(String path, String reference, String event, Set<String> published) {
         if (!REFERENCE.matcher(reference).matches()) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "not a payment reference");
         }
-        HttpResponse<String> response = ask(reference);
+        HttpResponse<String> response = ask(path + reference);
         if (response.statusCode() == 404) {
             count("unknown");
             return Map.of("status", "unknown");
@@ -85,9 +104,9 @@ class PaymentVerification {
                     "Paystack could not verify " + reference + ": HTTP " + response.statusCode());
         }
         String status = data.path("status").asString("");
-        if (status.equals("success") || status.equals("reversed")) {
+        if (published.contains(status)) {
             ObjectNode fact = Json.MAPPER.createObjectNode();
-            fact.put("event", PaystackCharge.TRANSACTION_VERIFIED);
+            fact.put("event", event);
             fact.set("data", data);
             byte[] body = Json.MAPPER.writeValueAsBytes(fact);
             publisher.publish(reference, body, Proof.RECONCILIATION_SIGNATURE, signature.signHex(body));
@@ -96,9 +115,8 @@ class PaymentVerification {
         return Map.of("status", status);
     }
 
-    private HttpResponse<String> ask(String reference) {
-        HttpRequest request = HttpRequest
-            .newBuilder(URI.create(paystack.baseUrl() + "/transaction/verify/" + reference))
+    private HttpResponse<String> ask(String path) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(paystack.baseUrl() + path))
             .header("authorization", "Bearer " + secretKey)
             .timeout(paystack.readTimeout())
             .GET()

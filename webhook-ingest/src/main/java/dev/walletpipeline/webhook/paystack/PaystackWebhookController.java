@@ -1,7 +1,7 @@
 package dev.walletpipeline.webhook.paystack;
 
 import dev.walletpipeline.contracts.ClientAddresses;
-import dev.walletpipeline.contracts.PaystackCharge;
+import dev.walletpipeline.contracts.PaystackEvent;
 import dev.walletpipeline.contracts.proof.HmacSignature;
 import dev.walletpipeline.contracts.proof.Proof;
 import dev.walletpipeline.webhook.WebhookSettings;
@@ -21,9 +21,10 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code POST /wallet/paystack/webhook}. The order matters: size, then signature over the
- * raw bytes, then parsing; 200 only once Kafka acknowledged. Events of types we do not
- * act on are acknowledged without publishing; a Paystack retry of anything is simply
- * published again.
+ * raw bytes, then parsing; 200 only once Kafka acknowledged. Payments, refunds, disputes
+ * and transfers ({@link PaystackEvent#ACTED_ON}) are published keyed by our reference;
+ * events of other types are acknowledged without publishing; a Paystack retry of anything
+ * is simply published again.
  */
 @RestController
 class PaystackWebhookController {
@@ -60,15 +61,15 @@ class PaystackWebhookController {
             meters.counter("wallet.webhook.rejected", "reason", "signature").increment();
             throw new WebhookProblems.SignatureInvalid();
         }
-        PaystackCharge.Envelope event;
+        PaystackEvent.Envelope event;
         try {
-            event = PaystackCharge.envelope(body);
+            event = PaystackEvent.envelope(body);
         }
-        catch (PaystackCharge.NotJson e) {
+        catch (PaystackEvent.NotJson e) {
             meters.counter("wallet.webhook.rejected", "reason", "not_json").increment();
             throw new WebhookProblems.NotJson(e.getMessage());
         }
-        if (PaystackCharge.CHARGE_SUCCESS.equals(event.event())) {
+        if (event.actedOn()) {
             if (event.reference() != null) {
                 // The signature travels with the bytes it signs: ledger-worker checks it
                 // again.
@@ -79,7 +80,7 @@ class PaystackWebhookController {
                 // Signed by Paystack but unkeyable: kept for a person, and answered 200
                 // so that
                 // Paystack does not retry it for 72 hours.
-                publisher.deadLetter(body, "charge.success without data.reference");
+                publisher.deadLetter(body, event.event() + " without our reference");
             }
         }
         meters.counter("wallet.webhook.accepted", "event", event.event().isEmpty() ? "none" : event.event())

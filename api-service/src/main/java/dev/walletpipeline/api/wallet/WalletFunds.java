@@ -1,0 +1,43 @@
+package dev.walletpipeline.api.wallet;
+
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * How money is promised away from a wallet, for every kind of request that sends it
+ * (transfers, withdrawals): one lock per wallet, and one definition of what is available.
+ */
+public final class WalletFunds {
+
+    /**
+     * A WITH query named {@code available} for the wallet {@code :from}: its balance, and
+     * what is available of it (the balance minus transfers and withdrawals accepted and
+     * not yet debited by ledger-worker, which debits a balance and marks its request
+     * debited in one transaction, so each amount counts once).
+     */
+    public static final String AVAILABLE = """
+            available as (
+                select w.balance
+                       - coalesce((select sum(t.amount) from transfers t
+                                   where t.from_wallet_id = w.id and t.status = 'pending' and t.debited_at is null), 0)
+                       - coalesce((select sum(x.amount) from withdrawals x
+                                   where x.wallet_id = w.id and x.status = 'pending'), 0)
+                       as amount,
+                       w.balance
+                from wallets w where w.id = :from)""";
+
+    private WalletFunds() {
+    }
+
+    /**
+     * Serialises requests that spend from one wallet until the transaction ends: the
+     * available balance cannot be promised twice.
+     */
+    public static void lock(JdbcClient jdbc, UUID walletId) {
+        jdbc.sql("select pg_advisory_xact_lock(hashtextextended(?::text, 7))")
+            .param(walletId)
+            .query((rs, n) -> null)
+            .list();
+    }
+
+}

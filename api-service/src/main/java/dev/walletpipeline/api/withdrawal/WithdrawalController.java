@@ -1,0 +1,139 @@
+package dev.walletpipeline.api.withdrawal;
+
+import dev.walletpipeline.api.caller.Caller;
+import dev.walletpipeline.api.caller.Permission;
+import dev.walletpipeline.api.money.Amounts;
+import dev.walletpipeline.api.money.IdempotencyKeys;
+import dev.walletpipeline.api.problem.WalletProblem;
+import dev.walletpipeline.api.ratelimit.RateLimiter;
+import dev.walletpipeline.api.wallet.Wallet;
+import dev.walletpipeline.api.wallet.Wallets;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+@RestController
+class WithdrawalController {
+
+    private final WithdrawalAccounts accounts;
+
+    private final Withdrawals withdrawals;
+
+    private final Wallets wallets;
+
+    private final RateLimiter rateLimiter;
+
+    WithdrawalController(WithdrawalAccounts accounts, Withdrawals withdrawals, Wallets wallets,
+            RateLimiter rateLimiter) {
+        this.accounts = accounts;
+        this.withdrawals = withdrawals;
+        this.wallets = wallets;
+        this.rateLimiter = rateLimiter;
+    }
+
+    record AccountView(UUID id, String accountNumber, String bankCode, String bankName, String accountName) {
+
+        static AccountView of(WithdrawalAccounts.Account account) {
+            return new AccountView(account.id(), account.accountNumber(), account.bankCode(), account.bankName(),
+                    account.accountName());
+        }
+    }
+
+    record WithdrawalView(UUID id, String status, @Nullable String reason, long amount, String currency, UUID accountId,
+            Instant createdAt, @Nullable Instant completedAt) {
+
+        static WithdrawalView of(Withdrawals.Withdrawal w) {
+            return new WithdrawalView(w.id(), w.status(), w.reason(), w.amount(), w.currency(), w.accountId(),
+                    w.createdAt(), w.completedAt());
+        }
+    }
+
+    @PostMapping("/wallet/withdrawal-accounts")
+    @ResponseStatus(HttpStatus.CREATED)
+    AccountView saveAccount(@AuthenticationPrincipal Caller caller, @RequestBody JsonNode body) {
+        caller.require(Permission.WITHDRAW);
+        rateLimiter.acquireMoneyCall(caller);
+        String number = text(body, "account_number", "[0-9]{10}", "a NUBAN account number of 10 digits");
+        String bank = text(body, "bank_code", "[0-9A-Za-z]{1,20}", "Paystack's code of the bank");
+        return AccountView.of(accounts.save(caller.userId(), number, bank));
+    }
+
+    @GetMapping("/wallet/withdrawal-accounts")
+    List<AccountView> listAccounts(@AuthenticationPrincipal Caller caller) {
+        return accounts.list(caller.require(Permission.READ).userId()).stream().map(AccountView::of).toList();
+    }
+
+    @DeleteMapping("/wallet/withdrawal-accounts/{id}")
+    ResponseEntity<Void> deleteAccount(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
+        if (!accounts.delete(caller.require(Permission.WITHDRAW).userId(), id)) {
+            throw WalletProblem.notFound("withdrawal account");
+        }
+        return ResponseEntity.noContent().build();
+    }
+
+    @PostMapping("/wallet/withdrawals")
+    ResponseEntity<WithdrawalView> withdraw(@AuthenticationPrincipal Caller caller, @RequestBody JsonNode body,
+            @RequestHeader(name = "Idempotency-Key", required = false) @Nullable String idempotencyKey) {
+        Wallet wallet = walletOf(caller.require(Permission.WITHDRAW));
+        rateLimiter.acquireMoneyCall(caller);
+        long amount = Amounts.positive(body);
+        UUID accountId = accountId(body);
+        IdempotencyKeys.check(idempotencyKey);
+        WithdrawalAccounts.Account account = accounts.find(caller.userId(), accountId)
+            .orElseThrow(() -> WalletProblem.notFound("withdrawal account"));
+        Withdrawals.Withdrawal withdrawal = withdrawals.request(
+                new Withdrawals.Request(wallet.id(), account.id(), account.recipientCode(), amount, idempotencyKey));
+        return ResponseEntity.accepted()
+            .location(URI.create("/wallet/withdrawals/" + withdrawal.id()))
+            .body(WithdrawalView.of(withdrawal));
+    }
+
+    @GetMapping("/wallet/withdrawals/{id}")
+    WithdrawalView withdrawal(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
+        Wallet wallet = walletOf(caller.require(Permission.READ));
+        return withdrawals.find(id)
+            .filter(w -> w.walletId().equals(wallet.id()))
+            .map(WithdrawalView::of)
+            .orElseThrow(() -> WalletProblem.notFound("withdrawal"));
+    }
+
+    private static String text(JsonNode body, String field, String pattern, String what) {
+        JsonNode value = body.path(field);
+        if (!value.isString() || !value.asString().matches(pattern)) {
+            throw WalletProblem.invalid(field, field + " must be " + what);
+        }
+        return value.asString();
+    }
+
+    private static UUID accountId(JsonNode body) {
+        JsonNode value = body.path("account_id");
+        try {
+            if (value.isString()) {
+                return UUID.fromString(value.asString());
+            }
+        }
+        catch (IllegalArgumentException e) {
+            // answered below
+        }
+        throw WalletProblem.invalid("account_id", "account_id must be the id of a saved withdrawal account");
+    }
+
+    private Wallet walletOf(Caller caller) {
+        return wallets.findByUserId(caller.userId()).orElseThrow(() -> WalletProblem.notFound("wallet"));
+    }
+
+}

@@ -1,0 +1,31 @@
+package dev.walletpipeline.api.withdrawal;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The limits a finance team sets on withdrawals, and how they are sent, under
+ * {@code wallet.withdrawals}. Amounts in kobo.
+ *
+ * @param minimum the smallest withdrawal
+ * @param maximum the largest withdrawal
+ * @param dailyMaximum what one wallet may withdraw in a day (Lagos time), counting every
+ * withdrawal not failed or reversed
+ * @param sendEvery how often debited withdrawals are sent to Paystack
+ * @param resendAfter how long after a failed attempt to send one again
+ * @param verifyAfter how long a sent withdrawal waits for its webhook before it is
+ * verified with Paystack (and again after as long)
+ */
+@ConfigurationProperties("wallet.withdrawals")
+record WithdrawalSettings(long minimum, long maximum, long dailyMaximum, Duration sendEvery, Duration resendAfter,
+        Duration verifyAfter) {
+
+    WithdrawalSettings {
+        if (minimum < 1 || maximum < minimum || dailyMaximum < maximum) {
+            throw new IllegalArgumentException(
+                    "withdrawal limits must satisfy 1 <= minimum <= maximum <= daily maximum:" + " " + minimum + ", "
+                            + maximum + ", " + dailyMaximum);
+        }
+    }
+
+}
