@@ -132,6 +132,15 @@ public final class PipelineBenchmark {
         // The main table with one worker process and this many consumers per topic; the
         // partition sweep spreads as many consumers as partitions over two processes.
         int mainConsumers = Integer.getInteger("bench.ledgerConsumers", 1);
+        if (Boolean.getBoolean("bench.webhooksOnly")) {
+            // For working on webhook-ingest: its row alone, after as long a warm-up.
+            webhookIngest.start().awaitReady(Duration.ofMinutes(3));
+            webhooks(webhookPort, Duration.ofSeconds(Long.getLong("bench.jitWarmUpSeconds", 60)), 64);
+            Result webhooks = measured("webhooks", () -> webhooks(webhookPort, measure, 64));
+            System.out.println(row("webhooks accepted by webhook-ingest (signed, published, acks=all), 64 in flight",
+                    webhooks, 1));
+            return;
+        }
         ledgerWorker.start().awaitReady(Duration.ofMinutes(3));
         webhookIngest.start().awaitReady(Duration.ofMinutes(3));
         apiService.start().awaitReady(Duration.ofMinutes(3));

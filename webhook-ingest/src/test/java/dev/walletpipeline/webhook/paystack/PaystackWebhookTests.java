@@ -57,6 +57,26 @@ class PaystackWebhookTests {
     }
 
     @Test
+    void refundsDisputesAndTransfersArePublishedKeyedByOurReferenceAndOtherEventsAreOnlyAcknowledged()
+            throws Exception {
+        String payment = "WLT-" + UUID.randomUUID();
+        String withdrawal = UUID.randomUUID().toString();
+        byte[] refund = LedgerProbe.refundProcessed(payment, 42, 1_000);
+        byte[] dispute = LedgerProbe.dispute(payment, 43, 2_000, null);
+        byte[] paidOut = LedgerProbe.transferEvent("transfer.success", UUID.fromString(withdrawal), 3_000);
+        String other = "{\"event\":\"subscription.create\",\"data\":{\"reference\":\"" + payment + "-sub\"}}";
+
+        for (byte[] body : List.of(refund, dispute, paidOut, other.getBytes(StandardCharsets.UTF_8))) {
+            HttpResponse<String> response = post(body, sign(body, SECRET));
+            assertThat(response.statusCode()).isEqualTo(200);
+        }
+
+        assertThat(publishedWithKey(payment)).containsExactly(refund, dispute);
+        assertThat(publishedWithKey(withdrawal)).containsExactly(paidOut);
+        assertThat(publishedWithKey(payment + "-sub")).isEmpty();
+    }
+
+    @Test
     void aWrongSignatureIsRefusedWith401AndNothingIsPublished() throws Exception {
         String reference = "WLT-" + UUID.randomUUID();
         byte[] body = new String(fixture("paystack/charge-success.json"), StandardCharsets.UTF_8)
