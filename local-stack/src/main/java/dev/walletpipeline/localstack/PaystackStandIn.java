@@ -476,10 +476,15 @@ public final class PaystackStandIn extends HttpStandIn {
                 : amount.isString() ? Long.valueOf(amount.asString("0")) : amount.asLong();
         try {
             long id = refund(reference, kobo);
+            ObjectNode data = JSON.createObjectNode();
+            data.putObject("transaction").put("reference", reference);
+            data.put("id", id);
+            data.put("status", "pending");
+            data.put("currency", byReference.get(reference).currency);
+            data.put("amount", kobo == null ? byReference.get(reference).amount : kobo);
             respond(exchange, 200, "application/json",
-                    """
-                            {"status":true,"message":"Refund has been queued for processing","data":{"transaction":                    {"reference":"%s"},"id":%d,"status":"pending","currency":"NGN","amount":%d}}"""
-                        .formatted(reference, id, kobo == null ? 0 : kobo));
+                    "{\"status\":true,\"message\":\"Refund has been queued for processing\",\"data\":"
+                            + JSON.writeValueAsString(data) + "}");
         }
         catch (IllegalArgumentException e) {
             respond(exchange, 400, "application/json",
