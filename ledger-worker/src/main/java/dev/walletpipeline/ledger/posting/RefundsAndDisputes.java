@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -56,7 +57,7 @@ final class RefundsAndDisputes {
                 where deposit_reference = any(?::text[]) order by id for no key update""")
             .param(refs)
             .query((rs, n) -> batch.disputes.put(rs.getString(1),
-                    new Dispute(rs.getString(1), rs.getString(2), rs.getObject(3, java.util.UUID.class), rs.getLong(4),
+                    new Dispute(rs.getString(1), rs.getString(2), rs.getObject(3, UUID.class), rs.getLong(4),
                             rs.getString(5))))
             .list();
         return batch;
@@ -177,7 +178,7 @@ final class RefundsAndDisputes {
         return reference + "\n" + refundId;
     }
 
-    private record Refund(String depositReference, String refundId, java.util.@Nullable UUID walletId, long amount,
+    private record Refund(String depositReference, String refundId, @Nullable UUID walletId, long amount,
             boolean added) {
     }
 
@@ -187,7 +188,7 @@ final class RefundsAndDisputes {
 
         final String depositReference;
 
-        final java.util.UUID walletId;
+        final UUID walletId;
 
         final long amount;
 
@@ -199,7 +200,7 @@ final class RefundsAndDisputes {
 
         boolean changed;
 
-        Dispute(String id, String depositReference, java.util.UUID walletId, long amount, String status) {
+        Dispute(String id, String depositReference, UUID walletId, long amount, String status) {
             this.id = id;
             this.depositReference = depositReference;
             this.walletId = walletId;
