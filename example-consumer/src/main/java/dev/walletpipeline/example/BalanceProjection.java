@@ -31,6 +31,12 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * still missing after a catch-up is a gap to look into, or to fill with
  * {@code bin/replay-ledger-events}.</li>
  * </ul>
+ * Every event type is applied the same way, by its {@code balance_after}: deposits,
+ * transfers, withdrawals and their returns, refunds and chargebacks alike. A balance may
+ * be below zero after a refund or chargeback of money already spent
+ * ({@code DepositRefunded}, {@code ChargebackHeld}); the wallet sends nothing until it is
+ * back.
+ * <p>
  * In a real deployment the projection and the consumed offsets would be stored together
  * (one database transaction); here they live in memory, which is enough to show the
  * rules.
