@@ -99,10 +99,6 @@ class WalletPosting {
             return charge.messageId();
         }
 
-        boolean movesMoney() {
-            return charge.movesMoney();
-        }
-
         /**
          * The withdrawal a transfer fact is about, or null when its reference names none.
          */
