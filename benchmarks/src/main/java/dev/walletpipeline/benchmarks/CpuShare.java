@@ -33,8 +33,12 @@ final class CpuShare {
 
     private final long at;
 
-    private CpuShare(Map<String, Long> ticks, long at) {
+    /** The whole machine's busy ticks (every process, those gone since included). */
+    private final long machineTicks;
+
+    private CpuShare(Map<String, Long> ticks, long machineTicks, long at) {
         this.ticks = ticks;
+        this.machineTicks = machineTicks;
         this.at = at;
     }
 
@@ -46,7 +50,7 @@ final class CpuShare {
                 ticks.merge(part, cpuTicks(process.pid()), Long::sum);
             }
         });
-        return new CpuShare(ticks, System.nanoTime());
+        return new CpuShare(ticks, machineBusyTicks(), System.nanoTime());
     }
 
     /** Cores' worth of CPU each part used since {@code earlier}, e.g. "postgres 0.71". */
@@ -58,6 +62,11 @@ final class CpuShare {
             out.append(String.format(" %s %.2f,", part, (now - before) / (double) TICKS_PER_SECOND / seconds));
         });
         out.setLength(out.length() - 1);
+        // A process that ended during the phase (a database connection closed, a service
+        // restarted) takes its ticks with it; the machine's own count does not.
+        out.append(String.format("; whole machine %.2f of %d",
+                (machineTicks - earlier.machineTicks) / (double) TICKS_PER_SECOND / seconds,
+                Runtime.getRuntime().availableProcessors()));
         return out.toString();
     }
 
@@ -74,6 +83,24 @@ final class CpuShare {
         }
         catch (IOException | RuntimeException gone) {
             return null;
+        }
+    }
+
+    /**
+     * Busy ticks of all cores since boot: user, nice, system, irq, softirq and steal (not
+     * idle or I/O wait).
+     */
+    private static long machineBusyTicks() {
+        try {
+            String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long busy = 0;
+            for (int field : new int[] { 1, 2, 3, 6, 7, 8 }) {
+                busy += Long.parseLong(cpu[field]);
+            }
+            return busy;
+        }
+        catch (IOException | RuntimeException unavailable) {
+            return 0;
         }
     }
 
