@@ -40,11 +40,14 @@ class ApiKeys implements CredentialCheck.ApiKeys {
 
     private final TransactionTemplate transaction;
 
+    private final ApiKeyCache cache;
+
     private final Clock clock = Clock.systemUTC();
 
-    ApiKeys(JdbcClient jdbc, TransactionTemplate transaction) {
+    ApiKeys(JdbcClient jdbc, TransactionTemplate transaction, ApiKeyCache cache) {
         this.jdbc = jdbc;
         this.transaction = transaction;
+        this.cache = cache;
     }
 
     record Key(UUID id, UUID userId, String name, String prefix, Set<Permission> permissions, Instant expiresAt,
@@ -89,6 +92,9 @@ class ApiKeys implements CredentialCheck.ApiKeys {
     void revoke(UUID userId, UUID keyId) {
         find(userId, keyId);
         jdbc.sql("update api_keys set revoked_at = now() where id = ? and revoked_at is null").param(keyId).update();
+        // committed: this instance refuses the key from its next request on; the others
+        // when the announcement reaches them
+        cache.forget(keyId);
     }
 
     List<Key> list(UUID userId) {
@@ -101,11 +107,16 @@ class ApiKeys implements CredentialCheck.ApiKeys {
     @Override
     public Caller verify(String presented) {
         byte[] hash = hash(presented);
-        Key key = jdbc.sql("select * from api_keys where key_hash = ?")
-            .param(hash)
-            .query((rs, n) -> key(rs))
-            .optional()
-            .orElseThrow(() -> new CredentialCheck.Refused("api_key_invalid", "unknown API key"));
+        Key key = cache.get(hash);
+        if (key == null) {
+            long readAt = cache.generation();
+            key = jdbc.sql("select * from api_keys where key_hash = ?")
+                .param(hash)
+                .query((rs, n) -> key(rs))
+                .optional()
+                .orElseThrow(() -> new CredentialCheck.Refused("api_key_invalid", "unknown API key"));
+            cache.keep(hash, key, readAt);
+        }
         Instant now = clock.instant();
         if (key.revokedAt() != null) {
             throw new CredentialCheck.Refused("api_key_revoked", "this API key was revoked");
@@ -117,6 +128,8 @@ class ApiKeys implements CredentialCheck.ApiKeys {
             jdbc.sql("update api_keys set last_used_at = ? where id = ?")
                 .params(OffsetDateTime.ofInstant(now, ZoneOffset.UTC), key.id())
                 .update();
+            cache.touched(hash, key, new Key(key.id(), key.userId(), key.name(), key.prefix(), key.permissions(),
+                    key.expiresAt(), key.revokedAt(), key.rolledOverTo(), now, key.createdAt()));
         }
         return Caller.apiKey(key.userId(), key.permissions(), key.id());
     }

@@ -26,6 +26,9 @@ class ApiKeyTests {
     @LocalServerPort
     int port;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    ApiKeyCache cache;
+
     private ApiClient api;
 
     private LocalStack stack;
@@ -101,6 +104,64 @@ class ApiKeyTests {
         ApiClient.Response refused = api.get("/wallet/balance", As.key(expired));
         assertThat(refused.status()).isEqualTo(401);
         assertThat(refused.code()).isEqualTo("api_key_expired");
+    }
+
+    @Test
+    void aKeyInUseRevokedThroughTheApiIsRefusedOnTheVeryNextRequest() {
+        String key = api.createKey(person, "1H", "read");
+        assertThat(api.get("/wallet/balance", As.key(key)).status()).isEqualTo(200);
+        assertThat(api.get("/wallet/balance", As.key(key)).status()).as("verified again, from memory").isEqualTo(200);
+
+        assertThat(api.post("/keys/" + idOf(key) + "/revoke", person.as(), "").status()).isEqualTo(200);
+
+        ApiClient.Response refused = api.get("/wallet/balance", As.key(key));
+        assertThat(refused.status()).isEqualTo(401);
+        assertThat(refused.code()).isEqualTo("api_key_revoked");
+    }
+
+    @Test
+    void aKeyInUseRevokedOrExpiredWithSqlIsRefusedWithinASecond() throws Exception {
+        String revoked = api.createKey(person, "1H", "read");
+        String expired = api.createKey(person, "1H", "read");
+        assertThat(api.get("/wallet/balance", As.key(revoked)).status()).isEqualTo(200);
+        assertThat(api.get("/wallet/balance", As.key(expired)).status()).isEqualTo(200);
+
+        // as a person with SQL, or another api-service instance, would: nothing in this
+        // one is told but the database's announcement
+        try (Connection owner = stack.postgres().connect(PostgresServer.OWNER);
+                PreparedStatement sql = owner
+                    .prepareStatement("update api_keys set revoked_at = now() where id = ?::uuid")) {
+            sql.setString(1, idOf(revoked));
+            sql.executeUpdate();
+        }
+        expire(idOf(expired));
+
+        org.awaitility.Awaitility.await()
+            .atMost(java.time.Duration.ofSeconds(1))
+            .pollInterval(java.time.Duration.ofMillis(20))
+            .untilAsserted(() -> {
+                assertThat(api.get("/wallet/balance", As.key(revoked)).code()).isEqualTo("api_key_revoked");
+                assertThat(api.get("/wallet/balance", As.key(expired)).code()).isEqualTo("api_key_expired");
+            });
+    }
+
+    @Test
+    void aKeyReadWhileAChangeWasAnnouncedIsNotKept() {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(cache::isListening);
+        byte[] hash = dev.walletpipeline.api.secret.Secrets.sha256("sk_live_" + UUID.randomUUID());
+        ApiKeys.Key key = new ApiKeys.Key(UUID.randomUUID(), UUID.randomUUID(), "race", "sk_live_abcd",
+                java.util.EnumSet.of(dev.walletpipeline.api.caller.Permission.READ),
+                java.time.Instant.now().plusSeconds(3600), null, null, null, java.time.Instant.now());
+
+        long readAt = cache.generation();
+        cache.forget(UUID.randomUUID()); // announced while the key was being read
+        cache.keep(hash, key, readAt);
+        assertThat(cache.get(hash)).as("possibly revoked after it was read").isNull();
+
+        cache.keep(hash, key, cache.generation());
+        assertThat(cache.get(hash)).isEqualTo(key);
+        cache.forget(key.id());
+        assertThat(cache.get(hash)).isNull();
     }
 
     @Test
