@@ -171,18 +171,18 @@ class TransferPipelineTests {
                 return true;
             }
         });
-        // Committed while no slot exists, in api-service's own shape (the transfer and
-        // its
-        // command as a logical decoding message, in one transaction): no slot made later
-        // can stream it.
+        // Committed while no slot exists, in api-service's own shape (transfer and outbox
+        // row in one
+        // transaction): no slot made later can stream it.
         UUID lost = UUID.randomUUID();
         String command = new TransferRequested(TransferRequested.VERSION, lost, from, to, 4_000, "NGN", Instant.now())
             .toJson();
         pipeline.ledger.executeAsOwner("""
                 with t as (insert into transfers (id, from_wallet_id, to_wallet_id, amount) values (?, ?, ?, 4000)
                            returning id)
-                select pg_logical_emit_message(true, 'wallet-command', 'TransferRequested' || chr(10) || ? || chr(10)
-                       || t.id || chr(10) || ?) from t""", lost, from, to, from.toString(), command);
+                insert into outbox (id, aggregatetype, aggregateid, type, payload)
+                select t.id, 'transfer', ?, 'TransferRequested', cast(? as jsonb) from t""", lost, from, to,
+                from.toString(), command);
 
         pipeline.apiService.start().awaitReady(Duration.ofMinutes(2));
 
@@ -202,7 +202,7 @@ class TransferPipelineTests {
         UUID from = pipeline.ledger.walletOfUser(UUID.fromString(sender.userId()));
         UUID to = pipeline.ledger.walletOfUser(UUID.fromString(recipient.userId()));
 
-        // Pending, its command message long streamed, its command nowhere: as after a
+        // Pending, its outbox row gone (published), its command nowhere: as after a
         // recreated topic.
         UUID transfer = pipeline.ledger.newPendingTransfer(from, to, 2_500);
 

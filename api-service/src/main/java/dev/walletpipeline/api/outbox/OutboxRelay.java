@@ -34,7 +34,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -46,21 +46,20 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Streams the wallet commands that requests commit as logical decoding messages
- * ({@link OutboxMessage}: no table row) to {@code wallet.transfer-commands} with Debezium
- * embedded (Postgres connector, pgoutput with messages). At-least-once: a batch is sent
- * and acknowledged by Kafka, and only then are Debezium's offsets committed; a crash in
- * between sends some commands again, which ledger-worker's dedupe by transfer and
- * withdrawal id absorbs.
+ * Streams outbox rows to {@code wallet.transfer-commands} with Debezium embedded
+ * (Postgres connector, pgoutput, the outbox event router). At-least-once: a batch is sent
+ * and acknowledged by Kafka, its rows deleted, and only then are Debezium's offsets
+ * committed; a crash in between sends some rows again, which ledger-worker's dedupe by
+ * transfer id absorbs.
  *
  * <p>
- * A transfer never stays pending for ever. The relay sweeps: transfers and withdrawals
- * still pending {@code resendAfter} after they were accepted are sent again from their
- * rows (their message was lost with a lost slot, or its command with a recreated topic,
- * or the worker is merely behind). ledger-worker dedupes by id, so a command sent twice
- * moves money once. A lost slot is created anew with the next generation, under which
- * Debezium keeps fresh offsets (the old ones point before the new slot, and Debezium
- * refuses them).
+ * A transfer never stays pending for ever. The relay sweeps: outbox rows older than
+ * {@code resendAfter} were never streamed (the slot was lost and made anew past them) and
+ * are sent from the table; transfers still pending that long after their row was
+ * published are sent again from the transfer itself. ledger-worker dedupes by transfer
+ * id, so a command sent twice moves money once. A lost slot is created anew with the next
+ * generation, under which Debezium keeps fresh offsets (the old ones point before the new
+ * slot, and Debezium refuses them).
  *
  * <p>
  * Exactly one relay runs across all api-service instances: the one holding a
@@ -115,18 +114,18 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
         this.meters = meters;
         this.published = meters.counter("wallet.outbox.published");
         this.relayed = Timer.builder("wallet.outbox.relay")
-            .description("from the request's commit in PostgreSQL to its command acknowledged by Kafka")
+            .description("from the transfer's commit in PostgreSQL to its command acknowledged by Kafka")
             .publishPercentileHistogram()
             .register(meters);
-        Gauge.builder("wallet.outbox.lag.seconds", this, OutboxRelay::oldestNotTakenSeconds)
-            .description("age of the oldest transfer or withdrawal accepted and not yet taken by ledger-worker")
+        Gauge.builder("wallet.outbox.lag.seconds", this, OutboxRelay::oldestUnpublishedSeconds)
+            .description("age of the oldest outbox row not yet published")
             .register(meters);
         Gauge.builder("wallet.outbox.leader", this, relay -> relay.isLeader() ? 1 : 0).register(meters);
     }
 
     /**
-     * Before the web server takes requests: the slot should exist so that committed
-     * commands are streamed, not left to the sweep.
+     * Before the web server takes requests: the slot should exist so that committed rows
+     * are streamed, not left to the sweep.
      */
     @Override
     public void afterPropertiesSet() throws SQLException {
@@ -152,8 +151,7 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
                 try {
                     sql.execute("select pg_create_logical_replication_slot('" + settings.slotName() + "', 'pgoutput')");
                     sql.executeUpdate("update cdc_heartbeat set slot_generation = slot_generation + 1 where id = 1");
-                    log.warn(
-                            "created replication slot {}: commands committed while it was missing are sent by the sweep",
+                    log.warn("created replication slot {}: rows committed while it was missing are sent by the sweep",
                             settings.slotName());
                 }
                 catch (SQLException alreadyCreatedByAnotherInstance) {
@@ -332,7 +330,8 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
     }
 
     /**
-     * Sends a batch's commands, waits for Kafka, then lets Debezium commit the offsets.
+     * Sends a batch, waits for Kafka, deletes the rows, then lets Debezium commit the
+     * offsets.
      */
     private void relay(List<RecordChangeEvent<SourceRecord>> batch,
             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
@@ -341,32 +340,23 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
             throw new InterruptedException("the relay is stopping");
         }
         List<Future<RecordMetadata>> sends = new ArrayList<>();
-        List<Long> committedAt = new ArrayList<>();
+        List<UUID> ids = new ArrayList<>();
         for (RecordChangeEvent<SourceRecord> event : batch) {
-            Struct message = ourMessage(event.record());
-            if (message == null) {
-                continue; // heartbeats: they only move the slot on
+            SourceRecord record = event.record();
+            if (!Topic.TRANSFER_COMMANDS.name().equals(record.topic())) {
+                continue; // heartbeats, and the heartbeat table's changes: they only move
+                          // the slot on
             }
-            OutboxMessage command;
-            try {
-                command = OutboxMessage.of(bytes(message.get("content")));
+            ProducerRecord<String, String> command = new ProducerRecord<>(Topic.TRANSFER_COMMANDS.name(),
+                    String.valueOf(record.key()), String.valueOf(record.value()));
+            for (Header header : record.headers()) {
+                command.headers().add(header.key(), String.valueOf(header.value()).getBytes(StandardCharsets.UTF_8));
             }
-            catch (IllegalArgumentException unreadable) {
-                // Not written by this service (it writes four lines): nothing to send,
-                // and
-                // nothing that should stop the commands after it.
-                log.error("skipping an unreadable outbox message at {}: {}", event.record().sourceOffset(),
-                        unreadable.getMessage());
-                meters.counter("wallet.outbox.unreadable").increment();
-                continue;
+            Header id = record.headers().lastWithName("id");
+            if (id != null) {
+                ids.add(UUID.fromString(String.valueOf(id.value())));
             }
-            ProducerRecord<String, String> record = new ProducerRecord<>(Topic.TRANSFER_COMMANDS.name(),
-                    command.walletId(), command.json());
-            record.headers().add("id", command.id().getBytes(StandardCharsets.UTF_8));
-            record.headers().add("event_type", command.type().getBytes(StandardCharsets.UTF_8));
-            sends.add(kafka.send(record));
-            Struct source = ((Struct) event.record().value()).getStruct("source");
-            committedAt.add(source == null ? null : source.getInt64("ts_ms"));
+            sends.add(kafka.send(command));
         }
         try {
             for (Future<RecordMetadata> send : sends) {
@@ -376,14 +366,21 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
         catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             // Nothing committed: Debezium stops, the election loop notices and starts
             // over from the offsets.
-            throw new IllegalStateException("publishing wallet commands failed", e);
+            throw new IllegalStateException("publishing transfer commands failed", e);
         }
         published.increment(sends.size());
         long now = System.currentTimeMillis();
-        for (Long at : committedAt) {
-            if (at != null) {
-                relayed.record(Math.max(0, now - at), TimeUnit.MILLISECONDS);
+        for (RecordChangeEvent<SourceRecord> event : batch) {
+            Long committedAt = event.record().timestamp(); // the source transaction's
+                                                           // commit time
+            if (committedAt != null && Topic.TRANSFER_COMMANDS.name().equals(event.record().topic())) {
+                relayed.record(Math.max(0, now - committedAt), TimeUnit.MILLISECONDS);
             }
+        }
+        if (!ids.isEmpty()) {
+            jdbc.sql("delete from outbox where id = any(?::uuid[])")
+                .param(ids.stream().map(UUID::toString).toArray(String[]::new))
+                .update();
         }
         for (RecordChangeEvent<SourceRecord> event : batch) {
             committer.markProcessed(event);
@@ -392,30 +389,9 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
     }
 
     /**
-     * The {@code message} part of a logical decoding message with our prefix, or null for
-     * anything else the slot carries.
-     */
-    private static @Nullable Struct ourMessage(SourceRecord record) {
-        if (!(record.value() instanceof Struct value) || value.schema().field("message") == null) {
-            return null;
-        }
-        Struct message = value.getStruct("message");
-        return message != null && OutboxMessage.PREFIX.equals(message.getString("prefix")) ? message : null;
-    }
-
-    private static byte[] bytes(Object content) {
-        if (content instanceof java.nio.ByteBuffer buffer) {
-            byte[] copy = new byte[buffer.remaining()];
-            buffer.duplicate().get(copy);
-            return copy;
-        }
-        return (byte[]) content;
-    }
-
-    /**
-     * On the relay only: sends again the commands of transfers and withdrawals still
-     * pending long after they were accepted; at most a few hundred of each per sweep,
-     * each at most once per {@code resendAfter}.
+     * On the relay only: sends outbox rows never streamed, then commands of transfers
+     * still pending long after theirs was published; at most a few hundred of each per
+     * sweep. Nothing is deleted before Kafka acknowledged it.
      */
     private synchronized void sweep() {
         KafkaProducer<String, String> kafka = producer;
@@ -424,10 +400,23 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
         }
         try {
             long seconds = settings.resendAfter().toSeconds();
+            List<String[]> unstreamed = jdbc.sql("""
+                    select id::text, aggregateid, payload::text, type from outbox
+                    where created_at < now() - make_interval(secs => ?) order by created_at limit 500""")
+                .param(seconds)
+                .query((rs, n) -> new String[] { rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4) })
+                .list();
+            send(kafka, unstreamed, "outbox_row");
+            if (!unstreamed.isEmpty()) {
+                jdbc.sql("delete from outbox where id = any(?::uuid[])")
+                    .param(unstreamed.stream().map(row -> row[0]).toArray(String[]::new))
+                    .update();
+            }
             List<String[]> stuck = new ArrayList<>(jdbc.sql("""
                     select t.id::text, t.from_wallet_id::text, t.to_wallet_id::text, t.amount, t.currency, t.created_at
                     from transfers t
                     where t.status = 'pending' and t.created_at < now() - make_interval(secs => ?)
+                      and not exists (select 1 from outbox o where o.id = t.id)
                     order by t.created_at limit 500""")
                 .param(seconds)
                 .query((rs, n) -> new String[] { rs.getString(1), rs.getString(2),
@@ -441,6 +430,7 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
                 .addAll(jdbc.sql("""
                         select w.id::text, w.wallet_id::text, w.amount, w.currency, w.created_at from withdrawals w
                         where w.status = 'pending' and w.created_at < now() - make_interval(secs => ?)
+                          and not exists (select 1 from outbox o where o.id = w.id)
                         order by w.created_at limit 500""")
                     .param(seconds)
                     .query((rs, n) -> new String[] { rs.getString(1), rs.getString(2),
@@ -506,18 +496,9 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
         return Map.copyOf(security);
     }
 
-    /**
-     * Seconds since the oldest transfer or withdrawal still waiting for ledger-worker to
-     * take it was accepted: grows when its command is not relayed, or not applied.
-     */
-    private double oldestNotTakenSeconds() {
+    private double oldestUnpublishedSeconds() {
         try {
-            Double age = jdbc
-                .sql("""
-                        select extract(epoch from now() - min(accepted)) from (
-                            select min(created_at) as accepted from transfers where status = 'pending' and debited_at is null
-                            union all
-                            select min(created_at) from withdrawals where status = 'pending') oldest""")
+            Double age = jdbc.sql("select extract(epoch from now() - min(created_at)) from outbox")
                 .query(Double.class)
                 .optional()
                 .orElse(null);
@@ -552,17 +533,25 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
         props.setProperty("slot.name", settings.slotName());
         props.setProperty("publication.name", settings.publicationName());
         props.setProperty("publication.autocreate.mode", "disabled");
-        // Commands are logical decoding messages; the one table is the heartbeat's.
-        props.setProperty("table.include.list", "public.cdc_heartbeat");
-        props.setProperty("message.prefix.include.list", OutboxMessage.PREFIX);
+        props.setProperty("table.include.list", "public.outbox,public.cdc_heartbeat");
         // Rows committed before the slot existed are not ours to send; the slot is
         // created first.
         props.setProperty("snapshot.mode", "no_data");
-        // Heartbeat updates are not commands.
+        // Published rows are deleted by this relay; those deletes, and heartbeat updates,
+        // are not commands.
         props.setProperty("skipped.operations", "u,d,t");
         props.setProperty("poll.interval.ms", Long.toString(settings.pollInterval().toMillis()));
         props.setProperty("heartbeat.interval.ms", Long.toString(settings.heartbeatInterval().toMillis()));
         props.setProperty("heartbeat.action.query", "update cdc_heartbeat set beat_at = now() where id = 1");
+        props.setProperty("transforms", "outbox");
+        props.setProperty("transforms.outbox.type", "io.debezium.transforms.outbox.EventRouter");
+        props.setProperty("transforms.outbox.predicate", "isOutbox");
+        props.setProperty("transforms.outbox.route.topic.replacement", Topic.TRANSFER_COMMANDS.name());
+        props.setProperty("transforms.outbox.table.fields.additional.placement", "type:header:event_type");
+        props.setProperty("predicates", "isOutbox");
+        props.setProperty("predicates.isOutbox.type",
+                "org.apache.kafka.connect.transforms.predicates.TopicNameMatches");
+        props.setProperty("predicates.isOutbox.pattern", "wallet\\.public\\.outbox");
         return props;
     }
 

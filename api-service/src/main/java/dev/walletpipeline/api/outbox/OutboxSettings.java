@@ -8,18 +8,17 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *
  * @param enabled whether this instance takes part in electing the relay
  * @param databaseUrl the JDBC URL of the wallet database
- * @param cdcUser a role with REPLICATION (it reads the commands through the slot)
+ * @param cdcUser a role with REPLICATION and SELECT on the outbox
  * @param cdcPassword its password
  * @param slotName the logical replication slot
- * @param publicationName the publication the slot streams (the heartbeat table; created
- * by the migrations)
+ * @param publicationName the publication on the outbox (created by the migrations)
  * @param bootstrapServers the brokers commands go to, and where offsets are kept
  * @param offsetsTopic the compacted topic holding the relay's offsets
  * @param pollInterval how often Debezium polls for changes; its latency floor
  * @param heartbeatInterval how often the slot is moved on, even on a quiet database
  * @param electionInterval how often a standby instance tries to become the relay
- * @param resendAfter how long after it was accepted a transfer or withdrawal still
- * pending has its command sent again by the relay's sweep
+ * @param resendAfter how old an unpublished outbox row, or a transfer still pending after
+ * its row was published, must be before the relay's sweep sends its command (again)
  * @param sweepEvery how often the relay sweeps
  */
 @ConfigurationProperties("wallet.outbox")

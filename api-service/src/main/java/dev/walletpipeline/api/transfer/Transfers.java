@@ -1,7 +1,6 @@
 package dev.walletpipeline.api.transfer;
 
 import dev.walletpipeline.api.money.IdempotencyKeys;
-import dev.walletpipeline.api.outbox.OutboxMessage;
 import dev.walletpipeline.api.problem.WalletProblem;
 import dev.walletpipeline.api.secret.Secrets;
 import dev.walletpipeline.api.wallet.WalletFunds;
@@ -18,8 +17,8 @@ import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Records transfer intents with their commands (outbox messages), and reads them back.
- * Never touches balances.
+ * Records transfer intents with their outbox rows, and reads them back. Never touches
+ * balances.
  */
 @Repository
 class Transfers {
@@ -77,9 +76,8 @@ class Transfers {
      * One transaction. The sender's lock is held from its statement to the commit, so a
      * hot wallet goes as fast as that stretch is short: what does not need the lock (the
      * recipient) is read before it, and under it one statement checks the available
-     * balance and, when it suffices, inserts the transfer and emits its command (an
-     * insert in a WITH runs whether or not the final SELECT reads it; the emitting SELECT
-     * runs only because the final SELECT reads its result).
+     * balance and, when it suffices, inserts the transfer and its outbox row (the inserts
+     * of a WITH run whether or not the final SELECT reads them).
      */
     private Transfer requestOnce(Request request) {
         Transfer accepted = transaction.execute(status -> {
@@ -117,8 +115,10 @@ class Transfers {
                         select :id, :from, :to, :amount, :key, :hash, :now from available
                         where amount >= :amount and balance >= 0
                         returning id),
-                    """ + OutboxMessage.emittedAfter("transfer") + """
-                    select amount, balance, (select lsn from outbox) from available""")
+                    outbox as (
+                        insert into outbox (id, aggregatetype, aggregateid, type, payload, created_at)
+                        select transfer.id, 'transfer', :fromText, :type, cast(:payload as jsonb), :now from transfer)
+                    select amount, balance from available""")
                 .param("from", request.fromWalletId())
                 .param("id", id)
                 .param("to", to)
@@ -126,11 +126,10 @@ class Transfers {
                 .param("key", request.idempotencyKey(), java.sql.Types.VARCHAR)
                 .param("hash", request.hash())
                 .param("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
-                .param("message",
-                        new OutboxMessage(TransferRequested.TYPE, request.fromWalletId().toString(), id.toString(),
-                                command.toJson())
-                            .content())
-                .query((rs, n) -> new long[] { rs.getLong(1), rs.getLong(2), rs.getString(3) == null ? 0 : 1 })
+                .param("fromText", request.fromWalletId().toString())
+                .param("type", TransferRequested.TYPE)
+                .param("payload", command.toJson())
+                .query((rs, n) -> new long[] { rs.getLong(1), rs.getLong(2) })
                 .single();
             long available = funds[0];
             if (funds[1] < 0) {
@@ -139,9 +138,6 @@ class Transfers {
             if (request.amount() > available) {
                 throw new WalletProblem(WalletProblem.Kind.REFUSED, "insufficient_funds",
                         "the amount exceeds the available balance of " + available);
-            }
-            if (funds[2] == 0) {
-                throw new IllegalStateException("a transfer was accepted without its command");
             }
             return new Transfer(id, request.fromWalletId(), request.fromWalletNumber(), to, request.toWalletNumber(),
                     request.amount(), CURRENCY, "pending", null, now, null);

@@ -1,7 +1,7 @@
 /**
  * Transfers between wallets: the request is checked against the available balance under a
- * per-wallet lock, recorded as a pending transfer and its command message in one
- * transaction, and answered 202; ledger-worker applies it and clients follow its status.
+ * per-wallet lock, recorded as a pending transfer and an outbox row in one transaction,
+ * and answered 202; ledger-worker applies it and clients follow its status.
  */
 @NullMarked
 package dev.walletpipeline.api.transfer;

@@ -1,7 +1,6 @@
 package dev.walletpipeline.api.withdrawal;
 
 import dev.walletpipeline.api.money.IdempotencyKeys;
-import dev.walletpipeline.api.outbox.OutboxMessage;
 import dev.walletpipeline.api.problem.WalletProblem;
 import dev.walletpipeline.api.secret.Secrets;
 import dev.walletpipeline.api.wallet.WalletFunds;
@@ -18,9 +17,9 @@ import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Records withdrawal requests with their commands (outbox messages), and reads them back.
- * Never touches balances: the amount is held by being counted out of the available
- * balance until ledger-worker debits it.
+ * Records withdrawal requests with their outbox rows, and reads them back. Never touches
+ * balances: the amount is held by being counted out of the available balance until
+ * ledger-worker debits it.
  */
 @Repository
 class Withdrawals {
@@ -94,8 +93,11 @@ class Withdrawals {
                         select :id, :from, :account, :recipient, :amount, :reference, :key, :hash, :now from available
                         where amount >= :amount and balance >= 0
                         returning id),
-                    """ + OutboxMessage.emittedAfter("withdrawal") + """
-                    select amount, balance, (select lsn from outbox) from available""")
+                    outbox as (
+                        insert into outbox (id, aggregatetype, aggregateid, type, payload, created_at)
+                        select withdrawal.id, 'withdrawal', :fromText, :type, cast(:payload as jsonb), :now
+                        from withdrawal)
+                    select amount, balance from available""")
                 .param("from", request.walletId())
                 .param("id", id)
                 .param("account", request.accountId())
@@ -105,11 +107,10 @@ class Withdrawals {
                 .param("key", request.idempotencyKey(), java.sql.Types.VARCHAR)
                 .param("hash", request.hash())
                 .param("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
-                .param("message",
-                        new OutboxMessage(WithdrawalRequested.TYPE, request.walletId().toString(), id.toString(),
-                                command.toJson())
-                            .content())
-                .query((rs, n) -> new long[] { rs.getLong(1), rs.getLong(2), rs.getString(3) == null ? 0 : 1 })
+                .param("fromText", request.walletId().toString())
+                .param("type", WithdrawalRequested.TYPE)
+                .param("payload", command.toJson())
+                .query((rs, n) -> new long[] { rs.getLong(1), rs.getLong(2) })
                 .single();
             if (funds[1] < 0) {
                 throw WalletProblem.inDebt(funds[1]);
@@ -117,9 +118,6 @@ class Withdrawals {
             if (request.amount() > funds[0]) {
                 throw new WalletProblem(WalletProblem.Kind.REFUSED, "insufficient_funds",
                         "the amount exceeds the available balance of " + funds[0]);
-            }
-            if (funds[2] == 0) {
-                throw new IllegalStateException("a withdrawal was accepted without its command");
             }
             return new Withdrawal(id, request.walletId(), request.accountId(), request.amount(), CURRENCY, "pending",
                     null, now, null);
