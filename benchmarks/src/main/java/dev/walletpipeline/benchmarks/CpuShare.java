@@ -31,26 +31,42 @@ final class CpuShare {
 
     private final Map<String, Long> ticks;
 
+    /** Ticks of the JVMs' JIT compiler threads, all parts together. */
+    private final long compilerTicks;
+
     private final long at;
 
     /** The whole machine's busy ticks (every process, those gone since included). */
     private final long machineTicks;
 
-    private CpuShare(Map<String, Long> ticks, long machineTicks, long at) {
+    private CpuShare(Map<String, Long> ticks, long compilerTicks, long machineTicks, long at) {
         this.ticks = ticks;
+        this.compilerTicks = compilerTicks;
         this.machineTicks = machineTicks;
         this.at = at;
     }
 
     static CpuShare now() {
         Map<String, Long> ticks = new TreeMap<>();
+        long[] compilers = { 0 };
         ProcessHandle.allProcesses().forEach(process -> {
             String part = partOf(process.pid());
             if (part != null) {
                 ticks.merge(part, cpuTicks(process.pid()), Long::sum);
+                if (!part.equals("postgres")) {
+                    compilers[0] += compilerTicks(process.pid());
+                }
             }
         });
-        return new CpuShare(ticks, machineBusyTicks(), System.nanoTime());
+        return new CpuShare(ticks, compilers[0], machineBusyTicks(), System.nanoTime());
+    }
+
+    /**
+     * Cores' worth of CPU the JVMs' JIT compilers used since {@code earlier}: a JVM that
+     * still compiles its hot code is not yet running it at full speed.
+     */
+    double compilersSince(CpuShare earlier) {
+        return (compilerTicks - earlier.compilerTicks) / (double) TICKS_PER_SECOND / ((at - earlier.at) / 1e9);
     }
 
     /** Cores' worth of CPU each part used since {@code earlier}, e.g. "postgres 0.71". */
@@ -64,9 +80,9 @@ final class CpuShare {
         out.setLength(out.length() - 1);
         // A process that ended during the phase (a database connection closed, a service
         // restarted) takes its ticks with it; the machine's own count does not.
-        out.append(String.format("; whole machine %.2f of %d",
+        out.append(String.format("; whole machine %.2f of %d; JIT compilers %.2f of it",
                 (machineTicks - earlier.machineTicks) / (double) TICKS_PER_SECOND / seconds,
-                Runtime.getRuntime().availableProcessors()));
+                Runtime.getRuntime().availableProcessors(), compilersSince(earlier)));
         return out.toString();
     }
 
@@ -104,9 +120,34 @@ final class CpuShare {
         }
     }
 
-    private static long cpuTicks(long pid) {
+    /** The process's threads named by HotSpot as its C1 and C2 compilers. */
+    private static long compilerTicks(long pid) {
+        try (var threads = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            return threads.filter(CpuShare::isCompiler).mapToLong(CpuShare::cpuTicks).sum();
+        }
+        catch (IOException | RuntimeException gone) {
+            return 0;
+        }
+    }
+
+    private static boolean isCompiler(Path thread) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String name = Files.readString(thread.resolve("comm"));
+            return name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre");
+        }
+        catch (IOException | RuntimeException gone) {
+            return false;
+        }
+    }
+
+    private static long cpuTicks(long pid) {
+        return cpuTicks(Path.of("/proc", Long.toString(pid)));
+    }
+
+    /** User and system ticks of a process or thread directory under {@code /proc}. */
+    private static long cpuTicks(Path proc) {
+        try {
+            String stat = Files.readString(proc.resolve("stat"));
             // the command name in parentheses may hold spaces: count fields after its
             // closing one
             List<String> fields = List.of(stat.substring(stat.lastIndexOf(')') + 2).split(" "));

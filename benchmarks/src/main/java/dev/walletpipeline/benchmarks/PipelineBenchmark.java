@@ -159,8 +159,8 @@ public final class PipelineBenchmark {
         // JIT has
         // caught up on two shared cores; rows right after a start measured half as fast.
         Duration jitWarmUp = Duration.ofSeconds(Long.getLong("bench.jitWarmUpSeconds", 60));
-        System.out.println("warming up (JIT, connection pools): transfers for " + jitWarmUp.toSeconds() + " s");
-        load.run(many, 64, Duration.ZERO, jitWarmUp);
+        Warming transfers = step -> load.run(many, 64, Duration.ZERO, step);
+        warmUp("transfers, 64 in flight", transfers, jitWarmUp);
 
         List<String> main = new ArrayList<>();
         List<String> growth = new ArrayList<>();
@@ -175,14 +175,14 @@ public final class PipelineBenchmark {
             // Every row after fresh JVMs: measured, a row warmed for half as long came
             // out at 60 % of the next one's rate, the JIT still compiling on the shared
             // cores.
-            load.run(many, 64, Duration.ZERO, jitWarmUp);
+            warmUp("transfers, 64 in flight", transfers, jitWarmUp);
             Result result = measured("transfers at " + partitions + " partitions, as many consumers in two workers",
                     () -> load.run(many, growthClients, warmUp, measure));
             growth.add(row(partitions + " partitions, " + partitions + " consumers in two ledger-worker processes, "
                     + SENDERS + " wallets", result, pgbench));
             if (partitions == mainPartitions) {
                 restartLedgerWorker(mainConsumers);
-                load.run(many, 64, Duration.ZERO, jitWarmUp.dividedBy(2));
+                warmUp("transfers, 64 in flight", transfers, jitWarmUp.dividedBy(2));
                 balances(api, senders, warmUp, 16);
                 Result balances = measured("balance reads", () -> balances(api, senders, measure, 16));
                 main.add(row("GET /wallet/balance with an API key, 16 clients", balances, pgbench));
@@ -203,7 +203,7 @@ public final class PipelineBenchmark {
             }
         }
         restartLedgerWorker(mainConsumers);
-        load.run(many, 64, Duration.ZERO, jitWarmUp.dividedBy(2));
+        warmUp("transfers, 64 in flight", transfers, jitWarmUp.dividedBy(2));
         int wallets = SENDERS + 1;
         for (int count : walletCounts) {
             System.out.printf("adding wallets: %d in all%n", count);
@@ -217,7 +217,7 @@ public final class PipelineBenchmark {
         // webhook-ingest alone: ledger-worker would otherwise spend the same two cores
         // consuming them
         stopLedgerWorkers();
-        webhooks(webhookPort, warmUp, 64);
+        warmUp("webhooks, 64 in flight", step -> webhooks(webhookPort, step, 64), warmUp);
         Result webhooks = measured("webhooks", () -> webhooks(webhookPort, measure, 64));
         main.add(row("webhooks accepted by webhook-ingest (signed, published, acks=all), 64 in flight", webhooks,
                 pgbench));
@@ -269,6 +269,42 @@ public final class PipelineBenchmark {
      * the stack used meanwhile, and the size and duration of ledger-worker's transfer
      * batches.
      */
+    /** Load that runs for as long as it is given. */
+    @FunctionalInterface
+    interface Warming {
+
+        void run(Duration duration) throws Exception;
+
+    }
+
+    /**
+     * Runs {@code load} for {@code fixed}, then on in steps while the JVMs' JIT compilers
+     * are still busy, up to {@code bench.maxWarmUpSeconds} in all. Measured: after a
+     * fixed 60 s the compilers of the freshly started JVMs still took 0.6 of the 2 cores
+     * during the next row (8 consumers), which measured the compilers as much as the
+     * pipeline.
+     */
+    private static void warmUp(String what, Warming load, Duration fixed) throws Exception {
+        Duration most = Duration.ofSeconds(Long.getLong("bench.maxWarmUpSeconds", 300));
+        double quiet = Double.parseDouble(System.getProperty("bench.compilersQuiet", "0.06"));
+        Duration step = Duration.ofSeconds(15);
+        Duration spent = fixed.minus(step).isNegative() ? Duration.ZERO : fixed.minus(step);
+        if (!spent.isZero()) {
+            load.run(spent);
+        }
+        double compilers;
+        do {
+            CpuShare before = CpuShare.now();
+            load.run(step);
+            compilers = CpuShare.now().compilersSince(before);
+            spent = spent.plus(step);
+        }
+        while (compilers > quiet && spent.compareTo(most) < 0);
+        System.out.printf("warmed up for %d s (%s); JIT compilers used %.2f cores in the last %d s%s%n",
+                spent.toSeconds(), what, compilers, step.toSeconds(),
+                compilers > quiet ? ", still above " + quiet + ": the next row runs while they compile" : "");
+    }
+
     private Result measured(String what, java.util.concurrent.Callable<Result> phase) throws Exception {
         CpuShare before = CpuShare.now();
         ServiceMetrics.Scrape workerBefore = ServiceMetrics.scrape(ledgerPorts());
