@@ -1,6 +1,7 @@
 package dev.walletpipeline.api.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.walletpipeline.localstack.ApiClient;
 import dev.walletpipeline.localstack.LocalStack;
@@ -61,8 +62,9 @@ class OutboxVisibilityTests {
                     Thread.currentThread().interrupt();
                 }
             });
-            TimeUnit.MILLISECONDS.sleep(500);
-            assertThat(waited).as("returned while the transfer was invisible to other sessions").isNotDone();
+            await("still waiting while the transfer is invisible to other sessions").during(Duration.ofMillis(500))
+                .atMost(Duration.ofSeconds(1))
+                .until(() -> !waited.isDone());
 
             request.commit();
             waited.get(1, TimeUnit.SECONDS);
