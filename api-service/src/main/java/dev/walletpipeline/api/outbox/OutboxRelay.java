@@ -416,10 +416,11 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
         }
         String[] wanted = ids.stream().distinct().map(UUID::toString).toArray(String[]::new);
         long deadline = System.nanoTime() + VISIBILITY_WAIT.toNanos();
-        while (visible(wanted) < wanted.length) {
+        int seen;
+        while ((seen = visible(wanted)) < wanted.length) {
             if (System.nanoTime() > deadline) {
                 log.warn("sending {} command(s) whose transfer or withdrawal is still not visible after {}",
-                        wanted.length, VISIBILITY_WAIT);
+                        wanted.length - seen, VISIBILITY_WAIT);
                 return;
             }
             TimeUnit.MILLISECONDS.sleep(1);
