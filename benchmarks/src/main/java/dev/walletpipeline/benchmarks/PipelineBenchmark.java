@@ -180,6 +180,17 @@ public final class PipelineBenchmark {
                     () -> load.run(many, growthClients, warmUp, measure));
             growth.add(row(partitions + " partitions, " + partitions + " consumers in two ledger-worker processes, "
                     + SENDERS + " wallets", result, pgbench));
+            if (partitions > 2) {
+                // The same partitions with one consumer per process: what more partitions
+                // cost when the consumers are not more than the cores.
+                startLedgerWorkers(2);
+                warmUp("transfers, 64 in flight", transfers, jitWarmUp);
+                Result fewer = measured(
+                        "transfers at " + partitions + " partitions, one consumer in each of two workers",
+                        () -> load.run(many, growthClients, warmUp, measure));
+                growth.add(row(partitions + " partitions, 2 consumers (one in each of two ledger-worker processes), "
+                        + SENDERS + " wallets", fewer, pgbench));
+            }
             if (partitions == mainPartitions) {
                 restartLedgerWorker(mainConsumers);
                 warmUp("transfers, 64 in flight", transfers, jitWarmUp.dividedBy(2));
@@ -232,7 +243,8 @@ public final class PipelineBenchmark {
                 %s| pgbench TPC-B, 8 clients (yardstick) | %.0f | | | | 1.00 |
                 %s
                 Cost growth: the same transfer load (%d clients in flight) at more partitions, with as many
-                ledger-worker consumers per topic, and with more wallets.
+                ledger-worker consumers per topic (from 4 partitions also with one consumer in each of the two
+                processes), and with more wallets.
 
                 %s%s
                 """.formatted(Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
@@ -308,8 +320,10 @@ public final class PipelineBenchmark {
     private Result measured(String what, java.util.concurrent.Callable<Result> phase) throws Exception {
         CpuShare before = CpuShare.now();
         ServiceMetrics.Scrape workerBefore = ServiceMetrics.scrape(ledgerPorts());
+        StatementTimes statements = StatementTimes.reset(stack.postgres().port());
         Result result = phase.call();
         String cpu = CpuShare.now().since(before);
+        String database = statements.since(result.perSecond);
         ServiceMetrics.Scrape worker = ServiceMetrics.scrape(ledgerPorts());
         String commands = "topic=\"wallet.transfer-commands\"";
         double count = worker.sum("spring_kafka_listener_seconds_count", "transfer-commands")
@@ -328,6 +342,9 @@ public final class PipelineBenchmark {
                             + " average; time waiting for another consumer: %.1f ms in all"
                             + " (wallet_ledger_batch_waiting_seconds)%n",
                     count, records / count, seconds * 1000 / count, waited * 1000);
+        }
+        if (!database.isEmpty()) {
+            System.out.println("  " + database);
         }
         return result;
     }
@@ -375,17 +392,17 @@ public final class PipelineBenchmark {
     }
 
     /**
-     * As many consumers as partitions, spread over two ledger-worker processes (the
-     * second only when there are two partitions or more).
+     * This many consumers per topic, spread over two ledger-worker processes (the second
+     * only when there are two consumers or more).
      */
-    private void startLedgerWorkers(int partitions) {
+    private void startLedgerWorkers(int consumers) {
         stopLedgerWorkers();
-        int first = (partitions + 1) / 2;
-        System.out.printf("starting ledger-worker processes with %d and %d consumer(s)%n", first, partitions - first);
+        int first = (consumers + 1) / 2;
+        System.out.printf("starting ledger-worker processes with %d and %d consumer(s)%n", first, consumers - first);
         ledgerWorker = ledgerWorker(first, ledgerPort, "0");
         ledgerWorker.start();
-        if (partitions > first) {
-            ServiceProcess second = ledgerWorker(partitions - first, secondLedgerPort, "1");
+        if (consumers > first) {
+            ServiceProcess second = ledgerWorker(consumers - first, secondLedgerPort, "1");
             second.start().awaitReady(Duration.ofMinutes(3));
             synchronized (this) {
                 secondLedgerWorker = second;

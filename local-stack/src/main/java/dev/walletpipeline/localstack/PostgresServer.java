@@ -86,6 +86,10 @@ public final class PostgresServer {
                 .setServerConfig("max_wal_senders", "8")
                 .setServerConfig("max_connections", "200")
                 .setServerConfig("shared_buffers", "128MB")
+                // Time per statement, for the benchmark and for anyone asking where the
+                // database's time goes (create extension pg_stat_statements, as
+                // postgres).
+                .setServerConfig("shared_preload_libraries", "pg_stat_statements")
                 .setOutputRedirector(ProcessBuilder.Redirect.appendTo(home.resolve("postgres.log").toFile()))
                 .setErrorRedirector(ProcessBuilder.Redirect.appendTo(home.resolve("postgres.log").toFile()))
                 .start();
