@@ -77,7 +77,7 @@ final class StatementTimes {
         catch (SQLException e) {
             return "postgres statements: not read (" + e.getMessage() + ")";
         }
-        if (totalMs <= 0 || operationsPerSecond <= 0) {
+        if (top.isEmpty() || operationsPerSecond <= 0) {
             return "";
         }
         return "postgres statements (pg_stat_statements, execution time incl. waits): %.0f ms per second,"
