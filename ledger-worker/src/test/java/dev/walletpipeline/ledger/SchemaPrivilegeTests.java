@@ -96,4 +96,43 @@ class SchemaPrivilegeTests {
         }
     }
 
+    @Test
+    void anUnbalancedPostingAmongBalancedOnesInOneStatementIsRefusedByName(LocalStack stack) throws Exception {
+        try (Connection owner = stack.postgres().connect(PostgresServer.OWNER);
+                Statement sql = owner.createStatement()) {
+            sql.executeUpdate(
+                    "insert into users (id, email) values ('55555555-5555-5555-5555-555555555555', 'many@example.com')");
+            sql.executeUpdate(
+                    """
+                            insert into wallets (id, user_id, number) values
+                            ('66666666-6666-6666-6666-666666666666', '55555555-5555-5555-5555-555555555555', '1234567890125')""");
+            sql.executeUpdate("""
+                    insert into deposits (reference, wallet_id, amount) values
+                    ('MANY-1', '66666666-6666-6666-6666-666666666666', 1000),
+                    ('MANY-2', '66666666-6666-6666-6666-666666666666', 1000),
+                    ('MANY-3', '66666666-6666-6666-6666-666666666666', 1000)""");
+        }
+        // Two postings that sum to zero around the one that does not, as a batch writes
+        // them: in one statement. The clearing account's sequences are far from any a
+        // test posts, and nothing is kept when the statement is refused.
+        try (Connection worker = stack.postgres().connect(PostgresServer.WORKER);
+                Statement sql = worker.createStatement()) {
+            assertThatThrownBy(() -> sql.executeUpdate("""
+                    insert into ledger_entries (posting_id, wallet_id, amount, balance_after, sequence, entry_type,
+                        deposit_reference, event_id)
+                    values
+                    ('deposit:MANY-1', '66666666-6666-6666-6666-666666666666', 1000, 1000, 1, 'deposit', 'MANY-1',
+                        gen_random_uuid()),
+                    ('deposit:MANY-1', '00000000-0000-0000-0001-000000000000', -1000, -1000, 900000001,
+                        'deposit_clearing', 'MANY-1', gen_random_uuid()),
+                    ('deposit:MANY-3', '66666666-6666-6666-6666-666666666666', 1000, 2000, 2, 'deposit', 'MANY-3',
+                        gen_random_uuid()),
+                    ('deposit:MANY-2', '66666666-6666-6666-6666-666666666666', 1000, 3000, 3, 'deposit', 'MANY-2',
+                        gen_random_uuid()),
+                    ('deposit:MANY-2', '00000000-0000-0000-0001-000000000000', -1000, -2000, 900000002,
+                        'deposit_clearing', 'MANY-2', gen_random_uuid())""")).isInstanceOf(SQLException.class)
+                .hasMessageContaining("posting deposit:MANY-3 does not sum to zero");
+        }
+    }
+
 }
