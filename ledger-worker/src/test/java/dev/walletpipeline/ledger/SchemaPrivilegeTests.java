@@ -73,18 +73,8 @@ class SchemaPrivilegeTests {
 
     @Test
     void unbalancedEntriesAreRefusedByTheDatabase(LocalStack stack) throws Exception {
-        try (Connection owner = stack.postgres().connect(PostgresServer.OWNER);
-                Statement sql = owner.createStatement()) {
-            sql.executeUpdate(
-                    "insert into users (id, email) values ('33333333-3333-3333-3333-333333333333', 'unb@example.com')");
-            sql.executeUpdate(
-                    """
-                            insert into wallets (id, user_id, number) values
-                            ('44444444-4444-4444-4444-444444444444', '33333333-3333-3333-3333-333333333333', '1234567890124')""");
-            sql.executeUpdate("""
-                    insert into deposits (reference, wallet_id, amount)
-                    values ('UNBALANCED-1', '44444444-4444-4444-4444-444444444444', 1000)""");
-        }
+        walletWithDeposits(stack, "33333333-3333-3333-3333-333333333333", "44444444-4444-4444-4444-444444444444",
+                "1234567890124", "UNBALANCED-1");
         try (Connection worker = stack.postgres().connect(PostgresServer.WORKER);
                 Statement sql = worker.createStatement()) {
             assertThatThrownBy(() -> sql.executeUpdate("""
@@ -98,20 +88,8 @@ class SchemaPrivilegeTests {
 
     @Test
     void anUnbalancedPostingAmongBalancedOnesInOneStatementIsRefusedByName(LocalStack stack) throws Exception {
-        try (Connection owner = stack.postgres().connect(PostgresServer.OWNER);
-                Statement sql = owner.createStatement()) {
-            sql.executeUpdate(
-                    "insert into users (id, email) values ('55555555-5555-5555-5555-555555555555', 'many@example.com')");
-            sql.executeUpdate(
-                    """
-                            insert into wallets (id, user_id, number) values
-                            ('66666666-6666-6666-6666-666666666666', '55555555-5555-5555-5555-555555555555', '1234567890125')""");
-            sql.executeUpdate("""
-                    insert into deposits (reference, wallet_id, amount) values
-                    ('MANY-1', '66666666-6666-6666-6666-666666666666', 1000),
-                    ('MANY-2', '66666666-6666-6666-6666-666666666666', 1000),
-                    ('MANY-3', '66666666-6666-6666-6666-666666666666', 1000)""");
-        }
+        walletWithDeposits(stack, "55555555-5555-5555-5555-555555555555", "66666666-6666-6666-6666-666666666666",
+                "1234567890125", "MANY-1", "MANY-2", "MANY-3");
         // Two postings that sum to zero around the one that does not, as a batch writes
         // them: in one statement. The clearing account's sequences are far from any a
         // test posts, and nothing is kept when the statement is refused.
@@ -132,6 +110,36 @@ class SchemaPrivilegeTests {
                     ('deposit:MANY-2', '00000000-0000-0000-0001-000000000000', -1000, -2000, 900000002,
                         'deposit_clearing', 'MANY-2', gen_random_uuid())""")).isInstanceOf(SQLException.class)
                 .hasMessageContaining("posting deposit:MANY-3 does not sum to zero");
+        }
+    }
+
+    /**
+     * A customer and wallet with pending deposits of 1,000 each, made as the schema's
+     * owner: what the rules under test are then asked to post.
+     */
+    private static void walletWithDeposits(LocalStack stack, String user, String wallet, String number,
+            String... references) throws SQLException {
+        try (Connection owner = stack.postgres().connect(PostgresServer.OWNER)) {
+            try (var insert = owner.prepareStatement("insert into users (id, email) values (?::uuid, ?)")) {
+                insert.setString(1, user);
+                insert.setString(2, number + "@example.com");
+                insert.executeUpdate();
+            }
+            try (var insert = owner
+                .prepareStatement("insert into wallets (id, user_id, number) values (?::uuid, ?::uuid, ?)")) {
+                insert.setString(1, wallet);
+                insert.setString(2, user);
+                insert.setString(3, number);
+                insert.executeUpdate();
+            }
+            try (var insert = owner
+                .prepareStatement("insert into deposits (reference, wallet_id, amount) values (?, ?::uuid, 1000)")) {
+                for (String reference : references) {
+                    insert.setString(1, reference);
+                    insert.setString(2, wallet);
+                    insert.executeUpdate();
+                }
+            }
         }
     }
 
