@@ -11,17 +11,26 @@ import dev.walletpipeline.localstack.LedgerProbe;
 import dev.walletpipeline.localstack.LocalStack;
 import dev.walletpipeline.localstack.LocalStackExtension;
 import dev.walletpipeline.localstack.PostgresServer;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -36,6 +45,9 @@ class TransferRequestTests {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    MeterRegistry meters;
 
     private ApiClient api;
 
@@ -144,6 +156,110 @@ class TransferRequestTests {
     }
 
     @Test
+    void requestsWaitingForTheirWalletsTurnAreDecidedInOneTransactionAndNeverOverspend() throws Exception {
+        UUID wallet = ledger.walletOfUser(UUID.fromString(sender.userId()));
+        ledger.fund(wallet, 10 * 500);
+        String key = UUID.randomUUID().toString();
+        DistributionSummary groups = meters.get("wallet.transfer.group.size").summary();
+        long turnsBefore = groups.count();
+        double requestsBefore = groups.totalAmount();
+        ExecutorService clients = Executors.newFixedThreadPool(30);
+        List<ApiClient.Response> responses = new ArrayList<>();
+        try (Connection db = stack.postgres().connect(PostgresServer.OWNER)) {
+            // another instance's turn: holds the wallet's lock while 30 requests arrive
+            // here
+            db.setAutoCommit(false);
+            try (PreparedStatement lock = db
+                .prepareStatement("select pg_advisory_xact_lock(hashtextextended(?::text, 7))")) {
+                lock.setObject(1, wallet);
+                lock.execute();
+            }
+            List<Future<ApiClient.Response>> sent = IntStream.range(0, 30)
+                .mapToObj(i -> clients
+                    .submit(() -> transfer(sender.as(), recipient.walletNumber(), "500", i < 5 ? key : null)))
+                .toList();
+            // the first to arrive runs a turn and waits for the lock; the others wait for
+            // their turn
+            await().atMost(Duration.ofSeconds(30))
+                .until(() -> meters.get("wallet.transfer.waiting").gauge().value() == 29);
+            db.rollback();
+            for (Future<ApiClient.Response> response : sent) {
+                responses.add(response.get(30, TimeUnit.SECONDS));
+            }
+        }
+        finally {
+            clients.shutdownNow();
+        }
+
+        assertThat(groups.count() - turnsBefore).as("one turn for the first, one for the 29 behind it").isEqualTo(2);
+        assertThat(groups.totalAmount() - requestsBefore).isEqualTo(30);
+        List<ApiClient.Response> keyed = responses.subList(0, 5);
+        assertThat(keyed).extracting(ApiClient.Response::status).containsOnly(keyed.get(0).status());
+        if (keyed.get(0).status() == 202) {
+            assertThat(keyed).extracting(r -> r.text("transfer_id")).containsOnly(keyed.get(0).text("transfer_id"));
+        }
+        List<ApiClient.Response> accepted = responses.stream().filter(r -> r.status() == 202).toList();
+        assertThat(accepted.stream().map(r -> r.text("transfer_id")).distinct()).hasSize(10);
+        assertThat(responses).filteredOn(r -> r.status() != 202)
+            .allSatisfy(r -> assertThat(r.code()).isEqualTo("insufficient_funds"));
+        assertThat(api.get("/wallet/balance", sender.as()).json().path("available").asLong()).isZero();
+        assertThat(transfersFrom(wallet)).isEqualTo(10);
+    }
+
+    @Test
+    void aRequestWhoseStatementFailsFailsAloneAndTheRestOfItsTurnIsDecided() throws Exception {
+        UUID wallet = ledger.walletOfUser(UUID.fromString(sender.userId()));
+        ledger.fund(wallet, 10_000);
+        ExecutorService clients = Executors.newFixedThreadPool(4);
+        List<ApiClient.Response> responses = new ArrayList<>();
+        try (Connection db = stack.postgres().connect(PostgresServer.OWNER)) {
+            try (Statement ddl = db.createStatement()) {
+                // a request the database refuses with an error, not a decision
+                ddl.execute("""
+                        create function refuse_777() returns trigger language plpgsql as $$
+                        begin
+                            if new.amount = 777 then raise exception 'the test refuses 777'; end if;
+                            return new;
+                        end $$;
+                        create trigger refuse_777 before insert on transfers
+                            for each row execute function refuse_777()""");
+            }
+            db.setAutoCommit(false);
+            try (PreparedStatement lock = db
+                .prepareStatement("select pg_advisory_xact_lock(hashtextextended(?::text, 7))")) {
+                lock.setObject(1, wallet);
+                lock.execute();
+            }
+            List<Future<ApiClient.Response>> sent = new ArrayList<>();
+            sent.add(clients.submit(() -> transfer(sender.as(), recipient.walletNumber(), "100", null)));
+            await().atMost(Duration.ofSeconds(30))
+                .until(() -> lockWaiters(wallet) == 1 && meters.get("wallet.transfer.waiting").gauge().value() == 0);
+            for (String amount : List.of("200", "777", "300")) {
+                sent.add(clients.submit(() -> transfer(sender.as(), recipient.walletNumber(), amount, null)));
+            }
+            await().atMost(Duration.ofSeconds(30))
+                .until(() -> meters.get("wallet.transfer.waiting").gauge().value() == 3);
+            db.rollback();
+            for (Future<ApiClient.Response> response : sent) {
+                responses.add(response.get(30, TimeUnit.SECONDS));
+            }
+            db.setAutoCommit(true);
+        }
+        finally {
+            clients.shutdownNow();
+            try (Connection db = stack.postgres().connect(PostgresServer.OWNER); Statement ddl = db.createStatement()) {
+                ddl.execute("drop trigger if exists refuse_777 on transfers; drop function if exists refuse_777()");
+            }
+        }
+
+        assertThat(responses).extracting(ApiClient.Response::status).containsExactly(202, 202, 500, 202);
+        assertThat(responses.get(2).code()).isEqualTo("internal_error");
+        assertThat(api.get("/wallet/balance", sender.as()).json().path("available").asLong())
+            .isEqualTo(10_000 - 100 - 200 - 300);
+        assertThat(transfersFrom(wallet)).isEqualTo(3);
+    }
+
+    @Test
     void aKeyNeedsTheTransferPermissionToSendMoney() throws Exception {
         ledger.fund(ledger.walletOfUser(UUID.fromString(sender.userId())), 1_000);
         String read = api.createKey(sender, "1H", "read");
@@ -171,6 +287,32 @@ class TransferRequestTests {
         assertThat(response.code()).isEqualTo(code);
         if (field != null) {
             assertThat(response.text("field")).isEqualTo(field);
+        }
+    }
+
+    private int lockWaiters(UUID wallet) throws Exception {
+        try (Connection db = stack.postgres().connect(PostgresServer.OWNER);
+                PreparedStatement sql = db.prepareStatement("""
+                        select count(*) from pg_locks
+                        where locktype = 'advisory' and not granted
+                          and (classid::bigint << 32 | objid::bigint) = hashtextextended(?::text, 7)""")) {
+            sql.setObject(1, wallet);
+            try (ResultSet rs = sql.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    private int transfersFrom(UUID wallet) throws Exception {
+        try (Connection db = stack.postgres().connect(PostgresServer.OWNER);
+                PreparedStatement sql = db
+                    .prepareStatement("select count(*) from transfers where from_wallet_id = ?")) {
+            sql.setObject(1, wallet);
+            try (ResultSet rs = sql.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
         }
     }
 

@@ -1,0 +1,158 @@
+package dev.walletpipeline.api.transfer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The turn-taking itself, without a database: who runs a turn, what it decides, and that
+ * no request is lost, answered twice or left waiting. {@link TransferRequestTests} shows
+ * the same against PostgreSQL.
+ */
+class GroupCommitTests {
+
+    private final ExecutorService callers = Executors.newFixedThreadPool(16);
+
+    @AfterEach
+    void stopCallers() throws InterruptedException {
+        callers.shutdownNow();
+        assertThat(callers.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void requestsThatArriveDuringATurnAreDecidedTogetherInTheNextOne() throws Exception {
+        CountDownLatch firstTurnMayEnd = new CountDownLatch(1);
+        List<List<Integer>> groups = Collections.synchronizedList(new ArrayList<>());
+        GroupCommit<String, Integer, Integer> turns = new GroupCommit<>(32, (key, group) -> {
+            groups.add(group.stream().map(GroupCommit.Member::request).toList());
+            if (groups.size() == 1) {
+                awaitLatch(firstTurnMayEnd);
+            }
+            group.forEach(m -> m.answer(m.request() * 10));
+        });
+
+        Future<Integer> first = callers.submit(() -> turns.submit("wallet", 0));
+        await().atMost(Duration.ofSeconds(10)).until(() -> groups.size() == 1);
+        List<Future<Integer>> later = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            int request = i;
+            later.add(callers.submit(() -> turns.submit("wallet", request)));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> turns.waiting() == 5);
+        firstTurnMayEnd.countDown();
+
+        assertThat(first.get(10, TimeUnit.SECONDS)).isZero();
+        for (int i = 1; i <= 5; i++) {
+            assertThat(later.get(i - 1).get(10, TimeUnit.SECONDS)).isEqualTo(i * 10);
+        }
+        assertThat(groups).hasSize(2);
+        assertThat(groups.get(0)).containsExactly(0);
+        assertThat(groups.get(1)).as("one turn, in arrival order").hasSize(5);
+        assertThat(turns.waiting()).isZero();
+    }
+
+    @Test
+    void turnsOfOneKeyNeverOverlapAndEachRequestGetsItsOwnAnswerOnce() throws Exception {
+        Map<String, AtomicInteger> inTurn = new ConcurrentHashMap<>();
+        AtomicInteger overlaps = new AtomicInteger();
+        AtomicInteger answers = new AtomicInteger();
+        AtomicInteger largestGroup = new AtomicInteger();
+        GroupCommit<String, Integer, Integer> turns = new GroupCommit<>(8, (key, group) -> {
+            if (inTurn.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet() > 1) {
+                overlaps.incrementAndGet();
+            }
+            largestGroup.accumulateAndGet(group.size(), Math::max);
+            Thread.yield();
+            group.forEach(m -> {
+                m.answer(-m.request());
+                answers.incrementAndGet();
+            });
+            inTurn.get(key).decrementAndGet();
+        });
+
+        List<Future<Boolean>> results = new ArrayList<>();
+        for (int caller = 0; caller < 16; caller++) {
+            int base = caller * 1_000;
+            results.add(callers.submit(() -> {
+                for (int i = 0; i < 500; i++) {
+                    int request = base + i;
+                    if (turns.submit("wallet-" + (i % 3), request) != -request) {
+                        return false;
+                    }
+                }
+                return true;
+            }));
+        }
+        for (Future<Boolean> result : results) {
+            assertThat(result.get(60, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(overlaps).hasValue(0);
+        assertThat(answers).hasValue(16 * 500);
+        assertThat(largestGroup.get()).isBetween(1, 8);
+        assertThat(turns.waiting()).isZero();
+    }
+
+    @Test
+    void aTurnThatFailsFailsItsGroupOnlyAndTheNextTurnStillRuns() throws Exception {
+        CountDownLatch firstTurnMayEnd = new CountDownLatch(1);
+        AtomicInteger turnsRun = new AtomicInteger();
+        GroupCommit<String, Integer, Integer> turns = new GroupCommit<>(32, (key, group) -> {
+            if (turnsRun.incrementAndGet() == 1) {
+                awaitLatch(firstTurnMayEnd);
+                throw new IllegalArgumentException("the database went away");
+            }
+            group.forEach(m -> m.answer(m.request()));
+        });
+
+        Future<Integer> failing = callers.submit(() -> turns.submit("wallet", 1));
+        await().atMost(Duration.ofSeconds(10)).until(() -> turnsRun.get() == 1);
+        Future<Integer> next = callers.submit(() -> turns.submit("wallet", 2));
+        await().atMost(Duration.ofSeconds(10)).until(() -> turns.waiting() == 1);
+        firstTurnMayEnd.countDown();
+
+        assertThatThrownBy(() -> failing.get(10, TimeUnit.SECONDS)).cause()
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("the database went away");
+        assertThat(next.get(10, TimeUnit.SECONDS)).isEqualTo(2);
+    }
+
+    @Test
+    void aRequestATurnLeavesUnansweredFailsInsteadOfWaitingForever() {
+        BiConsumer<String, List<GroupCommit.Member<Integer, Integer>>> forgetful = (key, group) -> {
+        };
+        GroupCommit<String, Integer, Integer> turns = new GroupCommit<>(32, forgetful);
+
+        assertThatThrownBy(() -> turns.submit("wallet", 1)).isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("did not answer");
+        assertThatThrownBy(() -> turns.submit("wallet", 2)).as("the key's turn was released")
+            .isInstanceOf(IllegalStateException.class);
+        assertThat(turns.waiting()).isZero();
+    }
+
+    private static void awaitLatch(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(10, TimeUnit.SECONDS)).isTrue();
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+}
