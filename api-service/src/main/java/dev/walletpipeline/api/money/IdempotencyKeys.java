@@ -2,7 +2,11 @@ package dev.walletpipeline.api.money;
 
 import dev.walletpipeline.api.problem.WalletProblem;
 import java.security.MessageDigest;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -25,30 +29,55 @@ public final class IdempotencyKeys {
         return header;
     }
 
+    /** A request recorded with a key: its id, and the hash of what it asked. */
+    public record Recorded(UUID id, byte[] requestHash) {
+
+        /**
+         * @return the recorded request's id, when the request now made is the same one
+         * @throws WalletProblem {@code idempotency_conflict} when the key was used with a
+         * different request
+         */
+        public UUID sameAs(byte[] requestHash) {
+            if (!MessageDigest.isEqual(this.requestHash, requestHash)) {
+                throw new WalletProblem(WalletProblem.Kind.CONFLICT, "idempotency_conflict",
+                        "this Idempotency-Key was used with a different request");
+            }
+            return id;
+        }
+
+    }
+
     /**
-     * The id of the earlier request made with this key from this wallet, if any.
+     * The requests recorded earlier with these keys from this wallet, by key.
      * @param table {@code transfers} or {@code withdrawals}: a table with {@code id},
      * {@code idempotency_key} and {@code request_hash}
      * @param walletColumn the column naming the wallet the key belongs to
-     * @param requestHash the hash of the request now made
+     */
+    public static Map<String, Recorded> recorded(JdbcClient jdbc, String table, String walletColumn, UUID wallet,
+            Collection<String> keys) {
+        if (keys.isEmpty()) {
+            return Map.of();
+        }
+        return jdbc
+            .sql("select idempotency_key, id, request_hash from " + table + " where " + walletColumn
+                    + " = ? and idempotency_key = any(?::text[])")
+            .params(wallet, keys.toArray(String[]::new))
+            .query((rs, n) -> Map.entry(rs.getString(1), new Recorded(rs.getObject(2, UUID.class), rs.getBytes(3))))
+            .list()
+            .stream()
+            .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    /**
+     * The id of the earlier request made with this key from this wallet, if any.
      * @throws WalletProblem {@code idempotency_conflict} when the key was used with a
      * different request
+     * @see #recorded
      */
     public static Optional<UUID> earlier(JdbcClient jdbc, String table, String walletColumn, UUID wallet, String key,
             byte[] requestHash) {
-        var earlier = jdbc
-            .sql("select id, request_hash from " + table + " where " + walletColumn + " = ? and idempotency_key = ?")
-            .params(wallet, key)
-            .query((rs, n) -> new Object[] { rs.getObject(1, UUID.class), rs.getBytes(2) })
-            .optional();
-        if (earlier.isEmpty()) {
-            return Optional.empty();
-        }
-        if (!MessageDigest.isEqual((byte[]) earlier.get()[1], requestHash)) {
-            throw new WalletProblem(WalletProblem.Kind.CONFLICT, "idempotency_conflict",
-                    "this Idempotency-Key was used with a different request");
-        }
-        return Optional.of((UUID) earlier.get()[0]);
+        return Optional.ofNullable(recorded(jdbc, table, walletColumn, wallet, List.of(key)).get(key))
+            .map(recorded -> recorded.sameAs(requestHash));
     }
 
 }

@@ -12,7 +12,12 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -170,7 +175,7 @@ class Transfers {
                 List<Decision> decisions = transaction.execute(status -> {
                     try {
                         WalletFunds.lock(jdbc, wallet);
-                        return requests.stream().map(this::decide).toList();
+                        return decideUnderLock(wallet, requests);
                     }
                     catch (PessimisticLockingFailureException contention) {
                         throw contention;
@@ -184,74 +189,148 @@ class Transfers {
             catch (PessimisticLockingFailureException contention) {
                 // rolled back: nothing was recorded
                 if (attempt == 3) {
-                    throw new WalletProblem(WalletProblem.Kind.UNAVAILABLE, "busy",
-                            "the wallet is busy; retry with the same Idempotency-Key");
+                    throw busy();
                 }
             }
         }
     }
 
+    /** A transfer accepted in this turn, not yet recorded, and the request it answers. */
+    private record Accepted(Transfer transfer, Request request) {
+    }
+
+    /** What the sending wallet has, as one statement's snapshot saw it. */
+    private record Funds(long available, long balance) {
+    }
+
     /**
-     * Decides one request under its wallet's lock, after the requests of its turn before
-     * it: their inserts are this transaction's, so each statement's snapshot counts them.
-     * One statement checks the available balance and, when it suffices, inserts the
-     * transfer and its outbox row (the inserts of a WITH run whether or not the final
-     * SELECT reads them); a refused request inserts nothing, so the turn goes on.
+     * Decides the requests one after another, each against what the ones before it left
+     * available, and records those accepted with one statement. That statement inserts
+     * them only if the wallet's available balance, read in the same snapshot, covers them
+     * all; the first pass assumes it does (so a lone request costs one statement, as it
+     * always did), and when it does not, the requests are decided again against the
+     * figures the statement answered.
      */
-    private Decision decide(Addressed addressed) {
-        Request request = addressed.request();
-        try {
-            if (request.idempotencyKey() != null) {
-                Optional<UUID> earlier = IdempotencyKeys.earlier(jdbc, "transfers", "from_wallet_id",
-                        request.fromWalletId(), request.idempotencyKey(), request.hash());
-                if (earlier.isPresent()) {
-                    return new Decision(find(earlier.get()).orElseThrow(), null);
+    private List<Decision> decideUnderLock(UUID wallet, List<Addressed> requests) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS); // what timestamptz
+                                                                    // keeps
+        Map<String, IdempotencyKeys.Recorded> earlier = IdempotencyKeys.recorded(jdbc, "transfers", "from_wallet_id",
+                wallet, requests.stream().map(a -> a.request().idempotencyKey()).filter(Objects::nonNull).toList());
+        @Nullable Funds funds = null;
+        for (int pass = 1;; pass++) {
+            Map<String, IdempotencyKeys.Recorded> keys = new HashMap<>(earlier);
+            Map<UUID, Accepted> accepted = new LinkedHashMap<>();
+            long available = funds == null ? Long.MAX_VALUE : funds.available();
+            List<Decision> decisions = new ArrayList<>();
+            for (Addressed addressed : requests) {
+                Request request = addressed.request();
+                String key = request.idempotencyKey();
+                try {
+                    IdempotencyKeys.Recorded before = key == null ? null : keys.get(key);
+                    if (before != null) {
+                        UUID id = before.sameAs(request.hash());
+                        Accepted inThisTurn = accepted.get(id);
+                        decisions.add(new Decision(inThisTurn != null ? inThisTurn.transfer() : find(id).orElseThrow(),
+                                null));
+                        continue;
+                    }
+                    if (funds != null && funds.balance() < 0) {
+                        throw WalletProblem.inDebt(funds.balance());
+                    }
+                    if (request.amount() > available) {
+                        throw new WalletProblem(WalletProblem.Kind.REFUSED, "insufficient_funds",
+                                "the amount exceeds the available balance of " + available);
+                    }
+                    Transfer transfer = new Transfer(UUID.randomUUID(), wallet, request.fromWalletNumber(),
+                            addressed.to(), request.toWalletNumber(), request.amount(), CURRENCY, "pending", null, now,
+                            null);
+                    available -= request.amount();
+                    accepted.put(transfer.id(), new Accepted(transfer, request));
+                    if (key != null) {
+                        keys.put(key, new IdempotencyKeys.Recorded(transfer.id(), request.hash()));
+                    }
+                    decisions.add(new Decision(transfer, null));
+                }
+                catch (WalletProblem refused) {
+                    decisions.add(new Decision(null, refused));
                 }
             }
-            UUID id = UUID.randomUUID();
-            Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS); // what
-                                                                        // timestamptz
-                                                                        // keeps
-            TransferRequested command = new TransferRequested(TransferRequested.VERSION, id, request.fromWalletId(),
-                    addressed.to(), request.amount(), CURRENCY, now);
-            long[] funds = jdbc.sql("with " + WalletFunds.AVAILABLE + """
-                    ,
-                    transfer as (
-                        insert into transfers (id, from_wallet_id, to_wallet_id, amount, idempotency_key, request_hash,
-                            created_at)
-                        select :id, :from, :to, :amount, :key, :hash, :now from available
-                        where amount >= :amount and balance >= 0
-                        returning id),
-                    outbox as (
-                        insert into outbox (id, aggregatetype, aggregateid, type, payload, created_at)
-                        select transfer.id, 'transfer', :fromText, :type, cast(:payload as jsonb), :now from transfer)
-                    select amount, balance from available""")
-                .param("from", request.fromWalletId())
-                .param("id", id)
-                .param("to", addressed.to())
-                .param("amount", request.amount())
-                .param("key", request.idempotencyKey(), java.sql.Types.VARCHAR)
-                .param("hash", request.hash())
-                .param("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
-                .param("fromText", request.fromWalletId().toString())
-                .param("type", TransferRequested.TYPE)
-                .param("payload", command.toJson())
-                .query((rs, n) -> new long[] { rs.getLong(1), rs.getLong(2) })
-                .single();
-            long available = funds[0];
-            if (funds[1] < 0) {
-                throw WalletProblem.inDebt(funds[1]);
+            if (accepted.isEmpty()) {
+                return decisions;
             }
-            if (request.amount() > available) {
-                throw new WalletProblem(WalletProblem.Kind.REFUSED, "insufficient_funds",
-                        "the amount exceeds the available balance of " + available);
+            Funds seen = record(wallet, List.copyOf(accepted.values()), now);
+            if (seen == null) {
+                return decisions;
             }
-            return new Decision(new Transfer(id, request.fromWalletId(), request.fromWalletNumber(), addressed.to(),
-                    request.toWalletNumber(), request.amount(), CURRENCY, "pending", null, now, null), null);
+            if (pass == 5) {
+                // the wallet's figures changed under every pass (refunds or chargebacks
+                // posting): nothing was recorded
+                throw busy();
+            }
+            funds = seen;
         }
-        catch (WalletProblem refused) {
-            return new Decision(null, refused);
+    }
+
+    /**
+     * Inserts the accepted transfers and their outbox rows, in arrival order, if the
+     * wallet's available balance covers them all.
+     * @return null when they were recorded, else the figures that refused them
+     */
+    private @Nullable Funds record(UUID wallet, List<Accepted> accepted, Instant now) {
+        List<Transfer> transfers = accepted.stream().map(Accepted::transfer).toList();
+        long total = transfers.stream().mapToLong(Transfer::amount).sum();
+        Object[] answer = jdbc.sql("with " + WalletFunds.AVAILABLE + """
+                ,
+                requested as (
+                    select * from unnest(cast(:ids as uuid[]), cast(:tos as uuid[]), cast(:amounts as bigint[]),
+                                         cast(:keys as text[]), cast(:hashes as text[]), cast(:payloads as text[]))
+                        with ordinality as r(id, to_wallet_id, amount, idempotency_key, request_hash, payload, n)),
+                transfer as (
+                    insert into transfers (id, from_wallet_id, to_wallet_id, amount, idempotency_key, request_hash,
+                        created_at)
+                    select r.id, :from, r.to_wallet_id, r.amount, r.idempotency_key, decode(r.request_hash, 'hex'), :now
+                    from requested r, available
+                    where available.amount >= :total and available.balance >= 0
+                    order by r.n
+                    returning id),
+                outbox as (
+                    insert into outbox (id, aggregatetype, aggregateid, type, payload, created_at)
+                    select r.id, 'transfer', :fromText, :type, cast(r.payload as jsonb), :now
+                    from requested r where r.id in (select id from transfer)
+                    order by r.n)
+                select amount, balance, (select count(*) from transfer) from available""")
+            .param("from", wallet)
+            .param("ids", transfers.stream().map(Transfer::id).toArray(UUID[]::new))
+            .param("tos", transfers.stream().map(Transfer::toWalletId).toArray(UUID[]::new))
+            .param("amounts", transfers.stream().mapToLong(Transfer::amount).toArray())
+            .param("keys", accepted.stream().map(a -> a.request().idempotencyKey()).toArray(String[]::new))
+            .param("hashes",
+                    accepted.stream().map(a -> HexFormat.of().formatHex(a.request().hash())).toArray(String[]::new))
+            .param("payloads",
+                    transfers.stream()
+                        .map(t -> new TransferRequested(TransferRequested.VERSION, t.id(), wallet, t.toWalletId(),
+                                t.amount(), CURRENCY, now)
+                            .toJson())
+                        .toArray(String[]::new))
+            .param("total", total)
+            .param("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+            .param("fromText", wallet.toString())
+            .param("type", TransferRequested.TYPE)
+            .query((rs, n) -> new Object[] { rs.getLong(1), rs.getLong(2), rs.getLong(3) })
+            .single();
+        long inserted = (Long) answer[2];
+        if (inserted == transfers.size()) {
+            return null;
         }
+        if (inserted != 0) {
+            throw new IllegalStateException("recorded " + inserted + " of " + transfers.size() + " transfers");
+        }
+        return new Funds((Long) answer[0], (Long) answer[1]);
+    }
+
+    private static WalletProblem busy() {
+        return new WalletProblem(WalletProblem.Kind.UNAVAILABLE, "busy",
+                "the wallet is busy; retry with the same Idempotency-Key");
     }
 
     Optional<Transfer> find(UUID id) {

@@ -27,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -163,32 +164,15 @@ class TransferRequestTests {
         DistributionSummary groups = meters.get("wallet.transfer.group.size").summary();
         long turnsBefore = groups.count();
         double requestsBefore = groups.totalAmount();
-        ExecutorService clients = Executors.newFixedThreadPool(30);
-        List<ApiClient.Response> responses = new ArrayList<>();
-        try (Connection db = stack.postgres().connect(PostgresServer.OWNER)) {
-            // another instance's turn: holds the wallet's lock while 30 requests arrive
-            // here
-            db.setAutoCommit(false);
-            try (PreparedStatement lock = db
-                .prepareStatement("select pg_advisory_xact_lock(hashtextextended(?::text, 7))")) {
-                lock.setObject(1, wallet);
-                lock.execute();
+        List<ApiClient.Response> responses;
+        try (HeldTurn held = new HeldTurn(wallet)) {
+            for (int i = 0; i < 30; i++) {
+                held.send("500", i < 5 ? key : null);
             }
-            List<Future<ApiClient.Response>> sent = IntStream.range(0, 30)
-                .mapToObj(i -> clients
-                    .submit(() -> transfer(sender.as(), recipient.walletNumber(), "500", i < 5 ? key : null)))
-                .toList();
             // the first to arrive runs a turn and waits for the lock; the others wait for
             // their turn
-            await().atMost(Duration.ofSeconds(30))
-                .until(() -> meters.get("wallet.transfer.waiting").gauge().value() == 29);
-            db.rollback();
-            for (Future<ApiClient.Response> response : sent) {
-                responses.add(response.get(30, TimeUnit.SECONDS));
-            }
-        }
-        finally {
-            clients.shutdownNow();
+            held.awaitWaiting(29);
+            responses = held.release();
         }
 
         assertThat(groups.count() - turnsBefore).as("one turn for the first, one for the 29 behind it").isEqualTo(2);
@@ -207,46 +191,63 @@ class TransferRequestTests {
     }
 
     @Test
+    void aTurnDecidesItsRequestsInArrivalOrderEachAgainstWhatTheOnesBeforeLeft() throws Exception {
+        UUID wallet = ledger.walletOfUser(UUID.fromString(sender.userId()));
+        ledger.fund(wallet, 1_000);
+        String key = UUID.randomUUID().toString();
+        List<ApiClient.Response> responses;
+        try (HeldTurn held = new HeldTurn(wallet)) {
+            held.send("100", null);
+            held.awaitFirstAtTheLock();
+            held.send("500", key);
+            held.awaitWaiting(1);
+            held.send("500", key);
+            held.awaitWaiting(2);
+            held.send("600", key);
+            held.awaitWaiting(3);
+            held.send("500", null);
+            held.awaitWaiting(4);
+            held.send("400", null);
+            held.awaitWaiting(5);
+            responses = held.release();
+        }
+
+        assertThat(responses).extracting(ApiClient.Response::status).containsExactly(202, 202, 202, 409, 422, 202);
+        assertThat(responses.get(2).text("transfer_id")).as("the key's repeat answers its first request")
+            .isEqualTo(responses.get(1).text("transfer_id"));
+        assertThat(responses.get(3).code()).isEqualTo("idempotency_conflict");
+        assertThat(responses.get(4).code()).isEqualTo("insufficient_funds");
+        assertThat(responses.get(4).text("detail")).endsWith("available balance of 400");
+        assertThat(api.get("/wallet/balance", sender.as()).json().path("available").asLong()).isZero();
+        assertThat(transfersFrom(wallet)).isEqualTo(3);
+    }
+
+    @Test
     void aRequestWhoseStatementFailsFailsAloneAndTheRestOfItsTurnIsDecided() throws Exception {
         UUID wallet = ledger.walletOfUser(UUID.fromString(sender.userId()));
         ledger.fund(wallet, 10_000);
-        ExecutorService clients = Executors.newFixedThreadPool(4);
-        List<ApiClient.Response> responses = new ArrayList<>();
-        try (Connection db = stack.postgres().connect(PostgresServer.OWNER)) {
-            try (Statement ddl = db.createStatement()) {
-                // a request the database refuses with an error, not a decision
-                ddl.execute("""
-                        create function refuse_777() returns trigger language plpgsql as $$
-                        begin
-                            if new.amount = 777 then raise exception 'the test refuses 777'; end if;
-                            return new;
-                        end $$;
-                        create trigger refuse_777 before insert on transfers
-                            for each row execute function refuse_777()""");
-            }
-            db.setAutoCommit(false);
-            try (PreparedStatement lock = db
-                .prepareStatement("select pg_advisory_xact_lock(hashtextextended(?::text, 7))")) {
-                lock.setObject(1, wallet);
-                lock.execute();
-            }
-            List<Future<ApiClient.Response>> sent = new ArrayList<>();
-            sent.add(clients.submit(() -> transfer(sender.as(), recipient.walletNumber(), "100", null)));
-            await().atMost(Duration.ofSeconds(30))
-                .until(() -> lockWaiters(wallet) == 1 && meters.get("wallet.transfer.waiting").gauge().value() == 0);
+        List<ApiClient.Response> responses;
+        try (Connection db = stack.postgres().connect(PostgresServer.OWNER); Statement ddl = db.createStatement()) {
+            // a request the database refuses with an error, not a decision
+            ddl.execute("""
+                    create function refuse_777() returns trigger language plpgsql as $$
+                    begin
+                        if new.amount = 777 then raise exception 'the test refuses 777'; end if;
+                        return new;
+                    end $$;
+                    create trigger refuse_777 before insert on transfers
+                        for each row execute function refuse_777()""");
+        }
+        try (HeldTurn held = new HeldTurn(wallet)) {
+            held.send("100", null);
+            held.awaitFirstAtTheLock();
             for (String amount : List.of("200", "777", "300")) {
-                sent.add(clients.submit(() -> transfer(sender.as(), recipient.walletNumber(), amount, null)));
+                held.send(amount, null);
             }
-            await().atMost(Duration.ofSeconds(30))
-                .until(() -> meters.get("wallet.transfer.waiting").gauge().value() == 3);
-            db.rollback();
-            for (Future<ApiClient.Response> response : sent) {
-                responses.add(response.get(30, TimeUnit.SECONDS));
-            }
-            db.setAutoCommit(true);
+            held.awaitWaiting(3);
+            responses = held.release();
         }
         finally {
-            clients.shutdownNow();
             try (Connection db = stack.postgres().connect(PostgresServer.OWNER); Statement ddl = db.createStatement()) {
                 ddl.execute("drop trigger if exists refuse_777 on transfers; drop function if exists refuse_777()");
             }
@@ -257,6 +258,81 @@ class TransferRequestTests {
         assertThat(api.get("/wallet/balance", sender.as()).json().path("available").asLong())
             .isEqualTo(10_000 - 100 - 200 - 300);
         assertThat(transfersFrom(wallet)).isEqualTo(3);
+    }
+
+    /**
+     * Another instance's turn of a wallet: holds the wallet's lock while the requests
+     * sent here queue behind it, until released.
+     */
+    private final class HeldTurn implements AutoCloseable {
+
+        private final UUID wallet;
+
+        private final Connection db;
+
+        private final ExecutorService clients = Executors.newCachedThreadPool();
+
+        private final List<Future<ApiClient.Response>> sent = new ArrayList<>();
+
+        HeldTurn(UUID wallet) throws Exception {
+            this.wallet = wallet;
+            this.db = stack.postgres().connect(PostgresServer.OWNER);
+            db.setAutoCommit(false);
+            try (PreparedStatement lock = db
+                .prepareStatement("select pg_advisory_xact_lock(hashtextextended(?::text, 7))")) {
+                lock.setObject(1, wallet);
+                lock.execute();
+            }
+        }
+
+        void send(String amount, @Nullable String idempotencyKey) {
+            sent.add(clients.submit(() -> transfer(sender.as(), recipient.walletNumber(), amount, idempotencyKey)));
+        }
+
+        /** Until the first request's turn waits for the lock held here. */
+        void awaitFirstAtTheLock() {
+            await().atMost(Duration.ofSeconds(30)).until(() -> lockWaiters() == 1 && waiting() == 0);
+        }
+
+        /** Until this many requests wait on this instance for their wallet's turn. */
+        void awaitWaiting(int requests) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> waiting() == requests);
+        }
+
+        /** Ends the held turn; the answers, in the order the requests were sent. */
+        List<ApiClient.Response> release() throws Exception {
+            db.rollback();
+            List<ApiClient.Response> responses = new ArrayList<>();
+            for (Future<ApiClient.Response> response : sent) {
+                responses.add(response.get(30, TimeUnit.SECONDS));
+            }
+            return responses;
+        }
+
+        @Override
+        public void close() throws Exception {
+            clients.shutdownNow();
+            db.close();
+        }
+
+        private double waiting() {
+            return meters.get("wallet.transfer.waiting").gauge().value();
+        }
+
+        private int lockWaiters() throws Exception {
+            try (Connection probe = stack.postgres().connect(PostgresServer.OWNER);
+                    PreparedStatement sql = probe.prepareStatement("""
+                            select count(*) from pg_locks
+                            where locktype = 'advisory' and not granted
+                              and (classid::bigint << 32 | objid::bigint) = hashtextextended(?::text, 7)""")) {
+                sql.setObject(1, wallet);
+                try (ResultSet rs = sql.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }
+        }
+
     }
 
     @Test
@@ -287,20 +363,6 @@ class TransferRequestTests {
         assertThat(response.code()).isEqualTo(code);
         if (field != null) {
             assertThat(response.text("field")).isEqualTo(field);
-        }
-    }
-
-    private int lockWaiters(UUID wallet) throws Exception {
-        try (Connection db = stack.postgres().connect(PostgresServer.OWNER);
-                PreparedStatement sql = db.prepareStatement("""
-                        select count(*) from pg_locks
-                        where locktype = 'advisory' and not granted
-                          and (classid::bigint << 32 | objid::bigint) = hashtextextended(?::text, 7)""")) {
-            sql.setObject(1, wallet);
-            try (ResultSet rs = sql.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
         }
     }
 
