@@ -38,6 +38,11 @@ final class StatementTimes {
                 "jdbc:postgresql://localhost:" + port + "/" + dev.walletpipeline.localstack.PostgresServer.DATABASE);
         try (Connection db = times.connect(); Statement sql = db.createStatement()) {
             sql.execute("create extension if not exists pg_stat_statements");
+            // Set either way: ALTER SYSTEM outlives the run, in the data directory.
+            sql.execute(Boolean.getBoolean("bench.trackPlanning")
+                    ? "alter system set pg_stat_statements.track_planning = on"
+                    : "alter system reset pg_stat_statements.track_planning");
+            sql.execute("select pg_reload_conf()");
             sql.execute("select pg_stat_statements_reset()");
         }
         catch (SQLException e) {
@@ -60,16 +65,19 @@ final class StatementTimes {
                 all.next();
                 totalMs = all.getDouble(1);
             }
-            try (ResultSet rows = sql.executeQuery("""
-                    select total_exec_time, calls, left(regexp_replace(query, '\\s+', ' ', 'g'), 72)
-                    from pg_stat_statements where %s order by total_exec_time desc limit %d""".formatted(SERVICES,
-                    TOP))) {
+            try (ResultSet rows = sql.executeQuery(
+                    """
+                            select total_exec_time, calls, left(regexp_replace(query, '\\s+', ' ', 'g'), 72), total_plan_time, plans
+                            from pg_stat_statements where %s order by total_exec_time desc limit %d"""
+                        .formatted(SERVICES, TOP))) {
                 while (rows.next()) {
                     double ms = rows.getDouble(1);
                     long calls = rows.getLong(2);
                     if (totalMs > 0 && ms / totalMs >= 0.02) {
-                        top.add("%2.0f %% %6.3f ms x %5.2f per op: %s".formatted(100 * ms / totalMs, ms / calls,
-                                calls / seconds / Math.max(operationsPerSecond, 1e-9), rows.getString(3)));
+                        top.add("%2.0f %% %6.3f ms x %5.2f per op: %s%s".formatted(100 * ms / totalMs, ms / calls,
+                                calls / seconds / Math.max(operationsPerSecond, 1e-9), rows.getString(3),
+                                rows.getLong(5) == 0 ? "" : " (planned %d times, %.3f ms each)"
+                                    .formatted(rows.getLong(5), rows.getDouble(4) / rows.getLong(5))));
                     }
                 }
             }
