@@ -331,12 +331,18 @@ final class LedgerBatch {
         }
         List<Account> changed = accounts.values().stream().filter(a -> a.changed).toList();
         if (!changed.isEmpty()) {
+            // "w.id = any(...)" says nothing new, but lets the cached plan find the rows
+            // by
+            // key; joined with the array alone, it read every wallet while there were
+            // only a
+            // few thousand.
+            String[] ids = changed.stream().map(a -> a.id.toString()).toArray(String[]::new);
             write.add("""
                     update wallets w set balance = v.balance, last_sequence = v.seq
                     from unnest(?::uuid[], ?::bigint[], ?::bigint[]) as v(id, balance, seq)
-                    where w.id = v.id""", changed.stream().map(a -> a.id.toString()).toArray(String[]::new),
+                    where w.id = v.id and w.id = any(?::uuid[])""", ids,
                     changed.stream().mapToLong(a -> a.balance).toArray(),
-                    changed.stream().mapToLong(a -> a.lastSequence).toArray());
+                    changed.stream().mapToLong(a -> a.lastSequence).toArray(), ids);
             changed.forEach(a -> a.changed = false);
         }
     }

@@ -53,7 +53,10 @@ class TransferPosting {
 
     /**
      * The transfer rows, locked for this transaction, with what the debit leg needs to
-     * know of the recipient (read, not locked: it belongs to another writer).
+     * know of the recipient (read, not locked: it belongs to another writer). The
+     * recipient is looked up per transfer (a lateral subquery with a limit is never
+     * turned into a join): the cached plan, made for an unknown number of ids, otherwise
+     * joined by reading every wallet while there were only a few thousand.
      */
     Map<UUID, Transfer> lock(Collection<UUID> ids) {
         Map<UUID, Transfer> transfers = new HashMap<>();
@@ -63,7 +66,8 @@ class TransferPosting {
         jdbc.sql("""
                 select t.id, t.from_wallet_id, t.to_wallet_id, t.amount, t.status, t.created_at,
                        t.debited_at is not null as debited, r.currency as to_currency, r.status as to_status
-                from transfers t join wallets r on r.id = t.to_wallet_id
+                from transfers t
+                cross join lateral (select w.currency, w.status from wallets w where w.id = t.to_wallet_id limit 1) r
                 where t.id = any(?::uuid[]) order by t.id for no key update of t""")
             .param(ids.stream().map(UUID::toString).distinct().toArray(String[]::new))
             .query((rs, n) -> new Transfer(rs.getObject("id", UUID.class), rs.getObject("from_wallet_id", UUID.class),
