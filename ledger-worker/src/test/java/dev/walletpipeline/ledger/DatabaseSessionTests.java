@@ -6,9 +6,11 @@ import dev.walletpipeline.localstack.LocalStackExtension;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -32,6 +34,8 @@ class DatabaseSessionTests {
     void everyPooledConnectionKeepsTheGenericPlanHoweverSmallTheBatch() throws Exception {
         int connections = 8;
         ExecutorService threads = Executors.newFixedThreadPool(connections);
+        // Each holds its connection until all hold one: eight different connections.
+        CyclicBarrier allHoldOne = new CyclicBarrier(connections);
         try {
             List<Callable<String>> asks = new ArrayList<>();
             for (int i = 0; i < connections; i++) {
