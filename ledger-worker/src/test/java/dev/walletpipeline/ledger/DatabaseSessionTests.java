@@ -44,8 +44,7 @@ class DatabaseSessionTests {
                             var statement = connection.createStatement();
                             var answer = statement.executeQuery("show plan_cache_mode")) {
                         answer.next();
-                        Thread.sleep(200); // hold it, so that the others take other
-                                           // connections
+                        allHoldOne.await(30, TimeUnit.SECONDS);
                         return answer.getString(1);
                     }
                 });
