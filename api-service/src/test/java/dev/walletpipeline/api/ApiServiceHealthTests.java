@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 @ExtendWith(LocalStackExtension.class)
@@ -21,16 +22,27 @@ class ApiServiceHealthTests {
     @LocalServerPort
     int port;
 
+    @LocalManagementPort
+    int managementPort;
+
+    /**
+     * With no MANAGEMENT_PORT set at all: health and metrics have a port of their own.
+     */
     @Test
-    void readinessIsUpWithKafkaAndPostgresButShowsNoDetailsOnThePublicPort() throws Exception {
-        HttpResponse<String> readiness = get(port, "/actuator/health/readiness");
+    void readinessIsUpWithKafkaAndPostgresButShowsNoDetailsAndMetricsAreNeverOnThePublicPort() throws Exception {
+        assertThat(managementPort).isNotEqualTo(port);
+        for (String path : new String[] { "/actuator/prometheus", "/actuator/health", "/actuator/health/readiness" }) {
+            assertThat(get(port, path).statusCode()).as(path).isNotEqualTo(200);
+        }
+
+        HttpResponse<String> readiness = get(managementPort, "/actuator/health/readiness");
         assertThat(readiness.statusCode()).isEqualTo(200);
         assertThat(readiness.body()).contains("\"UP\"")
             .doesNotContain("kafka")
             .doesNotContain("\"db\"")
             .doesNotContain("diskSpace");
 
-        HttpResponse<String> prometheus = get(port, "/actuator/prometheus");
+        HttpResponse<String> prometheus = get(managementPort, "/actuator/prometheus");
         assertThat(prometheus.statusCode()).isEqualTo(200);
         assertThat(prometheus.body()).contains("jvm_memory_used_bytes");
     }

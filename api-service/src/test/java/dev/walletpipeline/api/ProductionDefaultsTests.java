@@ -12,30 +12,60 @@ import org.springframework.core.env.MutablePropertySources;
 import org.springframework.core.env.StandardEnvironment;
 
 /**
- * The service jar with no settings, with a test key next to Paystack's real API, or
- * without the shared token signing key, does not start.
+ * The service jar with no settings, with a placeholder or a published local secret, or
+ * without the shared token signing key, does not start; and it needs no Paystack key.
  */
 class ProductionDefaultsTests {
 
     @Test
     void withNoSettingsAtAllItRefusesToStartAndNamesTheVariable() {
-        // The first setting it misses is the shared token signing key; the Paystack key
-        // would follow.
-        assertThat(startWith(Map.of())).hasStackTraceContaining("JWT_SIGNING_KEY is not set");
+        // Secrets are checked first, before anything connects anywhere.
+        assertThat(startWith(Map.of())).hasStackTraceContaining("KAFKA_PASSWORD is not set");
     }
 
     @Test
-    void aTestSecretKeyNextToPaystacksRealApiRefusesToStart() {
-        assertThat(startWith(Map.of("PAYSTACK_SECRET_KEY", "sk_test_local", "JWT_SIGNING_KEY", newJwk())))
-            .hasStackTraceContaining("PAYSTACK_SECRET_KEY is a test key");
-        assertThat(startWith(Map.of("JWT_SIGNING_KEY", newJwk())))
-            .hasStackTraceContaining("PAYSTACK_SECRET_KEY is not set");
+    void aPlaceholderOrALocalDefaultSecretRefusesToStartNamingTheVariable() {
+        Map<String, Object> settings = new java.util.HashMap<>(strongSecrets());
+        settings.put("INTERNAL_SERVICE_TOKEN", "change-me");
+        assertThat(startWith(settings)).hasStackTraceContaining("INTERNAL_SERVICE_TOKEN is a placeholder");
+        settings = new java.util.HashMap<>(strongSecrets());
+        settings.put("KAFKA_PASSWORD", "api-service-local-secret");
+        assertThat(startWith(settings)).hasStackTraceContaining("KAFKA_PASSWORD is the local run's published default");
+        settings = new java.util.HashMap<>(strongSecrets());
+        settings.put("DATABASE_CDC_PASSWORD", "short");
+        assertThat(startWith(settings)).hasStackTraceContaining("DATABASE_CDC_PASSWORD is shorter than 32 bytes");
+    }
+
+    @Test
+    void itNeedsNeitherPaystacksKeyNorTheReconciliationKey() {
+        // With every secret it does need, the start gets past every check: what stops it
+        // here is that no database answers at the default address.
+        Throwable start = startWith(strongSecrets());
+        assertThat(start).hasStackTraceContaining("Connection")
+            .hasStackTraceContaining("refused")
+            .satisfies(t -> assertThat(stackTrace(t)).doesNotContain("PAYSTACK_SECRET_KEY")
+                .doesNotContain("RECONCILIATION_SIGNING_KEY")
+                .doesNotContain("is not set"));
     }
 
     @Test
     void withoutTheSharedTokenSigningKeyItRefusesToStart() {
-        assertThat(startWith(Map.of("PAYSTACK_SECRET_KEY", "sk_live_x")))
-            .hasStackTraceContaining("JWT_SIGNING_KEY is not set");
+        Map<String, Object> settings = new java.util.HashMap<>(strongSecrets());
+        settings.remove("JWT_SIGNING_KEY");
+        assertThat(startWith(settings)).hasStackTraceContaining("JWT_SIGNING_KEY is not set");
+    }
+
+    private static Map<String, Object> strongSecrets() {
+        return Map.of("JWT_SIGNING_KEY", newJwk(), "KAFKA_PASSWORD", "6f0d4c1b9a2e7f3c8d5b0a4e1f9c2d7b",
+                "DATABASE_API_PASSWORD", "0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d", "DATABASE_CDC_PASSWORD",
+                "f1e2d3c4b5a6978877665544332211aa", "INTERNAL_SERVICE_TOKEN", "c0ffee00c0ffee00c0ffee00c0ffee00ab",
+                "DATABASE_URL", "jdbc:postgresql://127.0.0.1:1/wallet");
+    }
+
+    private static String stackTrace(Throwable t) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        t.printStackTrace(new java.io.PrintWriter(out));
+        return out.toString();
     }
 
     private static String newJwk() {

@@ -81,14 +81,17 @@ public final class PipelineBenchmark {
         this.project = project;
         this.stack = stack;
         this.logs = logs;
-        this.environment = new HashMap<>(stack.environment());
+        // Settings every service is given on top of its own from the stack.
+        this.environment = new HashMap<>();
         environment.put("RATE_LIMIT_SIGN_IN", "1000000");
         environment.put("RATE_LIMIT_KEY_CREATION_USER", "1000000");
         environment.put("RATE_LIMIT_KEY_CREATION_ADDRESS", "1000000");
         environment.put("RATE_LIMIT_MONEY", "1000000");
         this.ledgerWorker = ledgerWorker(1, ledgerPort, "0");
-        this.apiService = new ServiceProcess(project, "api-service", apiPort, environment, logs);
-        this.webhookIngest = new ServiceProcess(project, "webhook-ingest", webhookPort, environment, logs);
+        this.webhookIngest = new ServiceProcess(project, "webhook-ingest", webhookPort, environmentOf("webhook-ingest"),
+                logs);
+        environment.put("WEBHOOK_INGEST_INTERNAL_URL", webhookIngest.internalUrl());
+        this.apiService = new ServiceProcess(project, "api-service", apiPort, environmentOf("api-service"), logs);
     }
 
     public static void main(String[] args) throws Exception {
@@ -372,8 +375,14 @@ public final class PipelineBenchmark {
         };
     }
 
+    private Map<String, String> environmentOf(String service) {
+        Map<String, String> settings = new HashMap<>(stack.environment(service));
+        settings.putAll(environment);
+        return settings;
+    }
+
     private ServiceProcess ledgerWorker(int consumers, int port, String instanceId) {
-        Map<String, String> settings = new HashMap<>(environment);
+        Map<String, String> settings = environmentOf("ledger-worker");
         settings.put("LEDGER_CONCURRENCY", Integer.toString(consumers));
         settings.put("WORKER_INSTANCE_ID", instanceId);
         return new ServiceProcess(project, "ledger-worker", port, settings,

@@ -30,10 +30,6 @@ public record LedgerSettings(String bootstrapServers, Duration healthTimeout, Du
         // ledger-worker never calls Paystack; it verifies Paystack's signature on every
         // deposit.
         PaystackKeys.requireUsable(paystackSecretKey, null);
-        if (reconciliationKey.isBlank()) {
-            throw new IllegalArgumentException("RECONCILIATION_SIGNING_KEY is not set: ledger-worker verifies"
-                    + " reconciled payments with it (the same value as webhook-ingest's)");
-        }
     }
 
     /**

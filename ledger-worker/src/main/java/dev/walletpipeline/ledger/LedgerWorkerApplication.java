@@ -1,5 +1,6 @@
 package dev.walletpipeline.ledger;
 
+import dev.walletpipeline.contracts.StartupSecrets;
 import dev.walletpipeline.contracts.health.KafkaHealthIndicator;
 import dev.walletpipeline.contracts.schema.Migrations;
 import javax.sql.DataSource;
@@ -7,6 +8,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
 import org.springframework.jdbc.support.JdbcTransactionManager;
@@ -59,6 +61,15 @@ public class LedgerWorkerApplication {
      * {@code spring.kafka.producer.transaction-id-prefix}) would otherwise stand in for
      * it.
      */
+    /**
+     * Stops a start with a missing or weak secret (outside the local run and the tests,
+     * placeholders and published local defaults too), naming the variable.
+     */
+    @Bean
+    static BeanFactoryPostProcessor startupSecrets() {
+        return StartupSecrets.checkedFirst("RECONCILIATION_SIGNING_KEY", "KAFKA_PASSWORD", "DATABASE_WORKER_PASSWORD");
+    }
+
     @Bean
     @Primary
     JdbcTransactionManager transactionManager(DataSource dataSource) {

@@ -16,13 +16,27 @@ class ProductionDefaultsTests {
 
     @Test
     void withNoSettingsAtAllItRefusesToStartAndNamesTheVariable() {
-        assertThat(startWith(Map.of())).hasStackTraceContaining("PAYSTACK_SECRET_KEY is not set");
+        assertThat(startWith(Map.of())).hasStackTraceContaining("RECONCILIATION_SIGNING_KEY is not set");
+        String strong = "9f1c2e7a4b8d0f36a5c1e9b27d4f8a0c";
+        assertThat(startWith(Map.of("RECONCILIATION_SIGNING_KEY", strong, "KAFKA_PASSWORD", strong,
+                "DATABASE_WORKER_PASSWORD", strong)))
+            .hasStackTraceContaining("PAYSTACK_SECRET_KEY is not set");
     }
 
     @Test
     void withoutTheReconciliationKeyItRefusesToStart() {
         assertThat(startWith(Map.of("PAYSTACK_SECRET_KEY", "sk_live_x")))
             .hasStackTraceContaining("RECONCILIATION_SIGNING_KEY is not set");
+    }
+
+    @Test
+    void aPlaceholderOrALocalDefaultPasswordRefusesToStartNamingTheVariable() {
+        Map<String, Object> settings = new java.util.HashMap<>(Map.of("PAYSTACK_SECRET_KEY", "sk_live_x",
+                "RECONCILIATION_SIGNING_KEY", "9f1c2e7a4b8d0f36a5c1e9b27d4f8a0c", "KAFKA_PASSWORD",
+                "ledger-worker-local-secret", "DATABASE_WORKER_PASSWORD", "change-me"));
+        assertThat(startWith(settings)).hasStackTraceContaining("KAFKA_PASSWORD is the local run's published default");
+        settings.put("KAFKA_PASSWORD", "6f0d4c1b9a2e7f3c8d5b0a4e1f9c2d7b");
+        assertThat(startWith(settings)).hasStackTraceContaining("DATABASE_WORKER_PASSWORD is a placeholder");
     }
 
     /**

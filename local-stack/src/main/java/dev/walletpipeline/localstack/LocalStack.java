@@ -47,6 +47,15 @@ public final class LocalStack implements AutoCloseable {
      */
     public static final String RECONCILIATION_SIGNING_KEY = "local-reconciliation-key";
 
+    /**
+     * The local credential api-service sends to webhook-ingest's internal listener. Local
+     * use only: a deployment sets its own secret in both.
+     */
+    public static final String INTERNAL_SERVICE_TOKEN = "local-internal-service-token";
+
+    /** The three services, each of which has settings of its own. */
+    public static final List<String> SERVICES = List.of("ledger-worker", "webhook-ingest", "api-service");
+
     private static @Nullable LocalStack shared;
 
     private final Path home;
@@ -66,6 +75,8 @@ public final class LocalStack implements AutoCloseable {
     private @Nullable OidcStandIn oidc;
 
     private @Nullable PaystackStandIn paystack;
+
+    private @Nullable ServiceProcess webhookIngest;
 
     /**
      * @param home where each part keeps its data
@@ -185,39 +196,71 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * Settings for a service, by the environment names its configuration reads. The
-     * schema owner's credentials are not among them: migrations ran when the stack
-     * started.
+     * Everything the three services are given between them, by the environment names
+     * their configuration reads: for test code that plays more than one part. A service
+     * itself gets {@link #environment(String)}. The schema owner's credentials are not
+     * among them: migrations ran when the stack started.
      */
     public Map<String, String> environment() {
-        return Map.ofEntries(Map.entry("GOOGLE_ISSUER_URI", oidc().issuer()),
-                Map.entry("GOOGLE_CLIENT_ID", OidcStandIn.CLIENT_ID),
-                Map.entry("GOOGLE_CLIENT_SECRET", OidcStandIn.CLIENT_SECRET),
-                Map.entry("JWT_SIGNING_KEY", jwtSigningKey()), Map.entry("PAYSTACK_BASE_URL", paystack().baseUrl()),
-                Map.entry("PAYSTACK_SECRET_KEY", PAYSTACK_SECRET_KEY),
-                Map.entry("RECONCILIATION_SIGNING_KEY", RECONCILIATION_SIGNING_KEY),
-                Map.entry("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers()),
-                Map.entry("KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT"), Map.entry("DATABASE_URL", postgres.jdbcUrl()),
-                Map.entry("DATABASE_API_USER", PostgresServer.API),
-                Map.entry("DATABASE_API_PASSWORD", PostgresServer.passwordOf(PostgresServer.API)),
-                Map.entry("DATABASE_WORKER_USER", PostgresServer.WORKER),
-                Map.entry("DATABASE_WORKER_PASSWORD", PostgresServer.passwordOf(PostgresServer.WORKER)),
-                Map.entry("DATABASE_CDC_USER", PostgresServer.CDC),
-                Map.entry("DATABASE_CDC_PASSWORD", PostgresServer.passwordOf(PostgresServer.CDC)),
-                Map.entry("KAFKA_PARTITIONS", Integer.toString(partitions)));
+        Map<String, String> all = new java.util.HashMap<>();
+        for (String service : SERVICES) {
+            all.putAll(environment(service));
+        }
+        all.remove("KAFKA_USERNAME");
+        all.remove("KAFKA_PASSWORD");
+        return Map.copyOf(all);
     }
 
     /**
-     * The settings of one service: {@link #environment()} and its own Kafka credentials,
-     * so that it runs with exactly the rights the ACLs give that service.
+     * The settings of one service, and only those its own work needs, as a deployment
+     * gives them (docker-compose.yml gives the same names): its own Kafka credentials, so
+     * that it runs with exactly the rights the ACLs give that service; its own database
+     * role; and only the keys it uses. api-service in particular holds neither Paystack's
+     * key nor the reconciliation key, so it cannot make a record that ledger-worker would
+     * take as proof.
      */
     public Map<String, String> environment(String service) {
         if (!KafkaBroker.USERS.contains(service)) {
             throw new IllegalArgumentException("no Kafka user " + service);
         }
-        Map<String, String> environment = new java.util.HashMap<>(environment());
+        Map<String, String> environment = new java.util.HashMap<>();
+        environment.put(dev.walletpipeline.contracts.StartupSecrets.LOCAL_SECRETS, "allowed");
+        environment.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        environment.put("KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT");
         environment.put("KAFKA_USERNAME", service);
         environment.put("KAFKA_PASSWORD", KafkaBroker.localPassword(service));
+        environment.put("KAFKA_PARTITIONS", Integer.toString(partitions));
+        switch (service) {
+            case "api-service" -> {
+                environment.put("GOOGLE_ISSUER_URI", oidc().issuer());
+                environment.put("GOOGLE_CLIENT_ID", OidcStandIn.CLIENT_ID);
+                environment.put("GOOGLE_CLIENT_SECRET", OidcStandIn.CLIENT_SECRET);
+                environment.put("JWT_SIGNING_KEY", jwtSigningKey());
+                environment.put("INTERNAL_SERVICE_TOKEN", INTERNAL_SERVICE_TOKEN);
+                environment.put("WITHDRAWAL_ACCOUNT_COOLING_OFF", "0s");
+                environment.put("DATABASE_URL", postgres.jdbcUrl());
+                environment.put("DATABASE_API_USER", PostgresServer.API);
+                environment.put("DATABASE_API_PASSWORD", PostgresServer.passwordOf(PostgresServer.API));
+                environment.put("DATABASE_CDC_USER", PostgresServer.CDC);
+                environment.put("DATABASE_CDC_PASSWORD", PostgresServer.passwordOf(PostgresServer.CDC));
+            }
+            case "webhook-ingest" -> {
+                environment.put("PAYSTACK_BASE_URL", paystack().baseUrl());
+                environment.put("PAYSTACK_SECRET_KEY", PAYSTACK_SECRET_KEY);
+                environment.put("RECONCILIATION_SIGNING_KEY", RECONCILIATION_SIGNING_KEY);
+                environment.put("INTERNAL_SERVICE_TOKEN", INTERNAL_SERVICE_TOKEN);
+            }
+            case "ledger-worker" -> {
+                environment.put("PAYSTACK_SECRET_KEY", PAYSTACK_SECRET_KEY);
+                environment.put("RECONCILIATION_SIGNING_KEY", RECONCILIATION_SIGNING_KEY);
+                environment.put("DATABASE_URL", postgres.jdbcUrl());
+                environment.put("DATABASE_WORKER_USER", PostgresServer.WORKER);
+                environment.put("DATABASE_WORKER_PASSWORD", PostgresServer.passwordOf(PostgresServer.WORKER));
+            }
+            default -> {
+                // downstream and admin: Kafka only
+            }
+        }
         return Map.copyOf(environment);
     }
 
@@ -337,6 +380,10 @@ public final class LocalStack implements AutoCloseable {
 
     @Override
     public void close() {
+        ServiceProcess ingest = webhookIngest;
+        if (ingest != null) {
+            ingest.close();
+        }
         if (oidc != null) {
             oidc.close();
         }
@@ -345,6 +392,24 @@ public final class LocalStack implements AutoCloseable {
         }
         kafka.stop();
         postgres.stop();
+    }
+
+    /**
+     * webhook-ingest from its runnable jar on this stack, started on first use and
+     * stopped with the stack: api-service reaches Paystack only through its internal
+     * listener, so api-service's own tests run against the real one.
+     */
+    public synchronized ServiceProcess webhookIngest() {
+        if (webhookIngest == null) {
+            Path project = Path.of(System.getProperty("wallet.project.dir", ".."));
+            Map<String, String> settings = new java.util.HashMap<>(environment("webhook-ingest"));
+            settings.put("JAVA_HEAP", "128m");
+            ServiceProcess process = new ServiceProcess(project, "webhook-ingest", freePort(), settings,
+                    home.resolve("logs"));
+            process.start().awaitReady(Duration.ofMinutes(2));
+            webhookIngest = process;
+        }
+        return webhookIngest;
     }
 
     /** A port nothing on this machine listens on right now. */

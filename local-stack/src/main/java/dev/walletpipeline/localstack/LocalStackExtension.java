@@ -21,6 +21,11 @@ public final class LocalStackExtension implements BeforeAllCallback, ParameterRe
         // wallet.stack.service).
         String service = System.getProperty("wallet.stack.service");
         (service == null ? stack.environment() : stack.environment(service)).forEach(System::setProperty);
+        if ("api-service".equals(service)) {
+            // api-service calls Paystack through webhook-ingest: the real one, as its own
+            // process.
+            System.setProperty("WEBHOOK_INGEST_INTERNAL_URL", stack.webhookIngest().internalUrl());
+        }
     }
 
     @Override

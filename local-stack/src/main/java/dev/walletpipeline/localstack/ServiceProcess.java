@@ -28,6 +28,8 @@ public final class ServiceProcess implements AutoCloseable {
 
     private final Path jar;
 
+    private final int port;
+
     private final int managementPort;
 
     private final Map<String, String> environment;
@@ -39,18 +41,25 @@ public final class ServiceProcess implements AutoCloseable {
     /**
      * @param projectDir the checkout's root, where each module's {@code target/} is
      * @param module the service's module name, e.g. {@code ledger-worker}
-     * @param managementPort the port it serves on ({@code SERVER_PORT}), where
-     * {@code /actuator/health} answers
+     * @param port the port it serves on ({@code SERVER_PORT}); health and metrics are on
+     * {@code MANAGEMENT_PORT} when the environment names one, on the same port for
+     * ledger-worker (it serves nothing else), and on a free port otherwise; so is
+     * webhook-ingest's internal listener ({@code INTERNAL_PORT})
      * @param environment its settings, as environment variables
      * @param logDir where its output goes, as {@code <module>.log}
      */
-    public ServiceProcess(Path projectDir, String module, int managementPort, Map<String, String> environment,
-            Path logDir) {
+    public ServiceProcess(Path projectDir, String module, int port, Map<String, String> environment, Path logDir) {
         this.module = module;
         this.jar = runnableJar(projectDir, module);
-        this.managementPort = managementPort;
+        this.port = port;
         this.environment = new HashMap<>(environment);
-        this.environment.put("SERVER_PORT", Integer.toString(managementPort));
+        this.environment.put("SERVER_PORT", Integer.toString(port));
+        this.environment.computeIfAbsent("MANAGEMENT_PORT",
+                k -> Integer.toString(module.equals("ledger-worker") ? port : LocalStack.freePort()));
+        this.managementPort = Integer.parseInt(this.environment.get("MANAGEMENT_PORT"));
+        if (module.equals("webhook-ingest")) {
+            this.environment.computeIfAbsent("INTERNAL_PORT", k -> Integer.toString(LocalStack.freePort()));
+        }
         // Each service as its own Kafka user, with exactly the rights the ACLs give it.
         this.environment.putIfAbsent("KAFKA_USERNAME", module);
         this.environment.putIfAbsent("KAFKA_PASSWORD", KafkaBroker.localPassword(module));
@@ -76,6 +85,28 @@ public final class ServiceProcess implements AutoCloseable {
 
     public Path log() {
         return log;
+    }
+
+    /** The port it serves on. */
+    public int port() {
+        return port;
+    }
+
+    /** Where its health and metrics are ({@code /actuator/...}). */
+    public int managementPort() {
+        return managementPort;
+    }
+
+    /**
+     * webhook-ingest's internal listener, the one api-service reaches it on
+     * ({@code WEBHOOK_INGEST_INTERNAL_URL}).
+     */
+    public String internalUrl() {
+        String internal = environment.get("INTERNAL_PORT");
+        if (internal == null) {
+            throw new IllegalStateException(module + " has no internal listener");
+        }
+        return "http://localhost:" + internal;
     }
 
     public synchronized ServiceProcess start() {

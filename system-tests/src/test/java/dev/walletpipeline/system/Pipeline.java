@@ -52,8 +52,8 @@ final class Pipeline {
         this.ledger = new LedgerProbe(stack);
         Path project = Path.of(System.getProperty("wallet.project.dir", ".."));
         Path logs = Path.of("target", "service-logs");
-        Map<String, String> environment = new HashMap<>(stack.environment());
-        environment.put("PAYSTACK_SECRET_KEY", PAYSTACK_SECRET);
+        // Settings every service is given on top of its own from the stack.
+        Map<String, String> environment = new HashMap<>();
         // every request of the tests comes from 127.0.0.1
         environment.put("RATE_LIMIT_SIGN_IN", "100000");
         environment.put("RATE_LIMIT_KEY_CREATION_USER", "100000");
@@ -70,17 +70,25 @@ final class Pipeline {
         environment.put("OUTBOX_SWEEP_EVERY", "1s");
         ledgerPort = LocalStack.freePort();
         webhookPort = LocalStack.freePort();
-        environment.put("WEBHOOK_INGEST_URL", "http://localhost:" + webhookPort);
         apiPort = LocalStack.freePort();
-        ledgerWorker = new ServiceProcess(project, "ledger-worker", ledgerPort, environment, logs);
-        webhookIngest = new ServiceProcess(project, "webhook-ingest", webhookPort, environment, logs);
-        apiService = new ServiceProcess(project, "api-service", apiPort, environment, logs);
+        this.environment = environment;
+        ledgerWorker = new ServiceProcess(project, "ledger-worker", ledgerPort, environmentOf("ledger-worker"), logs);
+        webhookIngest = new ServiceProcess(project, "webhook-ingest", webhookPort, environmentOf("webhook-ingest"),
+                logs);
+        environment.put("WEBHOOK_INGEST_INTERNAL_URL", webhookIngest.internalUrl());
+        apiService = new ServiceProcess(project, "api-service", apiPort, environmentOf("api-service"), logs);
         api = new ApiClient(apiPort);
         stack.paystack().webhookUrl("http://localhost:" + webhookPort + "/wallet/paystack/webhook");
-        this.environment = environment;
     }
 
     private final Map<String, String> environment;
+
+    /** A service's own settings from the stack, and the tests' settings above. */
+    Map<String, String> environmentOf(String service) {
+        Map<String, String> own = new HashMap<>(stack.environment(service));
+        own.putAll(environment);
+        return own;
+    }
 
     /**
      * Another api-service instance on its own port: for leader election of the outbox
@@ -88,7 +96,7 @@ final class Pipeline {
      */
     ServiceProcess secondApiService(int port) {
         return new ServiceProcess(Path.of(System.getProperty("wallet.project.dir", "..")), "api-service", port,
-                environment, Path.of("target", "service-logs", "second"));
+                environmentOf("api-service"), Path.of("target", "service-logs", "second"));
     }
 
     static int newPort() {
@@ -99,7 +107,7 @@ final class Pipeline {
      * ledger-worker as it is, plus these settings: for a restart with fault injection on.
      */
     ServiceProcess ledgerWorkerWith(Map<String, String> extra) {
-        Map<String, String> changed = new HashMap<>(environment);
+        Map<String, String> changed = environmentOf("ledger-worker");
         changed.putAll(extra);
         return new ServiceProcess(Path.of(System.getProperty("wallet.project.dir", "..")), "ledger-worker", ledgerPort,
                 changed, Path.of("target", "service-logs"));

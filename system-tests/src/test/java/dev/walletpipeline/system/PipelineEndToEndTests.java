@@ -100,10 +100,12 @@ class PipelineEndToEndTests {
         // Kafka cannot take the event: Paystack is told to retry, and readiness reports
         // it.
         assertThat(postWebhook(duringBody, PaystackSigner.sign(duringBody, SECRET))).isEqualTo(503);
-        await().atMost(Duration.ofSeconds(20)).until(() -> readinessStatus(webhookPort) == 503);
+        await().atMost(Duration.ofSeconds(20))
+            .until(() -> readinessStatus(pipeline.webhookIngest.managementPort()) == 503);
 
         stack.kafka().restart();
-        await().atMost(Duration.ofSeconds(60)).until(() -> readinessStatus(webhookPort) == 200);
+        await().atMost(Duration.ofSeconds(60))
+            .until(() -> readinessStatus(pipeline.webhookIngest.managementPort()) == 200);
         // Paystack's retry, and a duplicate of the first delivery for good measure.
         await().atMost(Duration.ofSeconds(30))
             .until(() -> postWebhook(duringBody, PaystackSigner.sign(duringBody, SECRET)) == 200);

@@ -238,8 +238,9 @@ class TransferPipelineTests {
         ServiceProcess second = pipeline.secondApiService(port).start();
         try {
             second.awaitReady(Duration.ofMinutes(2));
-            await().atMost(Duration.ofSeconds(20)).until(() -> leaders(pipeline.apiPort) + leaders(port) == 1);
-            assertThat(leaders(pipeline.apiPort) + leaders(port)).isEqualTo(1);
+            await().atMost(Duration.ofSeconds(20))
+                .until(() -> leaders(pipeline.apiService.managementPort()) + leaders(second.managementPort()) == 1);
+            assertThat(leaders(pipeline.apiService.managementPort()) + leaders(second.managementPort())).isEqualTo(1);
 
             pipeline.apiService.kill();
             ApiClient viaSecond = new ApiClient(port);
@@ -251,7 +252,7 @@ class TransferPipelineTests {
                 .until(() -> viaSecond.get("/wallet/transfers/" + response.text("transfer_id"), sender.as())
                     .text("status")
                     .equals("completed"));
-            assertThat(leaders(port)).isEqualTo(1);
+            assertThat(leaders(second.managementPort())).isEqualTo(1);
         }
         finally {
             second.close();

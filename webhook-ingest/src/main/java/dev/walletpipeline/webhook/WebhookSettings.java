@@ -18,17 +18,24 @@ import org.springframework.util.unit.DataSize;
  * came
  * @param reconciliationKey signs the payments this service verified with Paystack itself
  * ({@code RECONCILIATION_SIGNING_KEY}); ledger-worker holds the same key, no one else
+ * @param internal the listener api-service calls: Paystack's API through this service,
+ * and verification
  */
 @ConfigurationProperties("wallet.webhook")
 public record WebhookSettings(String paystackSecretKey, DataSize bodySizeMax, Kafka kafka, Sources sources,
-        Paystack paystack, String reconciliationKey) {
+        Paystack paystack, String reconciliationKey, Internal internal) {
 
     public WebhookSettings {
         PaystackKeys.requireUsable(paystackSecretKey, paystack.baseUrl());
-        if (reconciliationKey.isBlank()) {
-            throw new IllegalArgumentException(
-                    "RECONCILIATION_SIGNING_KEY (wallet.webhook.reconciliation-key) must be set");
-        }
+    }
+
+    /**
+     * @param port the internal listener's port ({@code INTERNAL_PORT}); never publish it
+     * @param serviceToken the credential api-service sends
+     * ({@code INTERNAL_SERVICE_TOKEN})
+     * @param bodySizeMax larger request bodies are refused with 413
+     */
+    public record Internal(int port, String serviceToken, DataSize bodySizeMax) {
     }
 
     /**

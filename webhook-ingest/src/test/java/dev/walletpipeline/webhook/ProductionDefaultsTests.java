@@ -17,15 +17,35 @@ import org.springframework.core.env.StandardEnvironment;
  */
 class ProductionDefaultsTests {
 
+    private static final String STRONG = "9f1c2e7a4b8d0f36a5c1e9b27d4f8a0c";
+
     @Test
     void withNoSettingsAtAllItRefusesToStartAndNamesTheVariable() {
-        assertThat(startWith(Map.of())).hasStackTraceContaining("PAYSTACK_SECRET_KEY is not set");
+        assertThat(startWith(Map.of())).hasStackTraceContaining("RECONCILIATION_SIGNING_KEY is not set");
+        assertThat(startWith(Map.of("RECONCILIATION_SIGNING_KEY", STRONG, "INTERNAL_SERVICE_TOKEN", STRONG,
+                "KAFKA_PASSWORD", STRONG)))
+            .hasStackTraceContaining("PAYSTACK_SECRET_KEY is not set");
     }
 
     @Test
     void aTestSecretKeyNextToPaystacksRealApiRefusesToStart() {
-        assertThat(startWith(Map.of("PAYSTACK_SECRET_KEY", "sk_test_local", "RECONCILIATION_SIGNING_KEY", "k")))
+        assertThat(startWith(Map.of("PAYSTACK_SECRET_KEY", "sk_test_local", "RECONCILIATION_SIGNING_KEY", STRONG,
+                "INTERNAL_SERVICE_TOKEN", STRONG, "KAFKA_PASSWORD", STRONG)))
             .hasStackTraceContaining("PAYSTACK_SECRET_KEY is a test key");
+    }
+
+    @Test
+    void aPlaceholderOrALocalDefaultSecretRefusesToStartNamingTheVariable() {
+        Map<String, Object> settings = new java.util.HashMap<>(Map.of("PAYSTACK_SECRET_KEY", "sk_live_example",
+                "KAFKA_PASSWORD", "6f0d4c1b9a2e7f3c8d5b0a4e1f9c2d7b", "INTERNAL_SERVICE_TOKEN",
+                "c0ffee00c0ffee00c0ffee00c0ffee00ab", "RECONCILIATION_SIGNING_KEY", "change-me"));
+        assertThat(startWith(settings)).hasStackTraceContaining("RECONCILIATION_SIGNING_KEY is a placeholder");
+        settings.put("RECONCILIATION_SIGNING_KEY", "local-reconciliation-key");
+        assertThat(startWith(settings))
+            .hasStackTraceContaining("RECONCILIATION_SIGNING_KEY is the local run's published default");
+        settings.put("RECONCILIATION_SIGNING_KEY", "9f1c2e7a4b8d0f36a5c1e9b27d4f8a0c");
+        settings.put("INTERNAL_SERVICE_TOKEN", "too-short");
+        assertThat(startWith(settings)).hasStackTraceContaining("INTERNAL_SERVICE_TOKEN is shorter than 32 bytes");
     }
 
     /**

@@ -16,10 +16,12 @@ import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Paystack's REST API with our secret key, time-outs and bounded retries: a connection
- * refused or a 5xx is tried again, a time-out never (the call may have been taken: the
- * caller decides, with the reference that makes it safe to repeat). Paystack's own
- * refusals (4xx) come back as answers.
+ * Paystack's REST API, reached through webhook-ingest's internal listener (which holds
+ * the secret key and relays the call as it is), with time-outs and bounded retries: a
+ * connection refused or a 5xx is tried again, a time-out never (the call may have been
+ * taken: the caller decides, with the reference that makes it safe to repeat), and
+ * webhook-ingest's 504 is Paystack's time-out. Paystack's own refusals (4xx) come back as
+ * answers.
  */
 @Component
 public class PaystackApi {
@@ -49,13 +51,15 @@ public class PaystackApi {
         }
 
         public String message() {
-            return body.path("message").asString("HTTP " + httpStatus);
+            // Paystack's message, or the problem's detail when webhook-ingest refused the
+            // call.
+            return body.path("message").asString(body.path("detail").asString("HTTP " + httpStatus));
         }
 
     }
 
     public Answer post(String path, JsonNode body) {
-        return send(HttpRequest.newBuilder(URI.create(settings.baseUrl() + path))
+        return send(HttpRequest.newBuilder(URI.create(base() + path))
             .header("content-type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
     }
@@ -65,19 +69,24 @@ public class PaystackApi {
             .stream()
             .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
             .collect(Collectors.joining("&"));
-        return send(
-                HttpRequest.newBuilder(URI.create(settings.baseUrl() + path + (encoded.isEmpty() ? "" : "?" + encoded)))
-                    .GET());
+        return send(HttpRequest.newBuilder(URI.create(base() + path + (encoded.isEmpty() ? "" : "?" + encoded))).GET());
+    }
+
+    private String base() {
+        return settings.gatewayUrl() + "/internal/paystack";
     }
 
     private Answer send(HttpRequest.Builder request) {
-        request.header("authorization", "Bearer " + settings.secretKey()).timeout(settings.readTimeout());
+        request.header("authorization", "Bearer " + settings.serviceToken()).timeout(settings.readTimeout());
         RuntimeException last = null;
         for (int attempt = 0; attempt <= settings.retries(); attempt++) {
             try {
                 HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() < 500) {
                     return new Answer(response.statusCode(), parse(response));
+                }
+                if (response.statusCode() == 504) {
+                    throw new PaystackTimedOut();
                 }
                 last = new PaystackFailed("Paystack answered HTTP " + response.statusCode());
             }

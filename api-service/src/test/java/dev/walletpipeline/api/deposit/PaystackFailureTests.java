@@ -35,7 +35,7 @@ class PaystackFailureTests {
 
     @DynamicPropertySource
     static void paystack(DynamicPropertyRegistry registry) {
-        registry.add("wallet.paystack.base-url", () -> "http://localhost:" + SILENT.getLocalPort());
+        registry.add("wallet.paystack.gateway-url", () -> "http://localhost:" + SILENT.getLocalPort());
         registry.add("wallet.paystack.read-timeout", () -> "1s");
     }
 

@@ -12,14 +12,14 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 @ExtendWith(LocalStackExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "wallet.paystack.secret-key=sk_test_wrong")
+        properties = "wallet.paystack.service-token=not-the-service-token")
 class PaystackRefusalTests {
 
     @LocalServerPort
     int port;
 
     @Test
-    void paystackRefusingTheKeyGives502AndFailsTheDeposit() {
+    void theGatewayRefusingOurCredentialGives502AndFailsTheDeposit() {
         ApiClient api = new ApiClient(port);
         ApiClient.SignedIn person = api.signIn("refused-" + UUID.randomUUID() + "@example.com");
 
@@ -27,7 +27,7 @@ class PaystackRefusalTests {
 
         assertThat(response.status()).isEqualTo(502);
         assertThat(response.code()).isEqualTo("paystack_failed");
-        assertThat(response.text("detail")).contains("Invalid key").doesNotContain("sk_test");
+        assertThat(response.text("detail")).contains("service credential").doesNotContain("not-the-service-token");
         ApiClient.Response history = api.get("/wallet/transactions", person.as());
         assertThat(history.json().path("transactions").get(0).path("status").asString()).isEqualTo("failed");
     }

@@ -5,36 +5,37 @@ import dev.walletpipeline.contracts.PaystackEvent;
 import dev.walletpipeline.contracts.proof.HmacSignature;
 import dev.walletpipeline.contracts.proof.Proof;
 import dev.walletpipeline.webhook.WebhookSettings;
+import dev.walletpipeline.webhook.internal.InternalListener;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import jakarta.servlet.http.HttpServletRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@code POST /internal/paystack/verify/{reference}}: asks Paystack's Verify Transaction
- * about a payment whose webhook never came, for api-service's reconciliation. The caller
- * only names the reference; the facts come from Paystack, over this service's own
- * connection. A payment Paystack reports {@code success} or {@code reversed} is published
- * as {@code transaction.verified} with Verify's {@code data}, signed with the
- * reconciliation key, which only this service and ledger-worker hold: whoever else can
- * write to Kafka cannot forge it. The answer is Paystack's status, or {@code unknown}
- * when Paystack never heard of the reference. Withdrawals are verified the same way, with
- * Verify Transfer.
+ * {@code POST /internal/paystack/verify/{reference}}, on the internal listener only: asks
+ * Paystack's Verify Transaction about a payment whose webhook never came, for
+ * api-service's reconciliation. The caller only names the reference; the facts come from
+ * Paystack, over this service's own connection. A payment Paystack reports
+ * {@code success} or {@code reversed} is published as {@code transaction.verified} with
+ * Verify's {@code data}, signed with the reconciliation key, which only this service and
+ * ledger-worker hold: whoever else can write to Kafka cannot forge it. The answer is
+ * Paystack's status, or {@code unknown} when Paystack never heard of the reference.
+ * Withdrawals are verified the same way, with Verify Transfer.
  */
 @RestController
+@RequestMapping("/internal/paystack")
 class PaymentVerification {
 
     /**
@@ -43,9 +44,7 @@ class PaymentVerification {
      */
     private static final Pattern REFERENCE = Pattern.compile("[A-Za-z0-9.=-]{1,100}");
 
-    private final WebhookSettings.Paystack paystack;
-
-    private final String secretKey;
+    private final PaystackCalls paystack;
 
     private final HmacSignature signature;
 
@@ -53,18 +52,24 @@ class PaymentVerification {
 
     private final MeterRegistry meters;
 
-    private final HttpClient http;
+    private final InternalListener internal;
 
-    PaymentVerification(WebhookSettings settings, EventPublisher publisher, MeterRegistry meters) {
-        this.paystack = settings.paystack();
-        this.secretKey = settings.paystackSecretKey();
+    PaymentVerification(WebhookSettings settings, PaystackCalls paystack, EventPublisher publisher,
+            MeterRegistry meters, InternalListener internal) {
+        this.paystack = paystack;
         this.signature = new HmacSignature(settings.reconciliationKey());
         this.publisher = publisher;
         this.meters = meters;
-        this.http = HttpClient.newBuilder().connectTimeout(paystack.connectTimeout()).build();
+        this.internal = internal;
     }
 
-    @PostMapping(path = "/internal/paystack/verify/{reference}", produces = MediaType.APPLICATION_JSON_VALUE)
+    /** Before every handler here: only through the internal listener. */
+    @ModelAttribute
+    void onlyInternal(HttpServletRequest request) {
+        internal.require(request);
+    }
+
+    @PostMapping(path = "/verify/{reference}", produces = MediaType.APPLICATION_JSON_VALUE)
     Map<String, String> verify(@PathVariable String reference) {
         return verify("/transaction/verify/", reference, PaystackEvent.TRANSACTION_VERIFIED,
                 Set.of("success", "reversed"));
@@ -75,7 +80,7 @@ class PaymentVerification {
      * transfer Paystack reports {@code success}, {@code failed} or {@code reversed} is
      * published as {@code transfer.verified}.
      */
-    @PostMapping(path = "/internal/paystack/verify-transfer/{reference}", produces = MediaType.APPLICATION_JSON_VALUE)
+    @PostMapping(path = "/verify-transfer/{reference}", produces = MediaType.APPLICATION_JSON_VALUE)
     Map<String, String> verifyTransfer(@PathVariable String reference) {
         return verify("/transfer/verify/", reference, PaystackEvent.TRANSFER_VERIFIED,
                 Set.of("success", "failed", "reversed"));
@@ -85,7 +90,7 @@ class PaymentVerification {
         if (!REFERENCE.matcher(reference).matches()) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "not a payment reference");
         }
-        HttpResponse<String> response = ask(path + reference);
+        HttpResponse<String> response = paystack.send(path + reference, null);
         if (response.statusCode() == 404) {
             count("unknown");
             return Map.of("status", "unknown");
@@ -113,24 +118,6 @@ class PaymentVerification {
         }
         count(status.isEmpty() ? "none" : status);
         return Map.of("status", status);
-    }
-
-    private HttpResponse<String> ask(String path) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(paystack.baseUrl() + path))
-            .header("authorization", "Bearer " + secretKey)
-            .timeout(paystack.readTimeout())
-            .GET()
-            .build();
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
-        }
-        catch (IOException e) {
-            throw new ResponseStatusException(HttpStatus.BAD_GATEWAY, "Paystack cannot be reached");
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ResponseStatusException(HttpStatus.GATEWAY_TIMEOUT, "interrupted");
-        }
     }
 
     private void count(String outcome) {
