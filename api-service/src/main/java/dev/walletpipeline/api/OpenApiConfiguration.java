@@ -52,10 +52,11 @@ class OpenApiConfiguration {
             Map.entry("GET /wallet/transfers/{id}", op("getTransfer", "A transfer's status")),
             Map.entry("GET /wallet/transactions", op("listTransactions", "Transaction history, newest first")),
             Map.entry("POST /wallet/withdrawal-accounts",
-                    op("saveWithdrawalAccount", "Save a bank account to withdraw to (resolved with Paystack)")),
+                    op("saveWithdrawalAccount", "Save a bank account to withdraw to (a person only, not an API key;"
+                            + " resolved with Paystack; usable from usable_from, after the cooling-off period)")),
             Map.entry("GET /wallet/withdrawal-accounts", op("listWithdrawalAccounts", "The saved bank accounts")),
             Map.entry("DELETE /wallet/withdrawal-accounts/{id}",
-                    op("deleteWithdrawalAccount", "Remove a saved bank account")),
+                    op("deleteWithdrawalAccount", "Remove a saved bank account (a person only, not an API key)")),
             Map.entry("POST /wallet/withdrawals", op("createWithdrawal", "Withdraw to a saved bank account")),
             Map.entry("GET /wallet/withdrawals/{id}", op("getWithdrawal", "A withdrawal's status")));
 
@@ -165,13 +166,14 @@ class OpenApiConfiguration {
         common.put("400", "validation_failed: malformed JSON, wrong types, out-of-range values (field named)");
         common.put("401", "credentials_missing, token_invalid, token_expired, api_key_invalid, api_key_expired, "
                 + "api_key_revoked");
-        common.put("403", "permission_missing: the API key lacks the permission named in detail");
+        common.put("403", "permission_missing: the API key lacks the permission named in detail, or the call is"
+                + " a person's only (API keys, bank accounts)");
         common.put("404", "not_found");
         common.put("409",
                 "idempotency_conflict, api_key_limit_reached, key_already_rolled_over, email_already_registered");
-        common.put("413", "payload_too_large");
+        common.put("413", "payload_too_large: a body over 64 KiB");
         common.put("422", "insufficient_funds, wallet_in_debt, recipient_not_found, self_transfer, key_not_expired,"
-                + " key_revoked, account_not_resolved, withdrawal_limit_exceeded");
+                + " key_revoked, account_not_resolved, withdrawal_limit_exceeded, withdrawal_account_cooling_off");
         common.put("429", "rate_limited (see Retry-After)");
         return openApi -> {
             // Added here, after springdoc has built the components: a schema set on the

@@ -34,6 +34,11 @@ class RateLimitTests {
         assertThat(third.status()).isEqualTo(429);
         assertThat(third.code()).isEqualTo("rate_limited");
         assertThat(Integer.parseInt(third.header("retry-after"))).isBetween(1, 60);
+        // A rollover makes a key too, and shares the bucket.
+        ApiClient.Response rollover = api.post("/keys/rollover", person.as(),
+                "{\"expired_key_id\":\"" + UUID.randomUUID() + "\",\"expiry\":\"1H\"}");
+        assertThat(rollover.status()).isEqualTo(429);
+        assertThat(rollover.code()).isEqualTo("rate_limited");
 
         ApiClient.Response limited = null;
         for (int i = 0; i < 7 && (limited == null || limited.status() != 429); i++) {
@@ -59,6 +64,22 @@ class RateLimitTests {
         ApiClient.Response other = api.request("GET", "/auth/google", As.NOBODY, null, "", "X-Forwarded-For",
                 crowd + ", 203.0.113." + (1 + (int) (Math.random() * 200)));
         assertThat(other.status()).isEqualTo(200);
+    }
+
+    @Test
+    void refreshAndLogoutAreLimitedPerClientAddressLikeSignIn() {
+        ApiClient api = new ApiClient(port);
+        for (String path : new String[] { "/auth/refresh", "/auth/logout" }) {
+            String client = "198.51.100." + (1 + (int) (Math.random() * 200));
+            ApiClient.Response limited = null;
+            for (int i = 0; i < 8 && (limited == null || limited.status() != 429); i++) {
+                limited = api.request("POST", path, As.NOBODY, "application/json",
+                        "{\"refresh_token\":\"guess-" + i + "\"}", "X-Forwarded-For", client);
+            }
+            assertThat(limited.status()).as(path).isEqualTo(429);
+            assertThat(limited.code()).isEqualTo("rate_limited");
+            assertThat(limited.header("retry-after")).isNotNull();
+        }
     }
 
     @Test

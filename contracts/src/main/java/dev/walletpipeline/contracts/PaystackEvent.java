@@ -58,6 +58,12 @@ public record PaystackEvent(String event, long paystackId, String reference, Str
     public static final Set<String> ACTED_ON = Set.of(CHARGE_SUCCESS, REFUND_PROCESSED, DISPUTE_CREATE, DISPUTE_RESOLVE,
             TRANSFER_SUCCESS, TRANSFER_FAILED, TRANSFER_REVERSED);
 
+    /**
+     * The largest amount any Paystack fact may carry, in kobo: fifteen digits, as the
+     * string form of refunds allows (NGN 9,999,999,999,999.99).
+     */
+    public static final long AMOUNT_MAX = 999_999_999_999_999L;
+
     /** The events only our own verification may claim (reconciliation signature). */
     public static final Set<String> VERIFIED = Set.of(TRANSACTION_VERIFIED, TRANSFER_VERIFIED);
 
@@ -180,12 +186,24 @@ public record PaystackEvent(String event, long paystackId, String reference, Str
                 "data." + field + " is missing: the event cannot be told from another about the same" + " payment");
     }
 
+    /**
+     * An amount in kobo: an integer from 0 to {@link #AMOUNT_MAX}. Anything else is
+     * permanent (the record goes to the dead-letter topic with this reason): no retry
+     * could make it a payment we can post, and no sum of such amounts can overflow.
+     */
     private static long integer(JsonNode node, String field) {
         JsonNode amount = node.path(field);
         if (!amount.isIntegralNumber() || !amount.canConvertToLong()) {
             throw new Unreadable("data." + field + " is not an integer amount in kobo");
         }
-        return amount.asLong();
+        long value = amount.asLong();
+        if (value < 0) {
+            throw new Unreadable("data." + field + " is negative");
+        }
+        if (value > AMOUNT_MAX) {
+            throw new Unreadable("data." + field + " is past the largest amount in kobo (" + AMOUNT_MAX + ")");
+        }
+        return value;
     }
 
     /**
@@ -197,11 +215,7 @@ public record PaystackEvent(String event, long paystackId, String reference, Str
         if (amount.isString() && amount.asString().matches("[0-9]{1,15}")) {
             return Long.parseLong(amount.asString());
         }
-        long value = integer(node, field);
-        if (value < 0) {
-            throw new Unreadable("data." + field + " is negative");
-        }
-        return value;
+        return integer(node, field);
     }
 
     /** A dispute's currency: its own, or its transaction's. */

@@ -65,6 +65,29 @@ class DeploymentFileTests {
         assertThat(environment(services().get("ledger-worker"))).doesNotContainKey("DATABASE_API_PASSWORD");
     }
 
+    @Test
+    void theServiceFacingTheInternetHoldsNoKeyThatMakesAFactTheLedgerAccepts() throws Exception {
+        assertThat(environment(services().get("api-service"))).doesNotContainKeys("PAYSTACK_SECRET_KEY",
+                "RECONCILIATION_SIGNING_KEY");
+        assertThat(environment(services().get("api-service"))).containsKeys("INTERNAL_SERVICE_TOKEN",
+                "WEBHOOK_INGEST_INTERNAL_URL");
+    }
+
+    @Test
+    void webhookIngestPublishesItsWebhookPortOnlyNeverItsInternalListener() throws Exception {
+        Map<String, Object> ingest = services().get("webhook-ingest");
+        assertThat(environment(ingest)).containsEntry("INTERNAL_PORT", "8083");
+        assertThat((List<?>) ingest.get("ports")).singleElement().hasToString("127.0.0.1:8081:8081");
+    }
+
+    @Test
+    void noKafkaClientIsTrustedWithoutAuthenticating() throws Exception {
+        String kafka = String.valueOf(services().get("kafka").get("command"));
+        assertThat(kafka).contains("super.users=User:admin\n")
+            .doesNotContain("ANONYMOUS")
+            .doesNotContain("CONTROLLER:PLAINTEXT");
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Map<String, Object>> services() throws Exception {
         Map<String, Object> compose = new Yaml().load(Files.readString(ROOT.resolve("docker-compose.yml")));

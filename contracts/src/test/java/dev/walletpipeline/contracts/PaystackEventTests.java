@@ -69,4 +69,29 @@ class PaystackEventTests {
         return json.getBytes(StandardCharsets.UTF_8);
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = { "-1", "1000000000000000", "9223372036854775000" })
+    void anAmountThatIsNegativeOrPastTheKoboMaximumIsUnreadableForGood(String amount) {
+        byte[] charge = ("{\"event\":\"charge.success\",\"data\":{\"reference\":\"WLT-1\",\"status\":\"success\","
+                + "\"amount\":" + amount + ",\"currency\":\"NGN\"}}")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] refund = ("{\"event\":\"refund.processed\",\"data\":{\"transaction_reference\":\"WLT-1\",\"id\":9,"
+                + "\"amount\":" + amount + ",\"currency\":\"NGN\"}}")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        for (byte[] body : java.util.List.of(charge, refund)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> PaystackEvent.fromWebhook(body))
+                .isInstanceOf(PaystackEvent.Unreadable.class)
+                .hasMessageContaining("data.amount");
+        }
+    }
+
+    @Test
+    void theLargestAmountInKoboIsRead() {
+        byte[] charge = ("{\"event\":\"charge.success\",\"data\":{\"reference\":\"WLT-1\",\"status\":\"success\","
+                + "\"amount\":" + PaystackEvent.AMOUNT_MAX + ",\"currency\":\"NGN\"}}")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        org.assertj.core.api.Assertions.assertThat(PaystackEvent.fromWebhook(charge).amountMinor())
+            .isEqualTo(PaystackEvent.AMOUNT_MAX);
+    }
+
 }

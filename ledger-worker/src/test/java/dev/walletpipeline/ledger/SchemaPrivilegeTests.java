@@ -52,6 +52,19 @@ class SchemaPrivilegeTests {
     }
 
     @Test
+    void theWorkerCannotReadSignInsTokensKeysPeopleOrTheirBankAccounts(LocalStack stack) throws Exception {
+        try (Connection worker = stack.postgres().connect(PostgresServer.WORKER);
+                Statement sql = worker.createStatement()) {
+            for (String table : java.util.List.of("refresh_tokens", "signin_attempts", "api_keys", "users",
+                    "withdrawal_accounts", "outbox")) {
+                assertThatThrownBy(() -> sql.executeQuery("select count(*) from " + table)).as(table)
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("permission denied");
+            }
+        }
+    }
+
+    @Test
     void aCustomerBalanceCannotGoBelowZeroEvenForTheWorker(LocalStack stack) throws Exception {
         try (Connection owner = stack.postgres().connect(PostgresServer.OWNER);
                 Statement sql = owner.createStatement()) {

@@ -231,23 +231,29 @@ public final class KafkaBroker {
                 "controller.quorum.voters=1@localhost:" + controllerPort,
                 "listeners=SASL_PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort,
                 "advertised.listeners=SASL_PLAINTEXT://localhost:" + port,
-                "listener.security.protocol.map=SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "listener.security.protocol.map=SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT",
                 "controller.listener.names=CONTROLLER", "inter.broker.listener.name=SASL_PLAINTEXT",
+                // The controller listener authenticates too (PLAIN: SCRAM's credentials
+                // live in the metadata the controller serves), as admin; no one is
+                // ANONYMOUS.
+                "sasl.mechanism.controller.protocol=PLAIN", "listener.name.controller.sasl.enabled.mechanisms=PLAIN",
+                "listener.name.controller.plain.sasl.jaas.config="
+                        + "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + ADMIN
+                        + "\" password=\"" + localPassword(ADMIN) + "\" user_" + ADMIN + "=\"" + localPassword(ADMIN)
+                        + "\";",
                 // Every client authenticates (SCRAM) and is authorised by ACLs; nothing
                 // is open by default.
                 "sasl.enabled.mechanisms=SCRAM-SHA-256", "sasl.mechanism.inter.broker.protocol=SCRAM-SHA-256",
                 "listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config="
                         + jaasConfig(ADMIN, localPassword(ADMIN)),
                 "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
-                "allow.everyone.if.no.acl.found=false",
-                // The controller listener is plaintext on localhost and authenticates as
-                // ANONYMOUS.
-                "super.users=User:" + ADMIN + ";User:ANONYMOUS", "log.dirs=" + home.resolve("data"), "num.partitions=1",
-                "default.replication.factor=1", "min.insync.replicas=1", "offsets.topic.replication.factor=1",
-                "offsets.topic.num.partitions=4", "transaction.state.log.replication.factor=1",
-                "transaction.state.log.min.isr=1", "transaction.state.log.num.partitions=4",
-                "share.coordinator.state.topic.replication.factor=1", "share.coordinator.state.topic.min.isr=1",
-                "auto.create.topics.enable=false", "group.initial.rebalance.delay.ms=0",
+                "allow.everyone.if.no.acl.found=false", "super.users=User:" + ADMIN, "log.dirs=" + home.resolve("data"),
+                "num.partitions=1", "default.replication.factor=1", "min.insync.replicas=1",
+                "offsets.topic.replication.factor=1", "offsets.topic.num.partitions=4",
+                "transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1",
+                "transaction.state.log.num.partitions=4", "share.coordinator.state.topic.replication.factor=1",
+                "share.coordinator.state.topic.min.isr=1", "auto.create.topics.enable=false",
+                "group.initial.rebalance.delay.ms=0",
                 // A restarted broker must wait for its old registration to expire: keep
                 // that short.
                 "broker.session.timeout.ms=2000", "broker.heartbeat.interval.ms=500",

@@ -88,8 +88,12 @@ class ApiKeyController {
 
     @PostMapping("/keys/rollover")
     @ResponseStatus(HttpStatus.CREATED)
-    CreatedKey rollover(@AuthenticationPrincipal Caller caller, @RequestBody RolloverRequest request) {
+    CreatedKey rollover(@AuthenticationPrincipal Caller caller, @RequestBody RolloverRequest request,
+            HttpServletRequest http) {
         caller.requirePerson();
+        // A rollover makes a key: the same limits as creating one.
+        rateLimiter.acquire("key-creation-user", caller.userId().toString(), limits.keyCreationPerUserPerMinute());
+        rateLimiter.acquire("key-creation-address", clientAddress.of(http), limits.keyCreationPerAddressPerMinute());
         if (request.expiredKeyId() == null) {
             throw WalletProblem.invalid("expired_key_id", "expired_key_id is required");
         }

@@ -43,7 +43,8 @@ public record Caller(UUID userId, Set<Permission> permissions, @Nullable UUID ap
     /** Managing API keys is for the person, never for a key. */
     public Caller requirePerson() {
         if (!isPerson()) {
-            throw new PermissionMissing("API keys are managed only by a person signed in with a bearer token");
+            throw new PermissionMissing("only a person signed in with a bearer token may do this: API keys and"
+                    + " withdrawal accounts are not managed with an API key");
         }
         return this;
     }

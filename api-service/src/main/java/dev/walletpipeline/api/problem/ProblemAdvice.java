@@ -59,7 +59,16 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     @Override
     protected @Nullable ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        if (BodyTooLarge.among(e)) {
+            return ResponseEntity.status(413)
+                .header(HttpHeaders.CONNECTION, "close")
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(Problems.of(413, "payload_too_large", rootMessage(e), null));
+        }
         String detail = "the request body is not valid JSON of the expected shape";
+        if (e.getCause() instanceof tools.jackson.core.exc.StreamConstraintsException limit) {
+            detail = "the request body is beyond what JSON here may be: " + limit.getOriginalMessage();
+        }
         String field = null;
         if (e.getCause() instanceof tools.jackson.databind.DatabindException mapping && !mapping.getPath().isEmpty()) {
             field = mapping.getPath()
@@ -72,6 +81,14 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         return ResponseEntity.badRequest()
             .contentType(MediaType.APPLICATION_PROBLEM_JSON)
             .body(Problems.of(400, "validation_failed", detail, field));
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return String.valueOf(root.getMessage());
     }
 
     @Override

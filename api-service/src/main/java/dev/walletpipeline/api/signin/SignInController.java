@@ -132,7 +132,8 @@ class SignInController {
      * Ends the sign-in: the refresh token's whole family is revoked. Harmless to repeat.
      */
     @PostMapping("/auth/logout")
-    ResponseEntity<Void> logout(@RequestBody RefreshRequest request) {
+    ResponseEntity<Void> logout(HttpServletRequest http, @RequestBody RefreshRequest request) {
+        rateLimiter.acquire("logout", clientAddress.of(http), limits.signInPerAddressPerMinute());
         if (request.refreshToken() == null || request.refreshToken().isBlank()) {
             throw WalletProblem.invalid("refresh_token", "refresh_token is required");
         }
@@ -151,7 +152,8 @@ class SignInController {
     }
 
     @PostMapping("/auth/refresh")
-    Tokens refresh(@RequestBody RefreshRequest request) {
+    Tokens refresh(HttpServletRequest http, @RequestBody RefreshRequest request) {
+        rateLimiter.acquire("refresh", clientAddress.of(http), limits.signInPerAddressPerMinute());
         if (request.refreshToken() == null || request.refreshToken().isBlank()) {
             throw WalletProblem.invalid("refresh_token", "refresh_token is required");
         }

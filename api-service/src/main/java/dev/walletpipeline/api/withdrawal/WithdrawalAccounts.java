@@ -17,7 +17,9 @@ import tools.jackson.databind.node.ObjectNode;
  * A person's saved bank accounts. Saving one resolves it with Paystack first (a number
  * that does not resolve is refused before anything is stored or any money moves), then
  * registers it as a Paystack transfer recipient ({@code nuban}); the recipient code is
- * what withdrawals are sent to.
+ * what withdrawals are sent to. A saved account is usable only from {@code usable_from},
+ * after the cooling-off period: a stolen credential cannot add an account and be paid out
+ * to it at once.
  */
 @Repository
 class WithdrawalAccounts {
@@ -26,13 +28,16 @@ class WithdrawalAccounts {
 
     private final PaystackApi paystack;
 
-    WithdrawalAccounts(JdbcClient jdbc, PaystackApi paystack) {
+    private final WithdrawalSettings settings;
+
+    WithdrawalAccounts(JdbcClient jdbc, PaystackApi paystack, WithdrawalSettings settings) {
         this.jdbc = jdbc;
         this.paystack = paystack;
+        this.settings = settings;
     }
 
     record Account(UUID id, String accountNumber, String bankCode, String bankName, String accountName,
-            String recipientCode, Instant createdAt) {
+            String recipientCode, Instant createdAt, Instant usableFrom) {
     }
 
     Account save(UUID userId, String accountNumber, String bankCode) {
@@ -63,9 +68,10 @@ class WithdrawalAccounts {
         UUID id = UUID.randomUUID();
         int inserted = jdbc.sql("""
                 insert into withdrawal_accounts (id, user_id, account_number, bank_code, bank_name, account_name,
-                    recipient_code)
-                values (?, ?, ?, ?, ?, ?, ?) on conflict do nothing""")
-            .params(id, userId, accountNumber, bankCode, bankName, accountName, code)
+                    recipient_code, usable_from)
+                values (?, ?, ?, ?, ?, ?, ?, now() + make_interval(secs => ?)) on conflict do nothing""")
+            .params(id, userId, accountNumber, bankCode, bankName, accountName, code,
+                    settings.accountCoolingOff().toMillis() / 1000.0)
             .update();
         if (inserted == 0) {
             // Saved at the same time by another request of the same person.
@@ -104,13 +110,14 @@ class WithdrawalAccounts {
     }
 
     private static final String SELECT = """
-            select id, account_number, bank_code, bank_name, account_name, recipient_code, created_at
+            select id, account_number, bank_code, bank_name, account_name, recipient_code, created_at, usable_from
             from withdrawal_accounts""";
 
     private static Account account(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
         return new Account(rs.getObject("id", UUID.class), rs.getString("account_number"), rs.getString("bank_code"),
                 rs.getString("bank_name"), rs.getString("account_name"), rs.getString("recipient_code"),
-                rs.getObject("created_at", OffsetDateTime.class).toInstant());
+                rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                rs.getObject("usable_from", OffsetDateTime.class).toInstant());
     }
 
 }

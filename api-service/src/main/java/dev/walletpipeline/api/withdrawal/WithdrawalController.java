@@ -45,11 +45,12 @@ class WithdrawalController {
         this.rateLimiter = rateLimiter;
     }
 
-    record AccountView(UUID id, String accountNumber, String bankCode, String bankName, String accountName) {
+    record AccountView(UUID id, String accountNumber, String bankCode, String bankName, String accountName,
+            Instant createdAt, Instant usableFrom) {
 
         static AccountView of(WithdrawalAccounts.Account account) {
             return new AccountView(account.id(), account.accountNumber(), account.bankCode(), account.bankName(),
-                    account.accountName());
+                    account.accountName(), account.createdAt(), account.usableFrom());
         }
     }
 
@@ -65,7 +66,9 @@ class WithdrawalController {
     @PostMapping("/wallet/withdrawal-accounts")
     @ResponseStatus(HttpStatus.CREATED)
     AccountView saveAccount(@AuthenticationPrincipal Caller caller, @RequestBody JsonNode body) {
-        caller.require(Permission.WITHDRAW);
+        // A person, never an API key: a leaked withdraw key must not add its thief's
+        // account.
+        caller.requirePerson();
         rateLimiter.acquireMoneyCall(caller);
         String number = text(body, "account_number", "[0-9]{10}", "a NUBAN account number of 10 digits");
         String bank = text(body, "bank_code", "[0-9A-Za-z]{1,20}", "Paystack's code of the bank");
@@ -79,7 +82,7 @@ class WithdrawalController {
 
     @DeleteMapping("/wallet/withdrawal-accounts/{id}")
     ResponseEntity<Void> deleteAccount(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
-        if (!accounts.delete(caller.require(Permission.WITHDRAW).userId(), id)) {
+        if (!accounts.delete(caller.requirePerson().userId(), id)) {
             throw WalletProblem.notFound("withdrawal account");
         }
         return ResponseEntity.noContent().build();
@@ -95,8 +98,8 @@ class WithdrawalController {
         IdempotencyKeys.check(idempotencyKey);
         WithdrawalAccounts.Account account = accounts.find(caller.userId(), accountId)
             .orElseThrow(() -> WalletProblem.notFound("withdrawal account"));
-        Withdrawals.Withdrawal withdrawal = withdrawals.request(
-                new Withdrawals.Request(wallet.id(), account.id(), account.recipientCode(), amount, idempotencyKey));
+        Withdrawals.Withdrawal withdrawal = withdrawals.request(new Withdrawals.Request(wallet.id(), account.id(),
+                account.recipientCode(), account.usableFrom(), amount, idempotencyKey));
         return ResponseEntity.accepted()
             .location(URI.create("/wallet/withdrawals/" + withdrawal.id()))
             .body(WithdrawalView.of(withdrawal));

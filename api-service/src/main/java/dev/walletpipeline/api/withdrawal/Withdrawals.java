@@ -42,7 +42,8 @@ class Withdrawals {
             @Nullable String reason, Instant createdAt, @Nullable Instant completedAt) {
     }
 
-    record Request(UUID walletId, UUID accountId, String recipientCode, long amount, @Nullable String idempotencyKey) {
+    record Request(UUID walletId, UUID accountId, String recipientCode, Instant accountUsableFrom, long amount,
+            @Nullable String idempotencyKey) {
 
         byte[] hash() {
             return Secrets.sha256(accountId + "|" + amount);
@@ -83,6 +84,11 @@ class Withdrawals {
             }
             UUID id = UUID.randomUUID();
             Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            if (request.accountUsableFrom().isAfter(now)) {
+                // The database refuses the same (withdrawal_account_is_usable).
+                throw new WalletProblem(WalletProblem.Kind.REFUSED, "withdrawal_account_cooling_off",
+                        "this account was saved recently and can be paid out to from " + request.accountUsableFrom());
+            }
             WithdrawalRequested command = new WithdrawalRequested(WithdrawalRequested.VERSION, id, request.walletId(),
                     request.amount(), CURRENCY, now);
             long[] funds = jdbc.sql("with " + WalletFunds.AVAILABLE + """

@@ -87,7 +87,10 @@ final class RefundsAndDisputes {
             return null; // told before
         }
         long refunded = refundedByDeposit.getOrDefault(deposit.reference, 0L);
-        if (fact.amountMinor() <= 0 || refunded + fact.amountMinor() > deposit.amount) {
+        // Exact: both are at most PaystackEvent.AMOUNT_MAX, and an overflow would throw,
+        // not
+        // wrap round to a small sum that passes.
+        if (fact.amountMinor() <= 0 || Math.addExact(refunded, fact.amountMinor()) > deposit.amount) {
             return "refund " + refundId + " of " + fact.amountMinor() + " would take back more than the deposit of "
                     + deposit.amount + " (" + refunded + " refunded before); nothing moved";
         }

@@ -77,6 +77,40 @@ class PoisonRecordTests {
     }
 
     @Test
+    void aPaystackAmountThatIsNegativeOrPastTheKoboMaximumIsDeadLetteredWithItsReasonNotRetried() throws Exception {
+        UUID wallet = ledger.newWallet();
+        String negative = ledger.newPendingDeposit(wallet, 10_000);
+        String huge = ledger.newPendingDeposit(wallet, 10_000);
+        String refunded = ledger.newPendingDeposit(wallet, 10_000);
+        ledger.publish(negative,
+                new String(LedgerProbe.chargeSuccess(negative, 10_000, "NGN"), StandardCharsets.UTF_8)
+                    .replace("\"amount\":10000", "\"amount\":-10000")
+                    .getBytes(StandardCharsets.UTF_8));
+        ledger.publish(huge, LedgerProbe.chargeSuccess(huge, 9_223_372_036_854_775_807L, "NGN"));
+        ledger.publish(refunded, LedgerProbe.chargeSuccess(refunded, 10_000, "NGN"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> ledger.balance(wallet) == 10_000);
+        // A refund so large that refunded + amount would wrap round past Long.MAX_VALUE.
+        ledger.publish(refunded,
+                new String(LedgerProbe.refundProcessed(refunded, 77, 9_223_372_036_854_775_000L),
+                        StandardCharsets.UTF_8)
+                    .replace("\"amount\":\"9223372036854775000\"", "\"amount\":9223372036854775000")
+                    .getBytes(StandardCharsets.UTF_8));
+
+        String reason = "select string_agg(reason, ' | ') from dead_letters"
+                + " where position(convert_to(?, 'UTF8') in payload) > 0";
+        for (String reference : List.of(negative, huge, refunded)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> ledger.queryAsOwner(reason, reference) != null);
+        }
+        assertThat(ledger.queryAsOwner(reason, negative)).contains("negative");
+        assertThat(ledger.queryAsOwner(reason, huge)).contains("largest amount");
+        assertThat(ledger.queryAsOwner(reason, refunded)).contains("largest amount");
+        assertThat(ledger.balance(wallet)).isEqualTo(10_000);
+        assertThat(ledger.depositStatus(negative)).isEqualTo("pending");
+        assertThat(ledger.depositStatus(huge)).isEqualTo("pending");
+        assertThat(ledger.ledgerInvariantViolations()).isEmpty();
+    }
+
+    @Test
     void aDepositTheDatabaseRefusesIsDeadLetteredWhileTheRestOfItsBatchIsCredited() throws Exception {
         UUID refusedWallet = ledger.newWallet();
         String refused = ledger.newPendingDeposit(refusedWallet, 30_000);
