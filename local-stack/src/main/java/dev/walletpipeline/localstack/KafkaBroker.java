@@ -66,6 +66,11 @@ public final class KafkaBroker {
         return port;
     }
 
+    /** The KRaft controller's listener, which authenticates like the broker's. */
+    public int controllerPort() {
+        return controllerPort;
+    }
+
     /** The local password of a Kafka user: local use only. */
     public static String localPassword(String user) {
         return user + "-local-secret";

@@ -82,6 +82,27 @@ class LocalStackTests {
             .isInstanceOf(org.apache.kafka.common.errors.SaslAuthenticationException.class);
     }
 
+    @Test
+    void theControllerAnswersNoOneWhoHasNotAuthenticated(LocalStack stack) throws Exception {
+        java.util.Map<String, Object> anonymous = new java.util.HashMap<>(
+                java.util.Map.of("bootstrap.controllers", "localhost:" + stack.kafka().controllerPort(),
+                        "request.timeout.ms", 3000, "default.api.timeout.ms", 5000, "reconnect.backoff.max.ms", 500));
+        java.util.Map<String, Object> asAdmin = new java.util.HashMap<>(anonymous);
+        asAdmin.putAll(java.util.Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
+                "sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"admin\" password=\""
+                        + KafkaBroker.localPassword(KafkaBroker.ADMIN) + "\";"));
+        assertThat(clusterId(asAdmin)).isNotBlank();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> clusterId(anonymous))
+            .isInstanceOf(java.util.concurrent.ExecutionException.class);
+    }
+
+    private static String clusterId(java.util.Map<String, Object> props) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(props)) {
+            return admin.describeCluster().clusterId().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
     /**
      * The failure of one send with these credentials, or null when the broker took it.
      */
