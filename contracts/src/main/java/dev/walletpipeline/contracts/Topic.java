@@ -10,8 +10,12 @@ package dev.walletpipeline.contracts;
 public record Topic(String name, boolean compacted, long retentionMs) {
 
     /**
-     * Verified Paystack webhook bodies, key = payment reference. Compacted: the latest
-     * event per reference is what matters.
+     * Verified Paystack webhook bodies, partitioned by our reference, with a key per fact
+     * ({@code <reference>#<digest>}, see webhook-ingest's EventPublisher). Compacted: a
+     * fact delivered again is kept once. Compaction keeps the latest copy, so a fact
+     * delivered again after later facts of its payment would move behind them: nothing is
+     * compacted until it is {@link #COMPACTION_LAG_MS} old, far past any lag the alerts
+     * allow ledger-worker, which has long applied the first copy by then.
      */
     public static final Topic PAYSTACK_EVENTS = new Topic("paystack.events", true, -1);
 
@@ -42,7 +46,21 @@ public record Topic(String name, boolean compacted, long retentionMs) {
         }
     }
 
+    /** Seven days: Paystack retries a webhook for 72 hours. */
+    public static final long COMPACTION_LAG_MS = 7L * 24 * 3600 * 1000;
+
     public String cleanupPolicy() {
         return compacted ? "compact" : "delete";
+    }
+
+    /** The topic-level settings it is created with. */
+    public java.util.Map<String, String> configs() {
+        java.util.Map<String, String> configs = new java.util.LinkedHashMap<>();
+        configs.put("cleanup.policy", cleanupPolicy());
+        configs.put("retention.ms", Long.toString(retentionMs));
+        if (compacted) {
+            configs.put("min.compaction.lag.ms", Long.toString(COMPACTION_LAG_MS));
+        }
+        return java.util.Map.copyOf(configs);
     }
 }

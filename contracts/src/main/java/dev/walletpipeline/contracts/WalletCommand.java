@@ -33,8 +33,9 @@ public final class WalletCommand {
 
     /**
      * A Paystack fact about a deposit or a withdrawal of the wallet: ledger-worker routes
-     * it from {@code paystack.events} (keyed by reference) to the wallet's partition,
-     * with the exact bytes and proof headers it arrived with. Body: Paystack's JSON.
+     * it from {@code paystack.events} (partitioned by reference) to the wallet's
+     * partition, with the exact bytes and proof headers it arrived with. Body: Paystack's
+     * JSON.
      */
     public static final String PAYSTACK_EVENT = "PaystackEvent";
 

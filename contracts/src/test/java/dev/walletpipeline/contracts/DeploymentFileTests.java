@@ -88,6 +88,13 @@ class DeploymentFileTests {
             .doesNotContain("CONTROLLER:PLAINTEXT");
     }
 
+    @Test
+    void composeCreatesPaystackEventsWithTheCompactionLagLocalStackUses() throws Exception {
+        String init = String.valueOf(services().get("kafka-init").get("command"));
+        assertThat(init).contains("--topic paystack.events --config cleanup.policy=compact")
+            .contains("min.compaction.lag.ms=" + Topic.COMPACTION_LAG_MS);
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Map<String, Object>> services() throws Exception {
         Map<String, Object> compose = new Yaml().load(Files.readString(ROOT.resolve("docker-compose.yml")));

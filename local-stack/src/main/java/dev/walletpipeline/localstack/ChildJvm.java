@@ -78,6 +78,48 @@ final class ChildJvm {
         awaitExit(process, Duration.ofSeconds(30));
     }
 
+    /**
+     * SIGSTOP of the process and all it started, as a long GC pause or a frozen VM would
+     * stop them, for {@code pause}; then SIGCONT, in the reverse order. A process that
+     * ended meanwhile is left alone.
+     */
+    static void pause(ProcessHandle process, Duration pause) {
+        List<ProcessHandle> frozen = new java.util.ArrayList<>();
+        frozen.add(process);
+        process.descendants().forEach(frozen::add);
+        try {
+            for (ProcessHandle each : frozen) {
+                signal("STOP", each);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(pause.toNanos());
+        }
+        finally {
+            for (int i = frozen.size() - 1; i >= 0; i--) {
+                signal("CONT", frozen.get(i));
+            }
+        }
+    }
+
+    private static void signal(String signal, ProcessHandle process) {
+        if (!process.isAlive()) {
+            return;
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS)) {
+                kill.destroyForcibly();
+                throw new IllegalStateException("kill -" + signal + " " + process.pid() + " did not return");
+            }
+        }
+        catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** SIGTERM, then SIGKILL if it has not ended in time. */
     static void stop(ProcessHandle process, Duration grace) {
         process.destroy();

@@ -119,6 +119,17 @@ public final class KafkaBroker {
     }
 
     /** SIGKILL, as a crash would. */
+    /** The broker frozen (SIGSTOP) for this long, then let go on (SIGCONT). */
+    public void pause(Duration pause) {
+        Process current;
+        synchronized (this) {
+            current = process;
+        }
+        if (current != null) {
+            ChildJvm.pause(current.toHandle(), pause);
+        }
+    }
+
     public synchronized void kill() {
         if (process != null) {
             ChildJvm.kill(process.toHandle());

@@ -209,6 +209,42 @@ public final class LedgerProbe {
         send(topic, key, body);
     }
 
+    /**
+     * The bodies of the committed records whose key starts with {@code keyPrefix}, found
+     * on the partition Kafka's default partitioner gives {@code partitionKey}, in order.
+     */
+    public List<byte[]> recordsOnPartitionOf(String topic, String partitionKey, String keyPrefix, Duration readFor) {
+        return onPartitionOf(topic, partitionKey, keyPrefix, readFor).stream().map(ConsumerRecord::value).toList();
+    }
+
+    /** Their keys, in the same order. */
+    public List<String> keysOnPartitionOf(String topic, String partitionKey, String keyPrefix, Duration readFor) {
+        return onPartitionOf(topic, partitionKey, keyPrefix, readFor).stream().map(ConsumerRecord::key).toList();
+    }
+
+    private List<ConsumerRecord<String, byte[]>> onPartitionOf(String topic, String partitionKey, String keyPrefix,
+            Duration readFor) {
+        int partition = org.apache.kafka.common.utils.Utils
+            .toPositive(org.apache.kafka.common.utils.Utils.murmur2(partitionKey.getBytes(StandardCharsets.UTF_8)))
+                % stack.partitions();
+        List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(asAdmin(ConsumerConfig.GROUP_ID_CONFIG,
+                "probe-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.assign(List.of(new org.apache.kafka.common.TopicPartition(topic, partition)));
+            long deadline = System.nanoTime() + readFor.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.key() != null && record.key().startsWith(keyPrefix)) {
+                        found.add(record);
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
     /** The bodies of every committed record on a topic with this key. */
     public List<byte[]> recordsOn(String topic, String key, Duration readFor) {
         List<byte[]> bodies = new ArrayList<>();

@@ -264,6 +264,12 @@ public final class LocalStack implements AutoCloseable {
         return Map.copyOf(environment);
     }
 
+    private static Map<String, String> withOneReplica(Map<String, String> configs) {
+        Map<String, String> all = new java.util.HashMap<>(configs);
+        all.put("min.insync.replicas", "1");
+        return all;
+    }
+
     /**
      * Creates the pipeline's topics with their policies; topics already there are left as
      * they are.
@@ -274,9 +280,7 @@ public final class LocalStack implements AutoCloseable {
         try (Admin admin = Admin.create(props)) {
             List<NewTopic> topics = new ArrayList<>();
             for (Topic topic : Topic.ALL) {
-                topics.add(new NewTopic(topic.name(), partitions, (short) 1)
-                    .configs(Map.of("cleanup.policy", topic.cleanupPolicy(), "retention.ms",
-                            Long.toString(topic.retentionMs()), "min.insync.replicas", "1")));
+                topics.add(new NewTopic(topic.name(), partitions, (short) 1).configs(withOneReplica(topic.configs())));
             }
             admin.createTopics(topics).values().forEach((name, result) -> {
                 try {
@@ -292,6 +296,30 @@ public final class LocalStack implements AutoCloseable {
                     throw new IllegalStateException(e);
                 }
             });
+            // Topics kept from an earlier run get today's policies too.
+            Map<org.apache.kafka.common.config.ConfigResource, java.util.Collection<org.apache.kafka.clients.admin.AlterConfigOp>> policies = new java.util.HashMap<>();
+            for (Topic topic : Topic.ALL) {
+                policies.put(
+                        new org.apache.kafka.common.config.ConfigResource(
+                                org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic.name()),
+                        topic.configs()
+                            .entrySet()
+                            .stream()
+                            .map(e -> new org.apache.kafka.clients.admin.AlterConfigOp(
+                                    new org.apache.kafka.clients.admin.ConfigEntry(e.getKey(), e.getValue()),
+                                    org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET))
+                            .toList());
+            }
+            try {
+                admin.incrementalAlterConfigs(policies).all().get();
+            }
+            catch (ExecutionException e) {
+                throw new IllegalStateException("setting the topics' policies failed", e.getCause());
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
         }
     }
 

@@ -100,6 +100,14 @@ public final class PostgresServer {
         }
     }
 
+    /**
+     * The postmaster and every backend frozen (SIGSTOP) for this long, then let go on
+     * (SIGCONT): queries hang rather than fail, past any client's time-out.
+     */
+    public void pause(Duration pause) {
+        postmasterPid().flatMap(ProcessHandle::of).ifPresent(postmaster -> ChildJvm.pause(postmaster, pause));
+    }
+
     /** SIGKILL of the postmaster, as a crash would; its children end with it. */
     public synchronized void kill() {
         postmasterPid().flatMap(ProcessHandle::of).ifPresent(ChildJvm::kill);

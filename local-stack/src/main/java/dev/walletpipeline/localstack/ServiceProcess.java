@@ -164,6 +164,21 @@ public final class ServiceProcess implements AutoCloseable {
         throw new IllegalStateException(module + " not ready after " + timeout + "; see " + log);
     }
 
+    /**
+     * Frozen (SIGSTOP) for this long and then let go on (SIGCONT): a long GC pause or a
+     * suspended VM, alive all along, waking up to a world that moved on. Returns when it
+     * runs again.
+     */
+    public void pause(Duration pause) {
+        Process current;
+        synchronized (this) {
+            current = process;
+        }
+        if (current != null) {
+            ChildJvm.pause(current.toHandle(), pause);
+        }
+    }
+
     /** SIGKILL, as a crash would. */
     public synchronized void kill() {
         if (process != null) {

@@ -37,6 +37,8 @@ class LocalStackTests {
             ConfigResource paystack = new ConfigResource(ConfigResource.Type.TOPIC, Topic.PAYSTACK_EVENTS.name());
             Config config = admin.describeConfigs(Set.of(paystack)).all().get().get(paystack);
             assertThat(config.get("cleanup.policy").value()).isEqualTo("compact");
+            // Nothing is compacted before ledger-worker has long read it.
+            assertThat(config.get("min.compaction.lag.ms").value()).isEqualTo(Long.toString(Topic.COMPACTION_LAG_MS));
             assertThat(admin.describeTopics(Set.of(Topic.LEDGER_EVENTS.name()))
                 .allTopicNames()
                 .get()

@@ -10,6 +10,7 @@ import dev.walletpipeline.localstack.LocalStack;
 import dev.walletpipeline.localstack.LocalStackExtension;
 import dev.walletpipeline.localstack.PaystackSigner;
 import dev.walletpipeline.localstack.PostgresServer;
+import dev.walletpipeline.localstack.ServiceProcess;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -36,19 +37,22 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * sending random transfers and withdrawals (retrying with the same Idempotency-Key,
  * replaying webhooks), deposits, refunds and chargebacks (replayed too), signed webhooks
  * that no one can apply (a U+0000 in the reference) and forged payments produced straight
- * to Kafka without proof, while a fault schedule SIGKILLs and restarts ledger-worker,
- * api-service, webhook-ingest, Kafka and Postgres, one at a time and overlapping, and
- * stops ledger-worker between a transfer's debit leg and its credit leg. When the faults
- * stop and the pipeline drains, money must add up (nothing left in transit; what the
- * wallets hold is what was deposited less what was refunded, disputed and paid out, and
- * every payout Paystack made is a completed withdrawal), each wallet's events must be on
- * the topic once each and in sequence order, no poison stops the ledger, no forgery
- * credits a kobo.
+ * to Kafka without proof, against two instances of every service (clients and webhooks
+ * spread over both), while a fault schedule ({@link Fault}) SIGKILLs and restarts each
+ * service, Kafka and Postgres, pauses each of them (SIGSTOP, then SIGCONT) past the
+ * time-outs that notice it, a ledger-worker long enough for its partitions to move to the
+ * other, hits one instance and both at once, and stops ledger-worker between a transfer's
+ * debit leg and its credit leg. When the faults stop and the pipeline drains, money must
+ * add up (nothing left in transit; what the wallets hold is what was deposited less what
+ * was refunded, disputed and paid out, and every payout Paystack made is a completed
+ * withdrawal), each wallet's events must be on the topic once each and in sequence order,
+ * no poison stops the ledger, no forgery credits a kobo.
  *
  * <p>
  * Short form (about two minutes) in the test suite. Long form:
  * {@code ./mvnw -pl system-tests -am verify -Dtest=BankTest -Dsurefire.failIfNoSpecifiedTests=false
- * -Dbank.seconds=900 -Dbank.faultEverySeconds=20}.
+ * -Dbank.seconds=900 -Dbank.faultEverySeconds=1}: with the pauses, about 120 faults,
+ * every kind on each instance several times.
  */
 @ExtendWith(LocalStackExtension.class)
 class BankTest {
@@ -58,11 +62,23 @@ class BankTest {
     private static final long FUNDING = 1_000_000;
 
     @Test
-    void moneyIsNeitherCreatedNorLostUnderCrashesOfEveryComponent(LocalStack stack) throws Exception {
+    void moneyIsNeitherCreatedNorLostUnderCrashesAndPausesOfEveryComponentWithTwoOfEach(LocalStack stack)
+            throws Exception {
         Duration runFor = Duration.ofSeconds(Long.getLong("bank.seconds", 50));
         Duration faultEvery = Duration.ofSeconds(Long.getLong("bank.faultEverySeconds", 7));
         Pipeline pipeline = Pipeline.shared(stack);
         pipeline.ensureRunning();
+        Pipeline.Twins twins = pipeline.startTwins();
+        try {
+            run(stack, pipeline, twins, runFor, faultEvery);
+        }
+        finally {
+            pipeline.stopTwins(twins);
+        }
+    }
+
+    private void run(LocalStack stack, Pipeline pipeline, Pipeline.Twins twins, Duration runFor, Duration faultEvery)
+            throws Exception {
         ApiClient api = pipeline.api;
         LedgerProbe ledger = pipeline.ledger;
 
@@ -96,10 +112,14 @@ class BankTest {
         ExecutorService clients = Executors.newFixedThreadPool(4);
         for (int c = 0; c < 4; c++) {
             long seed = c;
+            // Half the clients call each api-service; each webhook goes to either
+            // webhook-ingest, as a load balancer would spread them.
+            ApiClient clientApi = c % 2 == 0 ? api : twins.api();
             clients.submit(() -> {
                 Random random = new Random(seed);
                 while (System.nanoTime() < deadline) {
                     operations.incrementAndGet();
+                    int hook = random.nextBoolean() ? pipeline.webhookPort : twins.webhookPort();
                     int dice = random.nextInt(40);
                     if (dice == 0) {
                         // Correctly signed, valid JSON, and no one can ever apply it.
@@ -107,7 +127,7 @@ class BankTest {
                         byte[] poison = ("{\"event\":\"charge.success\",\"data\":{\"id\":1,\"status\":\"success\","
                                 + "\"reference\":\"" + key + "\\u0000\",\"amount\":5000,\"currency\":\"NGN\"}}")
                             .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                        if (pipeline.postWebhook(poison,
+                        if (Pipeline.postWebhook(hook, poison,
                                 PaystackSigner.sign(poison, Pipeline.PAYSTACK_SECRET)) == 200) {
                             poisonAccepted.add(key);
                         }
@@ -134,9 +154,9 @@ class BankTest {
                         Account from = accounts.get(random.nextInt(WALLETS));
                         Request request = new Request(from, from, 10_000 + random.nextInt(40_000),
                                 UUID.randomUUID().toString(), 0, from.bankAccounts.get(random.nextInt(3)));
-                        int status = withdraw(api, request).status();
+                        int status = withdraw(clientApi, request).status();
                         if (random.nextInt(5) == 0) {
-                            status = withdraw(api, request).status();
+                            status = withdraw(clientApi, request).status();
                         }
                         withdrawals.put(request.key, request.answered(status));
                         continue;
@@ -148,7 +168,7 @@ class BankTest {
                             String reference = ledger.newPendingDeposit(to.wallet, 50_000);
                             byte[] body = LedgerProbe.chargeSuccess(reference, 50_000, "NGN");
                             webhooks.add(body);
-                            pipeline.postWebhook(body, PaystackSigner.sign(body, Pipeline.PAYSTACK_SECRET));
+                            Pipeline.postWebhook(hook, body, PaystackSigner.sign(body, Pipeline.PAYSTACK_SECRET));
                         }
                         catch (Exception componentDown) {
                             // Postgres is down: no deposit opened; or webhook-ingest is,
@@ -179,14 +199,14 @@ class BankTest {
                                     random.nextBoolean() ? "declined" : "merchant-accepted");
                         }
                         moneyBack.add(event);
-                        pipeline.postWebhook(event, PaystackSigner.sign(event, Pipeline.PAYSTACK_SECRET));
+                        Pipeline.postWebhook(hook, event, PaystackSigner.sign(event, Pipeline.PAYSTACK_SECRET));
                         continue;
                     }
                     if (random.nextInt(20) == 0) {
                         byte[] again = random.nextInt(4) == 0 && !moneyBack.isEmpty()
                                 ? moneyBack.get(random.nextInt(moneyBack.size()))
                                 : webhooks.get(random.nextInt(webhooks.size()));
-                        pipeline.postWebhook(again, PaystackSigner.sign(again, Pipeline.PAYSTACK_SECRET));
+                        Pipeline.postWebhook(hook, again, PaystackSigner.sign(again, Pipeline.PAYSTACK_SECRET));
                         continue;
                     }
                     Account from = accounts.get(random.nextInt(WALLETS));
@@ -195,26 +215,31 @@ class BankTest {
                         continue;
                     }
                     Request request = new Request(from, to, 100 + random.nextInt(50_000), UUID.randomUUID().toString());
-                    int status = send(api, request).status();
+                    int status = send(clientApi, request).status();
                     if (status != 200 && status != 202 && status != 422) {
                         // client back-off while a component is down, as a real client
                         // would
                         java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
                     }
                     if (random.nextInt(5) == 0) {
-                        status = send(api, request).status(); // a retry: the same key
-                                                              // must not move money twice
+                        status = send(clientApi, request).status(); // a retry: the same
+                                                                    // key
+                        // must not move money twice
                     }
                     requests.put(request.key, request.answered(status));
                 }
             });
         }
 
-        // Every component in turn, then the overlapping fault, then again.
+        // Every kind of fault in turn, each on one instance (the first, then the second,
+        // in alternate rounds) or on both at once, then again.
         List<String> injected = new ArrayList<>();
-        for (int kind = 0; System.nanoTime() < deadline - faultEvery.toNanos() / 2; kind = (kind + 1) % 7) {
+        for (int round = 0; System.nanoTime() < deadline - faultEvery.toNanos() / 2; round++) {
             await().pollDelay(faultEvery).atMost(faultEvery.plusSeconds(1)).until(() -> true);
-            injected.add(inject(pipeline, stack, kind, faults));
+            int kind = round % Fault.values().length;
+            boolean second = (round / Fault.values().length) % 2 == 1;
+            injected.add(Fault.values()[kind].inject(pipeline, twins, stack, second));
+            faults.incrementAndGet();
         }
         clients.shutdown();
         assertThat(clients.awaitTermination(2, TimeUnit.MINUTES)).isTrue();
@@ -224,6 +249,12 @@ class BankTest {
         // its key for the final word; an Idempotency-Key makes that safe.
         restartIfDown(pipeline, stack);
         pipeline.ensureRunning();
+        for (ServiceProcess twin : twins.all()) {
+            if (!twin.isRunning()) {
+                twin.start();
+            }
+            twin.awaitReady(Duration.ofMinutes(2));
+        }
         int reasked = 0;
         for (Request request : List.copyOf(requests.values())) {
             if (!request.answered()) {
@@ -381,53 +412,181 @@ class BankTest {
         assertThat(faults.get()).isGreaterThanOrEqualTo(3);
     }
 
-    private static String inject(Pipeline pipeline, LocalStack stack, int kind, AtomicInteger faults) throws Exception {
-        faults.incrementAndGet();
-        switch (kind) {
-            case 0 -> {
-                pipeline.ledgerWorker.kill();
-                pipeline.ledgerWorker.start();
-                return "ledger-worker";
+    /**
+     * The faults, in the order the schedule injects them: crashes (SIGKILL, then a
+     * restart), pauses (SIGSTOP for longer than the time-outs that notice them, then
+     * SIGCONT: a long GC pause or a frozen VM that wakes up to a world that moved on),
+     * and both instances at once. A fault on "one" instance hits the first or the second.
+     */
+    enum Fault {
+
+        /**
+         * Past its 10 s session time-out: its partitions move to the other worker, and
+         * what it does on waking is fenced (the group generation, the database).
+         */
+        PAUSE_LEDGER_WORKER {
+            @Override
+            String inject(Pipeline pipeline, Pipeline.Twins twins, LocalStack stack, boolean second) {
+                worker(pipeline, twins, second).pause(Duration.ofSeconds(14));
+                return "ledger-worker paused 14 s" + which(second);
             }
-            case 1 -> {
-                pipeline.apiService.kill();
-                pipeline.apiService.start();
-                return "api-service";
+        },
+        KILL_LEDGER_WORKER {
+            @Override
+            String inject(Pipeline pipeline, Pipeline.Twins twins, LocalStack stack, boolean second) {
+                restart(worker(pipeline, twins, second));
+                return "ledger-worker killed" + which(second);
             }
-            case 2 -> {
-                pipeline.webhookIngest.kill();
-                pipeline.webhookIngest.start();
-                return "webhook-ingest";
+        },
+        /** In the middle of requests: its clients' answers are lost; they ask again. */
+        PAUSE_API_SERVICE {
+            @Override
+            String inject(Pipeline pipeline, Pipeline.Twins twins, LocalStack stack, boolean second) {
+                (second ? twins.apiService() : pipeline.apiService).pause(Duration.ofSeconds(8));
+                return "api-service paused 8 s" + which(second);
             }
-            case 3 -> {
+        },
+        KILL_API_SERVICE {
+            @Override
+            String inject(Pipeline pipeline, Pipeline.Twins twins, LocalStack stack, boolean second) {
+                restart(second ? twins.apiService() : pipeline.apiService);
+                return "api-service killed" + which(second);
+            }
+        },
+        /** Paystack's deliveries to it time out; they are sent again. */
+        PAUSE_WEBHOOK_INGEST {
+            @Override
+            String inject(Pipeline pipeline, Pipeline.Twins twins, LocalStack stack, boolean second) {
+                (second ? twins.webhookIngest() : pipeline.webhookIngest).pause(Duration.ofSeconds(8));
+                return "webhook-ingest paused 8 s" + which(second);
+            }
+        },
+        KILL_WEBHOOK_INGEST {
+            @Override
+            String inject(Pipeline pipeline, Pipeline.Twins twins, LocalStack stack, boolean second) {
+                restart(second ? twins.webhookIngest() : pipeline.webhookIngest);
+                return "webhook-ingest killed" + which(second);
+            }
+        },
+        KILL_KAFKA {
+            @Override
+            String inject(Pipeline pipeline, Pipeline.Twins twins, LocalStack stack, boolean second) {
                 stack.kafka().restart();
-                return "kafka";
+                return "kafka killed";
             }
-            case 4 -> {
+        },
+        /** Past the brokers' session and request time-outs of every client. */
+        PAUSE_KAFKA {
+            @Override
+            String inject(Pipeline pipeline, Pipeline.Twins twins, LocalStack stack, boolean second) {
+                stack.kafka().pause(Duration.ofSeconds(12));
+                return "kafka paused 12 s";
+            }
+        },
+        KILL_POSTGRES {
+            @Override
+            String inject(Pipeline pipeline, Pipeline.Twins twins, LocalStack stack, boolean second) {
                 stack.postgres().restart();
-                return "postgres";
+                return "postgres killed";
             }
-            case 5 -> {
-                // between a transfer's legs: the sender debited, the credit leg on Kafka,
-                // the recipient not yet credited
-                // (if no transfer was debited meanwhile, it is stopped as the other
-                // faults do)
+        },
+        /** Longer than the services' connection and lock time-outs. */
+        PAUSE_POSTGRES {
+            @Override
+            String inject(Pipeline pipeline, Pipeline.Twins twins, LocalStack stack, boolean second) {
+                stack.postgres().pause(Duration.ofSeconds(12));
+                return "postgres paused 12 s";
+            }
+        },
+        /**
+         * Between a transfer's legs: the sender debited, the credit leg on Kafka, the
+         * recipient not yet credited (if no transfer was debited meanwhile, it is stopped
+         * as the other faults do). The second worker keeps running.
+         */
+        LEDGER_WORKER_BETWEEN_LEGS {
+            @Override
+            String inject(Pipeline pipeline, Pipeline.Twins twins, LocalStack stack, boolean second) throws Exception {
                 pipeline.ledgerWorkerHaltingAt("LEDGER_FAULT_HALT_AFTER_CREDIT_LEG_SENT", Duration.ofSeconds(30),
                         () -> {
                         });
                 pipeline.ledgerWorker.start();
                 return "ledger-worker between legs";
             }
-            default -> {
-                // overlapping: the worker dies while the broker is down
-                faults.incrementAndGet();
+        },
+        /** Overlapping: a worker dies while the broker is down. */
+        KILL_KAFKA_AND_LEDGER_WORKER {
+            @Override
+            String inject(Pipeline pipeline, Pipeline.Twins twins, LocalStack stack, boolean second) {
+                ServiceProcess worker = worker(pipeline, twins, second);
                 stack.kafka().kill();
-                pipeline.ledgerWorker.kill();
+                worker.kill();
                 stack.kafka().restart();
-                pipeline.ledgerWorker.start();
-                return "kafka+ledger-worker";
+                worker.start();
+                return "kafka+ledger-worker killed" + which(second);
             }
+        },
+        KILL_BOTH_LEDGER_WORKERS {
+            @Override
+            String inject(Pipeline pipeline, Pipeline.Twins twins, LocalStack stack, boolean second) {
+                pipeline.ledgerWorker.kill();
+                twins.ledgerWorker().kill();
+                pipeline.ledgerWorker.start();
+                twins.ledgerWorker().start();
+                return "both ledger-workers killed";
+            }
+        },
+        PAUSE_BOTH_LEDGER_WORKERS {
+            @Override
+            String inject(Pipeline pipeline, Pipeline.Twins twins, LocalStack stack, boolean second) throws Exception {
+                both(() -> pipeline.ledgerWorker.pause(Duration.ofSeconds(14)),
+                        () -> twins.ledgerWorker().pause(Duration.ofSeconds(14)));
+                return "both ledger-workers paused 14 s";
+            }
+        },
+        PAUSE_BOTH_API_SERVICES {
+            @Override
+            String inject(Pipeline pipeline, Pipeline.Twins twins, LocalStack stack, boolean second) throws Exception {
+                both(() -> pipeline.apiService.pause(Duration.ofSeconds(8)),
+                        () -> twins.apiService().pause(Duration.ofSeconds(8)));
+                return "both api-services paused 8 s";
+            }
+        },
+        KILL_BOTH_WEBHOOK_INGESTS {
+            @Override
+            String inject(Pipeline pipeline, Pipeline.Twins twins, LocalStack stack, boolean second) {
+                pipeline.webhookIngest.kill();
+                twins.webhookIngest().kill();
+                pipeline.webhookIngest.start();
+                twins.webhookIngest().start();
+                return "both webhook-ingests killed";
+            }
+        };
+
+        /** Injects the fault (on the second instance, or the first); says what it was. */
+        abstract String inject(Pipeline pipeline, Pipeline.Twins twins, LocalStack stack, boolean second)
+                throws Exception;
+
+        private static String which(boolean second) {
+            return second ? " (2nd)" : " (1st)";
         }
+
+        private static ServiceProcess worker(Pipeline pipeline, Pipeline.Twins twins, boolean second) {
+            return second ? twins.ledgerWorker() : pipeline.ledgerWorker;
+        }
+
+        private static void restart(ServiceProcess service) {
+            service.kill();
+            service.start();
+        }
+
+        /** Two pauses at the same time; returns when both instances run again. */
+        private static void both(Runnable first, Runnable second) throws Exception {
+            java.util.concurrent.CompletableFuture<Void> other = java.util.concurrent.CompletableFuture
+                .runAsync(second);
+            first.run();
+            other.get(1, TimeUnit.MINUTES);
+        }
+
     }
 
     private static void restartIfDown(Pipeline pipeline, LocalStack stack) {

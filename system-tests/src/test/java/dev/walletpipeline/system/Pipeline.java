@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -88,6 +89,43 @@ final class Pipeline {
         Map<String, String> own = new HashMap<>(stack.environment(service));
         own.putAll(environment);
         return own;
+    }
+
+    /**
+     * A second instance of each service, as a deployment behind a load balancer runs
+     * them: a ledger-worker with instance id 1 sharing the consumer group, an api-service
+     * on its own port that reaches Paystack through the second webhook-ingest. Started by
+     * {@link #startTwins}, stopped by {@link #stopTwins}.
+     */
+    record Twins(ServiceProcess ledgerWorker, ServiceProcess webhookIngest, ServiceProcess apiService, ApiClient api,
+            int webhookPort) {
+
+        List<ServiceProcess> all() {
+            return List.of(ledgerWorker, webhookIngest, apiService);
+        }
+    }
+
+    Twins startTwins() {
+        Path project = Path.of(System.getProperty("wallet.project.dir", ".."));
+        Path logs = Path.of("target", "service-logs", "twin");
+        Map<String, String> worker = environmentOf("ledger-worker");
+        worker.put("WORKER_INSTANCE_ID", "1");
+        int twinWebhookPort = LocalStack.freePort();
+        ServiceProcess ingest = new ServiceProcess(project, "webhook-ingest", twinWebhookPort,
+                environmentOf("webhook-ingest"), logs);
+        Map<String, String> api = environmentOf("api-service");
+        api.put("WEBHOOK_INGEST_INTERNAL_URL", ingest.internalUrl());
+        int twinApiPort = LocalStack.freePort();
+        Twins twins = new Twins(new ServiceProcess(project, "ledger-worker", LocalStack.freePort(), worker, logs),
+                ingest, new ServiceProcess(project, "api-service", twinApiPort, api, logs), new ApiClient(twinApiPort),
+                twinWebhookPort);
+        twins.all().forEach(ServiceProcess::start);
+        twins.all().forEach(service -> service.awaitReady(Duration.ofMinutes(2)));
+        return twins;
+    }
+
+    void stopTwins(Twins twins) {
+        twins.all().forEach(ServiceProcess::close);
     }
 
     /**
@@ -207,9 +245,14 @@ final class Pipeline {
     }
 
     int postWebhook(byte[] body, String signature) {
+        return postWebhook(webhookPort, body, signature);
+    }
+
+    /** A webhook to the webhook-ingest on this port. */
+    static int postWebhook(int port, byte[] body, String signature) {
         try {
             return HTTP
-                .send(HttpRequest.newBuilder(URI.create("http://localhost:" + webhookPort + "/wallet/paystack/webhook"))
+                .send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/wallet/paystack/webhook"))
                     .header("content-type", "application/json")
                     .header("x-paystack-signature", signature)
                     .timeout(Duration.ofSeconds(15))

@@ -12,13 +12,13 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Routes {@code paystack.events} (keyed by our reference) to the writer of the wallet
- * whose deposit or withdrawal the event is about: each proven fact that may move money is
- * sent to {@code wallet.transfer-commands} keyed by that wallet, with its exact bytes and
- * proof headers, in the consuming Kafka transaction (so exactly once). Routing writes no
- * wallet: records without proof go to the dead-letter topic here already, events that
- * move no money stop here, and references we never opened are recorded for a person,
- * once.
+ * Routes {@code paystack.events} (partitioned by our reference) to the writer of the
+ * wallet whose deposit or withdrawal the event is about: each proven fact that may move
+ * money is sent to {@code wallet.transfer-commands} keyed by that wallet, with its exact
+ * bytes and proof headers, in the consuming Kafka transaction (so exactly once). Routing
+ * writes no wallet: records without proof go to the dead-letter topic here already,
+ * events that move no money stop here, and references we never opened are recorded for a
+ * person, once.
  */
 @Component
 class PaystackRouting {

@@ -3,17 +3,31 @@ package dev.walletpipeline.webhook.paystack;
 import dev.walletpipeline.contracts.Topic;
 import dev.walletpipeline.webhook.WebhookSettings;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.utils.Utils;
 import org.jspecify.annotations.Nullable;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
 /**
  * Puts verified events on Kafka and waits for the broker's acknowledgement (acks=all).
+ *
+ * <p>
+ * {@code paystack.events} is compacted, and a payment has many facts: its charge, each
+ * partial refund, a dispute and its resolution. Keyed by the reference alone, compaction
+ * would keep only the latest of them, and a worker that is behind would never see the
+ * others. So each fact has a key of its own, {@code <reference>#<digest of the body>}: a
+ * repeated delivery of the same bytes (Paystack's retries) is still compacted to one
+ * record, and no two facts can replace each other, however long the worker is away. The
+ * partition is still chosen by the reference alone, as Kafka's default partitioner would
+ * for that key, so that a payment's facts stay in order on one partition.
  */
 @Component
 class EventPublisher {
@@ -33,9 +47,37 @@ class EventPublisher {
      * {@code signatureHex}).
      */
     void publish(String reference, byte[] body, String proofHeader, String signatureHex) {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topic.PAYSTACK_EVENTS.name(), reference, body);
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topic.PAYSTACK_EVENTS.name(),
+                partitionOf(reference), factKey(reference, body), body);
         record.headers().add(proofHeader, signatureHex.getBytes(StandardCharsets.US_ASCII));
         send(record);
+    }
+
+    /** The key of one fact: its reference, then a digest of its exact bytes. */
+    static String factKey(String reference, byte[] body) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(body);
+            return reference + "#" + HexFormat.of().formatHex(digest, 0, 16);
+        }
+        catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The partition Kafka's default partitioner gives a record keyed by the reference
+     * (from the producer's metadata; a broker that cannot be asked is a 503, as for the
+     * send itself).
+     */
+    private int partitionOf(String reference) {
+        int partitions;
+        try {
+            partitions = kafka.partitionsFor(Topic.PAYSTACK_EVENTS.name()).size();
+        }
+        catch (RuntimeException e) {
+            throw new EventNotStored(e);
+        }
+        return Utils.toPositive(Utils.murmur2(reference.getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 
     /** A signed event we cannot key, kept with the reason rather than dropped. */

@@ -22,9 +22,9 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code POST /wallet/paystack/webhook}. The order matters: size, then signature over the
  * raw bytes, then parsing; 200 only once Kafka acknowledged. Payments, refunds, disputes
- * and transfers ({@link PaystackEvent#ACTED_ON}) are published keyed by our reference;
- * events of other types are acknowledged without publishing; a Paystack retry of anything
- * is simply published again.
+ * and transfers ({@link PaystackEvent#ACTED_ON}) are published by our reference, a key
+ * per fact; events of other types are acknowledged without publishing; a Paystack retry
+ * of anything is simply published again.
  */
 @RestController
 class PaystackWebhookController {

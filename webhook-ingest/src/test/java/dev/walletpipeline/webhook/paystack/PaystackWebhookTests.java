@@ -77,6 +77,25 @@ class PaystackWebhookTests {
     }
 
     @Test
+    void eachFactOfAPaymentHasAKeyOfItsOwnSoCompactionCannotReplaceOneWithAnother() throws Exception {
+        String payment = "WLT-" + UUID.randomUUID();
+        byte[] charge = LedgerProbe.chargeSuccess(payment, 20_000, "NGN");
+        byte[] firstRefund = LedgerProbe.refundProcessed(payment, 51, 5_000);
+        byte[] secondRefund = LedgerProbe.refundProcessed(payment, 52, 3_000);
+
+        for (byte[] body : List.of(charge, firstRefund, secondRefund, charge)) {
+            assertThat(post(body, sign(body, SECRET)).statusCode()).isEqualTo(200);
+        }
+
+        List<String> keys = new LedgerProbe(stack).keysOnPartitionOf(Topic.PAYSTACK_EVENTS.name(), payment,
+                payment + "#", Duration.ofSeconds(3));
+        assertThat(keys).hasSize(4).allSatisfy(key -> assertThat(key).matches(payment + "#[0-9a-f]{32}"));
+        assertThat(keys.get(0)).as("a repeated delivery shares its key, so compaction keeps it once")
+            .isEqualTo(keys.get(3));
+        assertThat(java.util.Set.copyOf(keys)).hasSize(3);
+    }
+
+    @Test
     void aWrongSignatureIsRefusedWith401AndNothingIsPublished() throws Exception {
         String reference = "WLT-" + UUID.randomUUID();
         byte[] body = new String(fixture("paystack/charge-success.json"), StandardCharsets.UTF_8)
@@ -135,8 +154,13 @@ class PaystackWebhookTests {
         }
     }
 
-    private List<byte[]> publishedWithKey(String key) {
-        return new LedgerProbe(stack).recordsOn(Topic.PAYSTACK_EVENTS.name(), key, Duration.ofSeconds(3));
+    /**
+     * The facts published about this reference: each keyed {@code <reference>#<digest>},
+     * on the partition the reference alone would choose.
+     */
+    private List<byte[]> publishedWithKey(String reference) {
+        return new LedgerProbe(stack).recordsOnPartitionOf(Topic.PAYSTACK_EVENTS.name(), reference, reference + "#",
+                Duration.ofSeconds(3));
     }
 
 }
