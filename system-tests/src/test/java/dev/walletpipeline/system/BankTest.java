@@ -51,8 +51,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <p>
  * Short form (about two minutes) in the test suite. Long form:
  * {@code ./mvnw -pl system-tests -am verify -Dtest=BankTest -Dsurefire.failIfNoSpecifiedTests=false
- * -Dbank.seconds=900 -Dbank.faultEverySeconds=1}: with the pauses, about 120 faults,
- * every kind on each instance several times.
+ * -Dbank.seconds=1200 -Dbank.faultEverySeconds=2}: with the pauses, about 100 faults,
+ * every kind six times or more, on each instance.
  */
 @ExtendWith(LocalStackExtension.class)
 class BankTest {
