@@ -50,6 +50,12 @@ class OpenApiConfiguration {
             Map.entry("GET /wallet/balance", op("getBalance", "Balance and available amount")),
             Map.entry("POST /wallet/transfer", op("createTransfer", "Send money to another wallet")),
             Map.entry("GET /wallet/transfers/{id}", op("getTransfer", "A transfer's status")),
+            Map.entry("POST /wallet/transfers/bulk",
+                    op("createBulkTransfer",
+                            "Send up to 100 transfers at once, each with its own reference and"
+                                    + " outcome; atomic: all succeed or all fail")),
+            Map.entry("GET /wallet/transfers/bulk/{id}",
+                    op("getBulkTransfer", "A bulk transfer and every item's status")),
             Map.entry("GET /wallet/transactions", op("listTransactions", "Transaction history, newest first")),
             Map.entry("POST /wallet/withdrawal-accounts",
                     op("saveWithdrawalAccount", "Save a bank account to withdraw to (a person only, not an API key;"
@@ -77,25 +83,41 @@ class OpenApiConfiguration {
         return problem;
     }
 
+    /**
+     * Deposits and transfers alike: from 1 naira to 1 million naira, in kobo (Amounts).
+     */
+    private static Schema<?> amount() {
+        return new IntegerSchema().format("int64")
+            .minimum(java.math.BigDecimal.valueOf(dev.walletpipeline.api.money.Amounts.MIN))
+            .maximum(java.math.BigDecimal.valueOf(dev.walletpipeline.api.money.Amounts.MAX))
+            .description("kobo");
+    }
+
     /** The JSON bodies the controllers read field by field, described for clients. */
     private static Map<String, Schema<?>> requestSchemas() {
         Map<String, Schema<?>> schemas = new LinkedHashMap<>();
-        schemas.put("DepositRequest",
-                new ObjectSchema()
-                    .addProperty("amount",
-                            new IntegerSchema().format("int64")
-                                .minimum(java.math.BigDecimal.valueOf(100))
-                                .maximum(java.math.BigDecimal.valueOf(100_000_000))
-                                .description("kobo"))
-                    .required(List.of("amount")));
+        schemas.put("DepositRequest", new ObjectSchema().addProperty("amount", amount()).required(List.of("amount")));
         schemas.put("TransferRequest",
                 new ObjectSchema().addProperty("wallet_number", new StringSchema().pattern("^[0-9]{13}$"))
-                    .addProperty("amount",
-                            new IntegerSchema().format("int64")
-                                .minimum(java.math.BigDecimal.valueOf(100))
-                                .maximum(java.math.BigDecimal.valueOf(100_000_000))
-                                .description("kobo"))
+                    .addProperty("amount", amount())
                     .required(List.of("wallet_number", "amount")));
+        schemas.put("BulkTransferItem",
+                new ObjectSchema().addProperty("wallet_number", new StringSchema().pattern("^[0-9]{13}$"))
+                    .addProperty("amount", amount())
+                    .addProperty("reference",
+                            new StringSchema().minLength(1)
+                                .maxLength(200)
+                                .description("the item's idempotency key, unique per wallet (the same namespace as"
+                                        + " Idempotency-Key); the same batch sent again answers the first"))
+                    .required(List.of("wallet_number", "amount", "reference")));
+        schemas.put("BulkTransferRequest", new ObjectSchema()
+            .addProperty("atomic", new io.swagger.v3.oas.models.media.BooleanSchema().description(
+                    "true: every item succeeds or every item fails; false (the default): each item" + " stands alone"))
+            .addProperty("transfers",
+                    new io.swagger.v3.oas.models.media.ArraySchema().minItems(1)
+                        .maxItems(100)
+                        .items(new Schema<>().$ref("#/components/schemas/BulkTransferItem")))
+            .required(List.of("transfers")));
         schemas.put("WithdrawalAccountRequest",
                 new ObjectSchema()
                     .addProperty("account_number",
@@ -120,8 +142,9 @@ class OpenApiConfiguration {
      * its schema.
      */
     private static final Map<String, String> REQUEST_BODIES = Map.of("POST /wallet/deposit", "DepositRequest",
-            "POST /wallet/transfer", "TransferRequest", "POST /wallet/withdrawal-accounts", "WithdrawalAccountRequest",
-            "POST /wallet/withdrawals", "WithdrawalRequest");
+            "POST /wallet/transfer", "TransferRequest", "POST /wallet/transfers/bulk", "BulkTransferRequest",
+            "POST /wallet/withdrawal-accounts", "WithdrawalAccountRequest", "POST /wallet/withdrawals",
+            "WithdrawalRequest");
 
     /**
      * The bodies are snake_case (spring.jackson.property-naming-strategy), but

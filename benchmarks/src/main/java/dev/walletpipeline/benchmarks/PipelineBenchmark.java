@@ -61,7 +61,13 @@ public final class PipelineBenchmark {
 
     private final int apiPort = LocalStack.freePort();
 
+    /** Where api-service serves its metrics: never its public port. */
+    private final int apiManagementPort = LocalStack.freePort();
+
     private final int ledgerPort = LocalStack.freePort();
+
+    /** Settings the A/B pairs give ledger-worker on top of its own. */
+    private final Map<String, String> ledgerOverrides = new HashMap<>();
 
     /** A second ledger-worker process's, for the partition sweep. */
     private final int secondLedgerPort = LocalStack.freePort();
@@ -91,7 +97,7 @@ public final class PipelineBenchmark {
         this.webhookIngest = new ServiceProcess(project, "webhook-ingest", webhookPort, environmentOf("webhook-ingest"),
                 logs);
         environment.put("WEBHOOK_INGEST_INTERNAL_URL", webhookIngest.internalUrl());
-        this.apiService = new ServiceProcess(project, "api-service", apiPort, environmentOf("api-service"), logs);
+        this.apiService = apiService();
     }
 
     public static void main(String[] args) throws Exception {
@@ -156,7 +162,7 @@ public final class PipelineBenchmark {
         List<Wallet> senders = wallets(api, ledger, SENDERS, 100_000_000L);
         Wallet hot = wallets(api, ledger, 1, 100_000_000L * 20).get(0);
         TransferLoad load = new TransferLoad(stack.kafka().clientProperties("downstream"), api, apiPort,
-                this::ledgerPorts);
+                apiManagementPort, this::ledgerPorts);
         TransferLoad.Traffic many = among(senders, senders.stream().map(Wallet::number).toList());
         // Measured: a freshly started api-service needs about a minute of load before the
         // JIT has
@@ -164,6 +170,15 @@ public final class PipelineBenchmark {
         Duration jitWarmUp = Duration.ofSeconds(Long.getLong("bench.jitWarmUpSeconds", 60));
         Warming transfers = step -> load.run(many, 64, Duration.ZERO, step);
         warmUp("transfers, 64 in flight", transfers, jitWarmUp);
+
+        List<String> pairs = java.util.Arrays.stream(System.getProperty("bench.ab", "").split(","))
+            .map(String::trim)
+            .filter(p -> !p.isEmpty())
+            .toList();
+        if (!pairs.isEmpty()) {
+            abPairs(pairs, load, many, transfers, jitWarmUp, warmUp, measure, mainConsumers, pgbench);
+            return;
+        }
 
         List<String> main = new ArrayList<>();
         List<String> growth = new ArrayList<>();
@@ -197,8 +212,8 @@ public final class PipelineBenchmark {
             if (partitions == mainPartitions) {
                 restartLedgerWorker(mainConsumers);
                 warmUp("transfers, 64 in flight", transfers, jitWarmUp.dividedBy(2));
-                balances(api, senders, warmUp, 16);
-                Result balances = measured("balance reads", () -> balances(api, senders, measure, 16));
+                balances(apiPort, senders, warmUp, 16);
+                Result balances = measured("balance reads", () -> balances(apiPort, senders, measure, 16));
                 main.add(row("GET /wallet/balance with an API key, 16 clients", balances, pgbench));
                 for (int clients : clientCounts) {
                     Result many64 = measured("transfers, " + SENDERS + " wallets, " + clients + " clients",
@@ -207,6 +222,10 @@ public final class PipelineBenchmark {
                     main.add(row("transfers, " + SENDERS + " wallets, " + clients + " clients in flight", many64,
                             pgbench));
                 }
+                Result bulk = measured("bulk transfers, 100 items, 16 clients",
+                        () -> load.runBulk(many, 16, 100, warmUp, measure));
+                main.add(row("bulk transfers of 100 items, 16 clients in flight (per second: transfers; latency: a"
+                        + " request's last outcome)", bulk, pgbench));
                 TransferLoad.Traffic oneSender = among(List.of(hot), senders.stream().map(Wallet::number).toList());
                 for (int clients : List.of(16, 64)) {
                     Result hotResult = measured("transfers, one hot wallet, " + clients + " clients",
@@ -261,6 +280,74 @@ public final class PipelineBenchmark {
         Files.writeString(results.resolve("latest.md"), tables);
         LatencyPlot.write(results.resolve("throughput-latency.png"), points, pgbench, P99_TARGET_MS);
         System.out.println("written: benchmarks/results/latest.md, benchmarks/results/throughput-latency.png");
+    }
+
+    /**
+     * Each change measured on its own: the same load before (A) and after (B), in one
+     * run, against the same pgbench figure. {@code client}: the load sent with
+     * {@code java.net.http} and with {@link RawHttp}; {@code oneHop}: ledger-worker with
+     * transfers within one partition in two legs and in one step.
+     */
+    private void abPairs(List<String> pairs, TransferLoad load, TransferLoad.Traffic many, Warming transfers,
+            Duration jitWarmUp, Duration warmUp, Duration measure, int consumers, double pgbench) throws Exception {
+        int clients = Integer.getInteger("bench.growthClients", 64);
+        List<String> rows = new ArrayList<>();
+        for (String pair : pairs) {
+            switch (pair) {
+                case "client" -> {
+                    Result jdk = measured("A: sent with java.net.http",
+                            () -> load.run(many, clients, warmUp, measure, TransferLoad.Client.JDK));
+                    Result raw = measured("B: sent with RawHttp",
+                            () -> load.run(many, clients, warmUp, measure, TransferLoad.Client.RAW));
+                    rows.add(
+                            row("A: transfers, " + clients + " in flight, load sent with java.net.http", jdk, pgbench));
+                    rows.add(row("B: the same, load sent with RawHttp", raw, pgbench));
+                }
+                case "oneHop" -> {
+                    for (boolean oneHop : List.of(false, true)) {
+                        ledgerOverrides.put("LEDGER_TRANSFERS_IN_ONE_HOP", Boolean.toString(oneHop));
+                        restartLedgerWorker(consumers);
+                        warmUp("transfers, " + clients + " in flight", transfers, jitWarmUp);
+                        Result result = measured("transfers, one hop within a partition: " + oneHop,
+                                () -> load.run(many, clients, warmUp, measure));
+                        rows.add(row(
+                                (oneHop ? "B: the same, a transfer within one partition in one step"
+                                        : "A: transfers, " + clients + " in flight, every transfer in two legs"),
+                                result, pgbench));
+                    }
+                    ledgerOverrides.clear();
+                }
+                case "bulk" -> {
+                    // Not a pair: the bulk row alone, beside the single transfers it
+                    // is measured against.
+                    Result single = measured("transfers, one at a time",
+                            () -> load.run(many, clients, warmUp, measure));
+                    Result bulk = measured("bulk transfers, 100 items, 16 clients",
+                            () -> load.runBulk(many, 16, 100, warmUp, measure));
+                    rows.add(row("transfers one at a time, " + clients + " in flight", single, pgbench));
+                    rows.add(row("bulk transfers of 100 items, 16 clients in flight (per second: transfers;"
+                            + " latency: a request's last outcome)", bulk, pgbench));
+                }
+                default -> throw new IllegalArgumentException("bench.ab: no pair called " + pair);
+            }
+        }
+        String table = """
+
+                Machine: %d cores, JDK %s. A/B pairs, %d partitions, %d ledger-worker consumer(s), %d wallets;
+                %d s measured per row after %d s of warm-up.
+
+                | pair | per second | p50 ms | p99 ms | p99.9 ms | x pgbench |
+                |---|---:|---:|---:|---:|---:|
+                | pgbench TPC-B, 8 clients (yardstick) | %.0f | | | | 1.00 |
+                %s""".formatted(Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                stack.partitions(), consumers, SENDERS, measure.toSeconds(), warmUp.toSeconds(), pgbench,
+                String.join("", rows));
+        System.out.println(table);
+        Path results = project.resolve("benchmarks").resolve("results");
+        Files.createDirectories(results);
+        Path written = results.resolve("ab-" + String.join("-", pairs) + "-" + stack.partitions() + "p.md");
+        Files.writeString(written, table);
+        System.out.println("written: " + project.relativize(written));
     }
 
     record Result(double perSecond, double p50, double p99, double p999) {
@@ -381,8 +468,15 @@ public final class PipelineBenchmark {
         return settings;
     }
 
+    private ServiceProcess apiService() {
+        Map<String, String> settings = environmentOf("api-service");
+        settings.put("MANAGEMENT_PORT", Integer.toString(apiManagementPort));
+        return new ServiceProcess(project, "api-service", apiPort, settings, logs);
+    }
+
     private ServiceProcess ledgerWorker(int consumers, int port, String instanceId) {
         Map<String, String> settings = environmentOf("ledger-worker");
+        settings.putAll(ledgerOverrides);
         settings.put("LEDGER_CONCURRENCY", Integer.toString(consumers));
         settings.put("WORKER_INSTANCE_ID", instanceId);
         return new ServiceProcess(project, "ledger-worker", port, settings,
@@ -439,7 +533,7 @@ public final class PipelineBenchmark {
         stopLedgerWorkers();
         stack.growPartitions(partitions);
         startLedgerWorkers(partitions);
-        apiService = new ServiceProcess(project, "api-service", apiPort, environment, logs);
+        apiService = apiService();
         apiService.start().awaitReady(Duration.ofMinutes(3));
     }
 
@@ -522,8 +616,7 @@ public final class PipelineBenchmark {
     }
 
     /** Closed loop of balance reads, each client with its own wallet's read key. */
-    private static Result balances(ApiClient api, List<Wallet> wallets, Duration seconds, int clients)
-            throws Exception {
+    private static Result balances(int port, List<Wallet> wallets, Duration seconds, int clients) throws Exception {
         Recorder latencies = new Recorder(3);
         AtomicLong done = new AtomicLong();
         long start = System.nanoTime();
@@ -531,14 +624,19 @@ public final class PipelineBenchmark {
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         for (int c = 0; c < clients; c++) {
             Wallet wallet = wallets.get(c % wallets.size());
+            byte[] request = RawHttp.request("GET", port, "/wallet/balance", Map.of("x-api-key", wallet.apiKey()),
+                    new byte[0]);
             pool.submit(() -> {
-                while (System.nanoTime() < deadline) {
-                    long sent = System.nanoTime();
-                    if (api.get("/wallet/balance", ApiClient.As.key(wallet.apiKey())).status() == 200) {
-                        latencies.recordValue(System.nanoTime() - sent);
-                        done.incrementAndGet();
+                try (RawHttp http = new RawHttp(port)) {
+                    while (System.nanoTime() < deadline) {
+                        long sent = System.nanoTime();
+                        if (http.exchange(request).status() == 200) {
+                            latencies.recordValue(System.nanoTime() - sent);
+                            done.incrementAndGet();
+                        }
                     }
                 }
+                return null;
             });
         }
         pool.shutdown();

@@ -1,12 +1,16 @@
 package dev.walletpipeline.benchmarks;
 
+import dev.walletpipeline.contracts.Json;
 import dev.walletpipeline.contracts.LedgerEvent;
 import dev.walletpipeline.contracts.Topic;
 import dev.walletpipeline.localstack.ApiClient;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -19,6 +23,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Recorder;
+import org.jspecify.annotations.Nullable;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -51,18 +56,33 @@ final class TransferLoad {
 
     private final ApiClient api;
 
-    /** Where the services serve their metrics, for the stage timings. */
+    /** Where the transfers are sent. */
     private final int apiPort;
+
+    /** Where the services serve their metrics, for the stage timings. */
+    private final int apiManagementPort;
 
     /** The ledger-worker instances running now. */
     private final java.util.function.Supplier<List<Integer>> ledgerPorts;
 
-    TransferLoad(Map<String, Object> kafka, ApiClient api, int apiPort,
+    TransferLoad(Map<String, Object> kafka, ApiClient api, int apiPort, int apiManagementPort,
             java.util.function.Supplier<List<Integer>> ledgerPorts) {
         this.kafka = kafka;
         this.api = api;
         this.apiPort = apiPort;
+        this.apiManagementPort = apiManagementPort;
         this.ledgerPorts = ledgerPorts;
+    }
+
+    /**
+     * The HTTP client the load sends with: {@link RawHttp} for every row;
+     * {@code java.net.http} only as the other half of the A/B pair that measures what the
+     * client costs.
+     */
+    enum Client {
+
+        RAW, JDK
+
     }
 
     /** When a transfer's outcome was seen here. */
@@ -70,6 +90,73 @@ final class TransferLoad {
     }
 
     PipelineBenchmark.Result run(Traffic traffic, int clients, Duration warmUp, Duration measure) throws Exception {
+        return run(traffic, clients, warmUp, measure, Client.RAW);
+    }
+
+    PipelineBenchmark.Result run(Traffic traffic, int clients, Duration warmUp, Duration measure, Client client)
+            throws Exception {
+        return load(clients, warmUp, measure, "/wallet/transfer", (http, random) -> {
+            PipelineBenchmark.Wallet from = traffic.sender(random);
+            String body = "{\"wallet_number\":\"" + traffic.recipient(random, from) + "\",\"amount\":100}";
+            String id = client == Client.RAW ? send(http, from, body) : sendWithJdkClient(from, body);
+            return id == null ? null : List.of(id);
+        });
+    }
+
+    /**
+     * Bulk transfers of {@code items} each, one sender per request; throughput counts
+     * transfers, latency runs from sending a request to seeing the last of its outcomes.
+     */
+    PipelineBenchmark.Result runBulk(Traffic traffic, int clients, int items, Duration warmUp, Duration measure)
+            throws Exception {
+        return load(clients, warmUp, measure, "/wallet/transfers/bulk", (http, random) -> {
+            PipelineBenchmark.Wallet from = traffic.sender(random);
+            StringBuilder body = new StringBuilder("{\"transfers\":[");
+            for (int i = 0; i < items; i++) {
+                body.append(i == 0 ? "" : ",")
+                    .append("{\"wallet_number\":\"")
+                    .append(traffic.recipient(random, from))
+                    .append("\",\"amount\":100,\"reference\":\"")
+                    .append(UUID.randomUUID())
+                    .append("\"}");
+            }
+            byte[] request = RawHttp.request("POST", apiPort, "/wallet/transfers/bulk",
+                    Map.of("Content-Type", "application/json", "x-api-key", from.apiKey()),
+                    body.append("]}").toString().getBytes(StandardCharsets.UTF_8));
+            try {
+                RawHttp.Answer answer = http.exchange(request);
+                if (answer.status() != 202) {
+                    return null;
+                }
+                List<String> ids = new java.util.ArrayList<>();
+                Json.MAPPER.readTree(answer.body()).path("transfers").forEach(item -> {
+                    // An item refused at once has its outcome already.
+                    if (item.path("status").asString().equals("pending")) {
+                        ids.add(item.path("transfer_id").asString());
+                    }
+                });
+                return ids;
+            }
+            catch (IOException broken) {
+                return null;
+            }
+        });
+    }
+
+    /** One request of a load: the transfers it made, or null when it made none. */
+    @FunctionalInterface
+    private interface Sending {
+
+        @Nullable List<String> send(RawHttp http, Random random) throws Exception;
+
+    }
+
+    /**
+     * Closed loop: each client sends, waits for every outcome of what it sent, and sends
+     * again.
+     */
+    private PipelineBenchmark.Result load(int clients, Duration warmUp, Duration measure, String uri, Sending sending)
+            throws Exception {
         Map<String, CompletableFuture<Outcome>> outcomes = new ConcurrentHashMap<>();
         AtomicBoolean running = new AtomicBoolean(true);
         CountDownLatch consuming = new CountDownLatch(1);
@@ -86,7 +173,7 @@ final class TransferLoad {
         ServiceMetrics.Scrape[] before = new ServiceMetrics.Scrape[2];
         Thread startOfMeasure = new Thread(() -> {
             java.util.concurrent.locks.LockSupport.parkNanos(Math.max(0, measureFrom - System.nanoTime()));
-            before[0] = ServiceMetrics.scrape(apiPort);
+            before[0] = ServiceMetrics.scrape(apiManagementPort);
             before[1] = ServiceMetrics.scrape(ledgerPorts.get());
         }, "bench-metrics");
         startOfMeasure.start();
@@ -94,28 +181,30 @@ final class TransferLoad {
         for (int c = 0; c < clients; c++) {
             Random random = new Random(c);
             pool.submit(() -> {
-                while (System.nanoTime() < deadline) {
-                    PipelineBenchmark.Wallet from = traffic.sender(random);
-                    String to = traffic.recipient(random, from);
-                    long sent = System.nanoTime();
-                    ApiClient.Response response = api.post("/wallet/transfer", ApiClient.As.key(from.apiKey()),
-                            "{\"wallet_number\":\"" + to + "\",\"amount\":100}");
-                    if (response.status() != 202) {
-                        failed.incrementAndGet();
-                        continue;
-                    }
-                    String id = response.text("transfer_id");
-                    try {
-                        Outcome seen = outcomes.computeIfAbsent(id, k -> new CompletableFuture<>())
-                            .get(60, TimeUnit.SECONDS);
-                        outcomes.remove(id);
-                        if (sent >= measureFrom && seen.seenNanos() <= deadline) {
-                            latencies.recordValue(seen.seenNanos() - sent);
-                            done.incrementAndGet();
+                try (RawHttp http = new RawHttp(apiPort)) {
+                    while (System.nanoTime() < deadline) {
+                        long sent = System.nanoTime();
+                        List<String> ids = sending.send(http, random);
+                        if (ids == null) {
+                            failed.incrementAndGet();
+                            continue;
                         }
-                    }
-                    catch (TimeoutException lost) {
-                        failed.incrementAndGet();
+                        try {
+                            long last = 0;
+                            for (String id : ids) {
+                                Outcome seen = outcomes.computeIfAbsent(id, k -> new CompletableFuture<>())
+                                    .get(60, TimeUnit.SECONDS);
+                                outcomes.remove(id);
+                                last = Math.max(last, seen.seenNanos());
+                            }
+                            if (sent >= measureFrom && last <= deadline) {
+                                latencies.recordValue(last - sent);
+                                done.addAndGet(ids.size());
+                            }
+                        }
+                        catch (TimeoutException lost) {
+                            failed.incrementAndGet();
+                        }
                     }
                 }
                 return null;
@@ -128,7 +217,7 @@ final class TransferLoad {
         running.set(false);
         consumer.join(10_000);
         startOfMeasure.join();
-        ServiceMetrics.Scrape apiAfter = ServiceMetrics.scrape(apiPort);
+        ServiceMetrics.Scrape apiAfter = ServiceMetrics.scrape(apiManagementPort);
         ServiceMetrics.Scrape ledgerAfter = ServiceMetrics.scrape(ledgerPorts.get());
         if (failed.get() > 0) {
             System.out.println("  (" + failed.get() + " transfers were refused or timed out)");
@@ -137,7 +226,7 @@ final class TransferLoad {
             // From the services' own metrics over the measured window (what OPERATIONS.md
             // lists).
             double request = ServiceMetrics.meanMillis(before[0], apiAfter, "http_server_requests", "method=\"POST\"",
-                    "uri=\"/wallet/transfer\"");
+                    "uri=\"" + uri + "\"");
             double relay = ServiceMetrics.meanMillis(before[0], apiAfter, "wallet_outbox_relay");
             double toOutcome = ServiceMetrics.meanMillis(before[1], ledgerAfter, "wallet_transfer_completion");
             System.out.printf("  mean stages (services' metrics): api-service request %.1f ms"
@@ -146,6 +235,25 @@ final class TransferLoad {
                     toOutcome);
         }
         return PipelineBenchmark.Result.of(latencies.getIntervalHistogram(), done.get(), measure);
+    }
+
+    /** The accepted transfer's id, or null when it was not accepted. */
+    private @Nullable String send(RawHttp http, PipelineBenchmark.Wallet from, String body) {
+        byte[] request = RawHttp.request("POST", apiPort, "/wallet/transfer",
+                Map.of("Content-Type", "application/json", "x-api-key", from.apiKey()),
+                body.getBytes(StandardCharsets.UTF_8));
+        try {
+            RawHttp.Answer answer = http.exchange(request);
+            return answer.status() == 202 ? Json.MAPPER.readTree(answer.body()).path("transfer_id").asString() : null;
+        }
+        catch (IOException broken) {
+            return null;
+        }
+    }
+
+    private @Nullable String sendWithJdkClient(PipelineBenchmark.Wallet from, String body) {
+        ApiClient.Response response = api.post("/wallet/transfer", ApiClient.As.key(from.apiKey()), body);
+        return response.status() == 202 ? response.text("transfer_id") : null;
     }
 
     /**

@@ -63,4 +63,15 @@ public record Topic(String name, boolean compacted, long retentionMs) {
         }
         return java.util.Map.copyOf(configs);
     }
+
+    /**
+     * The partition Kafka's default partitioner gives a record with this key on a topic
+     * with this many partitions: murmur2 of the key's UTF-8 bytes. Every producer here
+     * leaves partitioning to that partitioner, so this is where a key's records are.
+     */
+    public static int partitionOf(String key, int partitions) {
+        return org.apache.kafka.common.utils.Utils.toPositive(
+                org.apache.kafka.common.utils.Utils.murmur2(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                % partitions;
+    }
 }

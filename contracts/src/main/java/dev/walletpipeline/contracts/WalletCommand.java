@@ -20,6 +20,12 @@ public final class WalletCommand {
     public static final String TRANSFER_REQUESTED = TransferRequested.TYPE;
 
     /**
+     * A bulk transfer's debit legs, all at once: api-service's outbox, keyed by the
+     * sender. Body: {@link TransferBatchRequested}.
+     */
+    public static final String TRANSFER_BATCH_REQUESTED = TransferBatchRequested.TYPE;
+
+    /**
      * The credit leg: ledger-worker, once the sender was debited, keyed by the recipient.
      * Body: the same {@link TransferRequested}.
      */

@@ -20,11 +20,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * Paystack
  * @param instanceId this instance's id, part of its transactional id: unique across
  * instances
+ * @param transfersInOneHop post a transfer between two wallets of one partition in one
+ * posting, both legs at once; off only to measure what it saves
  */
 @ConfigurationProperties("wallet.ledger")
 public record LedgerSettings(String bootstrapServers, Duration healthTimeout, Duration retryBackoffInitial,
         Duration retryBackoffMax, FaultInjection faultInjection, String paystackSecretKey, String reconciliationKey,
-        String instanceId) {
+        String instanceId, boolean transfersInOneHop) {
 
     public LedgerSettings {
         // ledger-worker never calls Paystack; it verifies Paystack's signature on every

@@ -28,7 +28,8 @@ class InstanceIdGuardTests {
 
         LedgerSettings other = new LedgerSettings(settings.bootstrapServers(), settings.healthTimeout(),
                 settings.retryBackoffInitial(), settings.retryBackoffMax(), settings.faultInjection(),
-                settings.paystackSecretKey(), settings.reconciliationKey(), "another-instance");
+                settings.paystackSecretKey(), settings.reconciliationKey(), "another-instance",
+                settings.transfersInOneHop());
         new InstanceIdGuard(dataSource, other).destroy();
     }
 

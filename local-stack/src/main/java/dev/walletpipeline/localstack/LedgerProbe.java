@@ -106,6 +106,21 @@ public final class LedgerProbe {
         }
     }
 
+    /**
+     * A new wallet whose commands are on the same partition of
+     * {@code wallet.transfer-commands} as {@code wallet}'s ({@code same}), or on another.
+     */
+    public UUID newWalletWhosePartition(UUID wallet, boolean same) throws SQLException {
+        int theirs = dev.walletpipeline.contracts.Topic.partitionOf(wallet.toString(), stack.partitions());
+        while (true) {
+            UUID other = newWallet();
+            if ((dev.walletpipeline.contracts.Topic.partitionOf(other.toString(),
+                    stack.partitions()) == theirs) == same) {
+                return other;
+            }
+        }
+    }
+
     /** A pending transfer row, as api-service would record it; returns its id. */
     public UUID newPendingTransfer(UUID from, UUID to, long amount) throws SQLException {
         UUID id = UUID.randomUUID();
@@ -114,6 +129,34 @@ public final class LedgerProbe {
                     to, amount);
         }
         return id;
+    }
+
+    /**
+     * A bulk transfer as api-service would record it: the batch and one pending transfer
+     * row per recipient, in order; returns the transfers' ids (the batch's is
+     * {@link #batchOf}).
+     */
+    public List<UUID> newPendingBatch(UUID from, boolean atomic, List<UUID> to, List<Long> amounts)
+            throws SQLException {
+        UUID batch = UUID.randomUUID();
+        List<UUID> ids = new ArrayList<>();
+        try (Connection db = stack.postgres().connect(PostgresServer.OWNER)) {
+            update(db, "insert into transfer_batches (id, from_wallet_id, atomic, item_count) values (?, ?, ?, ?)",
+                    batch, from, atomic, to.size());
+            for (int i = 0; i < to.size(); i++) {
+                UUID id = UUID.randomUUID();
+                update(db, """
+                        insert into transfers (id, from_wallet_id, to_wallet_id, amount, batch_id, batch_item)
+                        values (?, ?, ?, ?, ?, ?)""", id, from, to.get(i), amounts.get(i), batch, (short) i);
+                ids.add(id);
+            }
+        }
+        return ids;
+    }
+
+    /** The bulk transfer a transfer is an item of. */
+    public UUID batchOf(UUID transfer) throws SQLException {
+        return UUID.fromString(queryAsOwner("select batch_id::text from transfers where id = ?", transfer));
     }
 
     /**
@@ -224,9 +267,7 @@ public final class LedgerProbe {
 
     private List<ConsumerRecord<String, byte[]>> onPartitionOf(String topic, String partitionKey, String keyPrefix,
             Duration readFor) {
-        int partition = org.apache.kafka.common.utils.Utils
-            .toPositive(org.apache.kafka.common.utils.Utils.murmur2(partitionKey.getBytes(StandardCharsets.UTF_8)))
-                % stack.partitions();
+        int partition = dev.walletpipeline.contracts.Topic.partitionOf(partitionKey, stack.partitions());
         List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(asAdmin(ConsumerConfig.GROUP_ID_CONFIG,
                 "probe-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
@@ -358,8 +399,7 @@ public final class LedgerProbe {
      * will take.
      */
     public long[] nextPosition(String topic, String key) throws Exception {
-        int partition = org.apache.kafka.common.utils.Utils.toPositive(
-                org.apache.kafka.common.utils.Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % stack.partitions();
+        int partition = dev.walletpipeline.contracts.Topic.partitionOf(key, stack.partitions());
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(asAdmin())) {
             org.apache.kafka.common.TopicPartition tp = new org.apache.kafka.common.TopicPartition(topic, partition);
             long offset = admin.listOffsets(Map.of(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()))

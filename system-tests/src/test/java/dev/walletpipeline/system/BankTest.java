@@ -34,19 +34,20 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A bank test in the style of Jepsen's: wallets funded through signed webhooks, clients
- * sending random transfers and withdrawals (retrying with the same Idempotency-Key,
- * replaying webhooks), deposits, refunds and chargebacks (replayed too), signed webhooks
- * that no one can apply (a U+0000 in the reference) and forged payments produced straight
- * to Kafka without proof, against two instances of every service (clients and webhooks
- * spread over both), while a fault schedule ({@link Fault}) SIGKILLs and restarts each
- * service, Kafka and Postgres, pauses each of them (SIGSTOP, then SIGCONT) past the
- * time-outs that notice it, a ledger-worker long enough for its partitions to move to the
- * other, hits one instance and both at once, and stops ledger-worker between a transfer's
- * debit leg and its credit leg. When the faults stop and the pipeline drains, money must
- * add up (nothing left in transit; what the wallets hold is what was deposited less what
- * was refunded, disputed and paid out, and every payout Paystack made is a completed
- * withdrawal), each wallet's events must be on the topic once each and in sequence order,
- * no poison stops the ledger, no forgery credits a kobo.
+ * sending random transfers, bulk transfers (atomic or not) and withdrawals (retrying with
+ * the same Idempotency-Key or references, replaying webhooks), deposits, refunds and
+ * chargebacks (replayed too), signed webhooks that no one can apply (a U+0000 in the
+ * reference) and forged payments produced straight to Kafka without proof, against two
+ * instances of every service (clients and webhooks spread over both), while a fault
+ * schedule ({@link Fault}) SIGKILLs and restarts each service, Kafka and Postgres, pauses
+ * each of them (SIGSTOP, then SIGCONT) past the time-outs that notice it, a ledger-worker
+ * long enough for its partitions to move to the other, hits one instance and both at
+ * once, and stops ledger-worker between a transfer's debit leg and its credit leg. When
+ * the faults stop and the pipeline drains, money must add up (nothing left in transit;
+ * what the wallets hold is what was deposited less what was refunded, disputed and paid
+ * out, and every payout Paystack made is a completed withdrawal, no atomic bulk transfer
+ * is part completed and part rejected), each wallet's events must be on the topic once
+ * each and in sequence order, no poison stops the ledger, no forgery credits a kobo.
  *
  * <p>
  * Short form (about two minutes) in the test suite. Long form:
@@ -102,6 +103,7 @@ class BankTest {
 
         Map<String, Request> requests = Collections.synchronizedMap(new HashMap<>());
         Map<String, Request> withdrawals = Collections.synchronizedMap(new HashMap<>());
+        Map<String, Bulk> bulks = Collections.synchronizedMap(new HashMap<>());
         List<byte[]> moneyBack = Collections.synchronizedList(new ArrayList<>());
         List<String[]> openDisputes = Collections.synchronizedList(new ArrayList<>());
         List<String> poisonAccepted = Collections.synchronizedList(new ArrayList<>());
@@ -202,6 +204,30 @@ class BankTest {
                         Pipeline.postWebhook(hook, event, PaystackSigner.sign(event, Pipeline.PAYSTACK_SECRET));
                         continue;
                     }
+                    if (dice == 6) {
+                        // Several transfers at once, standing alone or together.
+                        Account from = accounts.get(random.nextInt(WALLETS));
+                        List<Account> to = new ArrayList<>();
+                        List<Long> amounts = new ArrayList<>();
+                        for (int i = 0, n = 2 + random.nextInt(5); i < n; i++) {
+                            Account recipient = accounts.get(random.nextInt(WALLETS));
+                            if (recipient != from) {
+                                to.add(recipient);
+                                amounts.add(100L + random.nextInt(30_000));
+                            }
+                        }
+                        if (to.isEmpty()) {
+                            continue;
+                        }
+                        Bulk bulk = new Bulk(from, to, amounts, random.nextBoolean(), UUID.randomUUID().toString(), 0);
+                        int status = sendBulk(clientApi, bulk).status();
+                        if (random.nextInt(5) == 0) {
+                            status = sendBulk(clientApi, bulk).status(); // the same
+                                                                         // references
+                        }
+                        bulks.put(bulk.key(), bulk.answered(status));
+                        continue;
+                    }
                     if (random.nextInt(20) == 0) {
                         byte[] again = random.nextInt(4) == 0 && !moneyBack.isEmpty()
                                 ? moneyBack.get(random.nextInt(moneyBack.size()))
@@ -274,6 +300,14 @@ class BankTest {
                 withdrawals.put(request.key, request.answered(status));
             }
         }
+        for (Bulk bulk : List.copyOf(bulks.values())) {
+            if (!bulk.answered()) {
+                reasked++;
+                int status = sendBulk(api, bulk).status();
+                assertThat(status).as("final answer for bulk transfer " + bulk.key()).isIn(200, 202, 422);
+                bulks.put(bulk.key(), bulk.answered(status));
+            }
+        }
         // Every money-back event once more, now that nothing is down: Paystack retries
         // until answered 200.
         for (byte[] event : List.copyOf(moneyBack)) {
@@ -321,6 +355,13 @@ class BankTest {
         }
         if (ledger.moneyInTransit() != 0) {
             anomalies.add(ledger.moneyInTransit() + " is still in transit after every transfer was final");
+        }
+        long splitBatches = count(stack, """
+                select count(*) from transfer_batches b where b.atomic
+                  and exists (select 1 from transfers t where t.batch_id = b.id and t.status = 'completed')
+                  and exists (select 1 from transfers t where t.batch_id = b.id and t.status = 'rejected')""");
+        if (splitBatches != 0) {
+            anomalies.add(splitBatches + " atomic bulk transfers have items both completed and rejected");
         }
         long final_ = countFinal(stack, accepted);
         if (final_ != accepted.size()) {
@@ -402,11 +443,15 @@ class BankTest {
             anomalies.add(accepted202 + " requests were accepted but only " + accepted.size() + " transfers exist");
         }
         System.out.printf("%nbank test: %d s, %d operations, %d transfers accepted (%d answers re-asked after faults),"
-                + " %d withdrawals (%d paid out), %d refund and chargeback events, %d poison webhooks accepted and set"
+                + " %d of them in %d bulk transfers, %d withdrawals (%d paid out), %d refund and chargeback events, %d poison webhooks accepted and set"
                 + " aside, %d forged payments refused, %d faults injected %s, anomalies: %d%n", runFor.toSeconds(),
-                operations.get(), accepted.size(), reasked, withdrawals.size(),
-                withdrawalIds(stack, bank, "completed").size(), moneyBack.size(), poisonAccepted.size(), forged.size(),
-                faults.get(), injected, anomalies.size());
+                operations.get(), accepted.size(), reasked,
+                count(stack,
+                        "select count(*) from transfers where batch_id is not null and from_wallet_id in (" + bank
+                                + ")"),
+                count(stack, "select count(*) from transfer_batches where from_wallet_id in (" + bank + ")"),
+                withdrawals.size(), withdrawalIds(stack, bank, "completed").size(), moneyBack.size(),
+                poisonAccepted.size(), forged.size(), faults.get(), injected, anomalies.size());
         anomalies.forEach(a -> System.out.println("  anomaly: " + a));
         assertThat(anomalies).isEmpty();
         assertThat(faults.get()).isGreaterThanOrEqualTo(3);
@@ -606,6 +651,21 @@ class BankTest {
         }
     }
 
+    private static ApiClient.Response sendBulk(ApiClient api, Bulk bulk) {
+        List<String> items = new ArrayList<>();
+        for (int i = 0; i < bulk.to().size(); i++) {
+            items.add("{\"wallet_number\":\"" + bulk.to().get(i).number + "\",\"amount\":" + bulk.amounts().get(i)
+                    + ",\"reference\":\"" + bulk.key() + "-" + i + "\"}");
+        }
+        try {
+            return api.post("/wallet/transfers/bulk", ApiClient.As.key(bulk.from().apiKey),
+                    "{\"atomic\":" + bulk.atomic() + ",\"transfers\":[" + String.join(",", items) + "]}");
+        }
+        catch (RuntimeException unreachable) {
+            return new ApiClient.Response(-1, Map.of(), "");
+        }
+    }
+
     private static ApiClient.Response withdraw(ApiClient api, Request request) {
         try {
             return api.postWithHeader("/wallet/withdrawals", ApiClient.As.key(request.from.apiKey),
@@ -688,6 +748,18 @@ class BankTest {
          * The API gave a definite answer: accepted (202, or 200 when already final) or
          * refused (422).
          */
+        boolean answered() {
+            return status == 200 || status == 202 || status == 422;
+        }
+    }
+
+    /** A bulk transfer; each item's reference is the key and its place. */
+    private record Bulk(Account from, List<Account> to, List<Long> amounts, boolean atomic, String key, int status) {
+
+        Bulk answered(int answer) {
+            return new Bulk(from, to, amounts, atomic, key, answer);
+        }
+
         boolean answered() {
             return status == 200 || status == 202 || status == 422;
         }

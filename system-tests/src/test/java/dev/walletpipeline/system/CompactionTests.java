@@ -115,8 +115,7 @@ class CompactionTests {
     }
 
     private static int partition(String reference) {
-        return org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils
-            .murmur2(reference.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % stack.partitions();
+        return dev.walletpipeline.contracts.Topic.partitionOf(reference, stack.partitions());
     }
 
     private static List<String> keys(String reference) {

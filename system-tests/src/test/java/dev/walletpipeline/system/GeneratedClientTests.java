@@ -10,6 +10,10 @@ import dev.walletpipeline.client.api.SignInControllerApi;
 import dev.walletpipeline.client.api.TransferControllerApi;
 import dev.walletpipeline.client.api.WalletControllerApi;
 import dev.walletpipeline.client.model.AuthorizationUrl;
+import dev.walletpipeline.client.model.BulkItemView;
+import dev.walletpipeline.client.model.BulkTransferItem;
+import dev.walletpipeline.client.model.BulkTransferRequest;
+import dev.walletpipeline.client.model.BulkTransferView;
 import dev.walletpipeline.client.model.CreateRequest;
 import dev.walletpipeline.client.model.DepositRequest;
 import dev.walletpipeline.client.model.Item;
@@ -47,7 +51,7 @@ class GeneratedClientTests {
     }
 
     @Test
-    void aGeneratedClientSignsInCreatesAKeyDepositsTransfersAndReadsHistory() throws Exception {
+    void aGeneratedClientSignsInCreatesAKeyDepositsTransfersSendsABulkTransferAndReadsHistory() throws Exception {
         Tokens ada = signIn("client-ada-" + UUID.randomUUID() + "@example.com");
         Tokens bola = signIn("client-bola-" + UUID.randomUUID() + "@example.com");
 
@@ -77,6 +81,24 @@ class GeneratedClientTests {
         assertThat(history).extracting(Item::getAmount).containsExactly(120_000L, 300_000L);
         assertThat(wallet.getBalance().getBalance()).isEqualTo(180_000L);
         assertThat(new WalletControllerApi(as(bola)).getBalance().getBalance()).isEqualTo(120_000L);
+
+        BulkTransferView bulk = new TransferControllerApi(service)
+            .createBulkTransfer(new BulkTransferRequest().atomic(true)
+                .transfers(List.of(
+                        new BulkTransferItem().walletNumber(bola.getUser().getWalletNumber())
+                            .amount(10_000L)
+                            .reference("payroll-1"),
+                        new BulkTransferItem().walletNumber(bola.getUser().getWalletNumber())
+                            .amount(20_000L)
+                            .reference("payroll-2"))));
+        assertThat(bulk.getTransfers()).extracting(BulkItemView::getReference)
+            .containsExactly("payroll-1", "payroll-2");
+        await().atMost(Duration.ofSeconds(30))
+            .until(() -> new TransferControllerApi(service).getBulkTransfer(bulk.getBatchId())
+                .getStatus()
+                .equals("completed"));
+        assertThat(wallet.getBalance().getBalance()).isEqualTo(150_000L);
+        assertThat(new WalletControllerApi(as(bola)).getBalance().getBalance()).isEqualTo(150_000L);
         assertThat(pipeline.ledger.ledgerInvariantViolations()).isEmpty();
     }
 

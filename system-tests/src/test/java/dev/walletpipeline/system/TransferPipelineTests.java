@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.walletpipeline.contracts.LedgerEvent;
+import dev.walletpipeline.contracts.Topic;
 import dev.walletpipeline.contracts.TransferRequested;
 import dev.walletpipeline.localstack.ApiClient;
 import dev.walletpipeline.localstack.LocalStack;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -78,7 +80,8 @@ class TransferPipelineTests {
     @Test
     void ledgerWorkerStoppedBetweenATransfersDebitAndCreditLegsCreditsItOnceAfterRestart() throws Exception {
         ApiClient.SignedIn sender = pipeline.personWithBalance(9_000);
-        ApiClient.SignedIn recipient = pipeline.personWithBalance(0);
+        // Between two partitions a transfer goes in two legs (within one, in one step).
+        ApiClient.SignedIn recipient = personWhosePartition(sender, false);
         UUID senderWallet = pipeline.ledger.walletOfUser(UUID.fromString(sender.userId()));
         UUID recipientWallet = pipeline.ledger.walletOfUser(UUID.fromString(recipient.userId()));
         String[] id = new String[1];
@@ -105,6 +108,41 @@ class TransferPipelineTests {
             .containsExactly(org.assertj.core.groups.Tuple.tuple(LedgerEvent.Type.TransferCompleted, 4_000L, 1L));
         assertThat(pipeline.ledger.committedEvents(senderWallet, Duration.ofSeconds(3))).extracting(LedgerEvent::type)
             .endsWith(LedgerEvent.Type.TransferCompleted);
+        assertThat(pipeline.ledger.ledgerInvariantViolations()).isEmpty();
+    }
+
+    @Test
+    void ledgerWorkerDyingBetweenItsCommitsAfterATransferWithinOnePartitionPostsItOnceAndEmitsBothEventsOnce()
+            throws Exception {
+        ApiClient.SignedIn sender = pipeline.personWithBalance(9_000);
+        ApiClient.SignedIn recipient = personWhosePartition(sender, true);
+        UUID senderWallet = pipeline.ledger.walletOfUser(UUID.fromString(sender.userId()));
+        UUID recipientWallet = pipeline.ledger.walletOfUser(UUID.fromString(recipient.userId()));
+        String[] id = new String[1];
+        assertThat(pipeline.ledgerWorkerHaltingAt("LEDGER_FAULT_HALT_AFTER_DB_COMMIT", Duration.ofSeconds(60),
+                () -> id[0] = transfer(sender, recipient, 4_000).text("transfer_id")))
+            .as("the worker halted between its two commits")
+            .isTrue();
+        assertThat(statuses(sender, List.of(id[0]))).as("posted whole in the database").containsExactly("completed");
+        assertThat(pipeline.ledger.committedEvents(recipientWallet, Duration.ofSeconds(2)))
+            .as("its Kafka transaction did not commit")
+            .isEmpty();
+
+        pipeline.ledgerWorker.start().awaitReady(Duration.ofMinutes(2));
+
+        await().atMost(Duration.ofSeconds(60))
+            .until(() -> !pipeline.ledger.committedEvents(recipientWallet, Duration.ofSeconds(1)).isEmpty());
+        Map<UUID, List<LedgerEvent>> events = pipeline.ledger.committedEvents(Set.of(senderWallet, recipientWallet),
+                Duration.ofSeconds(4));
+        assertThat(events.get(recipientWallet))
+            .extracting(LedgerEvent::type, LedgerEvent::amount, LedgerEvent::sequence)
+            .containsExactly(org.assertj.core.groups.Tuple.tuple(LedgerEvent.Type.TransferCompleted, 4_000L, 1L));
+        assertThat(events.get(senderWallet)).filteredOn(e -> id[0].equals(String.valueOf(e.transferId())))
+            .extracting(LedgerEvent::type, LedgerEvent::balanceAfter)
+            .containsExactly(org.assertj.core.groups.Tuple.tuple(LedgerEvent.Type.TransferCompleted, 5_000L));
+        assertThat(balance(sender)).isEqualTo(5_000);
+        assertThat(balance(recipient)).isEqualTo(4_000);
+        assertThat(pipeline.ledger.moneyInTransit()).isZero();
         assertThat(pipeline.ledger.ledgerInvariantViolations()).isEmpty();
     }
 
@@ -374,6 +412,23 @@ class TransferPipelineTests {
             range.add(i);
         }
         return range;
+    }
+
+    /**
+     * A new person with an empty wallet whose commands are on the same partition as
+     * {@code other}'s, or on another one.
+     */
+    private ApiClient.SignedIn personWhosePartition(ApiClient.SignedIn other, boolean same) throws Exception {
+        int partitions = pipeline.stack.partitions();
+        int theirs = Topic.partitionOf(pipeline.ledger.walletOfUser(UUID.fromString(other.userId())).toString(),
+                partitions);
+        while (true) {
+            ApiClient.SignedIn person = pipeline.personWithBalance(0);
+            String wallet = pipeline.ledger.walletOfUser(UUID.fromString(person.userId())).toString();
+            if ((Topic.partitionOf(wallet, partitions) == theirs) == same) {
+                return person;
+            }
+        }
     }
 
 }

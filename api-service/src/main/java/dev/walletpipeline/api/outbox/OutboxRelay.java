@@ -400,15 +400,15 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
     }
 
     /**
-     * Returns once every request {@code ids} names (a transfer or a withdrawal, inserted
-     * in the transaction that inserted its outbox row, and never deleted) is visible to a
-     * new snapshot, or after {@link #VISIBILITY_WAIT}. PostgreSQL writes a commit to the
-     * WAL, where Debezium reads it, a moment before it marks the transaction committed
-     * for other sessions. Measured on two busy cores: ledger-worker read a transfer 40 ms
-     * after its command was sent and did not find it, so the command became a dead letter
-     * ("no such transfer", 14 in one benchmark run) and the transfer waited for the
-     * sweep; this relay's delete missed those rows the same way. A command sent after
-     * this reads what it names.
+     * Returns once every request {@code ids} names (a transfer, a bulk transfer or a
+     * withdrawal, inserted in the transaction that inserted its outbox row, and never
+     * deleted) is visible to a new snapshot, or after {@link #VISIBILITY_WAIT}.
+     * PostgreSQL writes a commit to the WAL, where Debezium reads it, a moment before it
+     * marks the transaction committed for other sessions. Measured on two busy cores:
+     * ledger-worker read a transfer 40 ms after its command was sent and did not find it,
+     * so the command became a dead letter ("no such transfer", 14 in one benchmark run)
+     * and the transfer waited for the sweep; this relay's delete missed those rows the
+     * same way. A command sent after this reads what it names.
      */
     void awaitVisible(List<UUID> ids) throws InterruptedException {
         if (ids.isEmpty()) {
@@ -430,7 +430,9 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
     private int visible(String[] ids) {
         return jdbc.sql("""
                 select (select count(*) from transfers where id = any(?::uuid[]))
+                     + (select count(*) from transfer_batches where id = any(?::uuid[]))
                      + (select count(*) from withdrawals where id = any(?::uuid[]))""")
+            .param(ids)
             .param(ids)
             .param(ids)
             .query(Integer.class)
@@ -465,7 +467,7 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
                     select t.id::text, t.from_wallet_id::text, t.to_wallet_id::text, t.amount, t.currency, t.created_at
                     from transfers t
                     where t.status = 'pending' and t.created_at < now() - make_interval(secs => ?)
-                      and not exists (select 1 from outbox o where o.id = t.id)
+                      and not exists (select 1 from outbox o where o.id = t.id or o.id = t.batch_id)
                     order by t.created_at limit 500""")
                 .param(seconds)
                 .query((rs, n) -> new String[] { rs.getString(1), rs.getString(2),

@@ -11,6 +11,10 @@ import dev.walletpipeline.api.wallet.Wallets;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -40,8 +44,11 @@ class TransferController {
 
     private final Wallets wallets;
 
-    TransferController(Transfers transfers, Wallets wallets, RateLimiter rateLimiter) {
+    private final BulkTransfers bulk;
+
+    TransferController(Transfers transfers, BulkTransfers bulk, Wallets wallets, RateLimiter rateLimiter) {
         this.transfers = transfers;
+        this.bulk = bulk;
         this.rateLimiter = rateLimiter;
         this.wallets = wallets;
     }
@@ -88,6 +95,97 @@ class TransferController {
             return TransferView.of(transfer, false);
         }
         throw WalletProblem.notFound("transfer");
+    }
+
+    /** One item of a bulk transfer as its sender sees it. */
+    record BulkItemView(String reference, UUID transferId, String walletNumber, long amount, String currency,
+            String status, @Nullable String reason, @Nullable Instant completedAt) {
+    }
+
+    /**
+     * A bulk transfer: {@code pending} while any item is, then {@code completed},
+     * {@code rejected} or {@code partially_completed}.
+     */
+    record BulkTransferView(UUID batchId, boolean atomic, String status, Instant createdAt, long pending,
+            long completed, long rejected, List<BulkItemView> transfers) {
+
+        static BulkTransferView of(BulkTransfers.Batch batch) {
+            long pending = batch.count("pending");
+            long completed = batch.count("completed");
+            long rejected = batch.count("rejected");
+            String status = pending > 0 ? "pending"
+                    : rejected == 0 ? "completed" : completed == 0 ? "rejected" : "partially_completed";
+            return new BulkTransferView(batch.id(), batch.atomic(), status, batch.createdAt(), pending, completed,
+                    rejected,
+                    batch.items()
+                        .stream()
+                        .map(i -> new BulkItemView(i.reference(), i.transfer().id(), i.transfer().toWalletNumber(),
+                                i.transfer().amount(), i.transfer().currency(), i.transfer().status(),
+                                i.transfer().reason(), i.transfer().completedAt()))
+                        .toList());
+        }
+    }
+
+    /**
+     * Up to 100 transfers from the caller's wallet in one request, each with its own
+     * {@code reference} (its idempotency key) and its own outcome; {@code "atomic": true}
+     * makes them succeed or fail together.
+     */
+    @PostMapping("/wallet/transfers/bulk")
+    ResponseEntity<BulkTransferView> bulkTransfer(@AuthenticationPrincipal Caller caller, @RequestBody JsonNode body) {
+        Wallet wallet = walletOf(caller.require(Permission.TRANSFER));
+        rateLimiter.acquireMoneyCall(caller);
+        JsonNode atomic = body.path("atomic");
+        if (!atomic.isMissingNode() && !atomic.isBoolean()) {
+            throw WalletProblem.invalid("atomic", "atomic must be true or false");
+        }
+        JsonNode list = body.path("transfers");
+        if (!list.isArray() || list.isEmpty() || list.size() > BulkTransfers.ITEMS_MAX) {
+            throw WalletProblem.invalid("transfers",
+                    "transfers must be an array of 1 to " + BulkTransfers.ITEMS_MAX + " transfers");
+        }
+        List<BulkTransfers.Item> items = new ArrayList<>();
+        Set<String> references = new HashSet<>();
+        for (int i = 0; i < list.size(); i++) {
+            BulkTransfers.Item item = bulkItem(list.get(i), i);
+            if (!references.add(item.reference())) {
+                throw WalletProblem.invalid("transfers[" + i + "].reference",
+                        "the reference " + item.reference() + " appears twice in this batch");
+            }
+            items.add(item);
+        }
+        BulkTransfers.Batch batch = bulk
+            .request(new BulkTransfers.Request(wallet.id(), wallet.number(), atomic.asBoolean(false), items));
+        BulkTransferView view = BulkTransferView.of(batch);
+        URI location = URI.create("/wallet/transfers/bulk/" + batch.id());
+        return view.pending() > 0 ? ResponseEntity.accepted().location(location).body(view)
+                : ResponseEntity.ok().location(location).body(view);
+    }
+
+    @GetMapping("/wallet/transfers/bulk/{id}")
+    BulkTransferView bulkTransfer(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
+        Wallet wallet = walletOf(caller.require(Permission.READ));
+        if (!wallet.id().equals(bulk.senderOf(id))) {
+            throw WalletProblem.notFound("bulk transfer");
+        }
+        return BulkTransferView.of(bulk.find(id).orElseThrow(() -> WalletProblem.notFound("bulk transfer")));
+    }
+
+    private static BulkTransfers.Item bulkItem(JsonNode node, int index) {
+        String at = "transfers[" + index + "]";
+        if (!node.isObject()) {
+            throw WalletProblem.invalid(at, at + " must be an object");
+        }
+        try {
+            JsonNode reference = node.path("reference");
+            if (!reference.isString() || reference.asString().isBlank() || reference.asString().length() > 200) {
+                throw WalletProblem.invalid("reference", "reference must be a string of 1 to 200 characters");
+            }
+            return new BulkTransfers.Item(walletNumber(node), Amounts.from(node), reference.asString());
+        }
+        catch (WalletProblem invalid) {
+            throw WalletProblem.invalid(at + "." + invalid.field(), at + ": " + invalid.getMessage());
+        }
     }
 
     private Transfers.Transfer awaitOutcome(Transfers.Transfer transfer, Duration wait) {

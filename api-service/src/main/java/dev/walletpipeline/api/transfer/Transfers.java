@@ -78,8 +78,16 @@ class Transfers {
             @Nullable String idempotencyKey) {
 
         byte[] hash() {
-            return Secrets.sha256(toWalletNumber + "|" + amount);
+            return requestHash(toWalletNumber, amount);
         }
+    }
+
+    /**
+     * What a request to send this amount to this wallet hashes to: a single transfer and
+     * a bulk item asking the same hash the same.
+     */
+    static byte[] requestHash(String toWalletNumber, long amount) {
+        return Secrets.sha256(toWalletNumber + "|" + amount);
     }
 
     /** A request whose recipient exists and is not its sender. */
@@ -333,21 +341,28 @@ class Transfers {
                 "the wallet is busy; retry with the same Idempotency-Key");
     }
 
+    /**
+     * The columns {@link #row} reads, from a transfer and its two wallets; a query adds
+     * its own {@code where}.
+     */
+    static final String SELECT = """
+            select t.id, t.from_wallet_id, f.number as from_number, t.to_wallet_id, r.number as to_number,
+                   t.amount, t.currency, t.status, t.reason, t.created_at, t.completed_at, t.idempotency_key
+            from transfers t join wallets f on f.id = t.from_wallet_id join wallets r on r.id = t.to_wallet_id
+            """;
+
+    static Transfer row(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new Transfer(rs.getObject("id", UUID.class), rs.getObject("from_wallet_id", UUID.class),
+                rs.getString("from_number"), rs.getObject("to_wallet_id", UUID.class), rs.getString("to_number"),
+                rs.getLong("amount"), rs.getString("currency").trim(), rs.getString("status"), rs.getString("reason"),
+                rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                Optional.ofNullable(rs.getObject("completed_at", OffsetDateTime.class))
+                    .map(OffsetDateTime::toInstant)
+                    .orElse(null));
+    }
+
     Optional<Transfer> find(UUID id) {
-        return jdbc.sql("""
-                select t.id, t.from_wallet_id, f.number as from_number, t.to_wallet_id, r.number as to_number,
-                       t.amount, t.currency, t.status, t.reason, t.created_at, t.completed_at
-                from transfers t join wallets f on f.id = t.from_wallet_id join wallets r on r.id = t.to_wallet_id
-                where t.id = ?""")
-            .param(id)
-            .query((rs, n) -> new Transfer(rs.getObject("id", UUID.class), rs.getObject("from_wallet_id", UUID.class),
-                    rs.getString("from_number"), rs.getObject("to_wallet_id", UUID.class), rs.getString("to_number"),
-                    rs.getLong("amount"), rs.getString("currency").trim(), rs.getString("status"),
-                    rs.getString("reason"), rs.getObject("created_at", OffsetDateTime.class).toInstant(),
-                    Optional.ofNullable(rs.getObject("completed_at", OffsetDateTime.class))
-                        .map(OffsetDateTime::toInstant)
-                        .orElse(null)))
-            .optional();
+        return jdbc.sql(SELECT + "where t.id = ?").param(id).query((rs, n) -> row(rs)).optional();
     }
 
 }

@@ -149,6 +149,19 @@ final class LedgerBatch {
     }
 
     /**
+     * Posts a transfer whose two wallets belong to one partition, so to one writer: the
+     * sender debited and the recipient credited in one posting, with no step through
+     * transit. Answers the sender's event, then the recipient's.
+     */
+    List<LedgerEvent> transfer(Account from, Account to, UUID transferId, long amount) {
+        String posting = "transfer:" + transferId;
+        Entry debit = from.apply(posting, -amount, "transfer_out", null, transferId, to.id);
+        Entry credit = to.apply(posting, amount, "transfer_in", null, transferId, from.id);
+        return List.of(event(debit, LedgerEvent.Type.TransferCompleted, from, amount, null, transferId, null),
+                event(credit, LedgerEvent.Type.TransferCompleted, to, amount, null, transferId, null));
+    }
+
+    /**
      * Posts a transfer's debit leg: the sender debited into the in-transit account of its
      * partition. The caller has checked the sender's balance; the database would refuse
      * an overdraft anyway. The sender's side is final here: money in transit only ever

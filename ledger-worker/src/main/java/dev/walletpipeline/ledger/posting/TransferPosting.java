@@ -1,8 +1,10 @@
 package dev.walletpipeline.ledger.posting;
 
 import dev.walletpipeline.contracts.LedgerEvent;
+import dev.walletpipeline.contracts.Topic;
 import dev.walletpipeline.contracts.TransferRequested;
 import dev.walletpipeline.contracts.WalletCommand;
+import dev.walletpipeline.ledger.LedgerSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -16,13 +18,17 @@ import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * A transfer in two legs, each posted by the one writer of the wallet it changes. The
- * debit leg (a {@link WalletCommand#TRANSFER_REQUESTED} keyed by the sender) checks the
- * sender's funds and either rejects the transfer or debits the sender into the in-transit
- * account of its partition and sends the credit leg; the credit leg (a
+ * A transfer posted by the one writer of the wallets it changes. When both wallets hash
+ * to one partition, that partition's owner posts it whole, in one posting: the sender
+ * debited, the recipient credited, both events in one Kafka transaction (one hop).
+ * Otherwise it goes in two legs, each posted by the one writer of the wallet it changes.
+ * The debit leg (a {@link WalletCommand#TRANSFER_REQUESTED} keyed by the sender) checks
+ * the sender's funds and either rejects the transfer or debits the sender into the
+ * in-transit account of its partition and sends the credit leg; the credit leg (a
  * {@link WalletCommand#TRANSFER_IN_TRANSIT} keyed by the recipient) credits the recipient
  * out of the in-transit account of its own partition and completes the transfer. The
  * transfer row says how far it got ({@code debited_at}, {@code status}), so either leg
@@ -42,9 +48,16 @@ class TransferPosting {
      */
     private final Timer completion;
 
-    TransferPosting(JdbcClient jdbc, MeterRegistry meters) {
+    private final KafkaTemplate<String, byte[]> kafka;
+
+    private final boolean oneHop;
+
+    TransferPosting(JdbcClient jdbc, MeterRegistry meters, KafkaTemplate<String, byte[]> kafka,
+            LedgerSettings settings) {
         this.jdbc = jdbc;
         this.meters = meters;
+        this.kafka = kafka;
+        this.oneHop = settings.transfersInOneHop();
         this.completion = Timer.builder("wallet.transfer.completion")
             .description("from the transfer's acceptance by the API to its outcome in the ledger")
             .publishPercentileHistogram()
@@ -53,30 +66,85 @@ class TransferPosting {
 
     /**
      * The transfer rows, locked for this transaction, with what the debit leg needs to
-     * know of the recipient (read, not locked: it belongs to another writer). The
-     * recipient is looked up per transfer (a lateral subquery with a limit is never
-     * turned into a join): the cached plan, made for an unknown number of ids, otherwise
-     * joined by reading every wallet while there were only a few thousand.
+     * know of the recipient (read, not locked: it belongs to another writer): those
+     * named, and every item of the batches named. An item of an atomic batch brings the
+     * rest of its batch with it (a sweep may re-send one item alone), so that the batch
+     * is always decided whole. The recipient is looked up per transfer (a lateral
+     * subquery with a limit is never turned into a join): the cached plan, made for an
+     * unknown number of ids, otherwise joined by reading every wallet while there were
+     * only a few thousand.
      */
-    Map<UUID, Transfer> lock(Collection<UUID> ids) {
+    Map<UUID, Transfer> lock(Collection<UUID> ids, Collection<UUID> batchIds) {
         Map<UUID, Transfer> transfers = new HashMap<>();
-        if (ids.isEmpty()) {
+        if (ids.isEmpty() && batchIds.isEmpty()) {
             return transfers;
         }
+        // From the producer's metadata, as the api-service's producer partitions the
+        // commands.
+        int partitions = oneHop ? kafka.partitionsFor(Topic.TRANSFER_COMMANDS.name()).size() : 0;
+        if (!ids.isEmpty()) {
+            lockWhere("t.id = any(?::uuid[])", ids, partitions, transfers);
+        }
+        java.util.Set<UUID> batches = new java.util.HashSet<>(batchIds);
+        for (Transfer t : List.copyOf(transfers.values())) {
+            if (t.atomic && itemsOf(t.batchId, transfers).size() < t.batchSize) {
+                batches.add(t.batchId);
+            }
+        }
+        if (!batches.isEmpty()) {
+            lockWhere("t.batch_id = any(?::uuid[])", batches, partitions, transfers);
+        }
+        return transfers;
+    }
+
+    private void lockWhere(String condition, Collection<UUID> ids, int partitions, Map<UUID, Transfer> into) {
         jdbc.sql("""
                 select t.id, t.from_wallet_id, t.to_wallet_id, t.amount, t.status, t.created_at,
-                       t.debited_at is not null as debited, r.currency as to_currency, r.status as to_status
+                       t.debited_at is not null as debited, r.currency as to_currency, r.status as to_status,
+                       t.batch_id, t.batch_item, coalesce(b.atomic, false) as atomic, b.item_count
                 from transfers t
+                left join transfer_batches b on b.id = t.batch_id
                 cross join lateral (select w.currency, w.status from wallets w where w.id = t.to_wallet_id limit 1) r
-                where t.id = any(?::uuid[]) order by t.id for no key update of t""")
+                where\s""" + condition + " order by t.id for no key update of t")
             .param(ids.stream().map(UUID::toString).distinct().toArray(String[]::new))
-            .query((rs, n) -> new Transfer(rs.getObject("id", UUID.class), rs.getObject("from_wallet_id", UUID.class),
-                    rs.getObject("to_wallet_id", UUID.class), rs.getLong("amount"), rs.getString("status"),
-                    rs.getObject("created_at", OffsetDateTime.class).toInstant(), rs.getBoolean("debited"),
-                    rs.getString("to_currency"), rs.getString("to_status")))
+            .query((rs, n) -> {
+                Transfer t = new Transfer(rs.getObject("id", UUID.class), rs.getObject("from_wallet_id", UUID.class),
+                        rs.getObject("to_wallet_id", UUID.class), rs.getLong("amount"), rs.getString("status"),
+                        rs.getObject("created_at", OffsetDateTime.class).toInstant(), rs.getBoolean("debited"),
+                        rs.getString("to_currency"), rs.getString("to_status"));
+                t.batchId = rs.getObject("batch_id", UUID.class);
+                t.batchItem = rs.getInt("batch_item");
+                t.atomic = rs.getBoolean("atomic");
+                t.batchSize = rs.getInt("item_count");
+                return t;
+            })
             .list()
-            .forEach(t -> transfers.put(t.id, t));
-        return transfers;
+            .forEach(t -> {
+                t.recipientPartition = oneHop ? Topic.partitionOf(t.to.toString(), partitions) : -1;
+                into.putIfAbsent(t.id, t);
+            });
+    }
+
+    /** The items of a batch among the rows locked, in the batch's order. */
+    static List<Transfer> itemsOf(UUID batchId, Map<UUID, Transfer> transfers) {
+        return transfers.values()
+            .stream()
+            .filter(t -> batchId.equals(t.batchId))
+            .sorted(java.util.Comparator.comparingInt(t -> t.batchItem))
+            .toList();
+    }
+
+    /**
+     * Whether the debit leg read from this partition posts the whole transfer: the
+     * recipient hashes to the same partition, so this consumer is its one writer too.
+     * Between two partitions the credit leg stays a record of its own even when one
+     * consumer owns both: a consumer paused past its session time-out could otherwise
+     * commit the recipient's entry in the database after the recipient's partition moved
+     * on, and that entry's event would be sent again only when the sender's record is
+     * read again, perhaps after the new owner had sent the recipient's later events.
+     */
+    static boolean inOneHop(Transfer transfer, int partition) {
+        return transfer.recipientPartition == partition;
     }
 
     /** The wallet a leg of this transfer writes, when it still has something to do. */
@@ -94,7 +162,8 @@ class TransferPosting {
      * The debit leg: rejects the transfer with a reason, or debits the sender into
      * transit and answers the credit leg to send. A transfer already debited answers its
      * credit leg again (a request re-sent by the outbox sweep): the credit leg is
-     * idempotent.
+     * idempotent. In one hop ({@link #inOneHop}) it posts the whole transfer and answers
+     * no credit leg.
      */
     BatchOutcome.@Nullable Command debit(Transfer transfer, int partition, LedgerBatch ledger,
             List<LedgerEvent> events) {
@@ -105,21 +174,68 @@ class TransferPosting {
             return creditLeg(transfer);
         }
         LedgerBatch.Account from = ledger.account(transfer.from);
-        String refusal = refusal(transfer, from);
+        String refusal = refusal(transfer, from, 0);
         if (refusal != null) {
-            if (from != null) {
-                events.add(ledger.noteWithoutMovement(from, LedgerEvent.Type.TransferRejected, transfer.amount, null,
-                        transfer.id, refusal));
+            reject(transfer, from, refusal, ledger, events);
+            return null;
+        }
+        if (inOneHop(transfer, partition)) {
+            LedgerBatch.Account to = ledger.account(transfer.to);
+            if (to == null) {
+                throw new IllegalStateException("transfer " + transfer.id + " names a missing recipient");
             }
-            transfer.settle("rejected", refusal);
-            meters.counter("wallet.transfers.rejected", "reason", refusal).increment();
-            completion.record(Duration.between(transfer.createdAt, ledger.now()));
+            events.addAll(ledger.transfer(from, to, transfer.id, transfer.amount));
+            transfer.debited = true;
+            settleCompleted(transfer, ledger);
             return null;
         }
         events.add(ledger.debitIntoTransit(from, partition, transfer.id, transfer.amount, transfer.to));
         transfer.debited = true;
         transfer.changed = true;
         return creditLeg(transfer);
+    }
+
+    /**
+     * An atomic batch's items still to decide, decided together: every one debited (each
+     * as {@link #debit} would), or, when the sender cannot pay them all, every one
+     * rejected with the reason the first it could not pay met. Items already debited
+     * answer their credit legs again.
+     */
+    List<BatchOutcome.Command> debitTogether(List<Transfer> items, int partition, LedgerBatch ledger,
+            List<LedgerEvent> events) {
+        List<Transfer> open = items.stream().filter(t -> t.status.equals("pending") && !t.debited).toList();
+        String refusal = null;
+        long promised = 0;
+        for (Transfer item : open) {
+            refusal = refusal(item, ledger.account(item.from), promised);
+            if (refusal != null) {
+                break;
+            }
+            promised += item.amount;
+        }
+        List<BatchOutcome.Command> creditLegs = new java.util.ArrayList<>();
+        for (Transfer item : items) {
+            if (refusal != null && open.contains(item)) {
+                reject(item, ledger.account(item.from), refusal, ledger, events);
+                continue;
+            }
+            BatchOutcome.Command leg = debit(item, partition, ledger, events);
+            if (leg != null) {
+                creditLegs.add(leg);
+            }
+        }
+        return creditLegs;
+    }
+
+    private void reject(Transfer transfer, LedgerBatch.@Nullable Account from, String refusal, LedgerBatch ledger,
+            List<LedgerEvent> events) {
+        if (from != null) {
+            events.add(ledger.noteWithoutMovement(from, LedgerEvent.Type.TransferRejected, transfer.amount, null,
+                    transfer.id, refusal));
+        }
+        transfer.settle("rejected", refusal);
+        meters.counter("wallet.transfers.rejected", "reason", refusal).increment();
+        completion.record(Duration.between(transfer.createdAt, ledger.now()));
     }
 
     /** The credit leg: the recipient credited out of transit; the transfer completed. */
@@ -129,6 +245,10 @@ class TransferPosting {
             throw new IllegalStateException("transfer " + transfer.id + " names a missing recipient");
         }
         events.add(ledger.creditFromTransit(to, partition, transfer.id, transfer.amount, transfer.from));
+        settleCompleted(transfer, ledger);
+    }
+
+    private void settleCompleted(Transfer transfer, LedgerBatch ledger) {
         transfer.settle("completed", null);
         meters.counter("wallet.transfers.applied").increment();
         completion.record(Duration.between(transfer.createdAt, ledger.now()));
@@ -148,10 +268,11 @@ class TransferPosting {
     }
 
     /**
-     * Why a transfer cannot be applied now, or null when it can. Reasons are stable words
-     * for metrics.
+     * Why a transfer cannot be applied now, or null when it can: {@code promised} of the
+     * sender's balance is already spoken for by items decided before it. Reasons are
+     * stable words for metrics.
      */
-    private static @Nullable String refusal(Transfer transfer, LedgerBatch.@Nullable Account from) {
+    private static @Nullable String refusal(Transfer transfer, LedgerBatch.@Nullable Account from, long promised) {
         if (from == null) {
             return "wallet_missing";
         }
@@ -166,7 +287,7 @@ class TransferPosting {
             // the wallet is out of debt.
             return "wallet_in_debt";
         }
-        if (from.balance() < transfer.amount) {
+        if (from.balance() - promised < transfer.amount) {
             return "insufficient_funds";
         }
         return null;
@@ -214,6 +335,24 @@ class TransferPosting {
         @Nullable String reason;
 
         boolean changed;
+
+        /**
+         * The partition the recipient's commands are on; -1 when transfers are not posted
+         * in one hop.
+         */
+        int recipientPartition = -1;
+
+        /** The bulk transfer this is an item of, or null. */
+        @Nullable UUID batchId;
+
+        /** Its place in the batch. */
+        int batchItem;
+
+        /** Whether its batch stands or falls together. */
+        boolean atomic;
+
+        /** How many items its batch has. */
+        int batchSize;
 
         Transfer(UUID id, UUID from, UUID to, long amount, String status, Instant createdAt, boolean debited,
                 String toCurrency, String toStatus) {

@@ -2,6 +2,7 @@ package dev.walletpipeline.ledger.posting;
 
 import dev.walletpipeline.contracts.LedgerEvent;
 import dev.walletpipeline.contracts.PaystackEvent;
+import dev.walletpipeline.contracts.TransferBatchRequested;
 import dev.walletpipeline.contracts.TransferRequested;
 import dev.walletpipeline.contracts.WalletCommand;
 import dev.walletpipeline.contracts.WithdrawalRequested;
@@ -71,6 +72,16 @@ class WalletPosting {
 
     }
 
+    /** A bulk transfer's debit legs, keyed by the sender; the items are its rows. */
+    record Batch(TransferBatchRequested request) implements Command {
+
+        @Override
+        public String messageId() {
+            return "transfer-batch:" + request.batchId();
+        }
+
+    }
+
     /** A transfer's credit leg, keyed by the recipient. */
     record Credit(TransferRequested leg) implements Command {
 
@@ -128,6 +139,7 @@ class WalletPosting {
         byte[] body = Objects.requireNonNull(record.value());
         return switch (record.commandType()) {
             case WalletCommand.TRANSFER_REQUESTED -> new Debit(TransferRequested.fromJson(body));
+            case WalletCommand.TRANSFER_BATCH_REQUESTED -> new Batch(TransferBatchRequested.fromJson(body));
             case WalletCommand.TRANSFER_IN_TRANSIT -> new Credit(TransferRequested.fromJson(body));
             case WalletCommand.WITHDRAWAL_REQUESTED -> new Withdraw(WithdrawalRequested.fromJson(body));
             case WalletCommand.PAYSTACK_EVENT -> new Fact(proof.proven(record));
@@ -138,19 +150,27 @@ class WalletPosting {
     private BatchOutcome applyInTransaction(List<ConsumedRecord> records) {
         BatchOutcome outcome = new BatchOutcome();
         Set<UUID> redeliveredDebits = new HashSet<>();
+        Set<UUID> redeliveredBatches = new HashSet<>();
         Map<ConsumedRecord, Command> commands = ProcessedMessages.fresh(jdbc, records, outcome, this::parse,
                 Command::messageId, (command, earlier) -> {
                     if (command instanceof Debit debit) {
                         redeliveredDebits.add(debit.request().transferId());
                     }
+                    else if (command instanceof Batch batch) {
+                        redeliveredBatches.add(batch.request().batchId());
+                    }
                 });
 
         Set<UUID> transferIds = new HashSet<>(redeliveredDebits);
+        Set<UUID> batchIds = new HashSet<>(redeliveredBatches);
         List<String> references = new ArrayList<>();
         Set<UUID> withdrawalIds = new HashSet<>();
         for (Command command : commands.values()) {
             if (command instanceof Debit debit) {
                 transferIds.add(debit.request().transferId());
+            }
+            else if (command instanceof Batch batch) {
+                batchIds.add(batch.request().batchId());
             }
             else if (command instanceof Credit credit) {
                 transferIds.add(credit.leg().transferId());
@@ -165,7 +185,10 @@ class WalletPosting {
                 withdrawalIds.add(fact.withdrawalId());
             }
         }
-        Map<UUID, TransferPosting.Transfer> transferRows = transfers.lock(transferIds);
+        Map<UUID, TransferPosting.Transfer> transferRows = transfers.lock(transferIds, batchIds);
+        for (UUID batch : redeliveredBatches) {
+            TransferPosting.itemsOf(batch, transferRows).forEach(item -> redeliveredDebits.add(item.id));
+        }
         Map<String, DepositPosting.Deposit> depositRows = deposits.lock(references);
         RefundsAndDisputes moneyBack = RefundsAndDisputes.load(jdbc,
                 commands.values()
@@ -182,6 +205,11 @@ class WalletPosting {
             UUID wallet = walletToWrite(record, command, rows);
             if (wallet != null) {
                 accounts.add(wallet);
+                // A debit posted whole, and a batch's debits: the same-partition
+                // recipients too.
+                itemsToDebit(command, rows).stream()
+                    .filter(item -> TransferPosting.inOneHop(item, record.partition()))
+                    .forEach(item -> accounts.add(item.to));
                 if (command instanceof Fact) {
                     accounts.add(LedgerBatch.clearing(record.partition()));
                     accounts.add(LedgerBatch.disputesHeld(record.partition()));
@@ -242,9 +270,12 @@ class WalletPosting {
      */
     private static @Nullable UUID walletToWrite(ConsumedRecord record, Command command, Rows rows) {
         UUID wallet = null;
-        if (command instanceof Debit debit) {
-            TransferPosting.Transfer transfer = rows.transfers().get(debit.request().transferId());
-            wallet = transfer == null ? null : TransferPosting.walletToWrite(transfer, false);
+        if (command instanceof Debit || command instanceof Batch) {
+            wallet = itemsToDebit(command, rows).stream()
+                .map(item -> TransferPosting.walletToWrite(item, false))
+                .filter(Objects::nonNull)
+                .findFirst()
+                .orElse(null);
         }
         else if (command instanceof Credit credit) {
             TransferPosting.Transfer transfer = rows.transfers().get(credit.leg().transferId());
@@ -266,22 +297,53 @@ class WalletPosting {
     }
 
     /**
+     * The transfers a debit command debits: a transfer alone, or the whole atomic batch
+     * it is an item of, or a batch's items in order.
+     */
+    private static List<TransferPosting.Transfer> itemsToDebit(Command command, Rows rows) {
+        UUID batch = null;
+        if (command instanceof Debit debit) {
+            TransferPosting.Transfer transfer = rows.transfers().get(debit.request().transferId());
+            if (transfer == null) {
+                return List.of();
+            }
+            if (!transfer.atomic) {
+                return List.of(transfer);
+            }
+            batch = transfer.batchId;
+        }
+        else if (command instanceof Batch each) {
+            batch = each.request().batchId();
+        }
+        return batch == null ? List.of() : TransferPosting.itemsOf(batch, rows.transfers());
+    }
+
+    /**
      * Posts one record; answers why it was refused (it then becomes a dead letter), or
      * null.
      */
     private @Nullable String post(ConsumedRecord record, Command command, Rows rows, LedgerBatch ledger,
             List<LedgerEvent> events, BatchOutcome outcome) {
-        if (command instanceof Debit debit) {
-            TransferPosting.Transfer transfer = rows.transfers().get(debit.request().transferId());
-            if (transfer == null) {
-                return "no such transfer";
+        if (command instanceof Debit || command instanceof Batch) {
+            List<TransferPosting.Transfer> items = itemsToDebit(command, rows);
+            if (items.isEmpty()) {
+                return command instanceof Debit ? "no such transfer" : "no such transfer batch";
             }
-            if (!transfer.from.toString().equals(record.key())) {
-                return misrouted(record, transfer.from);
+            for (TransferPosting.Transfer item : items) {
+                if (!item.from.toString().equals(record.key())) {
+                    return misrouted(record, item.from);
+                }
             }
-            BatchOutcome.Command creditLeg = transfers.debit(transfer, record.partition(), ledger, events);
-            if (creditLeg != null) {
-                outcome.commands.add(creditLeg);
+            if (items.get(0).atomic) {
+                outcome.commands.addAll(transfers.debitTogether(items, record.partition(), ledger, events));
+            }
+            else {
+                for (TransferPosting.Transfer item : items) {
+                    BatchOutcome.Command creditLeg = transfers.debit(item, record.partition(), ledger, events);
+                    if (creditLeg != null) {
+                        outcome.commands.add(creditLeg);
+                    }
+                }
             }
         }
         else if (command instanceof Credit credit) {

@@ -1,6 +1,7 @@
 package dev.walletpipeline.ledger.posting;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import dev.walletpipeline.contracts.LedgerEvent;
@@ -137,7 +138,7 @@ class OneWriterPerWalletTests {
     @Test
     void aTransferIsADebitIntoTransitAndACreditOutOfItEachPostedOnItsOwnWalletsPartition() throws Exception {
         UUID alice = ledger.newWallet();
-        UUID bob = walletOnAnotherPartitionThan(alice);
+        UUID bob = ledger.newWalletWhosePartition(alice, false);
         ledger.fund(alice, 10_000);
         UUID transfer = ledger.newPendingTransfer(alice, bob, 4_000);
         ledger.publishTransferCommand(transfer, alice, bob, 4_000);
@@ -154,6 +155,38 @@ class OneWriterPerWalletTests {
             .isEqualTo("true");
         assertThat(ledger.balance(alice)).isEqualTo(6_000);
         assertThat(ledger.balance(bob)).isEqualTo(4_000);
+        assertThat(ledger.ledgerInvariantViolations()).isEmpty();
+    }
+
+    @Test
+    void aTransferBetweenTwoWalletsOfOnePartitionIsPostedWholeInOneStepWithNoCreditLeg() throws Exception {
+        UUID alice = ledger.newWallet();
+        UUID bob = ledger.newWalletWhosePartition(alice, true);
+        ledger.fund(alice, 10_000);
+        UUID transfer = ledger.newPendingTransfer(alice, bob, 4_000);
+        ledger.publishTransferCommand(transfer, alice, bob, 4_000);
+        // Delivered twice: the second finds the transfer completed.
+        ledger.publishTransferCommand(transfer, alice, bob, 4_000);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> ledger.transferStatus(transfer).equals("completed"));
+        assertThat(ledger.queryAsOwner("""
+                select string_agg(posting_id || ' ' || entry_type || ' ' || amount, ', ' order by id)
+                from ledger_entries where transfer_id = ?""", transfer))
+            .isEqualTo("transfer:%1$s transfer_out -4000, transfer:%1$s transfer_in 4000".formatted(transfer));
+        assertThat(
+                ledger.queryAsOwner("select (debited_at = completed_at)::text from transfers where id = ?", transfer))
+            .isEqualTo("true");
+        Map<UUID, List<LedgerEvent>> events = ledger.committedEvents(Set.of(alice, bob), Duration.ofSeconds(3));
+        // The funding was written straight in the database: sequence 1, no event.
+        assertThat(events.get(alice)).extracting(LedgerEvent::type, LedgerEvent::balanceAfter, LedgerEvent::sequence)
+            .containsExactly(tuple(LedgerEvent.Type.TransferCompleted, 6_000L, 2L));
+        assertThat(events.get(bob)).extracting(LedgerEvent::type, LedgerEvent::balanceAfter, LedgerEvent::sequence)
+            .containsExactly(tuple(LedgerEvent.Type.TransferCompleted, 4_000L, 1L));
+        assertThat(ledger.recordsOnPartitionOf("wallet.transfer-commands", bob.toString(), bob.toString(),
+                Duration.ofSeconds(2)))
+            .as("no credit leg keyed by the recipient")
+            .isEmpty();
+        assertThat(ledger.moneyInTransit()).isZero();
         assertThat(ledger.ledgerInvariantViolations()).isEmpty();
     }
 
@@ -214,16 +247,6 @@ class OneWriterPerWalletTests {
                 select coalesce(string_agg(reason, '; '), '') from dead_letters
                 where topic = 'wallet.transfer-commands' and convert_from(payload, 'UTF8') like ?""",
                 "%" + transfer + "%");
-    }
-
-    private UUID walletOnAnotherPartitionThan(UUID wallet) throws Exception {
-        long partition = ledger.nextPosition("wallet.transfer-commands", wallet.toString())[0];
-        while (true) {
-            UUID other = ledger.newWallet();
-            if (ledger.nextPosition("wallet.transfer-commands", other.toString())[0] != partition) {
-                return other;
-            }
-        }
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.walletpipeline.ledger.posting;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.walletpipeline.contracts.Topic;
 import dev.walletpipeline.localstack.LedgerProbe;
 import dev.walletpipeline.localstack.LocalStack;
 import dev.walletpipeline.localstack.LocalStackExtension;
@@ -13,7 +14,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -201,7 +201,7 @@ class PoisonRecordTests {
         while (references.size() < count) {
             UUID wallet = ledger.newWallet();
             String reference = ledger.newPendingDeposit(wallet, 20_000);
-            int partition = Utils.toPositive(Utils.murmur2(reference.getBytes(StandardCharsets.UTF_8))) % partitions;
+            int partition = Topic.partitionOf(reference, partitions);
             boolean needed = !covered.contains(partition) || covered.size() == partitions;
             if (needed) {
                 covered.add(partition);

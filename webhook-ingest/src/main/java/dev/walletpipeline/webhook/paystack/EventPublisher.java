@@ -11,7 +11,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.utils.Utils;
 import org.jspecify.annotations.Nullable;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
@@ -77,7 +76,7 @@ class EventPublisher {
         catch (RuntimeException e) {
             throw new EventNotStored(e);
         }
-        return Utils.toPositive(Utils.murmur2(reference.getBytes(StandardCharsets.UTF_8))) % partitions;
+        return Topic.partitionOf(reference, partitions);
     }
 
     /** A signed event we cannot key, kept with the reason rather than dropped. */
