@@ -69,6 +69,9 @@ public final class PipelineBenchmark {
     /** Settings the A/B pairs give ledger-worker on top of its own. */
     private final Map<String, String> ledgerOverrides = new HashMap<>();
 
+    /** Settings the A/B pairs give api-service on top of its own. */
+    private final Map<String, String> apiOverrides = new HashMap<>();
+
     /** A second ledger-worker process's, for the partition sweep. */
     private final int secondLedgerPort = LocalStack.freePort();
 
@@ -176,6 +179,11 @@ public final class PipelineBenchmark {
             .filter(p -> !p.isEmpty())
             .toList();
         if (!pairs.isEmpty()) {
+            if (stack.partitions() != mainPartitions) {
+                restartWithPartitions(mainPartitions);
+                restartLedgerWorker(mainConsumers);
+                warmUp("transfers, 64 in flight", transfers, jitWarmUp);
+            }
             abPairs(pairs, load, many, transfers, jitWarmUp, warmUp, measure, mainConsumers, pgbench);
             return;
         }
@@ -316,6 +324,23 @@ public final class PipelineBenchmark {
                                 result, pgbench));
                     }
                     ledgerOverrides.clear();
+                }
+                case "groupAcrossWallets" -> {
+                    for (boolean across : List.of(false, true)) {
+                        apiOverrides.put("TRANSFER_GROUP_ACROSS_WALLETS", Boolean.toString(across));
+                        System.out.printf("restarting api-service, grouping across wallets: %s%n", across);
+                        apiService.close();
+                        apiService = apiService();
+                        apiService.start().awaitReady(Duration.ofMinutes(3));
+                        warmUp("transfers, " + clients + " in flight", transfers, jitWarmUp);
+                        Result result = measured("transfers, grouped across wallets: " + across,
+                                () -> load.run(many, clients, warmUp, measure));
+                        rows.add(row(
+                                across ? "B: the same, one turn decides many wallets' requests" : "A: transfers, "
+                                        + clients + " in flight, a turn decides one wallet's requests",
+                                result, pgbench));
+                    }
+                    apiOverrides.clear();
                 }
                 case "bulk" -> {
                     // Not a pair: the bulk row alone, beside the single transfers it
@@ -470,6 +495,7 @@ public final class PipelineBenchmark {
 
     private ServiceProcess apiService() {
         Map<String, String> settings = environmentOf("api-service");
+        settings.putAll(apiOverrides);
         settings.put("MANAGEMENT_PORT", Integer.toString(apiManagementPort));
         return new ServiceProcess(project, "api-service", apiPort, settings, logs);
     }

@@ -67,7 +67,7 @@ class TransferController {
     ResponseEntity<TransferView> transfer(@AuthenticationPrincipal Caller caller, @RequestBody JsonNode body,
             @RequestHeader(name = "Idempotency-Key", required = false) @Nullable String idempotencyKey,
             @RequestHeader(name = "Prefer", required = false) @Nullable String prefer) {
-        Wallet wallet = walletOf(caller.require(Permission.TRANSFER));
+        Sender wallet = senderOf(caller.require(Permission.TRANSFER));
         rateLimiter.acquireMoneyCall(caller);
         String walletNumber = walletNumber(body);
         long amount = Amounts.from(body);
@@ -223,6 +223,30 @@ class TransferController {
             throw WalletProblem.invalid("wallet_number", "wallet_number must be a string of 13 digits");
         }
         return number.asString();
+    }
+
+    /**
+     * The sending wallet's id and number: they never change, so they are kept per user.
+     */
+    private record Sender(UUID id, String number) {
+    }
+
+    private static final int SENDERS_KEPT = 100_000;
+
+    private final java.util.concurrent.ConcurrentMap<UUID, Sender> senders = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private Sender senderOf(Caller caller) {
+        Sender known = senders.get(caller.userId());
+        if (known != null) {
+            return known;
+        }
+        Wallet wallet = walletOf(caller);
+        if (senders.size() >= SENDERS_KEPT) {
+            senders.clear();
+        }
+        Sender sender = new Sender(wallet.id(), wallet.number());
+        senders.put(caller.userId(), sender);
+        return sender;
     }
 
     private Wallet walletOf(Caller caller) {

@@ -260,6 +260,52 @@ class TransferRequestTests {
         assertThat(transfersFrom(wallet)).isEqualTo(3);
     }
 
+    @Test
+    void requestsOfSeveralWalletsWaitingInOneLaneAreDecidedInOneTransactionEachAgainstItsOwnWallet() throws Exception {
+        UUID first = ledger.walletOfUser(UUID.fromString(sender.userId()));
+        ledger.fund(first, 1_000);
+        ApiClient.SignedIn poor = personInTheLaneOf(first);
+        ApiClient.SignedIn rich = personInTheLaneOf(first);
+        ledger.fund(ledger.walletOfUser(UUID.fromString(poor.userId())), 300);
+        ledger.fund(ledger.walletOfUser(UUID.fromString(rich.userId())), 5_000);
+        DistributionSummary groups = meters.get("wallet.transfer.group.size").summary();
+        long turnsBefore = groups.count();
+        double requestsBefore = groups.totalAmount();
+        List<ApiClient.Response> responses;
+        try (HeldTurn held = new HeldTurn(first)) {
+            held.send("100", null);
+            held.awaitFirstAtTheLock();
+            held.sendAs(poor, "500");
+            held.awaitWaiting(1);
+            held.sendAs(rich, "500");
+            held.awaitWaiting(2);
+            held.sendAs(poor, "200");
+            held.awaitWaiting(3);
+            responses = held.release();
+        }
+
+        assertThat(groups.count() - turnsBefore).as("one turn for the first, one for the three behind it").isEqualTo(2);
+        assertThat(groups.totalAmount() - requestsBefore).isEqualTo(4);
+        assertThat(responses).extracting(ApiClient.Response::status).containsExactly(202, 422, 202, 202);
+        assertThat(responses.get(1).text("detail")).endsWith("available balance of 300");
+        assertThat(api.get("/wallet/balance", poor.as()).json().path("available").asLong()).isEqualTo(100);
+        assertThat(api.get("/wallet/balance", rich.as()).json().path("available").asLong()).isEqualTo(4_500);
+    }
+
+    /**
+     * A new person whose wallet's requests take turns in the same lane as this wallet's
+     * (Transfers: four lanes, by the id's hash).
+     */
+    private ApiClient.SignedIn personInTheLaneOf(UUID wallet) throws Exception {
+        while (true) {
+            ApiClient.SignedIn person = api.signIn("lane-" + UUID.randomUUID() + "@example.com");
+            UUID theirs = ledger.walletOfUser(UUID.fromString(person.userId()));
+            if (Math.floorMod(theirs.hashCode(), 4) == Math.floorMod(wallet.hashCode(), 4)) {
+                return person;
+            }
+        }
+    }
+
     /**
      * Another instance's turn of a wallet: holds the wallet's lock while the requests
      * sent here queue behind it, until released.
@@ -287,6 +333,10 @@ class TransferRequestTests {
 
         void send(String amount, @Nullable String idempotencyKey) {
             sent.add(clients.submit(() -> transfer(sender.as(), recipient.walletNumber(), amount, idempotencyKey)));
+        }
+
+        void sendAs(ApiClient.SignedIn from, String amount) {
+            sent.add(clients.submit(() -> transfer(from.as(), recipient.walletNumber(), amount, null)));
         }
 
         /** Until the first request's turn waits for the lock held here. */

@@ -1,0 +1,14 @@
+package dev.walletpipeline.api.transfer;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * How transfer requests are decided, under {@code wallet.transfers}.
+ *
+ * @param groupAcrossWallets one turn decides the waiting requests of many sending wallets
+ * in one transaction (their locks taken in wallet order); off, a turn is one wallet's, as
+ * it is for withdrawals: only to measure what grouping saves
+ */
+@ConfigurationProperties("wallet.transfers")
+record TransferSettings(boolean groupAcrossWallets) {
+}
