@@ -38,10 +38,12 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 /**
  * What the API decides on its own, before ledger-worker: validation, the available
  * balance, idempotency, and the command that reaches Kafka through the outbox and
- * Debezium.
+ * Debezium. Turns here group across wallets (a turn per wallet, the default, is a lane
+ * per wallet: the same code, which the system tests run).
  */
 @ExtendWith(LocalStackExtension.class)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "wallet.transfers.group-across-wallets=true")
 class TransferRequestTests {
 
     @LocalServerPort
