@@ -294,7 +294,8 @@ public final class PipelineBenchmark {
      * Each change measured on its own: the same load before (A) and after (B), in one
      * run, against the same pgbench figure. {@code client}: the load sent with
      * {@code java.net.http} and with {@link RawHttp}; {@code oneHop}: ledger-worker with
-     * transfers within one partition in two legs and in one step.
+     * transfers within one partition in two legs and in one step; {@code capture}:
+     * commands streamed from outbox rows and from the request rows themselves.
      */
     private void abPairs(List<String> pairs, TransferLoad load, TransferLoad.Traffic many, Warming transfers,
             Duration jitWarmUp, Duration warmUp, Duration measure, int consumers, double pgbench) throws Exception {
@@ -338,6 +339,25 @@ public final class PipelineBenchmark {
                         rows.add(row(
                                 across ? "B: the same, one turn decides many wallets' requests" : "A: transfers, "
                                         + clients + " in flight, a turn decides one wallet's requests",
+                                result, pgbench));
+                    }
+                    apiOverrides.clear();
+                }
+                case "capture" -> {
+                    for (String capture : List.of("outbox-table", "request-rows")) {
+                        apiOverrides.put("OUTBOX_CAPTURE", capture);
+                        System.out.printf("restarting api-service, commands streamed from: %s%n", capture);
+                        apiService.close();
+                        apiService = apiService();
+                        apiService.start().awaitReady(Duration.ofMinutes(3));
+                        warmUp("transfers, " + clients + " in flight", transfers, jitWarmUp);
+                        Result result = measured("transfers, commands streamed from " + capture,
+                                () -> load.run(many, clients, warmUp, measure));
+                        rows.add(row(
+                                capture.equals("request-rows")
+                                        ? "B: the same, the transfer row is its own command (nothing written beside it)"
+                                        : "A: transfers, " + clients
+                                                + " in flight, an outbox row beside each, deleted once sent",
                                 result, pgbench));
                     }
                     apiOverrides.clear();

@@ -1,8 +1,6 @@
 package dev.walletpipeline.api.outbox;
 
 import dev.walletpipeline.contracts.Topic;
-import dev.walletpipeline.contracts.TransferRequested;
-import dev.walletpipeline.contracts.WithdrawalRequested;
 import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
@@ -46,11 +44,14 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Streams outbox rows to {@code wallet.transfer-commands} with Debezium embedded
- * (Postgres connector, pgoutput, the outbox event router). At-least-once: a batch is sent
- * and acknowledged by Kafka, its rows deleted, and only then are Debezium's offsets
- * committed; a crash in between sends some rows again, which ledger-worker's dedupe by
- * transfer id absorbs.
+ * Streams wallet commands to {@code wallet.transfer-commands} with Debezium embedded
+ * (Postgres connector, pgoutput). By default each inserted transfer, bulk batch and
+ * withdrawal row is its own command ({@link Command#inserted}); with
+ * {@code wallet.outbox.capture=outbox-table}, outbox rows written beside them are
+ * streamed through the outbox event router instead, and deleted once sent. At-least-once:
+ * a batch is sent and acknowledged by Kafka, and only then are Debezium's offsets
+ * committed; a crash in between sends some commands again, which ledger-worker's dedupe
+ * by request id absorbs.
  *
  * <p>
  * A transfer never stays pending for ever. The relay sweeps: outbox rows older than
@@ -110,8 +111,14 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
 
     private volatile @Nullable KafkaProducer<String, String> producer;
 
+    /**
+     * The commit time (epoch millis) of the newest change this relay has streamed and had
+     * acknowledged, heartbeats included; 0 before the first.
+     */
+    private volatile long newestStreamedCommit;
+
     /** Pending transfers this relay sent again, by id, with when (nanoTime). */
-    private final Map<String, Long> resentAt = new java.util.HashMap<>();
+    private final Map<UUID, Long> resentAt = new java.util.HashMap<>();
 
     OutboxRelay(OutboxSettings settings, JdbcClient jdbc, MeterRegistry meters, KafkaProperties kafka) {
         this.settings = settings;
@@ -124,7 +131,7 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
             .publishPercentileHistogram()
             .register(meters);
         Gauge.builder("wallet.outbox.lag.seconds", this, OutboxRelay::oldestUnpublishedSeconds)
-            .description("age of the oldest outbox row not yet published")
+            .description("how far the command stream is behind the database, in seconds")
             .register(meters);
         Gauge.builder("wallet.outbox.leader", this, relay -> relay.isLeader() ? 1 : 0).register(meters);
     }
@@ -336,8 +343,8 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
     }
 
     /**
-     * Sends a batch, waits for Kafka, deletes the rows, then lets Debezium commit the
-     * offsets.
+     * Sends a batch, waits for Kafka, deletes the outbox rows if there are any, then lets
+     * Debezium commit the offsets.
      */
     private void relay(List<RecordChangeEvent<SourceRecord>> batch,
             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
@@ -347,22 +354,40 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
         }
         List<ProducerRecord<String, String>> commands = new ArrayList<>();
         List<UUID> ids = new ArrayList<>();
+        List<UUID> outboxRows = new ArrayList<>();
+        List<Long> committedAt = new ArrayList<>(); // the commands' transactions' commit
+                                                    // times
+        long newestChange = 0; // heartbeats included
         for (RecordChangeEvent<SourceRecord> event : batch) {
             SourceRecord record = event.record();
-            if (!Topic.TRANSFER_COMMANDS.name().equals(record.topic())) {
-                continue; // heartbeats, and the heartbeat table's changes: they only move
-                          // the slot on
+            int before = commands.size();
+            if (Topic.TRANSFER_COMMANDS.name().equals(record.topic())) { // an outbox row,
+                                                                         // routed
+                ProducerRecord<String, String> command = new ProducerRecord<>(Topic.TRANSFER_COMMANDS.name(),
+                        String.valueOf(record.key()), String.valueOf(record.value()));
+                for (Header header : record.headers()) {
+                    command.headers()
+                        .add(header.key(), String.valueOf(header.value()).getBytes(StandardCharsets.UTF_8));
+                }
+                Header id = record.headers().lastWithName("id");
+                if (id != null) {
+                    ids.add(UUID.fromString(String.valueOf(id.value())));
+                    outboxRows.add(UUID.fromString(String.valueOf(id.value())));
+                }
+                commands.add(command);
             }
-            ProducerRecord<String, String> command = new ProducerRecord<>(Topic.TRANSFER_COMMANDS.name(),
-                    String.valueOf(record.key()), String.valueOf(record.value()));
-            for (Header header : record.headers()) {
-                command.headers().add(header.key(), String.valueOf(header.value()).getBytes(StandardCharsets.UTF_8));
+            else {
+                Command.inserted(record).ifPresent(command -> {
+                    ids.add(command.id());
+                    commands.add(command.toRecord());
+                });
             }
-            Header id = record.headers().lastWithName("id");
-            if (id != null) {
-                ids.add(UUID.fromString(String.valueOf(id.value())));
+            if (record.timestamp() != null && record.topic().startsWith("wallet.")) {
+                newestChange = Math.max(newestChange, record.timestamp());
+                if (commands.size() > before) {
+                    committedAt.add(record.timestamp());
+                }
             }
-            commands.add(command);
         }
         awaitVisible(ids);
         List<Future<RecordMetadata>> sends = new ArrayList<>();
@@ -381,16 +406,13 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
         }
         published.increment(sends.size());
         long now = System.currentTimeMillis();
-        for (RecordChangeEvent<SourceRecord> event : batch) {
-            Long committedAt = event.record().timestamp(); // the source transaction's
-                                                           // commit time
-            if (committedAt != null && Topic.TRANSFER_COMMANDS.name().equals(event.record().topic())) {
-                relayed.record(Math.max(0, now - committedAt), TimeUnit.MILLISECONDS);
-            }
+        committedAt.forEach(at -> relayed.record(Math.max(0, now - at), TimeUnit.MILLISECONDS));
+        if (newestChange > 0) {
+            newestStreamedCommit = newestChange;
         }
-        if (!ids.isEmpty()) {
+        if (!outboxRows.isEmpty()) {
             jdbc.sql("delete from outbox where id = any(?::uuid[])")
-                .param(ids.stream().map(UUID::toString).toArray(String[]::new))
+                .param(outboxRows.stream().map(UUID::toString).toArray(String[]::new))
                 .update();
         }
         for (RecordChangeEvent<SourceRecord> event : batch) {
@@ -440,9 +462,11 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
     }
 
     /**
-     * On the relay only: sends outbox rows never streamed, then commands of transfers
-     * still pending long after theirs was published; at most a few hundred of each per
-     * sweep. Nothing is deleted before Kafka acknowledged it.
+     * On the relay only: sends outbox rows never streamed, then commands of transfers and
+     * withdrawals still pending long after they were recorded (never streamed, because
+     * the slot was lost and made anew past them, or lost after streaming); at most a few
+     * hundred of each per sweep, each request once per {@code resendAfter}. Nothing is
+     * deleted before Kafka acknowledged it.
      */
     private synchronized void sweep() {
         KafkaProducer<String, String> kafka = producer;
@@ -451,75 +475,69 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
         }
         try {
             long seconds = settings.resendAfter().toSeconds();
-            List<String[]> unstreamed = jdbc.sql("""
-                    select id::text, aggregateid, payload::text, type from outbox
-                    where created_at < now() - make_interval(secs => ?) order by created_at limit 500""")
-                .param(seconds)
-                .query((rs, n) -> new String[] { rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4) })
-                .list();
-            send(kafka, unstreamed, "outbox_row");
-            if (!unstreamed.isEmpty()) {
-                jdbc.sql("delete from outbox where id = any(?::uuid[])")
-                    .param(unstreamed.stream().map(row -> row[0]).toArray(String[]::new))
-                    .update();
+            boolean outbox = settings.capture() == OutboxSettings.Capture.OUTBOX_TABLE;
+            if (outbox) {
+                List<Command> unstreamed = jdbc.sql("""
+                        select id, aggregateid, type, payload::text from outbox
+                        where created_at < now() - make_interval(secs => ?) order by created_at limit 500""")
+                    .param(seconds)
+                    .query((rs, n) -> new Command(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
+                            rs.getString(4)))
+                    .list();
+                send(kafka, unstreamed, "outbox_row");
+                if (!unstreamed.isEmpty()) {
+                    jdbc.sql("delete from outbox where id = any(?::uuid[])")
+                        .param(unstreamed.stream().map(command -> command.id().toString()).toArray(String[]::new))
+                        .update();
+                }
             }
-            List<String[]> stuck = new ArrayList<>(jdbc.sql("""
-                    select t.id::text, t.from_wallet_id::text, t.to_wallet_id::text, t.amount, t.currency, t.created_at
+            // With outbox rows, a request whose row is still there is sent with that row.
+            List<Command> transfers = jdbc.sql("""
+                    select t.id, t.from_wallet_id, t.to_wallet_id, t.amount, t.currency, t.created_at
                     from transfers t
                     where t.status = 'pending' and t.created_at < now() - make_interval(secs => ?)
-                      and not exists (select 1 from outbox o where o.id = t.id or o.id = t.batch_id)
+                      and not (? and exists (select 1 from outbox o where o.id = t.id or o.id = t.batch_id))
                     order by t.created_at limit 500""")
                 .param(seconds)
-                .query((rs, n) -> new String[] { rs.getString(1), rs.getString(2),
-                        new TransferRequested(TransferRequested.VERSION, UUID.fromString(rs.getString(1)),
-                                UUID.fromString(rs.getString(2)), UUID.fromString(rs.getString(3)), rs.getLong(4),
-                                rs.getString(5).trim(), rs.getObject(6, java.time.OffsetDateTime.class).toInstant())
-                            .toJson(),
-                        TransferRequested.TYPE })
-                .list());
-            stuck
-                .addAll(jdbc.sql("""
-                        select w.id::text, w.wallet_id::text, w.amount, w.currency, w.created_at from withdrawals w
-                        where w.status = 'pending' and w.created_at < now() - make_interval(secs => ?)
-                          and not exists (select 1 from outbox o where o.id = w.id)
-                        order by w.created_at limit 500""")
-                    .param(seconds)
-                    .query((rs, n) -> new String[] { rs.getString(1), rs.getString(2),
-                            new WithdrawalRequested(WithdrawalRequested.VERSION, UUID.fromString(rs.getString(1)),
-                                    UUID.fromString(rs.getString(2)), rs.getLong(3), rs.getString(4).trim(),
-                                    rs.getObject(5, java.time.OffsetDateTime.class).toInstant())
-                                .toJson(),
-                            WithdrawalRequested.TYPE })
-                    .list());
+                .param(outbox)
+                .query((rs, n) -> Command.transfer(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+                        rs.getObject(3, UUID.class), rs.getLong(4), rs.getString(5).trim(),
+                        rs.getObject(6, java.time.OffsetDateTime.class).toInstant()))
+                .list();
+            List<Command> withdrawals = jdbc.sql("""
+                    select w.id, w.wallet_id, w.amount, w.currency, w.created_at from withdrawals w
+                    where w.status = 'pending' and w.created_at < now() - make_interval(secs => ?)
+                      and not (? and exists (select 1 from outbox o where o.id = w.id))
+                    order by w.created_at limit 500""")
+                .param(seconds)
+                .param(outbox)
+                .query((rs, n) -> Command.withdrawal(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+                        rs.getLong(3), rs.getString(4).trim(),
+                        rs.getObject(5, java.time.OffsetDateTime.class).toInstant()))
+                .list();
             // Once per resendAfter each: a worker that is merely behind is not flooded.
             long now = System.nanoTime();
             resentAt.values().removeIf(at -> now - at > settings.resendAfter().toNanos());
-            List<String[]> due = stuck.stream().filter(row -> !resentAt.containsKey(row[0])).toList();
-            send(kafka, due.stream().filter(row -> row[3].equals(TransferRequested.TYPE)).toList(), "pending_transfer");
-            send(kafka, due.stream().filter(row -> row[3].equals(WithdrawalRequested.TYPE)).toList(),
-                    "pending_withdrawal");
-            due.forEach(row -> resentAt.put(row[0], now));
+            List<Command> dueTransfers = transfers.stream().filter(c -> !resentAt.containsKey(c.id())).toList();
+            List<Command> dueWithdrawals = withdrawals.stream().filter(c -> !resentAt.containsKey(c.id())).toList();
+            send(kafka, dueTransfers, "pending_transfer");
+            send(kafka, dueWithdrawals, "pending_withdrawal");
+            dueTransfers.forEach(c -> resentAt.put(c.id(), now));
+            dueWithdrawals.forEach(c -> resentAt.put(c.id(), now));
         }
         catch (RuntimeException e) {
             log.warn("outbox sweep failed; the next one tries again: {}", e.getMessage());
         }
     }
 
-    /**
-     * Rows of (command id, wallet id it is keyed by, command JSON, command type), sent
-     * and acknowledged.
-     */
-    private void send(KafkaProducer<String, String> kafka, List<String[]> commands, String kind) {
+    /** Sends the commands, and waits until Kafka acknowledged every one. */
+    private void send(KafkaProducer<String, String> kafka, List<Command> commands, String kind) {
         if (commands.isEmpty()) {
             return;
         }
         List<Future<RecordMetadata>> sends = new ArrayList<>();
-        for (String[] command : commands) {
-            ProducerRecord<String, String> record = new ProducerRecord<>(Topic.TRANSFER_COMMANDS.name(), command[1],
-                    command[2]);
-            record.headers().add("id", command[0].getBytes(StandardCharsets.UTF_8));
-            record.headers().add("event_type", command[3].getBytes(StandardCharsets.UTF_8));
-            sends.add(kafka.send(record));
+        for (Command command : commands) {
+            sends.add(kafka.send(command.toRecord()));
         }
         try {
             for (Future<RecordMetadata> send : sends) {
@@ -547,9 +565,27 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
         return Map.copyOf(security);
     }
 
+    /**
+     * How far the stream is behind the database. With outbox rows: the age of the oldest
+     * row not yet sent. With request rows, which stay: on the relay, the time since the
+     * newest change it streamed was committed (heartbeats every {@code heartbeatInterval}
+     * keep it that small while the database is quiet); elsewhere, the age of the newest
+     * heartbeat, which grows when no relay runs.
+     */
     private double oldestUnpublishedSeconds() {
         try {
-            Double age = jdbc.sql("select extract(epoch from now() - min(created_at)) from outbox")
+            if (settings.capture() == OutboxSettings.Capture.OUTBOX_TABLE) {
+                Double age = jdbc.sql("select extract(epoch from now() - min(created_at)) from outbox")
+                    .query(Double.class)
+                    .optional()
+                    .orElse(null);
+                return age == null ? 0 : age;
+            }
+            long streamed = newestStreamedCommit;
+            if (isLeader() && streamed > 0) {
+                return Math.max(0, System.currentTimeMillis() - streamed) / 1000.0;
+            }
+            Double age = jdbc.sql("select extract(epoch from now() - max(beat_at)) from cdc_beats")
                 .query(Double.class)
                 .optional()
                 .orElse(null);
@@ -582,18 +618,18 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
         props.setProperty("topic.prefix", "wallet");
         props.setProperty("plugin.name", "pgoutput");
         props.setProperty("slot.name", settings.slotName());
-        props.setProperty("publication.name", settings.publicationName());
+        props.setProperty("publication.name", settings.capture().publication);
         props.setProperty("publication.autocreate.mode", "disabled");
-        props.setProperty("table.include.list", "public.outbox,public.cdc_heartbeat");
+        props.setProperty("table.include.list", settings.capture().tables);
         // Rows committed before the slot existed are not ours to send; the slot is
         // created first.
         props.setProperty("snapshot.mode", "no_data");
-        // Published rows are deleted by this relay; those deletes, and heartbeat updates,
-        // are not commands.
+        // Only inserted rows are commands: not the worker's updates of requests, not this
+        // relay's deletes of published outbox rows, not heartbeat updates.
         props.setProperty("skipped.operations", "u,d,t");
         props.setProperty("poll.interval.ms", Long.toString(settings.pollInterval().toMillis()));
         props.setProperty("heartbeat.interval.ms", Long.toString(settings.heartbeatInterval().toMillis()));
-        props.setProperty("heartbeat.action.query", "update cdc_heartbeat set beat_at = now() where id = 1");
+        props.setProperty("heartbeat.action.query", settings.capture().heartbeat);
         props.setProperty("transforms", "outbox");
         props.setProperty("transforms.outbox.type", "io.debezium.transforms.outbox.EventRouter");
         props.setProperty("transforms.outbox.predicate", "isOutbox");

@@ -11,7 +11,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param cdcUser a role with REPLICATION and SELECT on the outbox
  * @param cdcPassword its password
  * @param slotName the logical replication slot
- * @param publicationName the publication on the outbox (created by the migrations)
+ * @param capture what the relay streams: the request rows themselves, or outbox rows
+ * written beside them
  * @param bootstrapServers the brokers commands go to, and where offsets are kept
  * @param offsetsTopic the compacted topic holding the relay's offsets
  * @param pollInterval how often Debezium polls for changes; its latency floor
@@ -23,6 +24,38 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  */
 @ConfigurationProperties("wallet.outbox")
 record OutboxSettings(boolean enabled, String databaseUrl, String cdcUser, String cdcPassword, String slotName,
-        String publicationName, String bootstrapServers, String offsetsTopic, Duration pollInterval,
+        Capture capture, String bootstrapServers, String offsetsTopic, Duration pollInterval,
         Duration heartbeatInterval, Duration electionInterval, Duration resendAfter, Duration sweepEvery) {
+
+    /**
+     * Where commands come from, with the publication (created by the migrations) and the
+     * tables Debezium reads.
+     */
+    enum Capture {
+
+        /**
+         * Each transfer, bulk batch and withdrawal row is its command: nothing written
+         * beside it, nothing deleted after.
+         */
+        REQUEST_ROWS("wallet_requests", "public.transfers,public.transfer_batches,public.withdrawals,public.cdc_beats",
+                "with gone as (delete from cdc_beats) insert into cdc_beats (beat_at) values (now())"),
+
+        /** An outbox row written beside each request, deleted once it is sent. */
+        OUTBOX_TABLE("wallet_outbox", "public.outbox,public.cdc_heartbeat",
+                "update cdc_heartbeat set beat_at = now() where id = 1");
+
+        final String publication;
+
+        final String tables;
+
+        final String heartbeat;
+
+        Capture(String publication, String tables, String heartbeat) {
+            this.publication = publication;
+            this.tables = tables;
+            this.heartbeat = heartbeat;
+        }
+
+    }
+
 }

@@ -43,7 +43,15 @@ class BulkTransfers {
 
     private final TransactionTemplate transaction;
 
-    BulkTransfers(JdbcClient jdbc, TransactionTemplate transaction) {
+    /**
+     * Whether an outbox row is written beside each request (the relay streams the rows
+     * themselves otherwise).
+     */
+    private final boolean outboxRows;
+
+    BulkTransfers(JdbcClient jdbc, TransactionTemplate transaction,
+            @org.springframework.beans.factory.annotation.Value("#{'${wallet.outbox.capture:request-rows}'.replace('_', '-').equalsIgnoreCase('outbox-table')}") boolean outboxRows) {
+        this.outboxRows = outboxRows;
         this.jdbc = jdbc;
         this.transaction = transaction;
     }
@@ -202,7 +210,10 @@ class BulkTransfers {
         return batch;
     }
 
-    /** The batch row, its transfers, and, when any is pending, one outbox row. */
+    /**
+     * The batch row, its transfers, and, when any is pending and outbox rows are written,
+     * one outbox row.
+     */
     private void record(Request request, UUID batchId, List<BatchItem> items, Instant now) {
         OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
         List<Transfers.Transfer> rows = items.stream().map(BatchItem::transfer).toList();
@@ -225,7 +236,7 @@ class BulkTransfers {
                     returning id)
                 insert into outbox (id, aggregatetype, aggregateid, type, payload, created_at)
                 select :batch, 'transfer', :fromText, :type, cast(:payload as jsonb), :now
-                where cast(:anyPending as boolean) and exists (select 1 from items)""")
+                where cast(:outboxRows as boolean) and cast(:anyPending as boolean) and exists (select 1 from items)""")
             .param("batch", batchId)
             .param("from", request.fromWalletId())
             .param("atomic", request.atomic())
@@ -248,6 +259,7 @@ class BulkTransfers {
                     new TransferBatchRequested(TransferBatchRequested.VERSION, batchId, request.fromWalletId(), now)
                         .toJson())
             .param("anyPending", anyPending)
+            .param("outboxRows", outboxRows)
             .update();
     }
 

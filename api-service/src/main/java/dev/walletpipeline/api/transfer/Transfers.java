@@ -59,6 +59,12 @@ class Transfers {
 
     private final java.util.concurrent.ConcurrentMap<String, UUID> recipients = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /**
+     * Whether an outbox row is written beside each request (the relay streams the rows
+     * themselves otherwise).
+     */
+    private final boolean outboxRows;
+
     private final JdbcClient jdbc;
 
     private final TransactionTemplate transaction;
@@ -67,8 +73,10 @@ class Transfers {
 
     private final DistributionSummary groupSizes;
 
-    Transfers(JdbcClient jdbc, TransactionTemplate transaction, MeterRegistry meters, TransferSettings settings) {
+    Transfers(JdbcClient jdbc, TransactionTemplate transaction, MeterRegistry meters, TransferSettings settings,
+            @org.springframework.beans.factory.annotation.Value("#{'${wallet.outbox.capture:request-rows}'.replace('_', '-').equalsIgnoreCase('outbox-table')}") boolean outboxRows) {
         this.jdbc = jdbc;
+        this.outboxRows = outboxRows;
         this.transaction = transaction;
         this.acrossWallets = settings.groupAcrossWallets();
         this.groupSizes = DistributionSummary.builder("wallet.transfer.group.size")
@@ -349,7 +357,7 @@ class Transfers {
                 outbox as (
                     insert into outbox (id, aggregatetype, aggregateid, type, payload, created_at)
                     select r.id, 'transfer', :fromText, :type, cast(r.payload as jsonb), :now
-                    from requested r where r.id in (select id from transfer)
+                    from requested r where cast(:outboxRows as boolean) and r.id in (select id from transfer)
                     order by r.n)
                 select amount, balance, (select count(*) from transfer) from available""")
             .param("from", wallet)
@@ -369,6 +377,7 @@ class Transfers {
             .param("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
             .param("fromText", wallet.toString())
             .param("type", TransferRequested.TYPE)
+            .param("outboxRows", outboxRows)
             .query((rs, n) -> new Object[] { rs.getLong(1), rs.getLong(2), rs.getLong(3) })
             .single();
         long inserted = (Long) answer[2];

@@ -32,7 +32,15 @@ class Withdrawals {
 
     private final WithdrawalSettings settings;
 
-    Withdrawals(JdbcClient jdbc, TransactionTemplate transaction, WithdrawalSettings settings) {
+    /**
+     * Whether an outbox row is written beside each request (the relay streams the rows
+     * themselves otherwise).
+     */
+    private final boolean outboxRows;
+
+    Withdrawals(JdbcClient jdbc, TransactionTemplate transaction, WithdrawalSettings settings,
+            @org.springframework.beans.factory.annotation.Value("#{'${wallet.outbox.capture:request-rows}'.replace('_', '-').equalsIgnoreCase('outbox-table')}") boolean outboxRows) {
+        this.outboxRows = outboxRows;
         this.jdbc = jdbc;
         this.transaction = transaction;
         this.settings = settings;
@@ -102,7 +110,7 @@ class Withdrawals {
                     outbox as (
                         insert into outbox (id, aggregatetype, aggregateid, type, payload, created_at)
                         select withdrawal.id, 'withdrawal', :fromText, :type, cast(:payload as jsonb), :now
-                        from withdrawal)
+                        from withdrawal where cast(:outboxRows as boolean))
                     select amount, balance from available""")
                 .param("from", request.walletId())
                 .param("id", id)
@@ -116,6 +124,7 @@ class Withdrawals {
                 .param("fromText", request.walletId().toString())
                 .param("type", WithdrawalRequested.TYPE)
                 .param("payload", command.toJson())
+                .param("outboxRows", outboxRows)
                 .query((rs, n) -> new long[] { rs.getLong(1), rs.getLong(2) })
                 .single();
             if (funds[1] < 0) {

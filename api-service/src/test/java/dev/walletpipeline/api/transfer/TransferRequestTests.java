@@ -18,6 +18,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -88,9 +89,16 @@ class TransferRequestTests {
 
         byte[] command = await().atMost(Duration.ofSeconds(30)).until(() -> commandFor(wallet, id), c -> c != null);
         TransferRequested requested = TransferRequested.fromJson(command);
+        assertThat(requested.transferId()).hasToString(id);
         assertThat(requested.amount()).isEqualTo(2500);
+        assertThat(requested.currency()).isEqualTo("NGN");
         assertThat(requested.fromWalletId()).isEqualTo(wallet);
-        await().atMost(Duration.ofSeconds(10)).until(() -> outboxRows() == 0);
+        assertThat(requested.toWalletId()).isEqualTo(ledger.walletOfUser(UUID.fromString(recipient.userId())));
+        assertThat(requested.requestedAt()).isEqualTo(Instant.parse(accepted.text("created_at")));
+        assertThat(ledger.recordsOn(Topic.TRANSFER_COMMANDS.name(), wallet.toString(), Duration.ofSeconds(2)))
+            .as("one command for one transfer")
+            .hasSize(1);
+        assertThat(outboxRows()).as("the transfer row is its own command").isZero();
 
         ApiClient.Response status = api.get("/wallet/transfers/" + id, sender.as());
         assertThat(status.status()).isEqualTo(200);
