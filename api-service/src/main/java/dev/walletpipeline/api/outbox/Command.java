@@ -12,6 +12,7 @@ import java.util.UUID;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A wallet command on its way to {@code wallet.transfer-commands}: the request it names
@@ -51,6 +52,25 @@ record Command(UUID id, String walletId, String type, String json) {
     }
 
     /**
+     * When the change's transaction committed in PostgreSQL (epoch millis): the routed
+     * outbox record's timestamp, or a table change's {@code source.ts_ms}; null for
+     * Debezium's own heartbeats.
+     */
+    static @Nullable Long committedAt(SourceRecord change) {
+        if (!change.topic().startsWith("wallet.")) {
+            return null;
+        }
+        if (change.timestamp() != null) {
+            return change.timestamp();
+        }
+        if (change.value() instanceof Struct envelope && envelope.schema().field("source") != null
+                && envelope.getStruct("source") != null) {
+            return envelope.getStruct("source").getInt64("ts_ms");
+        }
+        return null;
+    }
+
+    /**
      * The command a newly inserted request row stands for, as Debezium streams the
      * insert; empty for the items of a bulk batch (the batch's own row brings them), for
      * a transfer recorded as already decided, and for every other table.
@@ -77,8 +97,9 @@ record Command(UUID id, String walletId, String type, String json) {
                 yield Optional.of(new Command(id, from.toString(), TransferBatchRequested.TYPE,
                         new TransferBatchRequested(TransferBatchRequested.VERSION, id, from, createdAt).toJson()));
             }
-            case "withdrawals" -> Optional.of(withdrawal(id, UUID.fromString(row.getString("wallet_id")),
-                    row.getInt64("amount"), row.getString("currency").trim(), createdAt));
+            case "withdrawals" -> !"pending".equals(row.getString("status")) ? Optional.empty()
+                    : Optional.of(withdrawal(id, UUID.fromString(row.getString("wallet_id")), row.getInt64("amount"),
+                            row.getString("currency").trim(), createdAt));
             default -> throw new IllegalStateException("not a request table: " + table);
         };
     }

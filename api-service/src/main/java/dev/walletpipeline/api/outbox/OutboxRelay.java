@@ -382,10 +382,11 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
                     commands.add(command.toRecord());
                 });
             }
-            if (record.timestamp() != null && record.topic().startsWith("wallet.")) {
-                newestChange = Math.max(newestChange, record.timestamp());
+            Long committed = Command.committedAt(record);
+            if (committed != null) {
+                newestChange = Math.max(newestChange, committed);
                 if (commands.size() > before) {
-                    committedAt.add(record.timestamp());
+                    committedAt.add(committed);
                 }
             }
         }
