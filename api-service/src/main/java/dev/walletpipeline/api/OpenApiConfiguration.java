@@ -47,7 +47,14 @@ class OpenApiConfiguration {
             Map.entry("POST /keys/{id}/revoke", op("revokeApiKey", "Revoke an API key")),
             Map.entry("POST /wallet/deposit", op("openDeposit", "Open a Paystack deposit")),
             Map.entry("GET /wallet/deposit/{reference}/status", op("getDepositStatus", "A deposit's status")),
-            Map.entry("GET /wallet/balance", op("getBalance", "Balance and available amount")),
+            Map.entry("GET /wallet/balance",
+                    op("getBalance",
+                            "Balance and available amount now; with as_of, the posted balance at that instant and"
+                                    + " the entry it rests on")),
+            Map.entry("GET /wallet/statement",
+                    op("getStatement",
+                            "Statement of whole days in a time zone: opening and closing balance, totals, the posted"
+                                    + " entries in order (paged); with Accept: text/csv, all of it as CSV, streamed")),
             Map.entry("POST /wallet/transfer", op("createTransfer", "Send money to another wallet")),
             Map.entry("GET /wallet/transfers/{id}", op("getTransfer", "A transfer's status")),
             Map.entry("POST /wallet/transfers/bulk",
@@ -56,7 +63,10 @@ class OpenApiConfiguration {
                                     + " outcome; atomic: all succeed or all fail")),
             Map.entry("GET /wallet/transfers/bulk/{id}",
                     op("getBulkTransfer", "A bulk transfer and every item's status")),
-            Map.entry("GET /wallet/transactions", op("listTransactions", "Transaction history, newest first")),
+            Map.entry("GET /wallet/transactions",
+                    op("listTransactions",
+                            "Transaction history, newest first; narrowed by type, from, to, min_amount, max_amount"
+                                    + " and reference")),
             Map.entry("POST /wallet/withdrawal-accounts",
                     op("saveWithdrawalAccount", "Save a bank account to withdraw to (a person only, not an API key;"
                             + " resolved with Paystack; usable from usable_from, after the cooling-off period)")),
@@ -186,7 +196,9 @@ class OpenApiConfiguration {
     @Bean
     OpenApiCustomizer problemResponses() {
         Map<String, String> common = new LinkedHashMap<>();
-        common.put("400", "validation_failed: malformed JSON, wrong types, out-of-range values (field named)");
+        common.put("400", "validation_failed: malformed JSON, wrong types, out-of-range values (field named);"
+                + " invalid_as_of, as_of_in_future, invalid_date, invalid_date_range, statement_period_too_long,"
+                + " invalid_timezone, invalid_type, invalid_amount, invalid_amount_range, invalid_reference");
         common.put("401", "credentials_missing, token_invalid, token_expired, api_key_invalid, api_key_expired, "
                 + "api_key_revoked");
         common.put("403", "permission_missing: the API key lacks the permission named in detail, or the call is"
@@ -218,6 +230,16 @@ class OpenApiConfiguration {
                     operation.setRequestBody(new io.swagger.v3.oas.models.parameters.RequestBody().required(true)
                         .content(new Content().addMediaType("application/json",
                                 new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + body)))));
+                }
+                if (key.equals("GET /wallet/statement")) {
+                    // The CSV variant writes its rows itself, so springdoc sees no body.
+                    operation.getResponses()
+                        .get("200")
+                        .getContent()
+                        .addMediaType("text/csv", new MediaType().schema(new StringSchema().description(
+                                "RFC 4180 with a header row: posted_at,type,reference,counterparty_wallet_number,"
+                                        + "amount_kobo,amount_naira,balance_after_kobo,balance_after_naira; an"
+                                        + " opening_balance line first and a closing_balance line last; times in tz")));
                 }
                 if (OPEN.contains(path)) {
                     operation.setSecurity(List.of());

@@ -153,6 +153,18 @@ public final class PipelineBenchmark {
                     webhooks, 1));
             return;
         }
+        if (Boolean.getBoolean("bench.statementsOnly")) {
+            // Reads of one busy wallet's ledger: api-service and the database alone.
+            apiService.start().awaitReady(Duration.ofMinutes(3));
+            String table = new StatementBenchmark(stack, apiPort).run(Integer.getInteger("bench.entries", 1_000_000),
+                    Duration.ofSeconds(Long.getLong("bench.jitWarmUpSeconds", 60)), measure);
+            System.out.println(table);
+            Path written = project.resolve("benchmarks").resolve("results").resolve("statements.md");
+            Files.createDirectories(written.getParent());
+            Files.writeString(written, table);
+            System.out.println("written: " + project.relativize(written));
+            return;
+        }
         ledgerWorker.start().awaitReady(Duration.ofMinutes(3));
         webhookIngest.start().awaitReady(Duration.ofMinutes(3));
         apiService.start().awaitReady(Duration.ofMinutes(3));
@@ -361,6 +373,26 @@ public final class PipelineBenchmark {
                                 result, pgbench));
                     }
                     apiOverrides.clear();
+                }
+                case "orderedIds" -> {
+                    for (boolean ordered : List.of(false, true)) {
+                        apiOverrides.put("ORDERED_IDS", Boolean.toString(ordered));
+                        ledgerOverrides.put("ORDERED_IDS", Boolean.toString(ordered));
+                        System.out.printf("restarting api-service and ledger-worker, ordered ids: %s%n", ordered);
+                        apiService.close();
+                        apiService = apiService();
+                        apiService.start().awaitReady(Duration.ofMinutes(3));
+                        restartLedgerWorker(consumers);
+                        warmUp("transfers, " + clients + " in flight", transfers, jitWarmUp);
+                        Result result = measured("transfers, ordered ids: " + ordered,
+                                () -> load.run(many, clients, warmUp, measure));
+                        rows.add(row(
+                                ordered ? "B: the same, ids in creation order (UUID version 7)"
+                                        : "A: transfers, " + clients + " in flight, random ids (UUID version 4)",
+                                result, pgbench));
+                    }
+                    apiOverrides.clear();
+                    ledgerOverrides.clear();
                 }
                 case "bulk" -> {
                     // Not a pair: the bulk row alone, beside the single transfers it

@@ -7,17 +7,21 @@ import dev.walletpipeline.client.ApiClient;
 import dev.walletpipeline.client.api.ApiKeyControllerApi;
 import dev.walletpipeline.client.api.DepositControllerApi;
 import dev.walletpipeline.client.api.SignInControllerApi;
+import dev.walletpipeline.client.api.StatementControllerApi;
 import dev.walletpipeline.client.api.TransferControllerApi;
 import dev.walletpipeline.client.api.WalletControllerApi;
 import dev.walletpipeline.client.model.AuthorizationUrl;
+import dev.walletpipeline.client.model.Balance;
 import dev.walletpipeline.client.model.BulkItemView;
 import dev.walletpipeline.client.model.BulkTransferItem;
 import dev.walletpipeline.client.model.BulkTransferRequest;
 import dev.walletpipeline.client.model.BulkTransferView;
 import dev.walletpipeline.client.model.CreateRequest;
 import dev.walletpipeline.client.model.DepositRequest;
+import dev.walletpipeline.client.model.Entry;
 import dev.walletpipeline.client.model.Item;
 import dev.walletpipeline.client.model.Opened;
+import dev.walletpipeline.client.model.Statement;
 import dev.walletpipeline.client.model.Tokens;
 import dev.walletpipeline.client.model.TransferRequest;
 import dev.walletpipeline.client.model.TransferView;
@@ -29,6 +33,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,7 +57,8 @@ class GeneratedClientTests {
     }
 
     @Test
-    void aGeneratedClientSignsInCreatesAKeyDepositsTransfersSendsABulkTransferAndReadsHistory() throws Exception {
+    void aGeneratedClientSignsInCreatesAKeyDepositsTransfersSendsABulkTransferAndReadsHistoryAndStatements()
+            throws Exception {
         Tokens ada = signIn("client-ada-" + UUID.randomUUID() + "@example.com");
         Tokens bola = signIn("client-bola-" + UUID.randomUUID() + "@example.com");
 
@@ -66,7 +73,7 @@ class GeneratedClientTests {
                 UUID.randomUUID().toString());
         pipeline.stack.paystack().pay(deposit.getReference());
         WalletControllerApi wallet = new WalletControllerApi(service);
-        await().atMost(Duration.ofSeconds(60)).until(() -> wallet.getBalance().getBalance() == 300_000L);
+        await().atMost(Duration.ofSeconds(60)).until(() -> wallet.getBalance(null).getBalance() == 300_000L);
 
         TransferView transfer = new TransferControllerApi(service).createTransfer(
                 new TransferRequest().walletNumber(bola.getUser().getWalletNumber()).amount(120_000L),
@@ -76,11 +83,11 @@ class GeneratedClientTests {
                 .getStatus()
                 .equals("completed"));
 
-        List<Item> history = wallet.listTransactions(20, null).getTransactions();
+        List<Item> history = wallet.listTransactions(20, null, null, null, null, null, null, null).getTransactions();
         assertThat(history).extracting(Item::getType).containsExactly("transfer_out", "deposit");
         assertThat(history).extracting(Item::getAmount).containsExactly(120_000L, 300_000L);
-        assertThat(wallet.getBalance().getBalance()).isEqualTo(180_000L);
-        assertThat(new WalletControllerApi(as(bola)).getBalance().getBalance()).isEqualTo(120_000L);
+        assertThat(wallet.getBalance(null).getBalance()).isEqualTo(180_000L);
+        assertThat(new WalletControllerApi(as(bola)).getBalance(null).getBalance()).isEqualTo(120_000L);
 
         BulkTransferView bulk = new TransferControllerApi(service)
             .createBulkTransfer(new BulkTransferRequest().atomic(true)
@@ -97,8 +104,29 @@ class GeneratedClientTests {
             .until(() -> new TransferControllerApi(service).getBulkTransfer(bulk.getBatchId())
                 .getStatus()
                 .equals("completed"));
-        assertThat(wallet.getBalance().getBalance()).isEqualTo(150_000L);
-        assertThat(new WalletControllerApi(as(bola)).getBalance().getBalance()).isEqualTo(150_000L);
+        assertThat(wallet.getBalance(null).getBalance()).isEqualTo(150_000L);
+        assertThat(new WalletControllerApi(as(bola)).getBalance(null).getBalance()).isEqualTo(150_000L);
+
+        // Since yesterday in Lagos (so that midnight between the calls changes nothing):
+        // the deposit and three transfers out, adding up.
+        LocalDate today = LocalDate.now(ZoneId.of("Africa/Lagos"));
+        Statement statement = new StatementControllerApi(service).getStatement(today.minusDays(1), today, null, null,
+                null);
+        assertThat(statement.getOpeningBalance()).isZero();
+        assertThat(statement.getTotalIn()).isEqualTo(300_000L);
+        assertThat(statement.getTotalOut()).isEqualTo(150_000L);
+        assertThat(statement.getClosingBalance()).isEqualTo(150_000L);
+        assertThat(statement.getEntries()).extracting(Entry::getType)
+            .containsExactly("deposit", "transfer_out", "transfer_out", "transfer_out");
+        assertThat(statement.getEntries()).extracting(Entry::getBalanceAfter)
+            .containsExactly(300_000L, 180_000L, 170_000L, 150_000L);
+        Entry deposited = statement.getEntries().get(0);
+        Balance then = wallet.getBalance(deposited.getPostedAt());
+        assertThat(then.getBalance()).as("the balance as the deposit left it").isEqualTo(300_000L);
+        assertThat(then.getEntry().getSequence()).isEqualTo(deposited.getSequence());
+        assertThat(wallet.listTransactions(20, null, "transfer_out", null, null, 15_000L, null, null).getTransactions())
+            .extracting(Item::getAmount)
+            .containsExactly(20_000L, 120_000L);
         assertThat(pipeline.ledger.ledgerInvariantViolations()).isEmpty();
     }
 

@@ -52,6 +52,11 @@ public class WalletProblem extends RuntimeException {
         return new WalletProblem(Kind.VALIDATION, "validation_failed", detail, field, null);
     }
 
+    /** A parameter refused with a code of its own (not {@code validation_failed}). */
+    public static WalletProblem invalid(String field, String code, String detail) {
+        return new WalletProblem(Kind.VALIDATION, code, detail, field, null);
+    }
+
     public static WalletProblem notFound(String what) {
         return new WalletProblem(Kind.NOT_FOUND, "not_found", what + " not found");
     }

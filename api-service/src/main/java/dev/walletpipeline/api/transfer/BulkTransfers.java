@@ -1,5 +1,6 @@
 package dev.walletpipeline.api.transfer;
 
+import dev.walletpipeline.contracts.OrderedIds;
 import dev.walletpipeline.api.money.IdempotencyKeys;
 import dev.walletpipeline.api.problem.WalletProblem;
 import dev.walletpipeline.api.wallet.WalletFunds;
@@ -158,7 +159,7 @@ class BulkTransfers {
                     "the batch's total of " + total + " exceeds the available balance of " + available);
         }
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        UUID batchId = UUID.randomUUID();
+        UUID batchId = OrderedIds.next();
         List<BatchItem> decided = new ArrayList<>();
         for (Addressed addressed : items) {
             Item item = addressed.item();
@@ -167,7 +168,7 @@ class BulkTransfers {
                 available -= item.amount();
             }
             decided.add(new BatchItem(item.reference(),
-                    new Transfers.Transfer(UUID.randomUUID(), wallet, request.fromWalletNumber(), addressed.to(),
+                    new Transfers.Transfer(OrderedIds.next(), wallet, request.fromWalletNumber(), addressed.to(),
                             item.walletNumber(), item.amount(), CURRENCY, refusal == null ? "pending" : "rejected",
                             refusal, now, refusal == null ? null : now)));
         }

@@ -1,5 +1,6 @@
 package dev.walletpipeline.api.transfer;
 
+import dev.walletpipeline.contracts.OrderedIds;
 import dev.walletpipeline.api.money.IdempotencyKeys;
 import dev.walletpipeline.api.problem.WalletProblem;
 import dev.walletpipeline.api.secret.Secrets;
@@ -302,7 +303,7 @@ class Transfers {
                         throw new WalletProblem(WalletProblem.Kind.REFUSED, "insufficient_funds",
                                 "the amount exceeds the available balance of " + available);
                     }
-                    Transfer transfer = new Transfer(UUID.randomUUID(), wallet, request.fromWalletNumber(),
+                    Transfer transfer = new Transfer(OrderedIds.next(), wallet, request.fromWalletNumber(),
                             addressed.to(), request.toWalletNumber(), request.amount(), CURRENCY, "pending", null, now,
                             null);
                     available -= request.amount();

@@ -59,6 +59,12 @@ class WalletHistory {
                 where x.wallet_id = :wallet and x.status in ('failed', 'reversed') and x.debited_at is not null
             ) movements
             where (cast(:afterTime as timestamptz) is null or (created_at, id) < (:afterTime, :afterId))
+              and (cast(:type as text) is null or type = :type)
+              and (cast(:from as timestamptz) is null or created_at >= :from)
+              and (cast(:to as timestamptz) is null or created_at < :to)
+              and (cast(:minAmount as bigint) is null or amount >= :minAmount)
+              and (cast(:maxAmount as bigint) is null or amount <= :maxAmount)
+              and (cast(:reference as text) is null or reference = :reference)
             order by created_at desc, id desc
             limit :limit""";
 
@@ -75,7 +81,43 @@ class WalletHistory {
     record Page(List<Item> transactions, @Nullable String nextCursor) {
     }
 
-    Page page(UUID walletId, int limit, @Nullable String cursor) {
+    /** The kinds of movement, as {@code type} names them. */
+    static final java.util.Set<String> TYPES = java.util.Set.of("deposit", "transfer_out", "transfer_in", "refund",
+            "chargeback_hold", "chargeback_released", "chargeback", "withdrawal", "withdrawal_returned");
+
+    /**
+     * What a page is narrowed to; each part null when not asked for.
+     *
+     * @param from movements at or after this instant
+     * @param to movements before this instant
+     * @param reference a transfer id, a withdrawal id or a Paystack reference
+     */
+    record Filter(@Nullable String type, java.time.@Nullable Instant from, java.time.@Nullable Instant to,
+            @Nullable Long minAmount, @Nullable Long maxAmount, @Nullable String reference) {
+
+        static Filter of(@Nullable String type, java.time.@Nullable Instant from, java.time.@Nullable Instant to,
+                @Nullable Long minAmount, @Nullable Long maxAmount, @Nullable String reference) {
+            if (type != null && !TYPES.contains(type)) {
+                throw WalletProblem.invalid("type", "invalid_type",
+                        "type must be one of " + String.join(", ", new java.util.TreeSet<>(TYPES)));
+            }
+            if (from != null && to != null && !from.isBefore(to)) {
+                throw WalletProblem.invalid("to", "invalid_date_range", "to must be after from");
+            }
+            if (minAmount != null && maxAmount != null && minAmount > maxAmount) {
+                throw WalletProblem.invalid("max_amount", "invalid_amount_range",
+                        "max_amount must be at least min_amount");
+            }
+            if (reference != null && (reference.isBlank() || reference.length() > 200)) {
+                throw WalletProblem.invalid("reference", "invalid_reference",
+                        "reference must be 1 to 200 characters: a transfer id, a withdrawal id or a Paystack reference");
+            }
+            return new Filter(type, from, to, minAmount, maxAmount, reference);
+        }
+
+    }
+
+    Page page(UUID walletId, int limit, @Nullable String cursor, Filter filter) {
         if (limit < 1 || limit > LIMIT_MAX) {
             throw WalletProblem.invalid("limit", "limit must be between 1 and " + LIMIT_MAX);
         }
@@ -85,6 +127,13 @@ class WalletHistory {
             .param("afterTime", after == null ? null : after.createdAt())
             .param("afterId", after == null ? "" : after.id())
             .param("limit", limit + 1)
+            .param("type", filter.type())
+            .param("from",
+                    filter.from() == null ? null : OffsetDateTime.ofInstant(filter.from(), java.time.ZoneOffset.UTC))
+            .param("to", filter.to() == null ? null : OffsetDateTime.ofInstant(filter.to(), java.time.ZoneOffset.UTC))
+            .param("minAmount", filter.minAmount())
+            .param("maxAmount", filter.maxAmount())
+            .param("reference", filter.reference())
             .query((rs, n) -> new Item(rs.getString("id"), rs.getString("type"), rs.getLong("amount"),
                     rs.getString("status"), rs.getString("reference"), rs.getString("counterparty"),
                     rs.getObject("created_at", OffsetDateTime.class)))

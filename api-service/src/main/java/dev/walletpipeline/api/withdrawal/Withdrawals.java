@@ -1,5 +1,6 @@
 package dev.walletpipeline.api.withdrawal;
 
+import dev.walletpipeline.contracts.OrderedIds;
 import dev.walletpipeline.api.money.IdempotencyKeys;
 import dev.walletpipeline.api.problem.WalletProblem;
 import dev.walletpipeline.api.secret.Secrets;
@@ -90,7 +91,7 @@ class Withdrawals {
                         "this wallet may withdraw " + settings.dailyMaximum() + " kobo a day; " + today
                                 + " already withdrawn today");
             }
-            UUID id = UUID.randomUUID();
+            UUID id = OrderedIds.next();
             Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
             if (request.accountUsableFrom().isAfter(now)) {
                 // The database refuses the same (withdrawal_account_is_usable).

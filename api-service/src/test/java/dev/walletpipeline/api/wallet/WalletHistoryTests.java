@@ -60,6 +60,57 @@ class WalletHistoryTests {
     }
 
     @Test
+    void transactionsAreNarrowedByTypeTimeAmountAndReferenceAndBadFiltersAreRefused(LocalStack stack) throws Exception {
+        ApiClient api = new ApiClient(port);
+        LedgerProbe ledger = new LedgerProbe(stack);
+        ApiClient.SignedIn person = api.signIn("filters-" + UUID.randomUUID() + "@example.com");
+        ApiClient.SignedIn friend = api.signIn("friend-" + UUID.randomUUID() + "@example.com");
+        UUID wallet = ledger.walletOfUser(UUID.fromString(person.userId()));
+        ledger.fund(wallet, 50_000);
+        String small = ledger.newPendingDeposit(wallet, 300);
+        java.time.Instant between = java.time.Instant.now();
+        Thread.sleep(5);
+        String big = ledger.newPendingDeposit(wallet, 9_000);
+        ApiClient.Response sent = api.post("/wallet/transfer", person.as(),
+                "{\"wallet_number\":\"" + friend.walletNumber() + "\",\"amount\":1200}");
+        String transfer = sent.text("transfer_id");
+
+        assertThat(ids(api, person, "type=transfer_out")).containsExactly(transfer);
+        assertThat(ids(api, person, "type=deposit")).hasSize(3).contains(small, big);
+        assertThat(ids(api, person, "type=deposit&min_amount=301&max_amount=9000")).containsExactly(big);
+        assertThat(ids(api, person, "max_amount=300")).containsExactly(small);
+        assertThat(ids(api, person, "reference=" + transfer)).containsExactly(transfer);
+        assertThat(ids(api, person, "reference=" + big)).containsExactly(big);
+        assertThat(ids(api, person, "type=deposit&from=" + between)).containsExactly(big);
+        assertThat(ids(api, person, "type=deposit&to=" + between)).hasSize(2).contains(small).doesNotContain(big);
+
+        assertThat(refused(api, person, "type=bonus")).containsExactly("invalid_type", "type");
+        assertThat(refused(api, person, "from=monday")).containsExactly("invalid_date", "from");
+        assertThat(refused(api, person, "from=" + between + "&to=" + between)).containsExactly("invalid_date_range",
+                "to");
+        assertThat(refused(api, person, "min_amount=-1")).containsExactly("invalid_amount", "min_amount");
+        assertThat(refused(api, person, "max_amount=lots")).containsExactly("invalid_amount", "max_amount");
+        assertThat(refused(api, person, "min_amount=5&max_amount=4")).containsExactly("invalid_amount_range",
+                "max_amount");
+        assertThat(refused(api, person, "reference=" + "x".repeat(201))).containsExactly("invalid_reference",
+                "reference");
+    }
+
+    private static List<String> ids(ApiClient api, ApiClient.SignedIn person, String query) {
+        ApiClient.Response page = api.get("/wallet/transactions?limit=100&" + query, person.as());
+        assertThat(page.status()).as(page.body()).isEqualTo(200);
+        List<String> ids = new ArrayList<>();
+        page.json().path("transactions").forEach(item -> ids.add(item.path("id").asString()));
+        return ids;
+    }
+
+    private static List<String> refused(ApiClient api, ApiClient.SignedIn person, String query) {
+        ApiClient.Response answer = api.get("/wallet/transactions?" + query, person.as());
+        assertThat(answer.status()).as(answer.body()).isEqualTo(400);
+        return List.of(answer.code(), answer.text("field"));
+    }
+
+    @Test
     void historyStaysAnIndexScanWithAMillionTransfers(LocalStack stack) throws Exception {
         try (java.sql.Connection db = stack.postgres().connect(dev.walletpipeline.localstack.PostgresServer.OWNER);
                 java.sql.Statement sql = db.createStatement()) {
@@ -92,7 +143,13 @@ class WalletHistoryTests {
                 .executeQuery("explain " + WalletHistory.PAGE.replace(":wallet", "'" + wallet + "'::uuid")
                     .replace(":afterTime", "null")
                     .replace(":afterId", "''")
-                    .replace(":limit", "21"))) {
+                    .replace(":limit", "21")
+                    .replace(":type", "null")
+                    .replace(":from", "null")
+                    .replace(":to", "null")
+                    .replace(":minAmount", "null")
+                    .replace(":maxAmount", "null")
+                    .replace(":reference", "null"))) {
                 while (rs.next()) {
                     plan.append(rs.getString(1)).append('\n');
                 }

@@ -1,15 +1,16 @@
 package dev.walletpipeline.ledger.posting;
 
+import dev.walletpipeline.contracts.OrderedIds;
 import dev.walletpipeline.contracts.LedgerEvent;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -121,12 +122,15 @@ final class LedgerBatch {
 
     private int lockAccounts(TreeSet<UUID> ids, String skipLocked) {
         List<Account> locked = jdbc.sql("""
-                select id, number, currency, balance, last_sequence, kind, status
+                select id, number, currency, balance, last_sequence, last_posted_at, kind, status
                 from wallets where id = any(?::uuid[]) order by id for no key update\s""" + skipLocked)
             .param(ids.stream().map(UUID::toString).toArray(String[]::new))
             .query((rs, n) -> new Account(rs.getObject("id", UUID.class), rs.getString("number"),
-                    rs.getString("currency"), rs.getLong("balance"), rs.getLong("last_sequence"), rs.getString("kind"),
-                    rs.getString("status")))
+                    rs.getString("currency"), rs.getLong("balance"), rs.getLong("last_sequence"),
+                    Optional.ofNullable(rs.getObject("last_posted_at", OffsetDateTime.class))
+                        .map(OffsetDateTime::toInstant)
+                        .orElse(null),
+                    rs.getString("kind"), rs.getString("status")))
             .list();
         locked.forEach(account -> accounts.put(account.id, account));
         return locked.size();
@@ -282,14 +286,15 @@ final class LedgerBatch {
             @Nullable UUID transferId, String reason) {
         wallet.lastSequence++;
         wallet.changed = true;
-        return new LedgerEvent(UUID.randomUUID().toString(), type, LedgerEvent.VERSION, now, wallet.id, wallet.number,
+        return new LedgerEvent(OrderedIds.next().toString(), type, LedgerEvent.VERSION, now, wallet.id, wallet.number,
                 amount, wallet.currency, wallet.balance, wallet.lastSequence, reference, transferId, reason);
     }
 
     private LedgerEvent event(Entry entry, LedgerEvent.Type type, Account wallet, long amount,
             @Nullable String reference, @Nullable UUID transferId, @Nullable String reason) {
-        return new LedgerEvent(entry.eventId.toString(), type, LedgerEvent.VERSION, now, wallet.id, wallet.number,
-                amount, wallet.currency, entry.balanceAfter, entry.sequence, reference, transferId, reason);
+        return new LedgerEvent(entry.eventId.toString(), type, LedgerEvent.VERSION, entry.postedAt, wallet.id,
+                wallet.number, amount, wallet.currency, entry.balanceAfter, entry.sequence, reference, transferId,
+                reason);
     }
 
     private Account required(UUID walletId) {
@@ -318,6 +323,7 @@ final class LedgerBatch {
             String[] withdrawal = new String[n];
             String[] counterparty = new String[n];
             String[] eventId = new String[n];
+            String[] postedAt = new String[n];
             for (int i = 0; i < n; i++) {
                 Entry e = entries.get(i);
                 posting[i] = e.postingId;
@@ -331,15 +337,16 @@ final class LedgerBatch {
                 withdrawal[i] = e.withdrawalId == null ? null : e.withdrawalId.toString();
                 counterparty[i] = e.counterparty == null ? null : e.counterparty.toString();
                 eventId[i] = e.eventId.toString();
+                postedAt[i] = e.postedAt.toString();
             }
             write.add("""
                     insert into ledger_entries (posting_id, wallet_id, amount, balance_after, sequence, entry_type,
                         deposit_reference, transfer_id, withdrawal_id, counterparty_wallet_id, event_id, created_at)
-                    select p, w::uuid, a, b, s, t, r, tr::uuid, wd::uuid, c::uuid, e::uuid, ?
+                    select p, w::uuid, a, b, s, t, r, tr::uuid, wd::uuid, c::uuid, e::uuid, at::timestamptz
                     from unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::text[],
-                                ?::text[], ?::text[], ?::text[], ?::text[]) as x(p, w, a, b, s, t, r, tr, wd, c, e)""",
-                    OffsetDateTime.ofInstant(now, ZoneOffset.UTC), posting, wallet, amount, balanceAfter, sequence,
-                    type, reference, transfer, withdrawal, counterparty, eventId);
+                                ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                        as x(p, w, a, b, s, t, r, tr, wd, c, e, at)""", posting, wallet, amount, balanceAfter, sequence,
+                    type, reference, transfer, withdrawal, counterparty, eventId, postedAt);
             entries.clear();
         }
         List<Account> changed = accounts.values().stream().filter(a -> a.changed).toList();
@@ -351,11 +358,16 @@ final class LedgerBatch {
             // few thousand.
             String[] ids = changed.stream().map(a -> a.id.toString()).toArray(String[]::new);
             write.add("""
-                    update wallets w set balance = v.balance, last_sequence = v.seq
-                    from unnest(?::uuid[], ?::bigint[], ?::bigint[]) as v(id, balance, seq)
+                    update wallets w set balance = v.balance, last_sequence = v.seq,
+                        last_posted_at = coalesce(v.posted::timestamptz, w.last_posted_at)
+                    from unnest(?::uuid[], ?::bigint[], ?::bigint[], ?::text[]) as v(id, balance, seq, posted)
                     where w.id = v.id and w.id = any(?::uuid[])""", ids,
                     changed.stream().mapToLong(a -> a.balance).toArray(),
-                    changed.stream().mapToLong(a -> a.lastSequence).toArray(), ids);
+                    changed.stream().mapToLong(a -> a.lastSequence).toArray(),
+                    changed.stream()
+                        .map(a -> a.lastPostedAt == null ? null : a.lastPostedAt.toString())
+                        .toArray(String[]::new),
+                    ids);
             changed.forEach(a -> a.changed = false);
         }
     }
@@ -377,14 +389,24 @@ final class LedgerBatch {
 
         long lastSequence;
 
+        /**
+         * When its last entry was posted: a later entry is never posted earlier, whatever
+         * the clock of the worker that posted the one before said, so that a wallet's
+         * entries in time order are its entries in sequence order (balances as of a
+         * moment and statements rest on that).
+         */
+        @Nullable Instant lastPostedAt;
+
         boolean changed;
 
-        Account(UUID id, String number, String currency, long balance, long lastSequence, String kind, String status) {
+        Account(UUID id, String number, String currency, long balance, long lastSequence,
+                @Nullable Instant lastPostedAt, String kind, String status) {
             this.id = id;
             this.number = number;
             this.currency = currency;
             this.balance = balance;
             this.lastSequence = lastSequence;
+            this.lastPostedAt = lastPostedAt;
             this.kind = kind;
             this.status = status;
         }
@@ -411,8 +433,11 @@ final class LedgerBatch {
             balance = after;
             lastSequence++;
             changed = true;
+            if (lastPostedAt == null || lastPostedAt.isBefore(now)) {
+                lastPostedAt = now;
+            }
             Entry entry = new Entry(postingId, id, amount, after, lastSequence, type, depositReference, transferId,
-                    withdrawalId, counterparty, UUID.randomUUID());
+                    withdrawalId, counterparty, OrderedIds.next(), lastPostedAt);
             entries.add(entry);
             return entry;
         }
@@ -421,7 +446,7 @@ final class LedgerBatch {
 
     private record Entry(String postingId, UUID walletId, long amount, long balanceAfter, long sequence, String type,
             @Nullable String depositReference, @Nullable UUID transferId, @Nullable UUID withdrawalId,
-            @Nullable UUID counterparty, UUID eventId) {
+            @Nullable UUID counterparty, UUID eventId, Instant postedAt) {
     }
 
 }

@@ -47,6 +47,39 @@ class TransferPostingTests {
     }
 
     @Test
+    void aWalletsEntriesAreNeverPostedEarlierThanTheEntryBeforeThemWhateverTheClockSays() throws Exception {
+        UUID alice = ledger.newWallet();
+        UUID bob = ledger.newWallet();
+        ledger.fund(alice, 10_000);
+        // As if the worker that posted alice's and bob's last entries had a clock a
+        // minute
+        // ahead.
+        String ahead = java.time.Instant.now()
+            .plus(Duration.ofMinutes(1))
+            .truncatedTo(java.time.temporal.ChronoUnit.MICROS)
+            .toString();
+        ledger.executeAsOwner("update wallets set last_posted_at = ?::timestamptz where id in (?, ?)", ahead, alice,
+                bob);
+        UUID transfer = ledger.newPendingTransfer(alice, bob, 3_000);
+
+        ledger.publishTransferCommand(transfer, alice, bob, 3_000);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> ledger.transferStatus(transfer).equals("completed"));
+        assertThat(ledger.queryAsOwner("""
+                select count(*)::text from ledger_entries
+                where transfer_id = ? and wallet_id in (?, ?) and created_at = ?::timestamptz""", transfer, alice, bob,
+                ahead))
+            .as("both sides posted at the later time, not the worker's own")
+            .isEqualTo("2");
+        assertThat(ledger.queryAsOwner(
+                "select count(*)::text from wallets where id in (?, ?) and last_posted_at = ?::timestamptz", alice, bob,
+                ahead))
+            .isEqualTo("2");
+        assertThat(ledger.committedEvents(bob, Duration.ofSeconds(3))).extracting(e -> e.occurredAt().toString())
+            .containsExactly(ahead);
+    }
+
+    @Test
     void aTransferThatNoLongerFitsTheBalanceAtApplyTimeIsRejectedWithAReason() throws Exception {
         UUID alice = ledger.newWallet();
         UUID bob = ledger.newWallet();
