@@ -8,7 +8,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * Settings of api-service, under {@code wallet.api}.
  *
  * @param publicBaseUrl where clients reach this service; Google redirects back to it
- * @param bootstrapServers the brokers the transfer outbox is streamed to
+ * @param bootstrapServers the brokers wallet commands are streamed to
  * @param healthTimeout how long the readiness check waits for the broker
  * @param google the OpenID Connect provider people sign in with
  * @param tokens our own access and refresh tokens

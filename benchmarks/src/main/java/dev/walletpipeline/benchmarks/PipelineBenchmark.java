@@ -306,8 +306,9 @@ public final class PipelineBenchmark {
      * Each change measured on its own: the same load before (A) and after (B), in one
      * run, against the same pgbench figure. {@code client}: the load sent with
      * {@code java.net.http} and with {@link RawHttp}; {@code oneHop}: ledger-worker with
-     * transfers within one partition in two legs and in one step; {@code capture}:
-     * commands streamed from outbox rows and from the request rows themselves.
+     * transfers within one partition in two legs and in one step;
+     * {@code groupAcrossWallets}: api-service with a turn per wallet, then one turn for
+     * many wallets; {@code bulk}: single transfers beside bulk transfers.
      */
     private void abPairs(List<String> pairs, TransferLoad load, TransferLoad.Traffic many, Warming transfers,
             Duration jitWarmUp, Duration warmUp, Duration measure, int consumers, double pgbench) throws Exception {
@@ -341,10 +342,7 @@ public final class PipelineBenchmark {
                 case "groupAcrossWallets" -> {
                     for (boolean across : List.of(false, true)) {
                         apiOverrides.put("TRANSFER_GROUP_ACROSS_WALLETS", Boolean.toString(across));
-                        System.out.printf("restarting api-service, grouping across wallets: %s%n", across);
-                        apiService.close();
-                        apiService = apiService();
-                        apiService.start().awaitReady(Duration.ofMinutes(3));
+                        restartApiService("grouping across wallets: " + across);
                         warmUp("transfers, " + clients + " in flight", transfers, jitWarmUp);
                         Result result = measured("transfers, grouped across wallets: " + across,
                                 () -> load.run(many, clients, warmUp, measure));
@@ -354,45 +352,6 @@ public final class PipelineBenchmark {
                                 result, pgbench));
                     }
                     apiOverrides.clear();
-                }
-                case "capture" -> {
-                    for (String capture : List.of("outbox-table", "request-rows")) {
-                        apiOverrides.put("OUTBOX_CAPTURE", capture);
-                        System.out.printf("restarting api-service, commands streamed from: %s%n", capture);
-                        apiService.close();
-                        apiService = apiService();
-                        apiService.start().awaitReady(Duration.ofMinutes(3));
-                        warmUp("transfers, " + clients + " in flight", transfers, jitWarmUp);
-                        Result result = measured("transfers, commands streamed from " + capture,
-                                () -> load.run(many, clients, warmUp, measure));
-                        rows.add(row(
-                                capture.equals("request-rows")
-                                        ? "B: the same, the transfer row is its own command (nothing written beside it)"
-                                        : "A: transfers, " + clients
-                                                + " in flight, an outbox row beside each, deleted once sent",
-                                result, pgbench));
-                    }
-                    apiOverrides.clear();
-                }
-                case "orderedIds" -> {
-                    for (boolean ordered : List.of(false, true)) {
-                        apiOverrides.put("ORDERED_IDS", Boolean.toString(ordered));
-                        ledgerOverrides.put("ORDERED_IDS", Boolean.toString(ordered));
-                        System.out.printf("restarting api-service and ledger-worker, ordered ids: %s%n", ordered);
-                        apiService.close();
-                        apiService = apiService();
-                        apiService.start().awaitReady(Duration.ofMinutes(3));
-                        restartLedgerWorker(consumers);
-                        warmUp("transfers, " + clients + " in flight", transfers, jitWarmUp);
-                        Result result = measured("transfers, ordered ids: " + ordered,
-                                () -> load.run(many, clients, warmUp, measure));
-                        rows.add(row(
-                                ordered ? "B: the same, ids in creation order (UUID version 7)"
-                                        : "A: transfers, " + clients + " in flight, random ids (UUID version 4)",
-                                result, pgbench));
-                    }
-                    apiOverrides.clear();
-                    ledgerOverrides.clear();
                 }
                 case "bulk" -> {
                     // Not a pair: the bulk row alone, beside the single transfers it
@@ -425,6 +384,14 @@ public final class PipelineBenchmark {
         Path written = results.resolve("ab-" + String.join("-", pairs) + "-" + stack.partitions() + "p.md");
         Files.writeString(written, table);
         System.out.println("written: " + project.relativize(written));
+    }
+
+    /** Starts api-service anew, with {@code apiOverrides} as they are now. */
+    private void restartApiService(String why) throws Exception {
+        System.out.printf("restarting api-service, %s%n", why);
+        apiService.close();
+        apiService = apiService();
+        apiService.start().awaitReady(Duration.ofMinutes(3));
     }
 
     record Result(double perSecond, double p50, double p99, double p999) {

@@ -13,19 +13,10 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class OrderedIds {
 
-    /**
-     * Random version 4 ids instead, for measuring the difference
-     * ({@code ORDERED_IDS=false}).
-     */
-    private static final boolean ORDERED = !"false".equalsIgnoreCase(System.getenv("ORDERED_IDS"));
-
     private OrderedIds() {
     }
 
     public static UUID next() {
-        if (!ORDERED) {
-            return UUID.randomUUID();
-        }
         ThreadLocalRandom random = ThreadLocalRandom.current();
         long millis = System.currentTimeMillis();
         long high = (millis << 16) | 0x7000L | (random.nextLong() & 0x0FFFL);

@@ -56,7 +56,7 @@ class SchemaPrivilegeTests {
         try (Connection worker = stack.postgres().connect(PostgresServer.WORKER);
                 Statement sql = worker.createStatement()) {
             for (String table : java.util.List.of("refresh_tokens", "signin_attempts", "api_keys", "users",
-                    "withdrawal_accounts", "outbox")) {
+                    "withdrawal_accounts", "cdc_heartbeat", "cdc_beats")) {
                 assertThatThrownBy(() -> sql.executeQuery("select count(*) from " + table)).as(table)
                     .isInstanceOf(SQLException.class)
                     .hasMessageContaining("permission denied");

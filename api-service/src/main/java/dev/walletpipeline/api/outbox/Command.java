@@ -52,16 +52,12 @@ record Command(UUID id, String walletId, String type, String json) {
     }
 
     /**
-     * When the change's transaction committed in PostgreSQL (epoch millis): the routed
-     * outbox record's timestamp, or a table change's {@code source.ts_ms}; null for
-     * Debezium's own heartbeats.
+     * When the change's transaction committed in PostgreSQL (epoch millis): the change's
+     * {@code source.ts_ms}; null for Debezium's own heartbeats.
      */
     static @Nullable Long committedAt(SourceRecord change) {
-        if (!change.topic().startsWith("wallet.")) {
+        if (!change.topic().startsWith(TABLE_TOPIC)) {
             return null;
-        }
-        if (change.timestamp() != null) {
-            return change.timestamp();
         }
         if (change.value() instanceof Struct envelope && envelope.schema().field("source") != null
                 && envelope.getStruct("source") != null) {

@@ -10,7 +10,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -32,7 +31,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -45,22 +43,21 @@ import org.springframework.stereotype.Component;
 
 /**
  * Streams wallet commands to {@code wallet.transfer-commands} with Debezium embedded
- * (Postgres connector, pgoutput). By default each inserted transfer, bulk batch and
- * withdrawal row is its own command ({@link Command#inserted}); with
- * {@code wallet.outbox.capture=outbox-table}, outbox rows written beside them are
- * streamed through the outbox event router instead, and deleted once sent. At-least-once:
- * a batch is sent and acknowledged by Kafka, and only then are Debezium's offsets
- * committed; a crash in between sends some commands again, which ledger-worker's dedupe
- * by request id absorbs.
+ * (Postgres connector, pgoutput): each inserted transfer, bulk batch and withdrawal row
+ * is its own command ({@link Command#inserted}), read through the publication
+ * {@value #PUBLICATION}, which carries inserts only. Nothing is written beside a request
+ * and nothing is deleted after it is sent. At-least-once: a batch is sent and
+ * acknowledged by Kafka, and only then are Debezium's offsets committed; a crash in
+ * between sends some commands again, which ledger-worker's dedupe by request id absorbs.
  *
  * <p>
- * A transfer never stays pending for ever. The relay sweeps: outbox rows older than
- * {@code resendAfter} were never streamed (the slot was lost and made anew past them) and
- * are sent from the table; transfers still pending that long after their row was
- * published are sent again from the transfer itself. ledger-worker dedupes by transfer
- * id, so a command sent twice moves money once. A lost slot is created anew with the next
- * generation, under which Debezium keeps fresh offsets (the old ones point before the new
- * slot, and Debezium refuses them).
+ * A transfer never stays pending for ever. The relay sweeps: transfers and withdrawals
+ * still pending {@code resendAfter} after they were recorded (never streamed, because the
+ * slot was lost and made anew past them, or their command lost after streaming) are sent
+ * again from their rows, each once per {@code resendAfter}. ledger-worker dedupes by
+ * request id, so a command sent twice moves money once. A lost slot is created anew with
+ * the next generation, under which Debezium keeps fresh offsets (the old ones point
+ * before the new slot, and Debezium refuses them).
  *
  * <p>
  * Exactly one relay runs across all api-service instances: the one holding a
@@ -74,6 +71,21 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
 
     private static final long ELECTION_LOCK = 0x5741_4C4C_4554L; // "WALLET"
+
+    /**
+     * The publication of the request tables and the heartbeat (created by the
+     * migrations).
+     */
+    static final String PUBLICATION = "wallet_requests";
+
+    private static final String TABLES = "public.transfers,public.transfer_batches,public.withdrawals,"
+            + "public.cdc_beats";
+
+    /**
+     * The heartbeat is an insert, which the publication carries; the statement that
+     * inserts a beat deletes the one before, so the table keeps one row.
+     */
+    private static final String HEARTBEAT = "with gone as (delete from cdc_beats) insert into cdc_beats (beat_at) values (now())";
 
     /**
      * How long a command waits for its request to become visible (normally microseconds;
@@ -130,7 +142,7 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
             .description("from the transfer's commit in PostgreSQL to its command acknowledged by Kafka")
             .publishPercentileHistogram()
             .register(meters);
-        Gauge.builder("wallet.outbox.lag.seconds", this, OutboxRelay::oldestUnpublishedSeconds)
+        Gauge.builder("wallet.outbox.lag.seconds", this, OutboxRelay::lagSeconds)
             .description("how far the command stream is behind the database, in seconds")
             .register(meters);
         Gauge.builder("wallet.outbox.leader", this, relay -> relay.isLeader() ? 1 : 0).register(meters);
@@ -342,58 +354,33 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
         }
     }
 
-    /**
-     * Sends a batch, waits for Kafka, deletes the outbox rows if there are any, then lets
-     * Debezium commit the offsets.
-     */
+    /** Sends a batch, waits for Kafka, then lets Debezium commit the offsets. */
     private void relay(List<RecordChangeEvent<SourceRecord>> batch,
             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
         KafkaProducer<String, String> kafka = producer;
         if (kafka == null) {
             throw new InterruptedException("the relay is stopping");
         }
-        List<ProducerRecord<String, String>> commands = new ArrayList<>();
-        List<UUID> ids = new ArrayList<>();
-        List<UUID> outboxRows = new ArrayList<>();
+        List<Command> commands = new ArrayList<>();
         List<Long> committedAt = new ArrayList<>(); // the commands' transactions' commit
                                                     // times
         long newestChange = 0; // heartbeats included
         for (RecordChangeEvent<SourceRecord> event : batch) {
             SourceRecord record = event.record();
-            int before = commands.size();
-            if (Topic.TRANSFER_COMMANDS.name().equals(record.topic())) { // an outbox row,
-                                                                         // routed
-                ProducerRecord<String, String> command = new ProducerRecord<>(Topic.TRANSFER_COMMANDS.name(),
-                        String.valueOf(record.key()), String.valueOf(record.value()));
-                for (Header header : record.headers()) {
-                    command.headers()
-                        .add(header.key(), String.valueOf(header.value()).getBytes(StandardCharsets.UTF_8));
-                }
-                Header id = record.headers().lastWithName("id");
-                if (id != null) {
-                    ids.add(UUID.fromString(String.valueOf(id.value())));
-                    outboxRows.add(UUID.fromString(String.valueOf(id.value())));
-                }
-                commands.add(command);
-            }
-            else {
-                Command.inserted(record).ifPresent(command -> {
-                    ids.add(command.id());
-                    commands.add(command.toRecord());
-                });
-            }
+            java.util.Optional<Command> command = Command.inserted(record);
+            command.ifPresent(commands::add);
             Long committed = Command.committedAt(record);
             if (committed != null) {
                 newestChange = Math.max(newestChange, committed);
-                if (commands.size() > before) {
+                if (command.isPresent()) {
                     committedAt.add(committed);
                 }
             }
         }
-        awaitVisible(ids);
+        awaitVisible(commands.stream().map(Command::id).toList());
         List<Future<RecordMetadata>> sends = new ArrayList<>();
-        for (ProducerRecord<String, String> command : commands) {
-            sends.add(kafka.send(command));
+        for (Command command : commands) {
+            sends.add(kafka.send(command.toRecord()));
         }
         try {
             for (Future<RecordMetadata> send : sends) {
@@ -411,11 +398,6 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
         if (newestChange > 0) {
             newestStreamedCommit = newestChange;
         }
-        if (!outboxRows.isEmpty()) {
-            jdbc.sql("delete from outbox where id = any(?::uuid[])")
-                .param(outboxRows.stream().map(UUID::toString).toArray(String[]::new))
-                .update();
-        }
         for (RecordChangeEvent<SourceRecord> event : batch) {
             committer.markProcessed(event);
         }
@@ -424,14 +406,13 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
 
     /**
      * Returns once every request {@code ids} names (a transfer, a bulk transfer or a
-     * withdrawal, inserted in the transaction that inserted its outbox row, and never
-     * deleted) is visible to a new snapshot, or after {@link #VISIBILITY_WAIT}.
-     * PostgreSQL writes a commit to the WAL, where Debezium reads it, a moment before it
-     * marks the transaction committed for other sessions. Measured on two busy cores:
-     * ledger-worker read a transfer 40 ms after its command was sent and did not find it,
-     * so the command became a dead letter ("no such transfer", 14 in one benchmark run)
-     * and the transfer waited for the sweep; this relay's delete missed those rows the
-     * same way. A command sent after this reads what it names.
+     * withdrawal, never deleted) is visible to a new snapshot, or after
+     * {@link #VISIBILITY_WAIT}. PostgreSQL writes a commit to the WAL, where Debezium
+     * reads it, a moment before it marks the transaction committed for other sessions.
+     * Measured on two busy cores: ledger-worker read a transfer 40 ms after its command
+     * was sent and did not find it, so the command became a dead letter ("no such
+     * transfer", 14 in one benchmark run) and the transfer waited for the sweep. A
+     * command sent after this reads what it names.
      */
     void awaitVisible(List<UUID> ids) throws InterruptedException {
         if (ids.isEmpty()) {
@@ -463,11 +444,9 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
     }
 
     /**
-     * On the relay only: sends outbox rows never streamed, then commands of transfers and
-     * withdrawals still pending long after they were recorded (never streamed, because
-     * the slot was lost and made anew past them, or lost after streaming); at most a few
-     * hundred of each per sweep, each request once per {@code resendAfter}. Nothing is
-     * deleted before Kafka acknowledged it.
+     * On the relay only: sends again the commands of transfers and withdrawals still
+     * pending long after they were recorded, at most a few hundred of each per sweep,
+     * each once per {@code resendAfter}.
      */
     private synchronized void sweep() {
         KafkaProducer<String, String> kafka = producer;
@@ -476,31 +455,12 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
         }
         try {
             long seconds = settings.resendAfter().toSeconds();
-            boolean outbox = settings.capture() == OutboxSettings.Capture.OUTBOX_TABLE;
-            if (outbox) {
-                List<Command> unstreamed = jdbc.sql("""
-                        select id, aggregateid, type, payload::text from outbox
-                        where created_at < now() - make_interval(secs => ?) order by created_at limit 500""")
-                    .param(seconds)
-                    .query((rs, n) -> new Command(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
-                            rs.getString(4)))
-                    .list();
-                send(kafka, unstreamed, "outbox_row");
-                if (!unstreamed.isEmpty()) {
-                    jdbc.sql("delete from outbox where id = any(?::uuid[])")
-                        .param(unstreamed.stream().map(command -> command.id().toString()).toArray(String[]::new))
-                        .update();
-                }
-            }
-            // With outbox rows, a request whose row is still there is sent with that row.
             List<Command> transfers = jdbc.sql("""
                     select t.id, t.from_wallet_id, t.to_wallet_id, t.amount, t.currency, t.created_at
                     from transfers t
                     where t.status = 'pending' and t.created_at < now() - make_interval(secs => ?)
-                      and not (? and exists (select 1 from outbox o where o.id = t.id or o.id = t.batch_id))
                     order by t.created_at limit 500""")
                 .param(seconds)
-                .param(outbox)
                 .query((rs, n) -> Command.transfer(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
                         rs.getObject(3, UUID.class), rs.getLong(4), rs.getString(5).trim(),
                         rs.getObject(6, java.time.OffsetDateTime.class).toInstant()))
@@ -508,10 +468,8 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
             List<Command> withdrawals = jdbc.sql("""
                     select w.id, w.wallet_id, w.amount, w.currency, w.created_at from withdrawals w
                     where w.status = 'pending' and w.created_at < now() - make_interval(secs => ?)
-                      and not (? and exists (select 1 from outbox o where o.id = w.id))
                     order by w.created_at limit 500""")
                 .param(seconds)
-                .param(outbox)
                 .query((rs, n) -> Command.withdrawal(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
                         rs.getLong(3), rs.getString(4).trim(),
                         rs.getObject(5, java.time.OffsetDateTime.class).toInstant()))
@@ -567,21 +525,13 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
     }
 
     /**
-     * How far the stream is behind the database. With outbox rows: the age of the oldest
-     * row not yet sent. With request rows, which stay: on the relay, the time since the
-     * newest change it streamed was committed (heartbeats every {@code heartbeatInterval}
-     * keep it that small while the database is quiet); elsewhere, the age of the newest
+     * How far the stream is behind the database: on the relay, the time since the newest
+     * change it streamed was committed (heartbeats every {@code heartbeatInterval} keep
+     * it that small while the database is quiet); elsewhere, the age of the newest
      * heartbeat, which grows when no relay runs.
      */
-    private double oldestUnpublishedSeconds() {
+    private double lagSeconds() {
         try {
-            if (settings.capture() == OutboxSettings.Capture.OUTBOX_TABLE) {
-                Double age = jdbc.sql("select extract(epoch from now() - min(created_at)) from outbox")
-                    .query(Double.class)
-                    .optional()
-                    .orElse(null);
-                return age == null ? 0 : age;
-            }
             long streamed = newestStreamedCommit;
             if (isLeader() && streamed > 0) {
                 return Math.max(0, System.currentTimeMillis() - streamed) / 1000.0;
@@ -619,27 +569,19 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
         props.setProperty("topic.prefix", "wallet");
         props.setProperty("plugin.name", "pgoutput");
         props.setProperty("slot.name", settings.slotName());
-        props.setProperty("publication.name", settings.capture().publication);
+        props.setProperty("publication.name", PUBLICATION);
         props.setProperty("publication.autocreate.mode", "disabled");
-        props.setProperty("table.include.list", settings.capture().tables);
+        props.setProperty("table.include.list", TABLES);
         // Rows committed before the slot existed are not ours to send; the slot is
         // created first.
         props.setProperty("snapshot.mode", "no_data");
-        // Only inserted rows are commands: not the worker's updates of requests, not this
-        // relay's deletes of published outbox rows, not heartbeat updates.
+        // Only inserted rows are commands (the publication carries nothing else; this
+        // says
+        // so again).
         props.setProperty("skipped.operations", "u,d,t");
         props.setProperty("poll.interval.ms", Long.toString(settings.pollInterval().toMillis()));
         props.setProperty("heartbeat.interval.ms", Long.toString(settings.heartbeatInterval().toMillis()));
-        props.setProperty("heartbeat.action.query", settings.capture().heartbeat);
-        props.setProperty("transforms", "outbox");
-        props.setProperty("transforms.outbox.type", "io.debezium.transforms.outbox.EventRouter");
-        props.setProperty("transforms.outbox.predicate", "isOutbox");
-        props.setProperty("transforms.outbox.route.topic.replacement", Topic.TRANSFER_COMMANDS.name());
-        props.setProperty("transforms.outbox.table.fields.additional.placement", "type:header:event_type");
-        props.setProperty("predicates", "isOutbox");
-        props.setProperty("predicates.isOutbox.type",
-                "org.apache.kafka.connect.transforms.predicates.TopicNameMatches");
-        props.setProperty("predicates.isOutbox.pattern", "wallet\\.public\\.outbox");
+        props.setProperty("heartbeat.action.query", HEARTBEAT);
         return props;
     }
 

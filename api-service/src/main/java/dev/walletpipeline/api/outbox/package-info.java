@@ -1,7 +1,8 @@
 /**
- * The transactional outbox, streamed to Kafka by Debezium embedded: one engine at a time
- * across all instances (a Postgres advisory lock elects it), offsets in Kafka, published
- * rows deleted.
+ * The transactional outbox, streamed to Kafka by Debezium embedded: the request tables
+ * are the outbox (each inserted transfer, bulk batch and withdrawal row is a command),
+ * one engine at a time across all instances (a Postgres advisory lock elects it), offsets
+ * in Kafka, nothing written beside the requests and nothing deleted.
  */
 @NullMarked
 package dev.walletpipeline.api.outbox;

@@ -4,7 +4,6 @@ import dev.walletpipeline.contracts.OrderedIds;
 import dev.walletpipeline.api.money.IdempotencyKeys;
 import dev.walletpipeline.api.problem.WalletProblem;
 import dev.walletpipeline.api.wallet.WalletFunds;
-import dev.walletpipeline.contracts.TransferBatchRequested;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -26,7 +25,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Bulk transfers: up to {@link #ITEMS_MAX} transfers from one wallet, recorded in one
- * transaction as transfer rows of one batch, with one outbox row for the whole batch.
+ * transaction as transfer rows of one batch; the batch row is the whole batch's command.
  * Each item's {@code reference} is its idempotency key, in the same namespace as the
  * {@code Idempotency-Key} of single transfers. An atomic batch is accepted whole or not
  * at all, and ledger-worker debits it whole or rejects it whole; in any other batch each
@@ -44,15 +43,7 @@ class BulkTransfers {
 
     private final TransactionTemplate transaction;
 
-    /**
-     * Whether an outbox row is written beside each request (the relay streams the rows
-     * themselves otherwise).
-     */
-    private final boolean outboxRows;
-
-    BulkTransfers(JdbcClient jdbc, TransactionTemplate transaction,
-            @org.springframework.beans.factory.annotation.Value("#{'${wallet.outbox.capture:request-rows}'.replace('_', '-').equalsIgnoreCase('outbox-table')}") boolean outboxRows) {
-        this.outboxRows = outboxRows;
+    BulkTransfers(JdbcClient jdbc, TransactionTemplate transaction) {
         this.jdbc = jdbc;
         this.transaction = transaction;
     }
@@ -212,13 +203,14 @@ class BulkTransfers {
     }
 
     /**
-     * The batch row, its transfers, and, when any is pending and outbox rows are written,
-     * one outbox row.
+     * The batch row and its transfers. The batch row is the whole batch's command (the
+     * relay streams it); its items are not commands of their own. A batch whose every
+     * item was refused is a command all the same, in which ledger-worker finds nothing to
+     * do.
      */
     private void record(Request request, UUID batchId, List<BatchItem> items, Instant now) {
         OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
         List<Transfers.Transfer> rows = items.stream().map(BatchItem::transfer).toList();
-        boolean anyPending = rows.stream().anyMatch(t -> t.status().equals("pending"));
         jdbc.sql("""
                 with batch as (
                     insert into transfer_batches (id, from_wallet_id, atomic, item_count, created_at)
@@ -235,9 +227,7 @@ class BulkTransfers {
                         with ordinality as r(id, to_wallet_id, amount, status, reason, reference, request_hash, n)
                     order by r.n
                     returning id)
-                insert into outbox (id, aggregatetype, aggregateid, type, payload, created_at)
-                select :batch, 'transfer', :fromText, :type, cast(:payload as jsonb), :now
-                where cast(:outboxRows as boolean) and cast(:anyPending as boolean) and exists (select 1 from items)""")
+                select count(*) from items""")
             .param("batch", batchId)
             .param("from", request.fromWalletId())
             .param("atomic", request.atomic())
@@ -254,14 +244,8 @@ class BulkTransfers {
                         .map(i -> HexFormat.of()
                             .formatHex(Transfers.requestHash(i.transfer().toWalletNumber(), i.transfer().amount())))
                         .toArray(String[]::new))
-            .param("fromText", request.fromWalletId().toString())
-            .param("type", TransferBatchRequested.TYPE)
-            .param("payload",
-                    new TransferBatchRequested(TransferBatchRequested.VERSION, batchId, request.fromWalletId(), now)
-                        .toJson())
-            .param("anyPending", anyPending)
-            .param("outboxRows", outboxRows)
-            .update();
+            .query(Long.class)
+            .single();
     }
 
     /** A batch and its items as they stand now. */

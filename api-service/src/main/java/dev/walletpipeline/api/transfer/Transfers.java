@@ -5,7 +5,6 @@ import dev.walletpipeline.api.money.IdempotencyKeys;
 import dev.walletpipeline.api.problem.WalletProblem;
 import dev.walletpipeline.api.secret.Secrets;
 import dev.walletpipeline.api.wallet.WalletFunds;
-import dev.walletpipeline.contracts.TransferRequested;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,7 +29,7 @@ import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Records transfer intents with their outbox rows, and reads them back. Never touches
+ * Records transfer intents, each row its own command, and reads them back. Never touches
  * balances.
  */
 @Repository
@@ -60,12 +59,6 @@ class Transfers {
 
     private final java.util.concurrent.ConcurrentMap<String, UUID> recipients = new java.util.concurrent.ConcurrentHashMap<>();
 
-    /**
-     * Whether an outbox row is written beside each request (the relay streams the rows
-     * themselves otherwise).
-     */
-    private final boolean outboxRows;
-
     private final JdbcClient jdbc;
 
     private final TransactionTemplate transaction;
@@ -74,10 +67,8 @@ class Transfers {
 
     private final DistributionSummary groupSizes;
 
-    Transfers(JdbcClient jdbc, TransactionTemplate transaction, MeterRegistry meters, TransferSettings settings,
-            @org.springframework.beans.factory.annotation.Value("#{'${wallet.outbox.capture:request-rows}'.replace('_', '-').equalsIgnoreCase('outbox-table')}") boolean outboxRows) {
+    Transfers(JdbcClient jdbc, TransactionTemplate transaction, MeterRegistry meters, TransferSettings settings) {
         this.jdbc = jdbc;
-        this.outboxRows = outboxRows;
         this.transaction = transaction;
         this.acrossWallets = settings.groupAcrossWallets();
         this.groupSizes = DistributionSummary.builder("wallet.transfer.group.size")
@@ -334,8 +325,9 @@ class Transfers {
     }
 
     /**
-     * Inserts the accepted transfers and their outbox rows, in arrival order, if the
-     * wallet's available balance covers them all.
+     * Inserts the accepted transfers, in arrival order, if the wallet's available balance
+     * covers them all. Each inserted row is its transfer's command (the relay streams
+     * it).
      * @return null when they were recorded, else the figures that refused them
      */
     private @Nullable Funds record(UUID wallet, List<Accepted> accepted, Instant now) {
@@ -345,8 +337,8 @@ class Transfers {
                 ,
                 requested as (
                     select * from unnest(cast(:ids as uuid[]), cast(:tos as uuid[]), cast(:amounts as bigint[]),
-                                         cast(:keys as text[]), cast(:hashes as text[]), cast(:payloads as text[]))
-                        with ordinality as r(id, to_wallet_id, amount, idempotency_key, request_hash, payload, n)),
+                                         cast(:keys as text[]), cast(:hashes as text[]))
+                        with ordinality as r(id, to_wallet_id, amount, idempotency_key, request_hash, n)),
                 transfer as (
                     insert into transfers (id, from_wallet_id, to_wallet_id, amount, idempotency_key, request_hash,
                         created_at)
@@ -354,12 +346,7 @@ class Transfers {
                     from requested r, available
                     where available.amount >= :total and available.balance >= 0
                     order by r.n
-                    returning id),
-                outbox as (
-                    insert into outbox (id, aggregatetype, aggregateid, type, payload, created_at)
-                    select r.id, 'transfer', :fromText, :type, cast(r.payload as jsonb), :now
-                    from requested r where cast(:outboxRows as boolean) and r.id in (select id from transfer)
-                    order by r.n)
+                    returning id)
                 select amount, balance, (select count(*) from transfer) from available""")
             .param("from", wallet)
             .param("ids", transfers.stream().map(Transfer::id).toArray(UUID[]::new))
@@ -368,17 +355,8 @@ class Transfers {
             .param("keys", accepted.stream().map(a -> a.request().idempotencyKey()).toArray(String[]::new))
             .param("hashes",
                     accepted.stream().map(a -> HexFormat.of().formatHex(a.request().hash())).toArray(String[]::new))
-            .param("payloads",
-                    transfers.stream()
-                        .map(t -> new TransferRequested(TransferRequested.VERSION, t.id(), wallet, t.toWalletId(),
-                                t.amount(), CURRENCY, now)
-                            .toJson())
-                        .toArray(String[]::new))
             .param("total", total)
             .param("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
-            .param("fromText", wallet.toString())
-            .param("type", TransferRequested.TYPE)
-            .param("outboxRows", outboxRows)
             .query((rs, n) -> new Object[] { rs.getLong(1), rs.getLong(2), rs.getLong(3) })
             .single();
         long inserted = (Long) answer[2];

@@ -62,16 +62,8 @@ class WalletLedger {
      * when the wallet had none yet (its balance was 0).
      */
     Optional<Posted> balanceAt(UUID wallet, Instant at) {
-        return jdbc.sql("""
-                select balance_after, sequence, event_id, created_at from ledger_entries
-                where wallet_id = ? and created_at <= ?
-                order by created_at desc, sequence desc limit 1""")
-            .param(wallet)
-            .param(OffsetDateTime.ofInstant(at, ZoneOffset.UTC))
-            .query((rs, n) -> new Posted(rs.getLong(1),
-                    new PostedEntry(rs.getLong(2), rs.getObject(3, UUID.class),
-                            rs.getObject(4, OffsetDateTime.class).toInstant())))
-            .optional();
+        // Entries are timed to the microsecond: at or before at is before the next one.
+        return lastBefore(wallet, at.truncatedTo(java.time.temporal.ChronoUnit.MICROS).plusNanos(1_000));
     }
 
     /** A balance and the entry that left it. */

@@ -5,7 +5,6 @@ import dev.walletpipeline.api.money.IdempotencyKeys;
 import dev.walletpipeline.api.problem.WalletProblem;
 import dev.walletpipeline.api.secret.Secrets;
 import dev.walletpipeline.api.wallet.WalletFunds;
-import dev.walletpipeline.contracts.WithdrawalRequested;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -18,9 +17,9 @@ import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Records withdrawal requests with their outbox rows, and reads them back. Never touches
- * balances: the amount is held by being counted out of the available balance until
- * ledger-worker debits it.
+ * Records withdrawal requests, each row its own command, and reads them back. Never
+ * touches balances: the amount is held by being counted out of the available balance
+ * until ledger-worker debits it.
  */
 @Repository
 class Withdrawals {
@@ -33,15 +32,7 @@ class Withdrawals {
 
     private final WithdrawalSettings settings;
 
-    /**
-     * Whether an outbox row is written beside each request (the relay streams the rows
-     * themselves otherwise).
-     */
-    private final boolean outboxRows;
-
-    Withdrawals(JdbcClient jdbc, TransactionTemplate transaction, WithdrawalSettings settings,
-            @org.springframework.beans.factory.annotation.Value("#{'${wallet.outbox.capture:request-rows}'.replace('_', '-').equalsIgnoreCase('outbox-table')}") boolean outboxRows) {
-        this.outboxRows = outboxRows;
+    Withdrawals(JdbcClient jdbc, TransactionTemplate transaction, WithdrawalSettings settings) {
         this.jdbc = jdbc;
         this.transaction = transaction;
         this.settings = settings;
@@ -98,8 +89,6 @@ class Withdrawals {
                 throw new WalletProblem(WalletProblem.Kind.REFUSED, "withdrawal_account_cooling_off",
                         "this account was saved recently and can be paid out to from " + request.accountUsableFrom());
             }
-            WithdrawalRequested command = new WithdrawalRequested(WithdrawalRequested.VERSION, id, request.walletId(),
-                    request.amount(), CURRENCY, now);
             long[] funds = jdbc.sql("with " + WalletFunds.AVAILABLE + """
                     ,
                     withdrawal as (
@@ -107,11 +96,7 @@ class Withdrawals {
                             idempotency_key, request_hash, created_at)
                         select :id, :from, :account, :recipient, :amount, :reference, :key, :hash, :now from available
                         where amount >= :amount and balance >= 0
-                        returning id),
-                    outbox as (
-                        insert into outbox (id, aggregatetype, aggregateid, type, payload, created_at)
-                        select withdrawal.id, 'withdrawal', :fromText, :type, cast(:payload as jsonb), :now
-                        from withdrawal where cast(:outboxRows as boolean))
+                        returning id)
                     select amount, balance from available""")
                 .param("from", request.walletId())
                 .param("id", id)
@@ -122,10 +107,6 @@ class Withdrawals {
                 .param("key", request.idempotencyKey(), java.sql.Types.VARCHAR)
                 .param("hash", request.hash())
                 .param("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
-                .param("fromText", request.walletId().toString())
-                .param("type", WithdrawalRequested.TYPE)
-                .param("payload", command.toJson())
-                .param("outboxRows", outboxRows)
                 .query((rs, n) -> new long[] { rs.getLong(1), rs.getLong(2) })
                 .single();
             if (funds[1] < 0) {

@@ -125,6 +125,30 @@ class BulkTransferPostingTests {
         assertThat(ledger.ledgerInvariantViolations()).isEmpty();
     }
 
+    @Test
+    void aBatchWhoseEveryItemWasRefusedWhenAcceptedIsACommandThatChangesNothing() throws Exception {
+        ledger.fund(alice, 1_000);
+        List<UUID> items = ledger.newPendingBatch(alice, false, List.of(bob, carol), List.of(4_000L, 5_000L));
+        // As api-service records items the available balance cannot cover: its batch row
+        // is streamed all the same.
+        ledger.executeAsOwner("""
+                update transfers set status = 'rejected', reason = 'insufficient_funds', completed_at = now()
+                where batch_id = ?""", ledger.batchOf(items.get(0)));
+        publishBatch(items);
+        UUID later = ledger.newPendingTransfer(alice, bob, 600);
+        ledger.publishTransferCommand(later, alice, bob, 600);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> ledger.transferStatus(later).equals("completed"));
+        assertThat(items).allSatisfy(item -> assertThat(ledger.transferStatus(item)).isEqualTo("rejected"));
+        assertThat(ledger.balance(alice)).isEqualTo(400);
+        assertThat(ledger.committedEvents(alice, Duration.ofSeconds(3))).extracting(LedgerEvent::type)
+            .containsExactly(LedgerEvent.Type.TransferCompleted);
+        assertThat(ledger.queryAsOwner(
+                "select count(*)::text from dead_letters where record_key = convert_to(?, 'UTF8')", alice.toString()))
+            .isEqualTo("0");
+        assertThat(ledger.ledgerInvariantViolations()).isEmpty();
+    }
+
     private void publishBatch(List<UUID> items) throws Exception {
         TransferBatchRequested command = new TransferBatchRequested(TransferBatchRequested.VERSION,
                 ledger.batchOf(items.get(0)), alice, Instant.now());
