@@ -78,8 +78,11 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
      */
     static final String PUBLICATION = "wallet_requests";
 
-    private static final String TABLES = "public.transfers,public.transfer_batches,public.withdrawals,"
-            + "public.cdc_beats";
+    /** The request tables and the heartbeat's, as Debezium names them. */
+    private static final String TABLES = java.util.stream.Stream
+        .concat(Command.REQUEST_TABLES.stream().sorted(), java.util.stream.Stream.of("cdc_beats"))
+        .map(table -> "public." + table)
+        .collect(java.util.stream.Collectors.joining(","));
 
     /**
      * The heartbeat is an insert, which the publication carries; the statement that
