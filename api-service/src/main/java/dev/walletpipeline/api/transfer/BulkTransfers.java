@@ -12,13 +12,11 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
-import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -86,21 +84,11 @@ class BulkTransfers {
      */
     Batch request(Request request) {
         List<Addressed> items = addressed(request);
-        for (int attempt = 1;; attempt++) {
-            try {
-                return Objects.requireNonNull(transaction.execute(status -> {
-                    WalletFunds.lock(jdbc, request.fromWalletId());
-                    return decideUnderLock(request, items);
-                }), "the bulk transfer transaction returned nothing");
-            }
-            catch (PessimisticLockingFailureException contention) {
-                // rolled back: nothing was recorded
-                if (attempt == 3) {
-                    throw new WalletProblem(WalletProblem.Kind.UNAVAILABLE, "busy",
-                            "the wallet is busy; retry with the same references");
-                }
-            }
-        }
+        return Transfers.retriedOnContention(transaction, () -> {
+            WalletFunds.lock(jdbc, request.fromWalletId());
+            return decideUnderLock(request, items);
+        }, () -> new WalletProblem(WalletProblem.Kind.UNAVAILABLE, "busy",
+                "the wallet is busy; retry with the same references"));
     }
 
     /** Every recipient, in one query, read before the wallet's lock is taken. */

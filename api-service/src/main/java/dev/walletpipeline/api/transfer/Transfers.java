@@ -221,28 +221,37 @@ class Transfers {
      * deadlock or lock time-out rolled it back.
      */
     private Map<UUID, List<Decision>> decideInOneTransaction(Map<UUID, List<Addressed>> requests) {
-        for (int attempt = 1;; attempt++) {
+        return retriedOnContention(transaction, () -> {
             try {
-                Map<UUID, List<Decision>> decisions = transaction.execute(status -> {
-                    try {
-                        WalletFunds.lock(jdbc, requests.keySet());
-                        Map<UUID, List<Decision>> decided = new HashMap<>();
-                        requests.forEach((wallet, its) -> decided.put(wallet, decideUnderLock(wallet, its)));
-                        return decided;
-                    }
-                    catch (PessimisticLockingFailureException contention) {
-                        throw contention;
-                    }
-                    catch (DataAccessException failure) {
-                        throw new StatementFailed(failure);
-                    }
-                });
-                return Objects.requireNonNull(decisions, "the transfer transaction returned nothing");
+                WalletFunds.lock(jdbc, requests.keySet());
+                Map<UUID, List<Decision>> decided = new HashMap<>();
+                requests.forEach((wallet, its) -> decided.put(wallet, decideUnderLock(wallet, its)));
+                return decided;
             }
             catch (PessimisticLockingFailureException contention) {
-                // rolled back: nothing was recorded
+                throw contention;
+            }
+            catch (DataAccessException failure) {
+                throw new StatementFailed(failure);
+            }
+        }, Transfers::busy);
+    }
+
+    /**
+     * {@code work} in one transaction, run again when a deadlock or a lock time-out
+     * rolled it back (nothing was recorded then); the third such time, the problem
+     * {@code busy} gives.
+     */
+    static <T> T retriedOnContention(TransactionTemplate transaction, java.util.function.Supplier<T> work,
+            java.util.function.Supplier<WalletProblem> busy) {
+        for (int attempt = 1;; attempt++) {
+            try {
+                return Objects.requireNonNull(transaction.execute(status -> work.get()),
+                        "the transaction returned nothing");
+            }
+            catch (PessimisticLockingFailureException contention) {
                 if (attempt == 3) {
-                    throw busy();
+                    throw busy.get();
                 }
             }
         }
