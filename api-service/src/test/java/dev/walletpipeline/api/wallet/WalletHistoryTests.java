@@ -69,7 +69,11 @@ class WalletHistoryTests {
         ledger.fund(wallet, 50_000);
         String small = ledger.newPendingDeposit(wallet, 300);
         java.time.Instant between = java.time.Instant.now();
-        Thread.sleep(5);
+        // the next deposit is recorded at a later instant than this one
+        org.awaitility.Awaitility.await()
+            .atMost(java.time.Duration.ofSeconds(1))
+            .pollInterval(java.time.Duration.ofMillis(1))
+            .until(() -> java.time.Instant.now().isAfter(between.plusMillis(2)));
         String big = ledger.newPendingDeposit(wallet, 9_000);
         ApiClient.Response sent = api.post("/wallet/transfer", person.as(),
                 "{\"wallet_number\":\"" + friend.walletNumber() + "\",\"amount\":1200}");
