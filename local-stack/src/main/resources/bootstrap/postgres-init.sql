@@ -5,6 +5,7 @@
 create role wallet_owner login password :'owner_password';
 create role wallet_api login password :'api_password';
 create role wallet_worker login password :'worker_password';
+create role wallet_webhooks login password :'webhooks_password';
 -- Debezium reads the outbox through a logical replication slot.
 create role wallet_cdc login replication password :'cdc_password';
 create database wallet owner wallet_owner;

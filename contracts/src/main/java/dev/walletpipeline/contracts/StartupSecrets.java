@@ -36,7 +36,7 @@ public final class StartupSecrets {
      * roles' passwords (the role's name).
      */
     private static final Set<String> LOCAL_DEFAULTS = Set.of("local-reconciliation-key", "local-internal-service-token",
-            "wallet_owner", "wallet_api", "wallet_worker", "wallet_cdc", "sk_test_local");
+            "wallet_owner", "wallet_api", "wallet_worker", "wallet_cdc", "wallet_webhooks", "sk_test_local");
 
     private final Set<String> variables;
 

@@ -32,11 +32,11 @@ public final class KafkaBroker {
     public static final String ADMIN = "admin";
 
     /**
-     * Every local Kafka user: the three services, a downstream team's read-only user, and
+     * Every local Kafka user: the services, a downstream team's read-only user, and
      * admin.
      */
     public static final List<String> USERS = List.of(ADMIN, "ledger-worker", "webhook-ingest", "api-service",
-            "downstream");
+            "webhook-dispatcher", "downstream");
 
     /**
      * Written once the data directory holds the users above: a directory formatted before
@@ -112,6 +112,7 @@ public final class KafkaBroker {
                     "kafka.Kafka", List.of(config.toString())), Map.of(), home.resolve("broker.log"));
             Files.writeString(home.resolve("broker.pid"), Long.toString(process.pid()));
             awaitReady(Duration.ofSeconds(90));
+            addUsersAddedSinceFormatting();
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -170,6 +171,41 @@ public final class KafkaBroker {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Data formatted before a user joined {@link #USERS} gets that user's credentials, so
+     * that a kept local run learns of a new service without losing its topics.
+     */
+    private void addUsersAddedSinceFormatting() throws IOException {
+        List<String> known = Files.readAllLines(home.resolve(USERS_MARKER));
+        List<String> missing = USERS.stream().filter(user -> !known.contains(user)).toList();
+        if (missing.isEmpty()) {
+            return;
+        }
+        Properties props = new Properties();
+        props.putAll(clientProperties(ADMIN));
+        try (Admin admin = Admin.create(props)) {
+            admin
+                .alterUserScramCredentials(
+                        missing
+                            .stream().<org.apache.kafka.clients.admin.UserScramCredentialAlteration>map(
+                                    user -> new org.apache.kafka.clients.admin.UserScramCredentialUpsertion(user,
+                                            new org.apache.kafka.clients.admin.ScramCredentialInfo(
+                                                    org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_256, 4096),
+                                            localPassword(user)))
+                            .toList())
+                .all()
+                .get(30, TimeUnit.SECONDS);
+        }
+        catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("adding the Kafka users " + missing + " failed", e);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        Files.writeString(home.resolve(USERS_MARKER), String.join("\n", USERS));
     }
 
     private static List<String> formatArguments(Path config) {

@@ -252,6 +252,11 @@ public final class LedgerProbe {
         send(topic, key, body);
     }
 
+    /** Records in order, by one producer, each acknowledged. */
+    public void publishRaw(String topic, List<Map.Entry<String, byte[]>> records) {
+        send(records.stream().map(r -> new ProducerRecord<>(topic, r.getKey(), r.getValue())).toList());
+    }
+
     /**
      * The bodies of the committed records whose key starts with {@code keyPrefix}, found
      * on the partition Kafka's default partitioner gives {@code partitionKey}, in order.

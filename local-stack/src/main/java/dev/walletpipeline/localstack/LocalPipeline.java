@@ -10,9 +10,9 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * The one-command local run: Kafka on 9092 and PostgreSQL on 5433 with their data kept in
- * {@code .local-stack/}, then webhook-ingest, ledger-worker and api-service from their
- * runnable jars on the ports of API.md ("Local defaults"). Ctrl-C stops everything,
- * services first.
+ * {@code .local-stack/}, then webhook-ingest, ledger-worker, api-service and
+ * webhook-dispatcher from their runnable jars on the ports of API.md ("Local defaults").
+ * Ctrl-C stops everything, services first.
  */
 public final class LocalPipeline {
 
@@ -57,6 +57,9 @@ public final class LocalPipeline {
                         Map.of("MANAGEMENT_PORT", "9080", "WEBHOOK_INGEST_INTERNAL_URL", "http://localhost:8083")),
                 logs)
             .start());
+        services.add(new ServiceProcess(projectDir, "webhook-dispatcher", 8084,
+                environment(stack, "webhook-dispatcher", Map.of()), logs)
+            .start());
         for (ServiceProcess service : services) {
             service.awaitReady(Duration.ofMinutes(3));
             log(service.module() + " ready (log: " + service.log() + ")");
@@ -67,6 +70,8 @@ public final class LocalPipeline {
                 webhook-ingest  http://localhost:8081/wallet/paystack/webhook  (health: http://localhost:9081/actuator/health;
                                 internal listener for api-service only: http://localhost:8083)
                 ledger-worker   http://localhost:8082/actuator/health
+                webhook-dispatcher http://localhost:8084/actuator/health  (delivers webhooks to the endpoints registered at
+                                /webhooks/endpoints; http://localhost targets are allowed in the local run)
                 Paystack stand-in http://localhost:8090, Google sign-in stand-in http://localhost:8091
                 Kafka localhost:9092 (SASL/SCRAM-SHA-256; read-only ledger events: downstream / downstream-local-secret,
                   everything: admin / admin-local-secret), PostgreSQL localhost:5433 (database wallet)

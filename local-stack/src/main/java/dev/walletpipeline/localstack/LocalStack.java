@@ -53,8 +53,9 @@ public final class LocalStack implements AutoCloseable {
      */
     public static final String INTERNAL_SERVICE_TOKEN = "local-internal-service-token";
 
-    /** The three services, each of which has settings of its own. */
-    public static final List<String> SERVICES = List.of("ledger-worker", "webhook-ingest", "api-service");
+    /** The services, each of which has settings of its own. */
+    public static final List<String> SERVICES = List.of("ledger-worker", "webhook-ingest", "api-service",
+            "webhook-dispatcher");
 
     private static @Nullable LocalStack shared;
 
@@ -238,6 +239,7 @@ public final class LocalStack implements AutoCloseable {
                 environment.put("JWT_SIGNING_KEY", jwtSigningKey());
                 environment.put("INTERNAL_SERVICE_TOKEN", INTERNAL_SERVICE_TOKEN);
                 environment.put("WITHDRAWAL_ACCOUNT_COOLING_OFF", "0s");
+                environment.put("WEBHOOK_LOCAL_TARGETS_ALLOWED", "true");
                 environment.put("DATABASE_URL", postgres.jdbcUrl());
                 environment.put("DATABASE_API_USER", PostgresServer.API);
                 environment.put("DATABASE_API_PASSWORD", PostgresServer.passwordOf(PostgresServer.API));
@@ -256,6 +258,12 @@ public final class LocalStack implements AutoCloseable {
                 environment.put("DATABASE_URL", postgres.jdbcUrl());
                 environment.put("DATABASE_WORKER_USER", PostgresServer.WORKER);
                 environment.put("DATABASE_WORKER_PASSWORD", PostgresServer.passwordOf(PostgresServer.WORKER));
+            }
+            case "webhook-dispatcher" -> {
+                environment.put("WEBHOOK_LOCAL_TARGETS_ALLOWED", "true");
+                environment.put("DATABASE_URL", postgres.jdbcUrl());
+                environment.put("DATABASE_WEBHOOKS_USER", PostgresServer.WEBHOOKS);
+                environment.put("DATABASE_WEBHOOKS_PASSWORD", PostgresServer.passwordOf(PostgresServer.WEBHOOKS));
             }
             default -> {
                 // downstream and admin: Kafka only
@@ -356,6 +364,11 @@ public final class LocalStack implements AutoCloseable {
         // A downstream team: the ledger events, read-only, in consumer groups of its own
         // naming.
         allow(acls, "downstream", ResourceType.TOPIC, Topic.LEDGER_EVENTS.name(), PatternType.LITERAL,
+                AclOperation.READ);
+        // webhook-dispatcher: the ledger events, read-only, in its own group.
+        allow(acls, "webhook-dispatcher", ResourceType.TOPIC, Topic.LEDGER_EVENTS.name(), PatternType.LITERAL,
+                AclOperation.READ);
+        allow(acls, "webhook-dispatcher", ResourceType.GROUP, "webhook-dispatcher", PatternType.LITERAL,
                 AclOperation.READ);
         allow(acls, "downstream", ResourceType.GROUP, "*", PatternType.LITERAL, AclOperation.READ);
         Properties props = new Properties();

@@ -34,6 +34,9 @@ public final class PostgresServer {
 
     public static final String CDC = "wallet_cdc";
 
+    /** webhook-dispatcher's role. */
+    public static final String WEBHOOKS = "wallet_webhooks";
+
     private final Path home;
 
     private final int port;
@@ -196,16 +199,22 @@ public final class PostgresServer {
 
     /**
      * Runs {@code bootstrap/postgres-init.sql} (shared with docker-compose) on a new
-     * cluster.
+     * cluster; on one made before, only the roles it lacks.
      */
     private void bootstrap() {
         try (Connection superuser = DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/postgres",
                 "postgres", "postgres"); Statement sql = superuser.createStatement()) {
             var exists = sql.executeQuery("select 1 from pg_database where datname = '" + DATABASE + "'");
-            if (exists.next()) {
-                return;
-            }
+            boolean existing = exists.next();
             for (String statement : bootstrapStatements()) {
+                // A cluster made before a role was added to the script gets that role.
+                java.util.regex.Matcher role = java.util.regex.Pattern.compile("create role (\\w+) .*")
+                    .matcher(statement);
+                if (existing && !(role.matches()
+                        && !sql.executeQuery("select 1 from pg_roles where rolname = '" + role.group(1) + "'")
+                            .next())) {
+                    continue;
+                }
                 sql.execute(statement);
             }
         }
@@ -224,6 +233,7 @@ public final class PostgresServer {
                 .replace(":'owner_password'", "'" + passwordOf(OWNER) + "'")
                 .replace(":'api_password'", "'" + passwordOf(API) + "'")
                 .replace(":'worker_password'", "'" + passwordOf(WORKER) + "'")
+                .replace(":'webhooks_password'", "'" + passwordOf(WEBHOOKS) + "'")
                 .replace(":'cdc_password'", "'" + passwordOf(CDC) + "'");
             return java.util.Arrays.stream(script.replaceAll("(?m)--.*$", "").split(";"))
                 .map(String::strip)

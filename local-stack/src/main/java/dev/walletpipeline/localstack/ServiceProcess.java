@@ -17,7 +17,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One of the three services as its own OS process, started from its runnable jar
+ * One of the services as its own OS process, started from its runnable jar
  * ({@code <module>/target/<module>-<version>-exec.jar}), as a deployment would run it.
  */
 public final class ServiceProcess implements AutoCloseable {

@@ -1,0 +1,332 @@
+package dev.walletpipeline.dispatcher.delivery;
+
+import dev.walletpipeline.contracts.OrderedIds;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The delivery log in PostgreSQL: what is to be sent, what was sent, every attempt. A
+ * delivery is pending until an endpoint answers 2xx (delivered) or its last attempt fails
+ * (failed); while a dispatcher sends it, it holds a lease, and any dispatcher may take a
+ * delivery whose lease has run out, so a crash delays a delivery and loses none.
+ */
+@Repository
+class Deliveries {
+
+    /** A delivery to make: one ledger event for one endpoint. */
+    record NewDelivery(UUID endpointId, String messageId, String eventType, @Nullable UUID walletId,
+            @Nullable Long walletSequence, String body) {
+    }
+
+    /** A delivery taken to send now, with what signing and sending it needs. */
+    record Claimed(UUID id, UUID endpointId, @Nullable UUID walletId, String messageId, String body, int attempts,
+            String url, List<byte[]> secrets) {
+    }
+
+    /**
+     * What an attempt came to.
+     *
+     * @param httpStatus the answer's status, or null when there was none
+     * @param response the answer's first KB, if any
+     * @param error why there was no answer (time-out, refused, target refused)
+     * @param retryAfter the wait a 429 or 503 asked for
+     */
+    record Attempt(Claimed delivery, Instant at, @Nullable Integer httpStatus, int latencyMs, @Nullable String response,
+            @Nullable String error, @Nullable Duration retryAfter) {
+
+        boolean delivered() {
+            return httpStatus != null && httpStatus >= 200 && httpStatus < 300;
+        }
+
+        boolean gone() {
+            return httpStatus != null && httpStatus == 410;
+        }
+
+    }
+
+    /** An endpoint an event's wallet owner registered, with its event filter. */
+    record Subscription(UUID walletId, UUID endpointId, @Nullable List<String> eventTypes) {
+
+        boolean wants(String eventType) {
+            return eventTypes == null || eventTypes.contains(eventType);
+        }
+
+    }
+
+    private final JdbcClient jdbc;
+
+    Deliveries(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** The enabled endpoints of these wallets' owners. */
+    List<Subscription> subscriptions(Collection<UUID> walletIds) {
+        return jdbc.sql("""
+                select w.id as wallet_id, e.id as endpoint_id, e.event_types
+                from wallets w join webhook_endpoints e on e.user_id = w.user_id
+                where w.id = any(?::uuid[]) and e.enabled and e.deleted_at is null""")
+            .param(walletIds.stream().map(UUID::toString).distinct().toArray(String[]::new))
+            .query((rs, n) -> {
+                java.sql.Array types = rs.getArray("event_types");
+                return new Subscription(rs.getObject("wallet_id", UUID.class), rs.getObject("endpoint_id", UUID.class),
+                        types == null ? null : List.of((String[]) types.getArray()));
+            })
+            .list();
+    }
+
+    /** Which of these transfers each wallet sent: the wallet ids of their senders. */
+    Map<UUID, UUID> sendersOf(Collection<UUID> transferIds) {
+        Map<UUID, UUID> senders = new java.util.HashMap<>();
+        if (transferIds.isEmpty()) {
+            return senders;
+        }
+        jdbc.sql("select id, from_wallet_id from transfers where id = any(?::uuid[])")
+            .param(transferIds.stream().map(UUID::toString).distinct().toArray(String[]::new))
+            .query((rs, n) -> senders.put(rs.getObject("id", UUID.class), rs.getObject("from_wallet_id", UUID.class)))
+            .list();
+        return senders;
+    }
+
+    /**
+     * Adds deliveries; one already there for the same endpoint and message (an event read
+     * again after a crash) is left as it is.
+     * @return the deliveries added
+     */
+    int add(List<NewDelivery> deliveries) {
+        if (deliveries.isEmpty()) {
+            return 0;
+        }
+        int n = deliveries.size();
+        String[] ids = new String[n];
+        String[] endpoints = new String[n];
+        String[] messages = new String[n];
+        String[] types = new String[n];
+        String[] wallets = new String[n];
+        Long[] sequences = new Long[n];
+        String[] bodies = new String[n];
+        for (int i = 0; i < n; i++) {
+            NewDelivery d = deliveries.get(i);
+            ids[i] = OrderedIds.next().toString();
+            endpoints[i] = d.endpointId().toString();
+            messages[i] = d.messageId();
+            types[i] = d.eventType();
+            wallets[i] = d.walletId() == null ? null : d.walletId().toString();
+            sequences[i] = d.walletSequence();
+            bodies[i] = d.body();
+        }
+        // In the order given: a wallet's deliveries to one endpoint are made in its
+        // sequence.
+        return jdbc
+            .sql("""
+                    insert into webhook_deliveries (id, endpoint_id, message_id, event_type, wallet_id, wallet_sequence, body)
+                    select * from unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::uuid[], ?::bigint[], ?::text[])
+                    on conflict (endpoint_id, message_id) do nothing""")
+            .params(ids, endpoints, messages, types, wallets, sequences, bodies)
+            .update();
+    }
+
+    /**
+     * Takes deliveries due now, at most {@code perEndpoint} of one endpoint less what
+     * this instance already has in flight there, and only the first pending one of each
+     * wallet per endpoint, so that a wallet's deliveries leave in its order.
+     */
+    @Transactional
+    List<Claimed> claim(int limit, int perEndpoint, Map<UUID, Integer> inFlight, Duration lease) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        List<String> busyIds = new ArrayList<>();
+        List<Integer> busyLeft = new ArrayList<>();
+        inFlight.forEach((endpoint, count) -> {
+            busyIds.add(endpoint.toString());
+            busyLeft.add(Math.max(0, perEndpoint - count));
+        });
+        return jdbc
+            .sql("""
+                    with due as (
+                        select d.id, d.endpoint_id,
+                               row_number() over (partition by d.endpoint_id order by d.next_attempt_at, d.id) as n
+                        from webhook_deliveries d
+                        join webhook_endpoints e on e.id = d.endpoint_id and e.enabled and e.deleted_at is null
+                        where d.status = 'pending' and d.next_attempt_at <= now()
+                          and (d.leased_until is null or d.leased_until < now())
+                          and (d.wallet_id is null or not exists (
+                              select 1 from webhook_deliveries before
+                              where before.status = 'pending' and before.endpoint_id = d.endpoint_id
+                                and before.wallet_id = d.wallet_id and before.wallet_sequence < d.wallet_sequence))
+                        order by d.next_attempt_at
+                        limit ?
+                    ), taken as (
+                        select due.id from due
+                        left join unnest(?::uuid[], ?::int[]) as busy(endpoint_id, room) on busy.endpoint_id = due.endpoint_id
+                        where due.n <= coalesce(busy.room, ?)
+                        order by due.id
+                        limit ?
+                    )
+                    update webhook_deliveries d set leased_until = now() + ?::interval
+                    from taken, webhook_endpoints e
+                    where d.id = taken.id and e.id = d.endpoint_id and d.status = 'pending'
+                      and (d.leased_until is null or d.leased_until < now())
+                    returning d.id, d.endpoint_id, d.wallet_id, d.message_id, d.body, d.attempts, e.url, e.secret,
+                              e.previous_secret,
+                              e.previous_secret_until > now() as previous_still_signs""")
+            .params(limit * 4, busyIds.toArray(String[]::new), busyLeft.toArray(Integer[]::new), perEndpoint, limit,
+                    lease.toMillis() + " milliseconds")
+            .query((rs, n) -> {
+                List<byte[]> secrets = new ArrayList<>(2);
+                secrets.add(rs.getBytes("secret"));
+                if (rs.getBoolean("previous_still_signs")) {
+                    secrets.add(rs.getBytes("previous_secret"));
+                }
+                return new Claimed(rs.getObject("id", UUID.class), rs.getObject("endpoint_id", UUID.class),
+                        rs.getObject("wallet_id", UUID.class), rs.getString("message_id"), rs.getString("body"),
+                        rs.getInt("attempts"), rs.getString("url"), List.copyOf(secrets));
+            })
+            .list();
+    }
+
+    /**
+     * Records attempts, all in one transaction: the attempt itself, the delivery's new
+     * state, and the endpoint's health.
+     * @param nextAttemptAt for each failed attempt, when to try again, or null to give up
+     */
+    @Transactional
+    void record(List<Attempt> attempts, Map<UUID, @Nullable Instant> nextAttemptAt, Duration disableAfterFailingFor) {
+        if (attempts.isEmpty()) {
+            return;
+        }
+        int n = attempts.size();
+        String[] ids = new String[n];
+        Integer[] numbers = new Integer[n];
+        String[] times = new String[n];
+        Integer[] statuses = new Integer[n];
+        Integer[] latencies = new Integer[n];
+        String[] responses = new String[n];
+        String[] errors = new String[n];
+        for (int i = 0; i < n; i++) {
+            Attempt a = attempts.get(i);
+            ids[i] = a.delivery().id().toString();
+            numbers[i] = a.delivery().attempts() + 1;
+            times[i] = a.at().toString();
+            statuses[i] = a.httpStatus();
+            latencies[i] = a.latencyMs();
+            responses[i] = a.response();
+            errors[i] = a.error();
+        }
+        jdbc.sql(
+                """
+                        insert into webhook_attempts (delivery_id, attempt, attempted_at, http_status, latency_ms, response, error)
+                        select * from unnest(?::uuid[], ?::int[], ?::timestamptz[], ?::int[], ?::int[], ?::text[], ?::text[])
+                        on conflict do nothing""")
+            .params(ids, numbers, times, statuses, latencies, responses, errors)
+            .update();
+        List<String> delivered = new ArrayList<>();
+        List<String> deliveredEndpoints = new ArrayList<>();
+        List<Integer> deliveredStatus = new ArrayList<>();
+        for (Attempt a : attempts) {
+            if (a.delivered()) {
+                delivered.add(a.delivery().id().toString());
+                deliveredEndpoints.add(a.delivery().endpointId().toString());
+                deliveredStatus.add(a.httpStatus());
+                continue;
+            }
+            Instant next = nextAttemptAt.get(a.delivery().id());
+            jdbc.sql("""
+                    update webhook_deliveries set attempts = attempts + 1, leased_until = null, last_http_status = ?,
+                           last_error = ?, status = case when ? then 'failed' else 'pending' end,
+                           next_attempt_at = coalesce(?, next_attempt_at)
+                    where id = ?""")
+                .params(a.httpStatus(), a.error(), next == null,
+                        next == null ? null : next.atOffset(java.time.ZoneOffset.UTC), a.delivery().id())
+                .update();
+            if (a.gone()) {
+                disable(a.delivery().endpointId(), "the endpoint answered 410 Gone at " + a.at());
+                continue;
+            }
+            if (next != null && a.delivery().walletId() != null) {
+                // The wallet's later deliveries wait for this one: not due before it, so
+                // that the search for due deliveries does not step over them.
+                jdbc.sql("""
+                        update webhook_deliveries set next_attempt_at = ?
+                        where endpoint_id = ? and wallet_id = ? and status = 'pending' and next_attempt_at < ?
+                          and id <> ?""")
+                    .params(next.atOffset(java.time.ZoneOffset.UTC), a.delivery().endpointId(), a.delivery().walletId(),
+                            next.atOffset(java.time.ZoneOffset.UTC), a.delivery().id())
+                    .update();
+            }
+            jdbc.sql("update webhook_endpoints set failing_since = ? where id = ? and failing_since is null")
+                .params(a.at().atOffset(java.time.ZoneOffset.UTC), a.delivery().endpointId())
+                .update();
+            String failingSince = jdbc.sql("""
+                    select failing_since::text from webhook_endpoints
+                    where id = ? and enabled and failing_since < now() - ?::interval""")
+                .params(a.delivery().endpointId(), disableAfterFailingFor.toMillis() + " milliseconds")
+                .query(String.class)
+                .optional()
+                .orElse(null);
+            if (failingSince != null) {
+                disable(a.delivery().endpointId(), "every attempt failed since " + failingSince + "; the last: "
+                        + (a.error() != null ? a.error() : "HTTP " + a.httpStatus()));
+            }
+        }
+        if (!delivered.isEmpty()) {
+            jdbc.sql(
+                    """
+                            update webhook_deliveries d set status = 'delivered', attempts = d.attempts + 1, leased_until = null,
+                                   last_http_status = done.http_status, last_error = null, delivered_at = now()
+                            from unnest(?::uuid[], ?::int[]) as done(id, http_status)
+                            where d.id = done.id""")
+                .params(delivered.toArray(String[]::new), deliveredStatus.toArray(Integer[]::new))
+                .update();
+            jdbc.sql("""
+                    update webhook_endpoints set failing_since = null
+                    where id = any(?::uuid[]) and failing_since is not null""")
+                .param(deliveredEndpoints.stream().distinct().toArray(String[]::new))
+                .update();
+        }
+    }
+
+    /**
+     * Disables an endpoint; its pending deliveries stop being due until its owner enables
+     * it again.
+     */
+    void disable(UUID endpointId, String reason) {
+        jdbc.sql("update webhook_endpoints set enabled = false, disabled_reason = ? where id = ? and enabled")
+            .params(reason, endpointId)
+            .update();
+        jdbc.sql(
+                "update webhook_deliveries set next_attempt_at = 'infinity' where endpoint_id = ? and status = 'pending'")
+            .param(endpointId)
+            .update();
+    }
+
+    /**
+     * How far behind deliveries are: the age of the oldest not yet delivered to an
+     * enabled endpoint (an endpoint that keeps failing keeps it old), and how long the
+     * longest-due one has waited to be sent (this dispatcher's own backlog).
+     */
+    record Backlog(Duration oldestUndelivered, Duration longestDue) {
+    }
+
+    Backlog backlog() {
+        return jdbc.sql("""
+                select coalesce(extract(epoch from now() - min(d.created_at)), 0)::float8 as undelivered,
+                       coalesce(extract(epoch from now() - min(d.next_attempt_at)
+                                filter (where d.next_attempt_at <= now())), 0)::float8 as due
+                from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id
+                where d.status = 'pending' and e.enabled and e.deleted_at is null""")
+            .query((rs, n) -> new Backlog(Duration.ofMillis((long) (rs.getDouble("undelivered") * 1000)),
+                    Duration.ofMillis((long) (rs.getDouble("due") * 1000))))
+            .single();
+    }
+
+}
