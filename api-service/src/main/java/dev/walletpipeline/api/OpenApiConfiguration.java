@@ -74,7 +74,30 @@ class OpenApiConfiguration {
             Map.entry("DELETE /wallet/withdrawal-accounts/{id}",
                     op("deleteWithdrawalAccount", "Remove a saved bank account (a person only, not an API key)")),
             Map.entry("POST /wallet/withdrawals", op("createWithdrawal", "Withdraw to a saved bank account")),
-            Map.entry("GET /wallet/withdrawals/{id}", op("getWithdrawal", "A withdrawal's status")));
+            Map.entry("GET /wallet/withdrawals/{id}", op("getWithdrawal", "A withdrawal's status")),
+            Map.entry("POST /webhooks/endpoints",
+                    op("createWebhookEndpoint",
+                            "Register an endpoint for the wallet's events (a person only; at most 10); its signing"
+                                    + " secret is shown once")),
+            Map.entry("GET /webhooks/endpoints", op("listWebhookEndpoints", "The person's webhook endpoints")),
+            Map.entry("GET /webhooks/endpoints/{id}", op("getWebhookEndpoint", "A webhook endpoint")),
+            Map.entry("PATCH /webhooks/endpoints/{id}",
+                    op("updateWebhookEndpoint", "Change an endpoint's url, event filter, description or enabled")),
+            Map.entry("DELETE /webhooks/endpoints/{id}",
+                    op("deleteWebhookEndpoint", "Delete an endpoint: nothing more is delivered to it")),
+            Map.entry("POST /webhooks/endpoints/{id}/secret/rotate",
+                    op("rotateWebhookSecret",
+                            "A new signing secret (shown once); for 24 hours deliveries are signed by both")),
+            Map.entry("POST /webhooks/endpoints/{id}/test",
+                    op("sendWebhookTest", "Send the endpoint a webhook.test event")),
+            Map.entry("POST /webhooks/endpoints/{id}/recover",
+                    op("recoverWebhookEndpoint", "Send again every failed delivery to the endpoint since an instant")),
+            Map.entry("GET /webhooks/deliveries",
+                    op("listWebhookDeliveries",
+                            "Deliveries newest first, each with its attempts (time, HTTP status, latency, the"
+                                    + " answer's first 1 KB); needs the webhooks permission")),
+            Map.entry("POST /webhooks/deliveries/{id}/resend",
+                    op("resendWebhookDelivery", "Send a delivery again, with its webhook-id")));
 
     private static String[] op(String operationId, String summary) {
         return new String[] { operationId, summary };
@@ -188,7 +211,8 @@ class OpenApiConfiguration {
                         new SecurityScheme().type(SecurityScheme.Type.APIKEY)
                             .in(SecurityScheme.In.HEADER)
                             .name("x-api-key")
-                            .description("sk_live_... key with deposit, transfer, withdraw and/or read permissions")))
+                            .description("sk_live_... key with deposit, transfer, withdraw, read and/or webhooks"
+                                    + " permissions")))
             .addSecurityItem(new SecurityRequirement().addList("bearer"))
             .addSecurityItem(new SecurityRequirement().addList("apiKey"));
     }
@@ -198,14 +222,17 @@ class OpenApiConfiguration {
         Map<String, String> common = new LinkedHashMap<>();
         common.put("400", "validation_failed: malformed JSON, wrong types, out-of-range values (field named);"
                 + " invalid_as_of, as_of_in_future, invalid_date, invalid_date_range, statement_period_too_long,"
-                + " invalid_timezone, invalid_type, invalid_amount, invalid_amount_range, invalid_reference");
+                + " invalid_timezone, invalid_type, invalid_amount, invalid_amount_range, invalid_reference,"
+                + " invalid_webhook_url, webhook_url_not_https, webhook_target_not_public,"
+                + " webhook_target_unresolvable, invalid_event_type, invalid_status, invalid_since");
         common.put("401", "credentials_missing, token_invalid, token_expired, api_key_invalid, api_key_expired, "
                 + "api_key_revoked");
         common.put("403", "permission_missing: the API key lacks the permission named in detail, or the call is"
                 + " a person's only (API keys, bank accounts)");
         common.put("404", "not_found");
         common.put("409",
-                "idempotency_conflict, api_key_limit_reached, key_already_rolled_over, email_already_registered");
+                "idempotency_conflict, api_key_limit_reached, key_already_rolled_over, email_already_registered,"
+                        + " webhook_endpoint_limit_reached");
         common.put("413", "payload_too_large: a body over 64 KiB");
         common.put("422", "insufficient_funds, wallet_in_debt, recipient_not_found, self_transfer, key_not_expired,"
                 + " key_revoked, account_not_resolved, withdrawal_limit_exceeded, withdrawal_account_cooling_off");
@@ -215,6 +242,7 @@ class OpenApiConfiguration {
             // bean alone was dropped.
             openApi.getComponents().addSchemas("Problem", problemSchema());
             requestSchemas().forEach(openApi.getComponents()::addSchemas);
+            WebhookDocumentation.addTo(openApi);
             openApi.getComponents().getSchemas().remove("JsonNode"); // replaced by the
                                                                      // request schemas
                                                                      // above

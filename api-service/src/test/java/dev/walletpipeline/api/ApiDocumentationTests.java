@@ -36,6 +36,57 @@ class ApiDocumentationTests {
         assertThat(api.get("/swagger-ui/index.html", As.NOBODY).status()).isEqualTo(200);
     }
 
+    @org.springframework.beans.factory.annotation.Autowired
+    org.springframework.context.ApplicationContext context;
+
+    /**
+     * springdoc names a body's schema by its type's simple name: two types of one name
+     * (two controllers' {@code CreateRequest}, two {@code Page}s) become one schema, and
+     * one of the operations is described with the other's fields. Every record the
+     * controllers read or answer, and the records inside them, must have a name of its
+     * own.
+     */
+    @Test
+    void noTwoTypesInTheContractShareASchemaName() {
+        java.util.Map<String, java.util.Set<Class<?>>> byName = new java.util.TreeMap<>();
+        java.util.Deque<java.lang.reflect.Type> todo = new java.util.ArrayDeque<>();
+        context.getBeansWithAnnotation(org.springframework.web.bind.annotation.RestController.class)
+            .values()
+            .forEach(controller -> {
+                for (java.lang.reflect.Method method : org.springframework.aop.support.AopUtils
+                    .getTargetClass(controller)
+                    .getDeclaredMethods()) {
+                    if (!org.springframework.core.annotation.AnnotatedElementUtils.hasAnnotation(method,
+                            org.springframework.web.bind.annotation.RequestMapping.class)) {
+                        continue;
+                    }
+                    todo.add(method.getGenericReturnType());
+                    for (java.lang.reflect.Parameter parameter : method.getParameters()) {
+                        if (parameter.isAnnotationPresent(org.springframework.web.bind.annotation.RequestBody.class)) {
+                            todo.add(parameter.getParameterizedType());
+                        }
+                    }
+                }
+            });
+        java.util.Set<Class<?>> seen = new java.util.HashSet<>();
+        while (!todo.isEmpty()) {
+            java.lang.reflect.Type type = todo.pop();
+            if (type instanceof java.lang.reflect.ParameterizedType generic) {
+                todo.addAll(java.util.List.of(generic.getActualTypeArguments()));
+            }
+            else if (type instanceof Class<?> record && record.isRecord() && seen.add(record)) {
+                byName.computeIfAbsent(record.getSimpleName(), n -> new java.util.HashSet<>()).add(record);
+                for (java.lang.reflect.RecordComponent component : record.getRecordComponents()) {
+                    todo.add(component.getGenericType());
+                }
+            }
+        }
+        assertThat(byName).as("records seen").isNotEmpty();
+        assertThat(byName.entrySet().stream().filter(e -> e.getValue().size() > 1).map(java.util.Map.Entry::getKey))
+            .as("schema names given to more than one type")
+            .isEmpty();
+    }
+
     /**
      * The document clients generate from is committed as
      * {@code api-service/openapi.json}: it must be exactly what the service serves.

@@ -110,13 +110,13 @@ class ApiKeyController {
     private static Set<Permission> permissions(@Nullable List<String> requested) {
         if (requested == null || requested.isEmpty()) {
             throw WalletProblem.invalid("permissions",
-                    "permissions must name at least one of deposit, transfer, withdraw, read");
+                    "permissions must name at least one of deposit, transfer, withdraw, read, webhooks");
         }
         Set<Permission> permissions = EnumSet.noneOf(Permission.class);
         for (String name : requested) {
             permissions.add(Permission.fromWire(name == null ? "" : name)
                 .orElseThrow(() -> WalletProblem.invalid("permissions",
-                        "unknown permission '" + name + "'; allowed: deposit, transfer, withdraw, read")));
+                        "unknown permission '" + name + "'; allowed: deposit, transfer, withdraw, read, webhooks")));
         }
         return permissions;
     }

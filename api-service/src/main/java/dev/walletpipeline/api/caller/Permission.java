@@ -7,7 +7,7 @@ import java.util.Optional;
 /** What an API key may do on its owner's wallet. A signed-in person may do all of it. */
 public enum Permission {
 
-    DEPOSIT, TRANSFER, WITHDRAW, READ;
+    DEPOSIT, TRANSFER, WITHDRAW, READ, WEBHOOKS;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

@@ -1,0 +1,150 @@
+package dev.walletpipeline.api.webhook;
+
+import dev.walletpipeline.api.problem.WalletProblem;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The delivery log webhook-dispatcher keeps, read by the endpoints' owner, who may also
+ * make a delivery due again: a resend keeps its webhook-id, so a receiver that already
+ * has it can tell.
+ */
+@Repository
+class WebhookDeliveries {
+
+    record WebhookAttempt(int attempt, Instant attemptedAt, @Nullable Integer httpStatus, int latencyMs,
+            @Nullable String response, @Nullable String error) {
+    }
+
+    record WebhookDelivery(UUID id, UUID endpointId, String messageId, String eventType, String status,
+            int attemptsMade, @Nullable Instant nextAttemptAt, Instant createdAt, @Nullable Instant deliveredAt,
+            List<WebhookAttempt> attempts) {
+    }
+
+    record WebhookDeliveryPage(List<WebhookDelivery> items, @Nullable String nextCursor) {
+    }
+
+    record Filter(@Nullable UUID endpointId, @Nullable String status, @Nullable Instant since) {
+    }
+
+    private final JdbcClient jdbc;
+
+    WebhookDeliveries(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** The owner's deliveries, newest first, keyset-paged over (created_at, id). */
+    WebhookDeliveryPage page(UUID userId, Filter filter, int limit, @Nullable String cursor) {
+        Object[] after = cursor == null || cursor.isBlank() ? null : parse(cursor);
+        List<WebhookDelivery> rows = jdbc.sql("""
+                select d.id, d.endpoint_id, d.message_id, d.event_type, d.status, d.attempts,
+                       case when d.status = 'pending' then d.next_attempt_at end as next_attempt_at,
+                       d.created_at, d.delivered_at
+                from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id
+                where e.user_id = ?
+                  and (?::uuid is null or d.endpoint_id = ?::uuid)
+                  and (?::text is null or d.status = ?::text)
+                  and (?::timestamptz is null or d.created_at >= ?::timestamptz)
+                  and (?::timestamptz is null or (d.created_at, d.id) < (?::timestamptz, ?::uuid))
+                order by d.created_at desc, d.id desc
+                limit ?""")
+            .params(userId, filter.endpointId(), filter.endpointId(), filter.status(), filter.status(),
+                    time(filter.since()), time(filter.since()), after == null ? null : after[0],
+                    after == null ? null : after[0], after == null ? null : after[1], limit + 1)
+            .query((rs, n) -> new WebhookDelivery(rs.getObject("id", UUID.class),
+                    rs.getObject("endpoint_id", UUID.class), rs.getString("message_id"), rs.getString("event_type"),
+                    rs.getString("status"), rs.getInt("attempts"), WebhookEndpoints.instant(rs, "next_attempt_at"),
+                    WebhookEndpoints.instant(rs, "created_at"), WebhookEndpoints.instant(rs, "delivered_at"),
+                    List.of()))
+            .list();
+        boolean more = rows.size() > limit;
+        List<WebhookDelivery> page = more ? rows.subList(0, limit) : rows;
+        Map<UUID, List<WebhookAttempt>> attempts = attemptsOf(page.stream().map(WebhookDelivery::id).toList());
+        List<WebhookDelivery> items = page.stream()
+            .map(d -> new WebhookDelivery(d.id(), d.endpointId(), d.messageId(), d.eventType(), d.status(),
+                    d.attemptsMade(), d.nextAttemptAt(), d.createdAt(), d.deliveredAt(),
+                    attempts.getOrDefault(d.id(), List.of())))
+            .toList();
+        String next = null;
+        if (more) {
+            WebhookDelivery last = page.get(page.size() - 1);
+            next = Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString((last.createdAt() + "|" + last.id()).getBytes(StandardCharsets.UTF_8));
+        }
+        return new WebhookDeliveryPage(items, next);
+    }
+
+    private Map<UUID, List<WebhookAttempt>> attemptsOf(List<UUID> deliveries) {
+        if (deliveries.isEmpty()) {
+            return Map.of();
+        }
+        record Row(UUID delivery, WebhookAttempt attempt) {
+        }
+        return jdbc.sql("""
+                select delivery_id, attempt, attempted_at, http_status, latency_ms, response, error
+                from webhook_attempts where delivery_id = any(?::uuid[]) order by delivery_id, attempt""")
+            .param(deliveries.stream().map(UUID::toString).toArray(String[]::new))
+            .query((rs, n) -> new Row(rs.getObject("delivery_id", UUID.class),
+                    new WebhookAttempt(rs.getInt("attempt"), WebhookEndpoints.instant(rs, "attempted_at"),
+                            (Integer) rs.getObject("http_status"), rs.getInt("latency_ms"), rs.getString("response"),
+                            rs.getString("error"))))
+            .list()
+            .stream()
+            .collect(Collectors.groupingBy(Row::delivery, Collectors.mapping(Row::attempt, Collectors.toList())));
+    }
+
+    /**
+     * Makes one of the owner's deliveries due now, with a fresh retry schedule, whatever
+     * it came to before.
+     */
+    void resend(UUID userId, UUID deliveryId) {
+        int made = jdbc.sql("""
+                update webhook_deliveries d set status = 'pending', attempts = 0, next_attempt_at = now(),
+                       leased_until = null
+                from webhook_endpoints e
+                where d.id = ? and e.id = d.endpoint_id and e.user_id = ? and e.deleted_at is null""")
+            .params(deliveryId, userId)
+            .update();
+        if (made == 0) {
+            throw WalletProblem.notFound("webhook delivery");
+        }
+    }
+
+    /**
+     * Makes every failed delivery of the endpoint since then due now.
+     * @return how many
+     */
+    int recover(UUID endpointId, Instant since) {
+        return jdbc.sql("""
+                update webhook_deliveries set status = 'pending', attempts = 0, next_attempt_at = now(),
+                       leased_until = null
+                where endpoint_id = ? and status = 'failed' and created_at >= ?""")
+            .params(endpointId, time(since))
+            .update();
+    }
+
+    private static @Nullable OffsetDateTime time(@Nullable Instant instant) {
+        return instant == null ? null : instant.atOffset(java.time.ZoneOffset.UTC);
+    }
+
+    private static Object[] parse(String cursor) {
+        try {
+            String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|", 2);
+            return new Object[] { OffsetDateTime.parse(parts[0]), UUID.fromString(parts[1]) };
+        }
+        catch (RuntimeException e) {
+            throw WalletProblem.invalid("cursor", "cursor is not one this API returned");
+        }
+    }
+
+}
