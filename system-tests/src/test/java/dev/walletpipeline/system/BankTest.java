@@ -11,6 +11,8 @@ import dev.walletpipeline.localstack.LocalStackExtension;
 import dev.walletpipeline.localstack.PaystackSigner;
 import dev.walletpipeline.localstack.PostgresServer;
 import dev.walletpipeline.localstack.ServiceProcess;
+import dev.walletpipeline.localstack.StandardWebhooksVerifier;
+import dev.walletpipeline.localstack.WebhookReceiver;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -62,6 +64,13 @@ class BankTest {
 
     private static final long FUNDING = 1_000_000;
 
+    private final WebhookReceiver receiver = WebhookReceiver.start(8);
+
+    @org.junit.jupiter.api.AfterEach
+    void closeReceiver() {
+        receiver.close();
+    }
+
     @Test
     void moneyIsNeitherCreatedNorLostUnderCrashesAndPausesOfEveryComponentWithTwoOfEach(LocalStack stack)
             throws Exception {
@@ -85,8 +94,16 @@ class BankTest {
 
         List<Account> accounts = new ArrayList<>();
         List<byte[]> webhooks = Collections.synchronizedList(new ArrayList<>());
+        // Half the bank's people follow their wallet through a webhook endpoint.
+        Map<UUID, String> endpointSecrets = new HashMap<>();
         for (int i = 0; i < WALLETS; i++) {
             ApiClient.SignedIn person = api.signIn("bank-" + i + "-" + UUID.randomUUID() + "@example.com");
+            if (i % 2 == 0) {
+                ApiClient.Response endpoint = api.post("/webhooks/endpoints", person.as(),
+                        "{\"url\":\"" + receiver.url("/bank/" + person.walletNumber()) + "\"}");
+                assertThat(endpoint.status()).isEqualTo(201);
+                endpointSecrets.put(ledger.walletOfUser(UUID.fromString(person.userId())), endpoint.text("secret"));
+            }
             UUID wallet = ledger.walletOfUser(UUID.fromString(person.userId()));
             String reference = ledger.newPendingDeposit(wallet, FUNDING);
             byte[] body = LedgerProbe.chargeSuccess(reference, FUNDING, "NGN");
@@ -257,6 +274,26 @@ class BankTest {
             });
         }
 
+        // Beside them, a webhook-dispatcher killed every 9 s, the first and the second in
+        // turn: deliveries it held wait for its lease to run out, then the other (or the
+        // restarted one) sends them.
+        AtomicInteger dispatcherKills = new AtomicInteger();
+        Thread dispatcherFaults = new Thread(() -> {
+            for (int k = 0; System.nanoTime() < deadline - 9_000_000_000L; k++) {
+                try {
+                    Thread.sleep(9_000);
+                }
+                catch (InterruptedException e) {
+                    return;
+                }
+                ServiceProcess dispatcher = k % 2 == 0 ? pipeline.webhookDispatcher : twins.webhookDispatcher();
+                dispatcher.kill();
+                dispatcher.start();
+                dispatcherKills.incrementAndGet();
+            }
+        }, "dispatcher-faults");
+        dispatcherFaults.start();
+
         // Every kind of fault in turn, each on one instance (the first, then the second,
         // in alternate rounds) or on both at once, then again.
         List<String> injected = new ArrayList<>();
@@ -269,6 +306,7 @@ class BankTest {
         }
         clients.shutdown();
         assertThat(clients.awaitTermination(2, TimeUnit.MINUTES)).isTrue();
+        dispatcherFaults.join(60_000);
 
         // Faults stop: everything back. A request whose answer was lost in a fault is
         // asked again with
@@ -399,6 +437,41 @@ class BankTest {
                         + " but its events replay to " + replayed);
             }
         }
+        // Every event of a wallet whose owner registered an endpoint reached it at least
+        // once, signed so that the reference library verifies it, across every crash.
+        for (Map.Entry<UUID, String> followed : endpointSecrets.entrySet()) {
+            Account account = accounts.stream()
+                .filter(a -> a.wallet.equals(followed.getKey()))
+                .findFirst()
+                .orElseThrow();
+            List<String> expected = eventsOf.getOrDefault(account.wallet, List.of())
+                .stream()
+                .map(e -> "msg_" + e.eventId())
+                .toList();
+            String path = "/bank/" + account.number;
+            try {
+                await().atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(() -> receiver.received(path)
+                        .stream()
+                        .map(r -> r.header("webhook-id"))
+                        .collect(java.util.stream.Collectors.toSet())
+                        .containsAll(expected));
+            }
+            catch (org.awaitility.core.ConditionTimeoutException missing) {
+                Set<String> got = new HashSet<>();
+                receiver.received(path).forEach(r -> got.add(r.header("webhook-id")));
+                anomalies
+                    .add("wallet " + account.wallet + ": " + expected.stream().filter(id -> !got.contains(id)).count()
+                            + " of its " + expected.size() + " events never reached its webhook endpoint");
+            }
+            List<String> verified = StandardWebhooksVerifier.verify(followed.getValue(), receiver.received(path));
+            long refused = verified.stream().filter(v -> !v.equals("ok")).count();
+            if (refused > 0 || expected.isEmpty()) {
+                anomalies.add("wallet " + account.wallet + ": " + refused + " of " + verified.size()
+                        + " webhook deliveries failed verification (" + expected.size() + " events)");
+            }
+        }
         // A downstream consumer's view must agree: the example projection, from the topic
         // alone.
         try (dev.walletpipeline.example.BalanceProjection projection = new dev.walletpipeline.example.BalanceProjection(
@@ -444,14 +517,16 @@ class BankTest {
         }
         System.out.printf("%nbank test: %d s, %d operations, %d transfers accepted (%d answers re-asked after faults),"
                 + " %d of them in %d bulk transfers, %d withdrawals (%d paid out), %d refund and chargeback events, %d poison webhooks accepted and set"
-                + " aside, %d forged payments refused, %d faults injected %s, anomalies: %d%n", runFor.toSeconds(),
-                operations.get(), accepted.size(), reasked,
+                + " aside, %d forged payments refused, %d faults injected %s, webhook-dispatcher killed %d times,"
+                + " %d webhook deliveries received, anomalies: %d%n", runFor.toSeconds(), operations.get(),
+                accepted.size(), reasked,
                 count(stack,
                         "select count(*) from transfers where batch_id is not null and from_wallet_id in (" + bank
                                 + ")"),
                 count(stack, "select count(*) from transfer_batches where from_wallet_id in (" + bank + ")"),
                 withdrawals.size(), withdrawalIds(stack, bank, "completed").size(), moneyBack.size(),
-                poisonAccepted.size(), forged.size(), faults.get(), injected, anomalies.size());
+                poisonAccepted.size(), forged.size(), faults.get(), injected, dispatcherKills.get(),
+                receiver.all().size(), anomalies.size());
         anomalies.forEach(a -> System.out.println("  anomaly: " + a));
         assertThat(anomalies).isEmpty();
         assertThat(faults.get()).isGreaterThanOrEqualTo(3);

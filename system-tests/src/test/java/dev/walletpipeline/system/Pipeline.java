@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The three services as real processes on the shared stack, started once per test JVM
+ * The four services as real processes on the shared stack, started once per test JVM
  * (like the stack itself) and stopped with it. Tests kill and restart them as a crash and
  * a redeploy would.
  */
@@ -37,6 +37,8 @@ final class Pipeline {
     final ServiceProcess ledgerWorker;
 
     final ServiceProcess webhookIngest;
+
+    final ServiceProcess webhookDispatcher;
 
     final ServiceProcess apiService;
 
@@ -69,6 +71,10 @@ final class Pipeline {
         // and the outbox sweep: transfers pending for 3 s have their command sent again
         environment.put("OUTBOX_RESEND_AFTER", "3s");
         environment.put("OUTBOX_SWEEP_EVERY", "1s");
+        // webhook retries in seconds rather than hours
+        environment.put("WEBHOOK_RETRY_SCHEDULE", "0s,1s,2s,3s,5s,5s,5s,5s,5s,5s,5s,5s");
+        environment.put("WEBHOOK_TIMEOUT", "5s");
+        environment.put("WEBHOOK_LEASE", "10s");
         ledgerPort = LocalStack.freePort();
         webhookPort = LocalStack.freePort();
         apiPort = LocalStack.freePort();
@@ -78,6 +84,8 @@ final class Pipeline {
                 logs);
         environment.put("WEBHOOK_INGEST_INTERNAL_URL", webhookIngest.internalUrl());
         apiService = new ServiceProcess(project, "api-service", apiPort, environmentOf("api-service"), logs);
+        webhookDispatcher = new ServiceProcess(project, "webhook-dispatcher", LocalStack.freePort(),
+                environmentOf("webhook-dispatcher"), logs);
         api = new ApiClient(apiPort);
         stack.paystack().webhookUrl("http://localhost:" + webhookPort + "/wallet/paystack/webhook");
     }
@@ -94,14 +102,15 @@ final class Pipeline {
     /**
      * A second instance of each service, as a deployment behind a load balancer runs
      * them: a ledger-worker with instance id 1 sharing the consumer group, an api-service
-     * on its own port that reaches Paystack through the second webhook-ingest. Started by
-     * {@link #startTwins}, stopped by {@link #stopTwins}.
+     * on its own port that reaches Paystack through the second webhook-ingest, a
+     * webhook-dispatcher sharing the ledger events' partitions and the deliveries.
+     * Started by {@link #startTwins}, stopped by {@link #stopTwins}.
      */
     record Twins(ServiceProcess ledgerWorker, ServiceProcess webhookIngest, ServiceProcess apiService, ApiClient api,
-            int webhookPort) {
+            int webhookPort, ServiceProcess webhookDispatcher) {
 
         List<ServiceProcess> all() {
-            return List.of(ledgerWorker, webhookIngest, apiService);
+            return List.of(ledgerWorker, webhookIngest, apiService, webhookDispatcher);
         }
     }
 
@@ -118,7 +127,8 @@ final class Pipeline {
         int twinApiPort = LocalStack.freePort();
         Twins twins = new Twins(new ServiceProcess(project, "ledger-worker", LocalStack.freePort(), worker, logs),
                 ingest, new ServiceProcess(project, "api-service", twinApiPort, api, logs), new ApiClient(twinApiPort),
-                twinWebhookPort);
+                twinWebhookPort, new ServiceProcess(project, "webhook-dispatcher", LocalStack.freePort(),
+                        environmentOf("webhook-dispatcher"), logs));
         twins.all().forEach(ServiceProcess::start);
         twins.all().forEach(service -> service.awaitReady(Duration.ofMinutes(2)));
         return twins;
@@ -189,9 +199,12 @@ final class Pipeline {
             pipeline.ledgerWorker.start().awaitReady(Duration.ofMinutes(2));
             pipeline.webhookIngest.start();
             pipeline.apiService.start();
+            pipeline.webhookDispatcher.start();
             pipeline.webhookIngest.awaitReady(Duration.ofMinutes(2));
             pipeline.apiService.awaitReady(Duration.ofMinutes(2));
+            pipeline.webhookDispatcher.awaitReady(Duration.ofMinutes(2));
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                pipeline.webhookDispatcher.close();
                 pipeline.apiService.close();
                 pipeline.webhookIngest.close();
                 pipeline.ledgerWorker.close();
@@ -203,7 +216,8 @@ final class Pipeline {
 
     /** Makes sure every service runs (a test may have left one killed) and is ready. */
     void ensureRunning() {
-        for (ServiceProcess service : new ServiceProcess[] { ledgerWorker, webhookIngest, apiService }) {
+        for (ServiceProcess service : new ServiceProcess[] { ledgerWorker, webhookIngest, apiService,
+                webhookDispatcher }) {
             if (!service.isRunning()) {
                 service.start();
             }
