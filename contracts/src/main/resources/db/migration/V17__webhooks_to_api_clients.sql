@@ -55,10 +55,33 @@ create table webhook_deliveries (
     constraint wallet_events_name_their_place check ((wallet_id is null) = (wallet_sequence is null))
 );
 
--- What the dispatcher sends next, and the head of each wallet's queue per endpoint.
+-- What the dispatcher sends next, and each wallet's queue per endpoint. Only the head of a queue
+-- is due; the deliveries behind it wait with next_attempt_at 'infinity' until it is delivered or
+-- given up, so that the search for due deliveries never steps over a backlog.
 create index webhook_deliveries_due on webhook_deliveries (next_attempt_at) where status = 'pending';
 create index webhook_deliveries_wallet_queue on webhook_deliveries (endpoint_id, wallet_id, wallet_sequence)
     where status = 'pending';
+
+-- Makes due now each waiting delivery with nothing pending before it in its queue (of one wallet
+-- at one endpoint, of every wallet at one endpoint, or everywhere, as the arguments narrow it; only
+-- enabled endpoints): after a head is delivered or given up, an endpoint is enabled again,
+-- deliveries are resent, and as webhook-dispatcher's safety net every few seconds.
+create function webhook_queue_heads_due(only_endpoint uuid, only_wallet uuid) returns integer
+language sql as $$
+    with heads as (
+        update webhook_deliveries d set next_attempt_at = now()
+        from webhook_endpoints e
+        where e.id = d.endpoint_id and e.enabled and e.deleted_at is null
+          and (only_endpoint is null or d.endpoint_id = only_endpoint)
+          and (only_wallet is null or d.wallet_id = only_wallet)
+          and d.status = 'pending' and d.next_attempt_at = 'infinity'
+          and not exists (
+              select 1 from webhook_deliveries before
+              where before.status = 'pending' and before.endpoint_id = d.endpoint_id
+                and before.wallet_id = d.wallet_id and before.wallet_sequence < d.wallet_sequence)
+        returning 1)
+    select count(*)::integer from heads
+$$;
 -- The delivery log: an endpoint's deliveries, newest first.
 create index webhook_deliveries_by_endpoint on webhook_deliveries (endpoint_id, created_at desc, id desc);
 
@@ -86,6 +109,8 @@ grant select on webhook_deliveries, webhook_attempts to wallet_api;
 -- A test event, a resend and a recovery are deliveries made or made due again by the API.
 grant insert on webhook_deliveries to wallet_api;
 grant update (status, attempts, next_attempt_at, leased_until) on webhook_deliveries to wallet_api;
+
+grant execute on function webhook_queue_heads_due(uuid, uuid) to wallet_api, wallet_webhooks;
 
 grant usage on schema public to wallet_webhooks;
 grant select on webhook_endpoints, webhook_deliveries, webhook_attempts to wallet_webhooks;

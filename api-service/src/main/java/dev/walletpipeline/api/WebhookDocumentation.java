@@ -80,6 +80,9 @@ final class WebhookDocumentation {
     private static Schema<?> data() {
         ObjectSchema data = new ObjectSchema();
         data.addProperty("event_id", new StringSchema().description("the ledger event's id"));
+        data.addProperty("status", new StringSchema().description("what the event leaves its subject as: completed,"
+                + " rejected (transfers); processing, completed, returned (withdrawals); credited, review, reversed"
+                + " (deposits); refunded; held, released, charged_back (disputes)"));
         data.addProperty("wallet_id", new StringSchema().format("uuid"));
         data.addProperty("wallet_number", new StringSchema().pattern("^[0-9]{13}$"));
         data.addProperty("sequence",

@@ -104,33 +104,51 @@ class WebhookDeliveries {
     }
 
     /**
-     * Makes one of the owner's deliveries due now, with a fresh retry schedule, whatever
-     * it came to before.
+     * Puts one of the owner's deliveries back in its queue, with a fresh retry schedule,
+     * whatever it came to before: due now when nothing of its wallet is pending before
+     * it.
      */
+    @org.springframework.transaction.annotation.Transactional
     void resend(UUID userId, UUID deliveryId) {
-        int made = jdbc.sql("""
-                update webhook_deliveries d set status = 'pending', attempts = 0, next_attempt_at = now(),
+        UUID endpoint = jdbc.sql("""
+                update webhook_deliveries d set status = 'pending', attempts = 0, next_attempt_at = 'infinity',
                        leased_until = null
                 from webhook_endpoints e
-                where d.id = ? and e.id = d.endpoint_id and e.user_id = ? and e.deleted_at is null""")
+                where d.id = ? and e.id = d.endpoint_id and e.user_id = ? and e.deleted_at is null
+                returning d.endpoint_id""")
             .params(deliveryId, userId)
+            .query(UUID.class)
+            .optional()
+            .orElseThrow(() -> WalletProblem.notFound("webhook delivery"));
+        headsDue(jdbc, endpoint, null);
+        jdbc.sql("update webhook_deliveries set next_attempt_at = now() where id = ? and wallet_id is null")
+            .param(deliveryId)
             .update();
-        if (made == 0) {
-            throw WalletProblem.notFound("webhook delivery");
-        }
     }
 
     /**
-     * Makes every failed delivery of the endpoint since then due now.
+     * Puts every failed delivery of the endpoint since then back in its queue.
      * @return how many
      */
+    @org.springframework.transaction.annotation.Transactional
     int recover(UUID endpointId, Instant since) {
-        return jdbc.sql("""
-                update webhook_deliveries set status = 'pending', attempts = 0, next_attempt_at = now(),
-                       leased_until = null
+        int resent = jdbc.sql("""
+                update webhook_deliveries
+                set status = 'pending', attempts = 0, leased_until = null,
+                    next_attempt_at = case when wallet_id is null then now() else 'infinity' end
                 where endpoint_id = ? and status = 'failed' and created_at >= ?""")
             .params(endpointId, time(since))
             .update();
+        headsDue(jdbc, endpointId, null);
+        return resent;
+    }
+
+    /**
+     * Makes due the head of each of an endpoint's queues (of one wallet, when named): the
+     * schema's {@code webhook_queue_heads_due}, which webhook-dispatcher calls too.
+     */
+    static void headsDue(JdbcClient jdbc, UUID endpointId, @Nullable UUID walletId) {
+        jdbc.sql("select webhook_queue_heads_due(?, ?)").params(endpointId, walletId).query(Integer.class).single();
     }
 
     private static @Nullable OffsetDateTime time(@Nullable Instant instant) {

@@ -11,32 +11,46 @@ import org.jspecify.annotations.Nullable;
  */
 public enum WebhookEventType {
 
-    DEPOSIT_CREDITED("deposit.credited", LedgerEvent.Type.DepositCredited),
-    DEPOSIT_IN_REVIEW("deposit.in_review", LedgerEvent.Type.DepositFlaggedForReview),
-    DEPOSIT_REVERSED("deposit.reversed", LedgerEvent.Type.DepositReversed),
-    TRANSFER_COMPLETED("transfer.completed", LedgerEvent.Type.TransferCompleted),
-    TRANSFER_FAILED("transfer.failed", LedgerEvent.Type.TransferRejected),
-    WITHDRAWAL_DEBITED("withdrawal.debited", LedgerEvent.Type.WithdrawalRequested),
-    WITHDRAWAL_COMPLETED("withdrawal.completed", LedgerEvent.Type.WithdrawalCompleted),
-    WITHDRAWAL_RETURNED("withdrawal.returned", LedgerEvent.Type.WithdrawalReturned),
-    REFUND_DEBITED("refund.debited", LedgerEvent.Type.DepositRefunded),
-    CHARGEBACK_HELD("chargeback.held", LedgerEvent.Type.ChargebackHeld),
-    CHARGEBACK_RELEASED("chargeback.released", LedgerEvent.Type.ChargebackReleased),
-    CHARGEBACK_DEBITED("chargeback.debited", LedgerEvent.Type.ChargebackDebited),
+    DEPOSIT_CREDITED("deposit.credited", "credited", LedgerEvent.Type.DepositCredited),
+    DEPOSIT_IN_REVIEW("deposit.in_review", "review", LedgerEvent.Type.DepositFlaggedForReview),
+    DEPOSIT_REVERSED("deposit.reversed", "reversed", LedgerEvent.Type.DepositReversed),
+    TRANSFER_COMPLETED("transfer.completed", "completed", LedgerEvent.Type.TransferCompleted),
+    TRANSFER_FAILED("transfer.failed", "rejected", LedgerEvent.Type.TransferRejected),
+    WITHDRAWAL_DEBITED("withdrawal.debited", "processing", LedgerEvent.Type.WithdrawalRequested),
+    WITHDRAWAL_COMPLETED("withdrawal.completed", "completed", LedgerEvent.Type.WithdrawalCompleted),
+    WITHDRAWAL_RETURNED("withdrawal.returned", "returned", LedgerEvent.Type.WithdrawalReturned),
+    REFUND_DEBITED("refund.debited", "refunded", LedgerEvent.Type.DepositRefunded),
+    CHARGEBACK_HELD("chargeback.held", "held", LedgerEvent.Type.ChargebackHeld),
+    CHARGEBACK_RELEASED("chargeback.released", "released", LedgerEvent.Type.ChargebackReleased),
+    CHARGEBACK_DEBITED("chargeback.debited", "charged_back", LedgerEvent.Type.ChargebackDebited),
     /** Sent only when the owner asks for it; no filter holds it back. */
-    TEST("webhook.test", null);
+    TEST("webhook.test", "test", null);
 
     private final String wireName;
 
+    private final String status;
+
     private final LedgerEvent.@Nullable Type ledgerType;
 
-    WebhookEventType(String wireName, LedgerEvent.@Nullable Type ledgerType) {
+    WebhookEventType(String wireName, String status, LedgerEvent.@Nullable Type ledgerType) {
         this.wireName = wireName;
+        this.status = status;
         this.ledgerType = ledgerType;
     }
 
     public String wireName() {
         return wireName;
+    }
+
+    /**
+     * What the event leaves its subject as, in the body's {@code data.status}: the
+     * transfer {@code completed} or {@code rejected}, the withdrawal {@code processing},
+     * {@code completed} or {@code returned}, the deposit {@code credited}, {@code review}
+     * or {@code reversed}, the disputed amount {@code held}, {@code released} or
+     * {@code charged_back}, the refund {@code refunded}.
+     */
+    public String status() {
+        return status;
     }
 
     public static WebhookEventType of(LedgerEvent.Type type) {

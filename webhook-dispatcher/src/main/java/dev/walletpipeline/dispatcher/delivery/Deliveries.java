@@ -53,13 +53,20 @@ class Deliveries {
 
     }
 
-    /** An endpoint an event's wallet owner registered, with its event filter. */
-    record Subscription(UUID walletId, UUID endpointId, @Nullable List<String> eventTypes) {
+    /**
+     * An endpoint an event's wallet owner registered, with its event filter: it wants the
+     * events of its types that happened once it existed.
+     */
+    record Subscription(UUID walletId, UUID endpointId, @Nullable List<String> eventTypes, Instant createdAt) {
 
-        boolean wants(String eventType) {
-            return eventTypes == null || eventTypes.contains(eventType);
+        boolean wants(String eventType, Instant occurredAt) {
+            return (eventTypes == null || eventTypes.contains(eventType)) && !occurredAt.isBefore(createdAt);
         }
 
+    }
+
+    /** One wallet's queue at one endpoint. */
+    record Queue(UUID endpointId, UUID walletId) {
     }
 
     private final JdbcClient jdbc;
@@ -71,14 +78,15 @@ class Deliveries {
     /** The enabled endpoints of these wallets' owners. */
     List<Subscription> subscriptions(Collection<UUID> walletIds) {
         return jdbc.sql("""
-                select w.id as wallet_id, e.id as endpoint_id, e.event_types
+                select w.id as wallet_id, e.id as endpoint_id, e.event_types, e.created_at
                 from wallets w join webhook_endpoints e on e.user_id = w.user_id
                 where w.id = any(?::uuid[]) and e.enabled and e.deleted_at is null""")
             .param(walletIds.stream().map(UUID::toString).distinct().toArray(String[]::new))
             .query((rs, n) -> {
                 java.sql.Array types = rs.getArray("event_types");
                 return new Subscription(rs.getObject("wallet_id", UUID.class), rs.getObject("endpoint_id", UUID.class),
-                        types == null ? null : List.of((String[]) types.getArray()));
+                        types == null ? null : List.of((String[]) types.getArray()),
+                        rs.getObject("created_at", java.time.OffsetDateTime.class).toInstant());
             })
             .list();
     }
@@ -97,13 +105,15 @@ class Deliveries {
     }
 
     /**
-     * Adds deliveries; one already there for the same endpoint and message (an event read
-     * again after a crash) is left as it is.
-     * @return the deliveries added
+     * Adds deliveries, each to the end of its queue: due now when its queue was empty,
+     * waiting otherwise. One already there for the same endpoint and message (an event
+     * read again after a crash) is left as it is.
+     * @return the queues a new delivery waits in: after the transaction,
+     * {@link #headsDue} makes due any whose head was delivered meanwhile
      */
-    int add(List<NewDelivery> deliveries) {
+    List<Queue> add(List<NewDelivery> deliveries) {
         if (deliveries.isEmpty()) {
-            return 0;
+            return List.of();
         }
         int n = deliveries.size();
         String[] ids = new String[n];
@@ -113,6 +123,8 @@ class Deliveries {
         String[] wallets = new String[n];
         Long[] sequences = new Long[n];
         String[] bodies = new String[n];
+        Boolean[] firstOfQueue = new Boolean[n];
+        java.util.Set<Queue> seen = new java.util.HashSet<>();
         for (int i = 0; i < n; i++) {
             NewDelivery d = deliveries.get(i);
             ids[i] = OrderedIds.next().toString();
@@ -122,16 +134,48 @@ class Deliveries {
             wallets[i] = d.walletId() == null ? null : d.walletId().toString();
             sequences[i] = d.walletSequence();
             bodies[i] = d.body();
+            firstOfQueue[i] = d.walletId() == null || seen.add(new Queue(d.endpointId(), d.walletId()));
         }
         // In the order given: a wallet's deliveries to one endpoint are made in its
-        // sequence.
+        // sequence, and only the first of them can be a queue's head.
         return jdbc
             .sql("""
-                    insert into webhook_deliveries (id, endpoint_id, message_id, event_type, wallet_id, wallet_sequence, body)
-                    select * from unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::uuid[], ?::bigint[], ?::text[])
-                    on conflict (endpoint_id, message_id) do nothing""")
-            .params(ids, endpoints, messages, types, wallets, sequences, bodies)
-            .update();
+                    insert into webhook_deliveries
+                        (id, endpoint_id, message_id, event_type, wallet_id, wallet_sequence, body, next_attempt_at)
+                    select n.id, n.endpoint_id, n.message_id, n.event_type, n.wallet_id, n.wallet_sequence, n.body,
+                           case when n.first and not exists (
+                                    select 1 from webhook_deliveries p
+                                    where p.status = 'pending' and p.endpoint_id = n.endpoint_id and p.wallet_id = n.wallet_id)
+                                then now() else 'infinity' end
+                    from unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::uuid[], ?::bigint[], ?::text[], ?::boolean[])
+                         as n(id, endpoint_id, message_id, event_type, wallet_id, wallet_sequence, body, first)
+                    on conflict (endpoint_id, message_id) do nothing
+                    returning endpoint_id, wallet_id, next_attempt_at = 'infinity' as waiting""")
+            .params(ids, endpoints, messages, types, wallets, sequences, bodies, firstOfQueue)
+            .query((rs, row) -> rs.getBoolean("waiting")
+                    ? new Queue(rs.getObject("endpoint_id", UUID.class), rs.getObject("wallet_id", UUID.class)) : null)
+            .list()
+            .stream()
+            .filter(java.util.Objects::nonNull)
+            .distinct()
+            .toList();
+    }
+
+    /**
+     * Makes due the waiting deliveries at the head of these queues (none pending before
+     * them); with no queues named, of every queue of every enabled endpoint.
+     */
+    int headsDue(java.util.Collection<Queue> queues) {
+        if (queues.isEmpty()) {
+            return jdbc.sql("select webhook_queue_heads_due(null, null)").query(Integer.class).single();
+        }
+        return jdbc
+            .sql("select coalesce(sum(webhook_queue_heads_due(q.e, q.w)), 0)::integer"
+                    + " from unnest(?::uuid[], ?::uuid[]) as q(e, w)")
+            .params(queues.stream().map(q -> q.endpointId().toString()).toArray(String[]::new),
+                    queues.stream().map(q -> q.walletId().toString()).toArray(String[]::new))
+            .query(Integer.class)
+            .single();
     }
 
     /**
@@ -252,17 +296,6 @@ class Deliveries {
                 disable(a.delivery().endpointId(), "the endpoint answered 410 Gone at " + a.at());
                 continue;
             }
-            if (next != null && a.delivery().walletId() != null) {
-                // The wallet's later deliveries wait for this one: not due before it, so
-                // that the search for due deliveries does not step over them.
-                jdbc.sql("""
-                        update webhook_deliveries set next_attempt_at = ?
-                        where endpoint_id = ? and wallet_id = ? and status = 'pending' and next_attempt_at < ?
-                          and id <> ?""")
-                    .params(next.atOffset(java.time.ZoneOffset.UTC), a.delivery().endpointId(), a.delivery().walletId(),
-                            next.atOffset(java.time.ZoneOffset.UTC), a.delivery().id())
-                    .update();
-            }
             jdbc.sql("update webhook_endpoints set failing_since = ? where id = ? and failing_since is null")
                 .params(a.at().atOffset(java.time.ZoneOffset.UTC), a.delivery().endpointId())
                 .update();
@@ -292,6 +325,16 @@ class Deliveries {
                     where id = any(?::uuid[]) and failing_since is not null""")
                 .param(deliveredEndpoints.stream().distinct().toArray(String[]::new))
                 .update();
+        }
+        // The queues whose head is done (delivered or given up): the next one is due.
+        java.util.Set<Queue> moved = new java.util.HashSet<>();
+        for (Attempt a : attempts) {
+            if (a.delivery().walletId() != null && (a.delivered() || nextAttemptAt.get(a.delivery().id()) == null)) {
+                moved.add(new Queue(a.delivery().endpointId(), a.delivery().walletId()));
+            }
+        }
+        if (!moved.isEmpty()) {
+            headsDue(moved);
         }
     }
 

@@ -138,7 +138,10 @@ class DeliverySender implements SmartLifecycle {
         long lastGauge = 0;
         while (running) {
             try {
-                if (System.nanoTime() - lastGauge > 10_000_000_000L) {
+                if (System.nanoTime() - lastGauge > 5_000_000_000L) {
+                    // The safety net: a queue whose head was delivered while deliveries
+                    // were added behind it, unseen by either.
+                    deliveries.headsDue(List.of());
                     Deliveries.Backlog backlog = deliveries.backlog();
                     oldestUndeliveredSeconds.set(backlog.oldestUndelivered().toSeconds());
                     longestDueSeconds.set(backlog.longestDue().toSeconds());

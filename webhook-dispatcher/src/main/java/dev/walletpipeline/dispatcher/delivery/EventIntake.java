@@ -19,9 +19,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Reads {@code wallet.ledger-events} and makes, in one database transaction per batch, a
  * delivery for each event and each enabled endpoint of its wallet's owner that wants its
- * type. The batch's offsets are committed only after that transaction: a crash between
- * the two reads the batch again, and the deliveries already made are left as they are
- * (one per endpoint and webhook-id). Nothing here waits for an endpoint.
+ * type and existed when it happened (a new dispatcher group reading the topic from its
+ * start sends no endpoint the history before it). The batch's offsets are committed only
+ * after that transaction: a crash between the two reads the batch again, and the
+ * deliveries already made are left as they are (one per endpoint and webhook-id). Nothing
+ * here waits for an endpoint.
  */
 @Component
 class EventIntake {
@@ -60,15 +62,18 @@ class EventIntake {
                         record.offset(), e.toString());
             }
         }
-        Integer added = transaction.execute(status -> add(events));
-        if (added != null && added > 0) {
-            sender.wake();
+        List<Deliveries.Queue> behindOthers = transaction.execute(status -> add(events));
+        if (behindOthers != null && !behindOthers.isEmpty()) {
+            // A head delivered while this batch was written did not see the deliveries
+            // queued behind it.
+            deliveries.headsDue(behindOthers);
         }
+        sender.wake();
     }
 
-    private int add(List<LedgerEvent> events) {
+    private List<Deliveries.Queue> add(List<LedgerEvent> events) {
         if (events.isEmpty()) {
-            return 0;
+            return List.of();
         }
         Map<UUID, List<Deliveries.Subscription>> byWallet = new java.util.HashMap<>();
         for (Deliveries.Subscription s : deliveries
@@ -76,7 +81,7 @@ class EventIntake {
             byWallet.computeIfAbsent(s.walletId(), w -> new ArrayList<>()).add(s);
         }
         if (byWallet.isEmpty()) {
-            return 0;
+            return List.of();
         }
         Set<UUID> transfers = new HashSet<>();
         for (LedgerEvent event : events) {
@@ -96,7 +101,7 @@ class EventIntake {
                     : event.walletId().equals(senders.get(event.transferId())) ? "out" : "in";
             String body = WebhookEvents.body(event, direction);
             for (Deliveries.Subscription subscription : subscriptions) {
-                if (subscription.wants(type)) {
+                if (subscription.wants(type, event.occurredAt())) {
                     made.add(new Deliveries.NewDelivery(subscription.endpointId(),
                             WebhookEvents.messageId(event.eventId()), type, event.walletId(), event.sequence(), body));
                 }

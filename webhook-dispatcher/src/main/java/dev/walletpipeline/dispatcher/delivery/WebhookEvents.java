@@ -31,6 +31,7 @@ final class WebhookEvents {
     static String body(LedgerEvent event, @Nullable String direction) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("event_id", event.eventId());
+        data.put("status", WebhookEventType.of(event.type()).status());
         data.put("wallet_id", event.walletId());
         data.put("wallet_number", event.walletNumber());
         data.put("sequence", event.sequence());

@@ -67,6 +67,7 @@ class WebhookDeliveryTests {
             .containsExactly(1L, 2L, 3L, 4L, 5L);
         JsonNode first = Json.MAPPER.readTree(got.get(0).body());
         assertThat(first.path("type").asString()).isEqualTo("deposit.credited");
+        assertThat(first.path("data").path("status").asString()).isEqualTo("credited");
         assertThat(first.path("timestamp").asString()).isEqualTo(events.get(0).occurredAt().toString());
         assertThat(first.path("data").path("amount").asLong()).isEqualTo(1_000);
         assertThat(first.path("data").path("balance_after").asLong()).isEqualTo(1_000);
@@ -172,6 +173,58 @@ class WebhookDeliveryTests {
             .contains("410");
         Thread.sleep(1_000);
         assertThat(receiver.received("/gone")).hasSize(1);
+    }
+
+    @Test
+    void anEndpointWhoseEveryAttemptFailedForFiveDaysIsDisabledAtItsNextFailureAndSaysSince() throws Exception {
+        UUID wallet = ledger.newWallet();
+        UUID endpoint = endpoint(wallet, "/failing-for-days", WebhookSignature.newSecret(), null);
+        // As if its attempts had failed since six days ago.
+        ledger.executeAsOwner("update webhook_endpoints set failing_since = now() - interval '6 days' where id = ?",
+                endpoint);
+        receiver.respond("/failing-for-days", (request, earlier) -> Answer.status(502));
+
+        publish(events(wallet, 2));
+
+        await().atMost(Duration.ofSeconds(20))
+            .until(() -> ledger.queryAsOwner("select enabled from webhook_endpoints where id = ?", endpoint)
+                .equals("f"));
+        assertThat(ledger.queryAsOwner("select disabled_reason from webhook_endpoints where id = ?", endpoint))
+            .startsWith("every attempt failed since")
+            .contains("HTTP 502");
+        Thread.sleep(1_000);
+        assertThat(receiver.received("/failing-for-days")).hasSize(1);
+        // One that failed only since a minute ago stays enabled.
+        UUID other = ledger.newWallet();
+        UUID recent = endpoint(other, "/failing-briefly", WebhookSignature.newSecret(), null);
+        ledger.executeAsOwner("update webhook_endpoints set failing_since = now() - interval '1 minute' where id = ?",
+                recent);
+        receiver.respond("/failing-briefly", (request, earlier) -> Answer.status(502));
+        publish(events(other, 1));
+        await().atMost(Duration.ofSeconds(20)).until(() -> receiver.received("/failing-briefly").size() >= 2);
+        assertThat(ledger.queryAsOwner("select enabled from webhook_endpoints where id = ?", recent)).isEqualTo("t");
+    }
+
+    @Test
+    void deliveriesWaitOutAPausedDatabaseAndARestartedBrokerAndEachEventArrivesOnceAndInOrder(LocalStack stack)
+            throws Exception {
+        UUID wallet = ledger.newWallet();
+        endpoint(wallet, "/through-faults", WebhookSignature.newSecret(), null);
+        List<LedgerEvent> events = events(wallet, 6);
+
+        publish(events.subList(0, 3));
+        stack.postgres().pause(Duration.ofSeconds(6));
+        stack.kafka().restart();
+        publish(events.subList(3, 6));
+
+        await().atMost(Duration.ofSeconds(90))
+            .until(() -> receiver.received("/through-faults")
+                .stream()
+                .map(r -> r.header("webhook-id"))
+                .distinct()
+                .count() >= 6);
+        assertThat(receiver.received("/through-faults").stream().map(r -> r.header("webhook-id")).distinct())
+            .containsExactlyElementsOf(events.stream().map(e -> "msg_" + e.eventId()).toList());
     }
 
     @Test
