@@ -67,8 +67,20 @@ create index webhook_deliveries_wallet_queue on webhook_deliveries (endpoint_id,
 -- enabled endpoints): after a head is delivered or given up, an endpoint is enabled again,
 -- deliveries are resent, and as webhook-dispatcher's safety net every few seconds.
 create function webhook_queue_heads_due(only_endpoint uuid, only_wallet uuid) returns integer
-language sql as $$
-    with heads as (
+language plpgsql as $$
+declare
+    made integer;
+begin
+    if only_endpoint is not null and only_wallet is not null then
+        -- One queue, the common case: its first pending delivery, by the queue's index.
+        update webhook_deliveries d set next_attempt_at = now()
+        where d.id = (select q.id from webhook_deliveries q
+                      where q.status = 'pending' and q.endpoint_id = only_endpoint and q.wallet_id = only_wallet
+                      order by q.wallet_sequence limit 1)
+          and d.next_attempt_at = 'infinity'
+          and exists (select 1 from webhook_endpoints e
+                      where e.id = only_endpoint and e.enabled and e.deleted_at is null);
+    else
         update webhook_deliveries d set next_attempt_at = now()
         from webhook_endpoints e
         where e.id = d.endpoint_id and e.enabled and e.deleted_at is null
@@ -78,9 +90,11 @@ language sql as $$
           and not exists (
               select 1 from webhook_deliveries before
               where before.status = 'pending' and before.endpoint_id = d.endpoint_id
-                and before.wallet_id = d.wallet_id and before.wallet_sequence < d.wallet_sequence)
-        returning 1)
-    select count(*)::integer from heads
+                and before.wallet_id = d.wallet_id and before.wallet_sequence < d.wallet_sequence);
+    end if;
+    get diagnostics made = row_count;
+    return made;
+end
 $$;
 -- The delivery log: an endpoint's deliveries, newest first.
 create index webhook_deliveries_by_endpoint on webhook_deliveries (endpoint_id, created_at desc, id desc);
