@@ -81,16 +81,15 @@ begin
           and exists (select 1 from webhook_endpoints e
                       where e.id = only_endpoint and e.enabled and e.deleted_at is null);
     else
+        -- Every queue (of one endpoint): the heads read in one pass over the queues' index.
         update webhook_deliveries d set next_attempt_at = now()
-        from webhook_endpoints e
-        where e.id = d.endpoint_id and e.enabled and e.deleted_at is null
-          and (only_endpoint is null or d.endpoint_id = only_endpoint)
-          and (only_wallet is null or d.wallet_id = only_wallet)
-          and d.status = 'pending' and d.next_attempt_at = 'infinity'
-          and not exists (
-              select 1 from webhook_deliveries before
-              where before.status = 'pending' and before.endpoint_id = d.endpoint_id
-                and before.wallet_id = d.wallet_id and before.wallet_sequence < d.wallet_sequence);
+        from (select distinct on (q.endpoint_id, q.wallet_id) q.id, q.next_attempt_at
+              from webhook_deliveries q
+              join webhook_endpoints e on e.id = q.endpoint_id and e.enabled and e.deleted_at is null
+              where q.status = 'pending' and q.wallet_id is not null
+                and (only_endpoint is null or q.endpoint_id = only_endpoint)
+              order by q.endpoint_id, q.wallet_id, q.wallet_sequence) heads
+        where d.id = heads.id and heads.next_attempt_at = 'infinity';
     end if;
     get diagnostics made = row_count;
     return made;

@@ -228,6 +228,24 @@ class WebhookDeliveryTests {
     }
 
     @Test
+    void aQueueLeftWithoutAHeadDueIsFoundWithinSecondsAndDeliveredInOrder() throws Exception {
+        UUID wallet = ledger.newWallet();
+        UUID endpoint = endpoint(wallet, "/stranded", WebhookSignature.newSecret(), null);
+        // As a head delivered while these were added behind it would leave them: waiting.
+        for (long sequence = 2; sequence >= 1; sequence--) {
+            ledger.executeAsOwner("""
+                    insert into webhook_deliveries
+                        (id, endpoint_id, message_id, event_type, wallet_id, wallet_sequence, body, next_attempt_at)
+                    values (?, ?, ?, 'deposit.credited', ?, ?, ?, 'infinity')""", UUID.randomUUID(), endpoint,
+                    "msg_stranded_" + sequence, wallet, sequence, "{\"n\":" + sequence + "}");
+        }
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> receiver.received("/stranded").size() >= 2);
+        assertThat(receiver.received("/stranded")).extracting(r -> r.header("webhook-id"))
+            .containsExactly("msg_stranded_1", "msg_stranded_2");
+    }
+
+    @Test
     void aTargetThatResolvesInsideTheNetworkIsNeverCalled() throws Exception {
         UUID wallet = ledger.newWallet();
         UUID endpoint = UUID.randomUUID();
