@@ -23,6 +23,7 @@ final class CpuShare {
         PARTS.put("api-service", "api-service");
         PARTS.put("ledger-worker", "ledger-worker");
         PARTS.put("webhook-ingest", "webhook-ingest");
+        PARTS.put("webhook-dispatcher", "webhook-dispatcher");
         PARTS.put("PipelineBenchmark", "load generator");
         PARTS.put("postgres", "postgres");
     }

@@ -86,6 +86,8 @@ public final class PipelineBenchmark {
 
     private final ServiceProcess webhookIngest;
 
+    private final ServiceProcess webhookDispatcher;
+
     private PipelineBenchmark(Path project, LocalStack stack, Path logs) {
         this.project = project;
         this.stack = stack;
@@ -101,6 +103,8 @@ public final class PipelineBenchmark {
                 logs);
         environment.put("WEBHOOK_INGEST_INTERNAL_URL", webhookIngest.internalUrl());
         this.apiService = apiService();
+        this.webhookDispatcher = new ServiceProcess(project, "webhook-dispatcher", LocalStack.freePort(),
+                environmentOf("webhook-dispatcher"), logs);
     }
 
     public static void main(String[] args) throws Exception {
@@ -158,11 +162,7 @@ public final class PipelineBenchmark {
             apiService.start().awaitReady(Duration.ofMinutes(3));
             String table = new StatementBenchmark(stack, apiPort).run(Integer.getInteger("bench.entries", 1_000_000),
                     Duration.ofSeconds(Long.getLong("bench.jitWarmUpSeconds", 60)), measure);
-            System.out.println(table);
-            Path written = project.resolve("benchmarks").resolve("results").resolve("statements.md");
-            Files.createDirectories(written.getParent());
-            Files.writeString(written, table);
-            System.out.println("written: " + project.relativize(written));
+            written("statements.md", table);
             return;
         }
         ledgerWorker.start().awaitReady(Duration.ofMinutes(3));
@@ -186,6 +186,25 @@ public final class PipelineBenchmark {
         Warming transfers = step -> load.run(many, 64, Duration.ZERO, step);
         warmUp("transfers, 64 in flight", transfers, jitWarmUp);
 
+        if (Boolean.getBoolean("bench.deliveriesOnly")) {
+            if (stack.partitions() != mainPartitions) {
+                restartWithPartitions(mainPartitions);
+                restartLedgerWorker(mainConsumers);
+                warmUp("transfers, 64 in flight", transfers, jitWarmUp);
+            }
+            String rows = String.join("", deliveryRows(senders, load, many, warmUp, measure, pgbench));
+            String table = """
+
+                    Machine: %d cores, JDK %s. %d partitions, %d ledger-worker consumer(s); %d s measured per row.
+
+                    | benchmark | per second | p50 ms | p99 ms | p99.9 ms | x pgbench |
+                    |---|---:|---:|---:|---:|---:|
+                    | pgbench TPC-B, 8 clients (yardstick) | %.0f | | | | 1.00 |
+                    %s""".formatted(Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                    stack.partitions(), mainConsumers, measure.toSeconds(), pgbench, rows);
+            written("webhook-deliveries.md", table);
+            return;
+        }
         List<String> pairs = java.util.Arrays.stream(System.getProperty("bench.ab", "").split(","))
             .map(String::trim)
             .filter(p -> !p.isEmpty())
@@ -253,6 +272,7 @@ public final class PipelineBenchmark {
                     points.add(new LatencyPlot.Point("one hot wallet", clients, hotResult));
                     main.add(row("transfers, one hot wallet, " + clients + " clients in flight", hotResult, pgbench));
                 }
+                main.addAll(deliveryRows(senders, load, many, warmUp, measure, pgbench));
             }
         }
         restartLedgerWorker(mainConsumers);
@@ -278,7 +298,7 @@ public final class PipelineBenchmark {
         String header = "| %s | per second | p50 ms | p99 ms | p99.9 ms | x pgbench |%n|---|---:|---:|---:|---:|---:|%n";
         String tables = """
 
-                Machine: %d cores, JDK %s; everything (broker, database, three services, load generator) on it.
+                Machine: %d cores, JDK %s; everything (broker, database, the services, load generator) on it.
                 %d s measured per row after %d s of warm-up; transfers are closed loop, each client waiting for its
                 transfer's outcome event before sending the next.
 
@@ -386,6 +406,49 @@ public final class PipelineBenchmark {
         System.out.println("written: " + project.relativize(written));
     }
 
+    /**
+     * webhook-dispatcher's rows ({@link WebhookDeliveryBenchmark}): it runs only for
+     * them, so that the other rows measure the pipeline without it.
+     */
+    private List<String> deliveryRows(List<Wallet> senders, TransferLoad load, TransferLoad.Traffic many,
+            Duration warmUp, Duration measure, double pgbench) throws Exception {
+        List<String> rows = new ArrayList<>();
+        try (WebhookDeliveryBenchmark deliveries = new WebhookDeliveryBenchmark(stack)) {
+            deliveries.register(senders);
+            webhookDispatcher.start().awaitReady(Duration.ofMinutes(3));
+            int perWallet = Integer.getInteger("bench.deliveriesPerWallet", 200);
+            deliveries.burst(perWallet / 2, java.util.Set.of(), Duration.ofMinutes(3));
+            Result during = measured("webhook deliveries while transfers run, 64 in flight",
+                    () -> deliveries.latencyDuring(() -> load.run(many, 64, warmUp, measure)));
+            rows.add(row(
+                    "webhook deliveries of transfer events while transfers run at 64 in flight (per second:"
+                            + " deliveries; latency: from the ledger event to its delivery received)",
+                    during, pgbench));
+            Result burst = measured("webhook deliveries, a burst",
+                    () -> deliveries.burst(perWallet, java.util.Set.of(), Duration.ofMinutes(3)));
+            rows.add(row("webhook deliveries of " + perWallet * senders.size() + " waiting events to " + senders.size()
+                    + " endpoints answering 200 (latency: from the burst's start)", burst, pgbench));
+            java.util.Set<UUID> failing = new java.util.HashSet<>(deliveries.wallets().subList(0, senders.size() / 10));
+            Result healthy = measured("webhook deliveries, a burst, a tenth of the endpoints answering 500",
+                    () -> deliveries.burst(perWallet, failing, Duration.ofMinutes(3)));
+            rows.add(row("the same burst with " + failing.size() + " of the endpoints answering 500 (per second: the"
+                    + " other endpoints' deliveries)", healthy, pgbench));
+        }
+        finally {
+            webhookDispatcher.close();
+        }
+        return rows;
+    }
+
+    /** Prints a table and writes it to {@code benchmarks/results/<name>}. */
+    private void written(String name, String table) throws java.io.IOException {
+        System.out.println(table);
+        Path written = project.resolve("benchmarks").resolve("results").resolve(name);
+        Files.createDirectories(written.getParent());
+        Files.writeString(written, table);
+        System.out.println("written: " + project.relativize(written));
+    }
+
     /** Starts api-service anew, with {@code apiOverrides} as they are now. */
     private void restartApiService(String why) throws Exception {
         System.out.printf("restarting api-service, %s%n", why);
@@ -458,6 +521,7 @@ public final class PipelineBenchmark {
         Result result = phase.call();
         String cpu = CpuShare.now().since(before);
         String database = statements.since(result.perSecond);
+        String writes = statements.writesSince(result.perSecond);
         ServiceMetrics.Scrape worker = ServiceMetrics.scrape(ledgerPorts());
         String commands = "topic=\"wallet.transfer-commands\"";
         double count = worker.sum("spring_kafka_listener_seconds_count", "transfer-commands")
@@ -479,6 +543,9 @@ public final class PipelineBenchmark {
         }
         if (!database.isEmpty()) {
             System.out.println("  " + database);
+        }
+        if (!writes.isEmpty()) {
+            System.out.println("  " + writes);
         }
         return result;
     }
@@ -583,6 +650,7 @@ public final class PipelineBenchmark {
     }
 
     private synchronized void stopAll() {
+        webhookDispatcher.close();
         apiService.close();
         webhookIngest.close();
         stopLedgerWorkers();

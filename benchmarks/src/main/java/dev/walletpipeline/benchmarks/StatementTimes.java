@@ -27,6 +27,9 @@ final class StatementTimes {
 
     private final long startedNanos;
 
+    /** The tables' write counters and the database's commits when the phase started. */
+    private java.util.Map<String, long[]> writesBefore = java.util.Map.of();
+
     private StatementTimes(String url) {
         this.url = url;
         this.startedNanos = System.nanoTime();
@@ -44,6 +47,7 @@ final class StatementTimes {
                     : "alter system reset pg_stat_statements.track_planning");
             sql.execute("select pg_reload_conf()");
             sql.execute("select pg_stat_statements_reset()");
+            times.writesBefore = writes(sql);
         }
         catch (SQLException e) {
             throw new IllegalStateException("pg_stat_statements is not available", e);
@@ -92,6 +96,89 @@ final class StatementTimes {
             .formatted(totalMs / seconds)
                 + " %.2f ms per operation; the costliest:%n    ".formatted(totalMs / seconds / operationsPerSecond)
                 + String.join("%n    ".formatted(), top);
+    }
+
+    /**
+     * What the phase wrote per operation: statements, commits, and rows by table
+     * (inserted, updated, of them HOT, deleted), with the index entries those writes made
+     * at most (an insert or a non-HOT update adds one to every index of its table; a
+     * partial index whose predicate the row fails gets none, so this is an upper bound).
+     */
+    String writesSince(double operationsPerSecond) {
+        double operations = operationsPerSecond * (System.nanoTime() - startedNanos) / 1e9;
+        if (operations <= 0) {
+            return "";
+        }
+        java.util.Map<String, long[]> after;
+        long statements;
+        try (Connection db = connect(); Statement sql = db.createStatement()) {
+            // The counters reach the shared statistics within a second of a transaction's
+            // end.
+            Thread.sleep(1500);
+            after = writes(sql);
+            try (ResultSet calls = sql.executeQuery("select coalesce(sum(calls), 0) from pg_stat_statements where "
+                    + SERVICES + " and query not in ('BEGIN', 'COMMIT', 'ROLLBACK')")) {
+                calls.next();
+                statements = calls.getLong(1);
+            }
+        }
+        catch (SQLException e) {
+            return "writes: not read (" + e.getMessage() + ")";
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+        StringBuilder tables = new StringBuilder();
+        double rows = 0;
+        double indexEntries = 0;
+        for (var table : new java.util.TreeMap<>(after).entrySet()) {
+            if (table.getKey().equals(COMMITS)) {
+                continue;
+            }
+            long[] now = table.getValue();
+            long[] then = writesBefore.getOrDefault(table.getKey(), new long[5]);
+            double inserted = (now[0] - then[0]) / operations;
+            double updated = (now[1] - then[1]) / operations;
+            double hot = (now[2] - then[2]) / operations;
+            double deleted = (now[3] - then[3]) / operations;
+            if (inserted + updated + deleted < 0.005) {
+                continue;
+            }
+            rows += inserted + updated + deleted;
+            indexEntries += (inserted + updated - hot) * now[4];
+            tables.append("%n      %s: %.2f inserted, %.2f updated (%.2f HOT), %.2f deleted; %d indexes"
+                .formatted(table.getKey(), inserted, updated, hot, deleted, now[4]));
+        }
+        long[] commitsNow = after.get(COMMITS);
+        long[] commitsThen = writesBefore.getOrDefault(COMMITS, new long[5]);
+        return "writes per operation: %.2f statements, %.2f commits, %.2f rows, at most %.1f index entries:".formatted(
+                statements / operations, (commitsNow[0] - commitsThen[0]) / operations, rows, indexEntries) + tables;
+    }
+
+    private static final String COMMITS = " commits";
+
+    /**
+     * Per table of the services' schema: rows inserted, updated, HOT-updated, deleted,
+     * and its index count; and the database's commits.
+     */
+    private static java.util.Map<String, long[]> writes(Statement sql) throws SQLException {
+        java.util.Map<String, long[]> writes = new java.util.HashMap<>();
+        try (ResultSet rows = sql.executeQuery("""
+                select relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, n_tup_del,
+                       (select count(*) from pg_index i where i.indrelid = t.relid)
+                from pg_stat_user_tables t where schemaname = 'public'""")) {
+            while (rows.next()) {
+                writes.put(rows.getString(1), new long[] { rows.getLong(2), rows.getLong(3), rows.getLong(4),
+                        rows.getLong(5), rows.getLong(6) });
+            }
+        }
+        try (ResultSet commits = sql
+            .executeQuery("select xact_commit from pg_stat_database where datname = current_database()")) {
+            commits.next();
+            writes.put(COMMITS, new long[] { commits.getLong(1), 0, 0, 0, 0 });
+        }
+        return writes;
     }
 
     private Connection connect() throws SQLException {
