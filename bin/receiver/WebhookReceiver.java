@@ -37,15 +37,20 @@ public class WebhookReceiver {
         System.out.println("receiving webhooks on http://localhost:" + port + "/ (answering " + status + ")");
     }
 
-    static boolean verified(String secret, String id, String timestamp, byte[] body, String signatures)
-            throws Exception {
+    static boolean verified(String secret, String id, String timestamp, byte[] body, String signatures) {
         if (id == null || timestamp == null || signatures == null) {
             return false;
         }
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(Base64.getDecoder().decode(secret.replaceFirst("^whsec_", "")), "HmacSHA256"));
-        mac.update((id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
-        byte[] expected = mac.doFinal(body);
+        byte[] expected;
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(Base64.getDecoder().decode(secret.replaceFirst("^whsec_", "")), "HmacSHA256"));
+            mac.update((id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
+            expected = mac.doFinal(body);
+        }
+        catch (java.security.GeneralSecurityException | IllegalArgumentException e) {
+            return false;
+        }
         for (String signature : signatures.split(" ")) {
             if (signature.startsWith("v1,") && MessageDigest.isEqual(expected,
                     Base64.getDecoder().decode(signature.substring(3)))) {

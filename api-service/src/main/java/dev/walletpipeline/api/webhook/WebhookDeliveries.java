@@ -47,7 +47,8 @@ class WebhookDeliveries {
         Object[] after = cursor == null || cursor.isBlank() ? null : parse(cursor);
         List<WebhookDelivery> rows = jdbc.sql("""
                 select d.id, d.endpoint_id, d.message_id, d.event_type, d.status, d.attempts,
-                       case when d.status = 'pending' then d.next_attempt_at end as next_attempt_at,
+                       case when d.status = 'pending' and d.next_attempt_at <> 'infinity' then d.next_attempt_at end
+                           as next_attempt_at,
                        d.created_at, d.delivered_at
                 from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id
                 where e.user_id = ?
