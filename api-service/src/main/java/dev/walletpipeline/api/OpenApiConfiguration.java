@@ -22,7 +22,7 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The OpenAPI document behind {@code /v3/api-docs} and Swagger UI: both credentials, and
- * on every operation the problem responses with their codes (API.md, "Errors").
+ * on every operation the problem responses with their codes (docs/API.md, "Errors").
  */
 @Configuration(proxyBeanMethods = false)
 class OpenApiConfiguration {
@@ -226,7 +226,7 @@ class OpenApiConfiguration {
                 + " invalid_webhook_url, webhook_url_not_https, webhook_target_not_public,"
                 + " webhook_target_unresolvable, invalid_event_type, invalid_status, invalid_since");
         common.put("401", "credentials_missing, token_invalid, token_expired, api_key_invalid, api_key_expired, "
-                + "api_key_revoked");
+                + "api_key_revoked, sign_in_failed");
         common.put("403", "permission_missing: the API key lacks the permission named in detail, or the call is"
                 + " a person's only (API keys, bank accounts)");
         common.put("404", "not_found");
@@ -237,6 +237,9 @@ class OpenApiConfiguration {
         common.put("422", "insufficient_funds, wallet_in_debt, recipient_not_found, self_transfer, key_not_expired,"
                 + " key_revoked, account_not_resolved, withdrawal_limit_exceeded, withdrawal_account_cooling_off");
         common.put("429", "rate_limited (see Retry-After)");
+        common.put("502", "paystack_failed: Paystack answered with an error");
+        common.put("503", "sign_in_unavailable, busy: retry later");
+        common.put("504", "paystack_timeout: Paystack did not answer in time; the call may have been taken");
         return openApi -> {
             // Added here, after springdoc has built the components: a schema set on the
             // bean alone was dropped.

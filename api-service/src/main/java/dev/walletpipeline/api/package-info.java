@@ -1,5 +1,5 @@
 /**
- * api-service: the HTTP API of API.md. Reads Postgres; records intents; never writes
+ * api-service: the HTTP API of docs/API.md. Reads Postgres; records intents; never writes
  * money.
  */
 @NullMarked

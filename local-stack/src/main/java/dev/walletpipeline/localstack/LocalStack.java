@@ -38,7 +38,7 @@ public final class LocalStack implements AutoCloseable {
      */
     public static final String OUTBOX_OFFSETS_TOPIC = "wallet.outbox-offsets";
 
-    /** The local Paystack secret key (API.md, "Local defaults"). */
+    /** The local Paystack secret key (docs/API.md, "Local defaults"). */
     public static final String PAYSTACK_SECRET_KEY = "sk_test_local";
 
     /**

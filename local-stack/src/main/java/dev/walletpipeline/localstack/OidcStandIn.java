@@ -29,7 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * discovery, authorization endpoint (authorization code with PKCE S256, {@code state} and
  * {@code nonce} passed through), token endpoint with client authentication, RS256 ID
  * tokens and a JWKS. Given {@code login_hint} it signs in as that email at once, as
- * API.md "Local defaults" describes; without it, it shows a one-field form a person can
+ * docs/API.md "Local defaults" describes; without it, it shows a one-field form a person can
  * fill in.
  */
 public final class OidcStandIn extends HttpStandIn {

@@ -13,7 +13,7 @@ public interface CredentialCheck {
      */
     Caller verify(String presented);
 
-    /** A refused credential: 401 with the code of API.md. */
+    /** A refused credential: 401 with the code of docs/API.md. */
     final class Refused extends WalletProblem {
 
         public Refused(String code, String detail) {
