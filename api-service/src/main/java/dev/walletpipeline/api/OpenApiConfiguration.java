@@ -1,17 +1,26 @@
 package dev.walletpipeline.api;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import dev.walletpipeline.api.money.Amounts;
+import io.swagger.v3.core.jackson.ModelResolver;
+import io.swagger.v3.core.util.Json;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.media.ArraySchema;
+import io.swagger.v3.oas.models.media.BooleanSchema;
 import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.IntegerSchema;
 import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
-import io.swagger.v3.oas.models.media.IntegerSchema;
+import io.swagger.v3.oas.models.parameters.RequestBody;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
+import io.swagger.v3.oas.models.servers.Server;
+import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -121,8 +130,8 @@ class OpenApiConfiguration {
      */
     private static Schema<?> amount() {
         return new IntegerSchema().format("int64")
-            .minimum(java.math.BigDecimal.valueOf(dev.walletpipeline.api.money.Amounts.MIN))
-            .maximum(java.math.BigDecimal.valueOf(dev.walletpipeline.api.money.Amounts.MAX))
+            .minimum(BigDecimal.valueOf(Amounts.MIN))
+            .maximum(BigDecimal.valueOf(Amounts.MAX))
             .description("kobo");
     }
 
@@ -144,10 +153,10 @@ class OpenApiConfiguration {
                                         + " Idempotency-Key); the same batch sent again answers the first"))
                     .required(List.of("wallet_number", "amount", "reference")));
         schemas.put("BulkTransferRequest", new ObjectSchema()
-            .addProperty("atomic", new io.swagger.v3.oas.models.media.BooleanSchema().description(
+            .addProperty("atomic", new BooleanSchema().description(
                     "true: every item succeeds or every item fails; false (the default): each item" + " stands alone"))
             .addProperty("transfers",
-                    new io.swagger.v3.oas.models.media.ArraySchema().minItems(1)
+                    new ArraySchema().minItems(1)
                         .maxItems(100)
                         .items(new Schema<>().$ref("#/components/schemas/BulkTransferItem")))
             .required(List.of("transfers")));
@@ -162,7 +171,7 @@ class OpenApiConfiguration {
                 new ObjectSchema()
                     .addProperty("amount",
                             new IntegerSchema().format("int64")
-                                .minimum(java.math.BigDecimal.ONE)
+                                .minimum(BigDecimal.ONE)
                                 .description("kobo; the limits per withdrawal and per day are settings"
                                         + " (withdrawal_limit_exceeded)"))
                     .addProperty("account_id", new StringSchema().format("uuid"))
@@ -186,10 +195,8 @@ class OpenApiConfiguration {
      * nulls. Found by GeneratedClientTests.
      */
     @Bean
-    io.swagger.v3.core.jackson.ModelResolver snakeCaseModels() {
-        return new io.swagger.v3.core.jackson.ModelResolver(io.swagger.v3.core.util.Json.mapper()
-            .copy()
-            .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE));
+    ModelResolver snakeCaseModels() {
+        return new ModelResolver(Json.mapper().copy().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE));
     }
 
     @Bean
@@ -199,8 +206,7 @@ class OpenApiConfiguration {
                 .version("1")
                 .description("Amounts are integers in kobo. Every error is application/problem+json "
                         + "with a stable `code`."))
-            .servers(List.of(new io.swagger.v3.oas.models.servers.Server().url("http://localhost:8080")
-                .description("the local run (./run-local)")))
+            .servers(List.of(new Server().url("http://localhost:8080").description("the local run (./run-local)")))
             .components(new Components()
                 .addSecuritySchemes("bearer",
                         new SecurityScheme().type(SecurityScheme.Type.HTTP)
@@ -246,9 +252,8 @@ class OpenApiConfiguration {
             openApi.getComponents().addSchemas("Problem", problemSchema());
             requestSchemas().forEach(openApi.getComponents()::addSchemas);
             WebhookDocumentation.addTo(openApi);
-            openApi.getComponents().getSchemas().remove("JsonNode"); // replaced by the
-                                                                     // request schemas
-                                                                     // above
+            // replaced by the request schemas above
+            openApi.getComponents().getSchemas().remove("JsonNode");
             openApi.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) -> {
                 String key = method.name() + " " + path;
                 String[] described = OPERATIONS.get(key);
@@ -258,7 +263,7 @@ class OpenApiConfiguration {
                 }
                 String body = REQUEST_BODIES.get(key);
                 if (body != null) {
-                    operation.setRequestBody(new io.swagger.v3.oas.models.parameters.RequestBody().required(true)
+                    operation.setRequestBody(new RequestBody().required(true)
                         .content(new Content().addMediaType("application/json",
                                 new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + body)))));
                 }

@@ -5,10 +5,35 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.walletpipeline.localstack.ApiClient;
 import dev.walletpipeline.localstack.ApiClient.As;
 import dev.walletpipeline.localstack.LocalStackExtension;
+import java.lang.reflect.Method;
+import java.lang.reflect.Parameter;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
 
 @ExtendWith(LocalStackExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -36,8 +61,8 @@ class ApiDocumentationTests {
         assertThat(api.get("/swagger-ui/index.html", As.NOBODY).status()).isEqualTo(200);
     }
 
-    @org.springframework.beans.factory.annotation.Autowired
-    org.springframework.context.ApplicationContext context;
+    @Autowired
+    ApplicationContext context;
 
     /**
      * springdoc names a body's schema by its type's simple name: two types of one name
@@ -48,41 +73,36 @@ class ApiDocumentationTests {
      */
     @Test
     void noTwoTypesInTheContractShareASchemaName() {
-        java.util.Map<String, java.util.Set<Class<?>>> byName = new java.util.TreeMap<>();
-        java.util.Deque<java.lang.reflect.Type> todo = new java.util.ArrayDeque<>();
-        context.getBeansWithAnnotation(org.springframework.web.bind.annotation.RestController.class)
-            .values()
-            .forEach(controller -> {
-                for (java.lang.reflect.Method method : org.springframework.aop.support.AopUtils
-                    .getTargetClass(controller)
-                    .getDeclaredMethods()) {
-                    if (!org.springframework.core.annotation.AnnotatedElementUtils.hasAnnotation(method,
-                            org.springframework.web.bind.annotation.RequestMapping.class)) {
-                        continue;
-                    }
-                    todo.add(method.getGenericReturnType());
-                    for (java.lang.reflect.Parameter parameter : method.getParameters()) {
-                        if (parameter.isAnnotationPresent(org.springframework.web.bind.annotation.RequestBody.class)) {
-                            todo.add(parameter.getParameterizedType());
-                        }
+        Map<String, Set<Class<?>>> byName = new TreeMap<>();
+        Deque<Type> todo = new ArrayDeque<>();
+        context.getBeansWithAnnotation(RestController.class).values().forEach(controller -> {
+            for (Method method : AopUtils.getTargetClass(controller).getDeclaredMethods()) {
+                if (!AnnotatedElementUtils.hasAnnotation(method, RequestMapping.class)) {
+                    continue;
+                }
+                todo.add(method.getGenericReturnType());
+                for (Parameter parameter : method.getParameters()) {
+                    if (parameter.isAnnotationPresent(RequestBody.class)) {
+                        todo.add(parameter.getParameterizedType());
                     }
                 }
-            });
-        java.util.Set<Class<?>> seen = new java.util.HashSet<>();
+            }
+        });
+        Set<Class<?>> seen = new HashSet<>();
         while (!todo.isEmpty()) {
-            java.lang.reflect.Type type = todo.pop();
-            if (type instanceof java.lang.reflect.ParameterizedType generic) {
-                todo.addAll(java.util.List.of(generic.getActualTypeArguments()));
+            Type type = todo.pop();
+            if (type instanceof ParameterizedType generic) {
+                todo.addAll(List.of(generic.getActualTypeArguments()));
             }
             else if (type instanceof Class<?> record && record.isRecord() && seen.add(record)) {
-                byName.computeIfAbsent(record.getSimpleName(), n -> new java.util.HashSet<>()).add(record);
-                for (java.lang.reflect.RecordComponent component : record.getRecordComponents()) {
+                byName.computeIfAbsent(record.getSimpleName(), n -> new HashSet<>()).add(record);
+                for (RecordComponent component : record.getRecordComponents()) {
                     todo.add(component.getGenericType());
                 }
             }
         }
         assertThat(byName).as("records seen").isNotEmpty();
-        assertThat(byName.entrySet().stream().filter(e -> e.getValue().size() > 1).map(java.util.Map.Entry::getKey))
+        assertThat(byName.entrySet().stream().filter(e -> e.getValue().size() > 1).map(Map.Entry::getKey))
             .as("schema names given to more than one type")
             .isEmpty();
     }
@@ -95,13 +115,11 @@ class ApiDocumentationTests {
     @Test
     void theCommittedOpenApiDocumentIsWhatTheServiceServesWithEveryOperationDescribed() throws Exception {
         ApiClient.Response docs = new ApiClient(port).get("/v3/api-docs", As.NOBODY);
-        tools.jackson.databind.json.JsonMapper json = tools.jackson.databind.json.JsonMapper.builder()
-            .enable(tools.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-            .build();
-        tools.jackson.databind.JsonNode document = json.readTree(docs.body());
+        JsonMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+        JsonNode document = json.readTree(docs.body());
         String served = json.writeValueAsString(document) + "\n";
 
-        java.util.List<String> undocumented = new java.util.ArrayList<>();
+        List<String> undocumented = new ArrayList<>();
         document.path("paths").properties().forEach(path -> path.getValue().properties().forEach(operation -> {
             if (operation.getValue().path("summary").asString("").isBlank()
                     || operation.getValue().path("operationId").asString("").isBlank()) {
@@ -111,11 +129,11 @@ class ApiDocumentationTests {
         assertThat(undocumented).as("operations without summary or operationId").isEmpty();
         assertThat(document.path("components").path("schemas").has("Problem")).isTrue();
 
-        java.nio.file.Path committed = java.nio.file.Path.of("openapi.json");
+        Path committed = Path.of("openapi.json");
         if (Boolean.getBoolean("openapi.update")) {
-            java.nio.file.Files.writeString(committed, served);
+            Files.writeString(committed, served);
         }
-        assertThat(java.nio.file.Files.readString(committed))
+        assertThat(Files.readString(committed))
             .as("api-service/openapi.json is stale: run ./mvnw -pl api-service verify -Dtest=ApiDocumentationTests"
                     + " -Dopenapi.update=true and commit it")
             .isEqualTo(served);

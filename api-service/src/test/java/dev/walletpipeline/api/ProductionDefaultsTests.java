@@ -3,6 +3,12 @@ package dev.walletpipeline.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.WebApplicationType;
@@ -25,13 +31,13 @@ class ProductionDefaultsTests {
 
     @Test
     void aPlaceholderOrALocalDefaultSecretRefusesToStartNamingTheVariable() {
-        Map<String, Object> settings = new java.util.HashMap<>(strongSecrets());
+        Map<String, Object> settings = new HashMap<>(strongSecrets());
         settings.put("INTERNAL_SERVICE_TOKEN", "change-me");
         assertThat(startWith(settings)).hasStackTraceContaining("INTERNAL_SERVICE_TOKEN is a placeholder");
-        settings = new java.util.HashMap<>(strongSecrets());
+        settings = new HashMap<>(strongSecrets());
         settings.put("KAFKA_PASSWORD", "api-service-local-secret");
         assertThat(startWith(settings)).hasStackTraceContaining("KAFKA_PASSWORD is the local run's published default");
-        settings = new java.util.HashMap<>(strongSecrets());
+        settings = new HashMap<>(strongSecrets());
         settings.put("DATABASE_CDC_PASSWORD", "short");
         assertThat(startWith(settings)).hasStackTraceContaining("DATABASE_CDC_PASSWORD is shorter than 32 bytes");
     }
@@ -50,7 +56,7 @@ class ProductionDefaultsTests {
 
     @Test
     void withoutTheSharedTokenSigningKeyItRefusesToStart() {
-        Map<String, Object> settings = new java.util.HashMap<>(strongSecrets());
+        Map<String, Object> settings = new HashMap<>(strongSecrets());
         settings.remove("JWT_SIGNING_KEY");
         assertThat(startWith(settings)).hasStackTraceContaining("JWT_SIGNING_KEY is not set");
     }
@@ -63,17 +69,16 @@ class ProductionDefaultsTests {
     }
 
     private static String stackTrace(Throwable t) {
-        java.io.StringWriter out = new java.io.StringWriter();
-        t.printStackTrace(new java.io.PrintWriter(out));
+        StringWriter out = new StringWriter();
+        t.printStackTrace(new PrintWriter(out));
         return out.toString();
     }
 
     private static String newJwk() {
         try {
-            return new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_256).generate()
-                .toJSONString();
+            return new ECKeyGenerator(Curve.P_256).generate().toJSONString();
         }
-        catch (com.nimbusds.jose.JOSEException e) {
+        catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
     }

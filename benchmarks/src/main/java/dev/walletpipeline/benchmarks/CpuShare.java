@@ -1,6 +1,7 @@
 package dev.walletpipeline.benchmarks;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -90,7 +91,7 @@ final class CpuShare {
     private static String partOf(long pid) {
         try {
             byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
-            String command = new String(raw, java.nio.charset.StandardCharsets.UTF_8).replace('\0', ' ');
+            String command = new String(raw, StandardCharsets.UTF_8).replace('\0', ' ');
             for (Map.Entry<String, String> part : PARTS.entrySet()) {
                 if (command.contains(part.getKey())) {
                     return part.getValue();
@@ -152,8 +153,8 @@ final class CpuShare {
             // the command name in parentheses may hold spaces: count fields after its
             // closing one
             List<String> fields = List.of(stat.substring(stat.lastIndexOf(')') + 2).split(" "));
-            return Long.parseLong(fields.get(11)) + Long.parseLong(fields.get(12)); // utime,
-                                                                                    // stime
+            // utime, stime
+            return Long.parseLong(fields.get(11)) + Long.parseLong(fields.get(12));
         }
         catch (IOException | RuntimeException gone) {
             return 0;

@@ -13,6 +13,8 @@ import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
@@ -62,13 +64,13 @@ final class LatencyPlot {
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
         ValueMarker target = new ValueMarker(latencyTargetMs, Color.RED, new BasicStroke(1f));
         target.setLabel("p99 target " + (int) latencyTargetMs + " ms");
-        target.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_RIGHT);
-        target.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.BOTTOM_RIGHT);
+        target.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
+        target.setLabelTextAnchor(TextAnchor.BOTTOM_RIGHT);
         plot.addRangeMarker(target);
         ValueMarker yardstick = new ValueMarker(pgbenchTps, Color.DARK_GRAY, new BasicStroke(1f));
         yardstick.setLabel("pgbench TPC-B " + Math.round(pgbenchTps) + " tps");
-        yardstick.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_LEFT);
-        yardstick.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.TOP_RIGHT);
+        yardstick.setLabelAnchor(RectangleAnchor.TOP_LEFT);
+        yardstick.setLabelTextAnchor(TextAnchor.TOP_RIGHT);
         plot.addDomainMarker(yardstick);
         JFreeChart chart = new JFreeChart("Transfers end to end: throughput against latency",
                 JFreeChart.DEFAULT_TITLE_FONT, plot, true);

@@ -16,12 +16,15 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import org.jspecify.annotations.Nullable;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +33,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One command, three tables and a plot. The yardstick is pgbench TPC-B (8 clients) on the
@@ -205,7 +209,7 @@ public final class PipelineBenchmark {
             written("webhook-deliveries.md", table);
             return;
         }
-        List<String> pairs = java.util.Arrays.stream(System.getProperty("bench.ab", "").split(","))
+        List<String> pairs = Arrays.stream(System.getProperty("bench.ab", "").split(","))
             .map(String::trim)
             .filter(p -> !p.isEmpty())
             .toList();
@@ -417,7 +421,7 @@ public final class PipelineBenchmark {
             deliveries.register(senders);
             webhookDispatcher.start().awaitReady(Duration.ofMinutes(3));
             int perWallet = Integer.getInteger("bench.deliveriesPerWallet", 200);
-            deliveries.burst(perWallet / 2, java.util.Set.of(), Duration.ofMinutes(3));
+            deliveries.burst(perWallet / 2, Set.of(), Duration.ofMinutes(3));
             Result during = measured("webhook deliveries while transfers run, 64 in flight",
                     () -> deliveries.latencyDuring(() -> load.run(many, 64, warmUp, measure)));
             rows.add(row(
@@ -425,10 +429,10 @@ public final class PipelineBenchmark {
                             + " deliveries; latency: from the ledger event to its delivery received)",
                     during, pgbench));
             Result burst = measured("webhook deliveries, a burst",
-                    () -> deliveries.burst(perWallet, java.util.Set.of(), Duration.ofMinutes(3)));
+                    () -> deliveries.burst(perWallet, Set.of(), Duration.ofMinutes(3)));
             rows.add(row("webhook deliveries of " + perWallet * senders.size() + " waiting events to " + senders.size()
                     + " endpoints answering 200 (latency: from the burst's start)", burst, pgbench));
-            java.util.Set<UUID> failing = new java.util.HashSet<>(deliveries.wallets().subList(0, senders.size() / 10));
+            Set<UUID> failing = new HashSet<>(deliveries.wallets().subList(0, senders.size() / 10));
             Result healthy = measured("webhook deliveries, a burst, a tenth of the endpoints answering 500",
                     () -> deliveries.burst(perWallet, failing, Duration.ofMinutes(3)));
             rows.add(row("the same burst with " + failing.size() + " of the endpoints answering 500 (per second: the"
@@ -441,7 +445,7 @@ public final class PipelineBenchmark {
     }
 
     /** Prints a table and writes it to {@code benchmarks/results/<name>}. */
-    private void written(String name, String table) throws java.io.IOException {
+    private void written(String name, String table) throws IOException {
         System.out.println(table);
         Path written = project.resolve("benchmarks").resolve("results").resolve(name);
         Files.createDirectories(written.getParent());
@@ -514,7 +518,7 @@ public final class PipelineBenchmark {
                 compilers > quiet ? ", still above " + quiet + ": the next row runs while they compile" : "");
     }
 
-    private Result measured(String what, java.util.concurrent.Callable<Result> phase) throws Exception {
+    private Result measured(String what, Callable<Result> phase) throws Exception {
         CpuShare before = CpuShare.now();
         ServiceMetrics.Scrape workerBefore = ServiceMetrics.scrape(ledgerPorts());
         StatementTimes statements = StatementTimes.reset(stack.postgres().port());
@@ -778,7 +782,7 @@ public final class PipelineBenchmark {
     }
 
     private static List<Integer> integers(String commaSeparated) {
-        return java.util.Arrays.stream(commaSeparated.split(","))
+        return Arrays.stream(commaSeparated.split(","))
             .map(String::trim)
             .filter(s -> !s.isEmpty())
             .map(Integer::valueOf)

@@ -1,12 +1,14 @@
 package dev.walletpipeline.benchmarks;
 
 import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
@@ -19,10 +21,10 @@ import org.jspecify.annotations.Nullable;
  * closes is opened again on the next request.
  *
  * <p>
- * Measured: {@code java.net.http.HttpClient} cost the load generator about a third of a
- * millisecond of CPU per request on the two cores it shares with the services it
- * measures, so rows sent with it measured the client as much as the pipeline. Every row
- * of the benchmark sends with this client.
+ * Measured: {@code HttpClient} cost the load generator about a third of a millisecond of
+ * CPU per request on the two cores it shares with the services it measures, so rows sent
+ * with it measured the client as much as the pipeline. Every row of the benchmark sends
+ * with this client.
  */
 final class RawHttp implements Closeable {
 
@@ -140,7 +142,7 @@ final class RawHttp implements Closeable {
             }
             return new Answer(status, body, closing);
         }
-        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
         for (int size = Integer.parseInt(line(in).trim(), 16); size > 0; size = Integer.parseInt(line(in).trim(), 16)) {
             body.write(in.readNBytes(size));
             line(in);

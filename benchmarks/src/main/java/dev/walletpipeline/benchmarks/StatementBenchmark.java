@@ -4,6 +4,11 @@ import dev.walletpipeline.localstack.ApiClient;
 import dev.walletpipeline.localstack.LedgerProbe;
 import dev.walletpipeline.localstack.LocalStack;
 import dev.walletpipeline.localstack.PostgresServer;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,18 +94,17 @@ final class StatementBenchmark {
      * it.
      */
     private String wholeYearAsCsv(String key, LocalDate from, LocalDate to) throws Exception {
-        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        HttpClient client = HttpClient.newHttpClient();
         long started = System.nanoTime();
-        java.net.http.HttpResponse<java.io.InputStream> response = client.send(java.net.http.HttpRequest
-            .newBuilder(
-                    java.net.URI.create("http://localhost:" + apiPort + "/wallet/statement?from=" + from + "&to=" + to))
+        HttpResponse<InputStream> response = client.send(HttpRequest
+            .newBuilder(URI.create("http://localhost:" + apiPort + "/wallet/statement?from=" + from + "&to=" + to))
             .header("x-api-key", key)
             .header("accept", "text/csv")
-            .build(), java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+            .build(), HttpResponse.BodyHandlers.ofInputStream());
         long bytes = 0;
         long lines = 0;
         byte[] buffer = new byte[64 * 1024];
-        try (java.io.InputStream body = response.body()) {
+        try (InputStream body = response.body()) {
             for (int n; (n = body.read(buffer)) > 0;) {
                 bytes += n;
                 for (int i = 0; i < n; i++) {

@@ -1,12 +1,16 @@
 package dev.walletpipeline.benchmarks;
 
+import dev.walletpipeline.localstack.PostgresServer;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Where PostgreSQL's time went during a phase, by statement: {@code pg_stat_statements}
@@ -28,7 +32,7 @@ final class StatementTimes {
     private final long startedNanos;
 
     /** The tables' write counters and the database's commits when the phase started. */
-    private java.util.Map<String, long[]> writesBefore = java.util.Map.of();
+    private Map<String, long[]> writesBefore = Map.of();
 
     private StatementTimes(String url) {
         this.url = url;
@@ -38,7 +42,7 @@ final class StatementTimes {
     /** Forgets what was counted so far; the phase starts now. */
     static StatementTimes reset(int port) {
         StatementTimes times = new StatementTimes(
-                "jdbc:postgresql://localhost:" + port + "/" + dev.walletpipeline.localstack.PostgresServer.DATABASE);
+                "jdbc:postgresql://localhost:" + port + "/" + PostgresServer.DATABASE);
         try (Connection db = times.connect(); Statement sql = db.createStatement()) {
             sql.execute("create extension if not exists pg_stat_statements");
             // Set either way: ALTER SYSTEM outlives the run, in the data directory.
@@ -109,7 +113,7 @@ final class StatementTimes {
         if (operations <= 0) {
             return "";
         }
-        java.util.Map<String, long[]> after;
+        Map<String, long[]> after;
         long statements;
         try (Connection db = connect(); Statement sql = db.createStatement()) {
             // The counters reach the shared statistics within a second of a transaction's
@@ -132,7 +136,7 @@ final class StatementTimes {
         StringBuilder tables = new StringBuilder();
         double rows = 0;
         double indexEntries = 0;
-        for (var table : new java.util.TreeMap<>(after).entrySet()) {
+        for (var table : new TreeMap<>(after).entrySet()) {
             if (table.getKey().equals(COMMITS)) {
                 continue;
             }
@@ -162,8 +166,8 @@ final class StatementTimes {
      * Per table of the services' schema: rows inserted, updated, HOT-updated, deleted,
      * and its index count; and the database's commits.
      */
-    private static java.util.Map<String, long[]> writes(Statement sql) throws SQLException {
-        java.util.Map<String, long[]> writes = new java.util.HashMap<>();
+    private static Map<String, long[]> writes(Statement sql) throws SQLException {
+        Map<String, long[]> writes = new HashMap<>();
         try (ResultSet rows = sql.executeQuery("""
                 select relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, n_tup_del,
                        (select count(*) from pg_index i where i.indrelid = t.relid)

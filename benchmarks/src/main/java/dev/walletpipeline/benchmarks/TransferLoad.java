@@ -7,12 +7,14 @@ import dev.walletpipeline.localstack.ApiClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.UUID;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -22,13 +24,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import org.HdrHistogram.Recorder;
-import org.jspecify.annotations.Nullable;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Closed-loop transfer load measured end to end: each client sends
@@ -63,10 +67,10 @@ final class TransferLoad {
     private final int apiManagementPort;
 
     /** The ledger-worker instances running now. */
-    private final java.util.function.Supplier<List<Integer>> ledgerPorts;
+    private final Supplier<List<Integer>> ledgerPorts;
 
     TransferLoad(Map<String, Object> kafka, ApiClient api, int apiPort, int apiManagementPort,
-            java.util.function.Supplier<List<Integer>> ledgerPorts) {
+            Supplier<List<Integer>> ledgerPorts) {
         this.kafka = kafka;
         this.api = api;
         this.apiPort = apiPort;
@@ -128,7 +132,7 @@ final class TransferLoad {
                 if (answer.status() != 202) {
                     return null;
                 }
-                List<String> ids = new java.util.ArrayList<>();
+                List<String> ids = new ArrayList<>();
                 Json.MAPPER.readTree(answer.body()).path("transfers").forEach(item -> {
                     // An item refused at once has its outcome already.
                     if (item.path("status").asString().equals("pending")) {
@@ -172,7 +176,7 @@ final class TransferLoad {
         long deadline = measureFrom + measure.toNanos();
         ServiceMetrics.Scrape[] before = new ServiceMetrics.Scrape[2];
         Thread startOfMeasure = new Thread(() -> {
-            java.util.concurrent.locks.LockSupport.parkNanos(Math.max(0, measureFrom - System.nanoTime()));
+            LockSupport.parkNanos(Math.max(0, measureFrom - System.nanoTime()));
             before[0] = ServiceMetrics.scrape(apiManagementPort);
             before[1] = ServiceMetrics.scrape(ledgerPorts.get());
         }, "bench-metrics");
@@ -260,7 +264,7 @@ final class TransferLoad {
      * The outcome consumer's settings: committed records only, no group offsets.
      */
     private Map<String, Object> consumerProps() {
-        Map<String, Object> props = new java.util.HashMap<>(kafka);
+        Map<String, Object> props = new HashMap<>(kafka);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         return props;
@@ -276,7 +280,7 @@ final class TransferLoad {
             CountDownLatch ready) {
         try (KafkaConsumer<String, byte[]> events = new KafkaConsumer<>(consumerProps(), new StringDeserializer(),
                 new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = new java.util.ArrayList<>();
+            List<TopicPartition> partitions = new ArrayList<>();
             events.partitionsFor(Topic.LEDGER_EVENTS.name())
                 .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
             events.assign(partitions);

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -102,7 +103,7 @@ final class WebhookDeliveryBenchmark implements AutoCloseable {
         for (UUID wallet : failing) {
             receiver.respond(paths.get(wallet), (request, earlier) -> WebhookReceiver.Answer.status(500));
         }
-        Set<String> failingPaths = new java.util.HashSet<>();
+        Set<String> failingPaths = new HashSet<>();
         failing.forEach(w -> failingPaths.add(paths.get(w)));
         long expected = (long) perWallet * (paths.size() - failing.size());
         Histogram latency = new Histogram(600_000_000_000L, 3);

@@ -1,6 +1,7 @@
 package dev.walletpipeline.contracts;
 
 import java.net.URI;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The start-up rule for Paystack's secret key, the same in every service that holds it. A
@@ -23,7 +24,7 @@ public final class PaystackKeys {
      * Paystack
      * @throws IllegalArgumentException naming the variable, when the key must not be used
      */
-    public static void requireUsable(String secretKey, @org.jspecify.annotations.Nullable String baseUrl) {
+    public static void requireUsable(String secretKey, @Nullable String baseUrl) {
         if (secretKey == null || secretKey.isBlank()) {
             throw new IllegalArgumentException("PAYSTACK_SECRET_KEY is not set: set it to the Paystack secret key"
                     + " (the local run and the tests set their own)");

@@ -3,6 +3,7 @@ package dev.walletpipeline.contracts;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.core.env.Environment;
 
@@ -75,7 +76,7 @@ public final class StartupSecrets {
     }
 
     /** Why this value must not be used as a secret, or null when it may be. */
-    static @org.jspecify.annotations.Nullable String refusal(String value, boolean localAllowed) {
+    static @Nullable String refusal(String value, boolean localAllowed) {
         if (value.isBlank()) {
             return "is not set";
         }

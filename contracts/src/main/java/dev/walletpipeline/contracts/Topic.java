@@ -1,5 +1,11 @@
 package dev.walletpipeline.contracts;
 
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.utils.Utils;
+
 /**
  * A Kafka topic of the pipeline and the policy it is created with.
  *
@@ -37,7 +43,7 @@ public record Topic(String name, boolean compacted, long retentionMs) {
     public static final Topic TRANSFER_COMMANDS_DLT = new Topic("wallet.transfer-commands.dlt", false,
             30L * 24 * 3600 * 1000);
 
-    public static final java.util.List<Topic> ALL = java.util.List.of(PAYSTACK_EVENTS, TRANSFER_COMMANDS, LEDGER_EVENTS,
+    public static final List<Topic> ALL = List.of(PAYSTACK_EVENTS, TRANSFER_COMMANDS, LEDGER_EVENTS,
             PAYSTACK_EVENTS_DLT, TRANSFER_COMMANDS_DLT);
 
     public Topic {
@@ -54,14 +60,14 @@ public record Topic(String name, boolean compacted, long retentionMs) {
     }
 
     /** The topic-level settings it is created with. */
-    public java.util.Map<String, String> configs() {
-        java.util.Map<String, String> configs = new java.util.LinkedHashMap<>();
+    public Map<String, String> configs() {
+        Map<String, String> configs = new LinkedHashMap<>();
         configs.put("cleanup.policy", cleanupPolicy());
         configs.put("retention.ms", Long.toString(retentionMs));
         if (compacted) {
             configs.put("min.compaction.lag.ms", Long.toString(COMPACTION_LAG_MS));
         }
-        return java.util.Map.copyOf(configs);
+        return Map.copyOf(configs);
     }
 
     /**
@@ -70,8 +76,6 @@ public record Topic(String name, boolean compacted, long retentionMs) {
      * leaves partitioning to that partitioner, so this is where a key's records are.
      */
     public static int partitionOf(String key, int partitions) {
-        return org.apache.kafka.common.utils.Utils.toPositive(
-                org.apache.kafka.common.utils.Utils.murmur2(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
-                % partitions;
+        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 }

@@ -2,8 +2,10 @@ package dev.walletpipeline.contracts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -90,12 +92,12 @@ class AsyncApiContractTests {
      */
     @Test
     void everyDescriptionInTheDocumentIsText() {
-        java.util.List<String> notText = new java.util.ArrayList<>();
+        List<String> notText = new ArrayList<>();
         collectNonTextDescriptions(DOCUMENT, "", notText);
         assertThat(notText).isEmpty();
     }
 
-    private static void collectNonTextDescriptions(Object node, String path, java.util.List<String> notText) {
+    private static void collectNonTextDescriptions(Object node, String path, List<String> notText) {
         if (node instanceof Map<?, ?> map) {
             map.forEach((key, value) -> {
                 if (("description".equals(key) || "summary".equals(key)) && !(value instanceof String)) {
@@ -104,7 +106,7 @@ class AsyncApiContractTests {
                 collectNonTextDescriptions(value, path + "." + key, notText);
             });
         }
-        else if (node instanceof java.util.List<?> list) {
+        else if (node instanceof List<?> list) {
             for (int i = 0; i < list.size(); i++) {
                 collectNonTextDescriptions(list.get(i), path + "[" + i + "]", notText);
             }
@@ -115,7 +117,7 @@ class AsyncApiContractTests {
         try (InputStream in = AsyncApiContractTests.class.getResourceAsStream("/asyncapi.yaml")) {
             return new Yaml().load(in);
         }
-        catch (java.io.IOException e) {
+        catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -104,7 +105,7 @@ class DeploymentFileTests {
     @SuppressWarnings("unchecked")
     private static Map<String, String> environment(Map<String, Object> service) {
         Map<String, Object> raw = (Map<String, Object>) service.getOrDefault("environment", Map.of());
-        Map<String, String> environment = new java.util.HashMap<>();
+        Map<String, String> environment = new HashMap<>();
         raw.forEach((key, value) -> environment.put(key, String.valueOf(value)));
         return environment;
     }

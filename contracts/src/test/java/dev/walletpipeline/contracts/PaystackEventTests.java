@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Paystack's events as Paystack words them: each names our reference in its own place.
@@ -69,17 +73,17 @@ class PaystackEventTests {
         return json.getBytes(StandardCharsets.UTF_8);
     }
 
-    @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = { "-1", "1000000000000000", "9223372036854775000" })
+    @ParameterizedTest
+    @ValueSource(strings = { "-1", "1000000000000000", "9223372036854775000" })
     void anAmountThatIsNegativeOrPastTheKoboMaximumIsUnreadableForGood(String amount) {
         byte[] charge = ("{\"event\":\"charge.success\",\"data\":{\"reference\":\"WLT-1\",\"status\":\"success\","
                 + "\"amount\":" + amount + ",\"currency\":\"NGN\"}}")
-            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            .getBytes(StandardCharsets.UTF_8);
         byte[] refund = ("{\"event\":\"refund.processed\",\"data\":{\"transaction_reference\":\"WLT-1\",\"id\":9,"
                 + "\"amount\":" + amount + ",\"currency\":\"NGN\"}}")
-            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        for (byte[] body : java.util.List.of(charge, refund)) {
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> PaystackEvent.fromWebhook(body))
+            .getBytes(StandardCharsets.UTF_8);
+        for (byte[] body : List.of(charge, refund)) {
+            Assertions.assertThatThrownBy(() -> PaystackEvent.fromWebhook(body))
                 .isInstanceOf(PaystackEvent.Unreadable.class)
                 .hasMessageContaining("data.amount");
         }
@@ -89,9 +93,8 @@ class PaystackEventTests {
     void theLargestAmountInKoboIsRead() {
         byte[] charge = ("{\"event\":\"charge.success\",\"data\":{\"reference\":\"WLT-1\",\"status\":\"success\","
                 + "\"amount\":" + PaystackEvent.AMOUNT_MAX + ",\"currency\":\"NGN\"}}")
-            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        org.assertj.core.api.Assertions.assertThat(PaystackEvent.fromWebhook(charge).amountMinor())
-            .isEqualTo(PaystackEvent.AMOUNT_MAX);
+            .getBytes(StandardCharsets.UTF_8);
+        Assertions.assertThat(PaystackEvent.fromWebhook(charge).amountMinor()).isEqualTo(PaystackEvent.AMOUNT_MAX);
     }
 
 }

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -58,7 +59,7 @@ public final class BalanceProjection implements AutoCloseable {
 
     private final Map<UUID, WalletState> wallets = new HashMap<>();
 
-    private final Map<UUID, java.util.TreeMap<Long, LedgerEvent>> heldBack = new HashMap<>();
+    private final Map<UUID, TreeMap<Long, LedgerEvent>> heldBack = new HashMap<>();
 
     private long duplicates;
 
@@ -98,8 +99,7 @@ public final class BalanceProjection implements AutoCloseable {
 
     void apply(LedgerEvent event) {
         WalletState known = wallets.getOrDefault(event.walletId(), new WalletState(0, 0));
-        java.util.TreeMap<Long, LedgerEvent> waiting = heldBack.computeIfAbsent(event.walletId(),
-                w -> new java.util.TreeMap<>());
+        TreeMap<Long, LedgerEvent> waiting = heldBack.computeIfAbsent(event.walletId(), w -> new TreeMap<>());
         if (event.sequence() <= known.sequence() || waiting.containsKey(event.sequence())) {
             duplicates++;
             return;

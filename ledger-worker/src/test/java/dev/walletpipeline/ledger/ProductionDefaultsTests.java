@@ -3,6 +3,7 @@ package dev.walletpipeline.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.WebApplicationType;
@@ -31,7 +32,7 @@ class ProductionDefaultsTests {
 
     @Test
     void aPlaceholderOrALocalDefaultPasswordRefusesToStartNamingTheVariable() {
-        Map<String, Object> settings = new java.util.HashMap<>(Map.of("PAYSTACK_SECRET_KEY", "sk_live_x",
+        Map<String, Object> settings = new HashMap<>(Map.of("PAYSTACK_SECRET_KEY", "sk_live_x",
                 "RECONCILIATION_SIGNING_KEY", "9f1c2e7a4b8d0f36a5c1e9b27d4f8a0c", "KAFKA_PASSWORD",
                 "ledger-worker-local-secret", "DATABASE_WORKER_PASSWORD", "change-me"));
         assertThat(startWith(settings)).hasStackTraceContaining("KAFKA_PASSWORD is the local run's published default");

@@ -6,32 +6,38 @@ import dev.walletpipeline.localstack.LocalStack;
 import dev.walletpipeline.localstack.LocalStackExtension;
 import dev.walletpipeline.localstack.PostgresServer;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
+import javax.sql.DataSource;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.core.env.Environment;
 
 /** The money rules the database keeps even against our own services' mistakes. */
 @ExtendWith(LocalStackExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
 class SchemaPrivilegeTests {
 
-    @org.springframework.beans.factory.annotation.Autowired
-    org.springframework.core.env.Environment environment;
+    @Autowired
+    Environment environment;
 
-    @org.springframework.beans.factory.annotation.Autowired
-    javax.sql.DataSource dataSource;
+    @Autowired
+    DataSource dataSource;
 
     @Test
     void theRunningWorkerHoldsNoSchemaOwnerCredentialsAndLogsInAsItsOwnRole() throws Exception {
-        org.assertj.core.api.Assertions.assertThat(environment.getProperty("spring.flyway.password")).isNull();
-        org.assertj.core.api.Assertions.assertThat(environment.getProperty("DATABASE_OWNER_PASSWORD")).isNull();
+        Assertions.assertThat(environment.getProperty("spring.flyway.password")).isNull();
+        Assertions.assertThat(environment.getProperty("DATABASE_OWNER_PASSWORD")).isNull();
         try (Connection connection = dataSource.getConnection();
                 Statement sql = connection.createStatement();
-                java.sql.ResultSet rs = sql.executeQuery("select current_user")) {
+                ResultSet rs = sql.executeQuery("select current_user")) {
             rs.next();
-            org.assertj.core.api.Assertions.assertThat(rs.getString(1)).isEqualTo(PostgresServer.WORKER);
+            Assertions.assertThat(rs.getString(1)).isEqualTo(PostgresServer.WORKER);
         }
     }
 
@@ -55,8 +61,8 @@ class SchemaPrivilegeTests {
     void theWorkerCannotReadSignInsTokensKeysPeopleOrTheirBankAccounts(LocalStack stack) throws Exception {
         try (Connection worker = stack.postgres().connect(PostgresServer.WORKER);
                 Statement sql = worker.createStatement()) {
-            for (String table : java.util.List.of("refresh_tokens", "signin_attempts", "api_keys", "users",
-                    "withdrawal_accounts", "cdc_heartbeat", "cdc_beats")) {
+            for (String table : List.of("refresh_tokens", "signin_attempts", "api_keys", "users", "withdrawal_accounts",
+                    "cdc_heartbeat", "cdc_beats")) {
                 assertThatThrownBy(() -> sql.executeQuery("select count(*) from " + table)).as(table)
                     .isInstanceOf(SQLException.class)
                     .hasMessageContaining("permission denied");

@@ -2,12 +2,16 @@ package dev.walletpipeline.localstack;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Starts and ends Java child processes; every process this stack runs goes through here.
@@ -84,14 +88,14 @@ final class ChildJvm {
      * ended meanwhile is left alone.
      */
     static void pause(ProcessHandle process, Duration pause) {
-        List<ProcessHandle> frozen = new java.util.ArrayList<>();
+        List<ProcessHandle> frozen = new ArrayList<>();
         frozen.add(process);
         process.descendants().forEach(frozen::add);
         try {
             for (ProcessHandle each : frozen) {
                 signal("STOP", each);
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(pause.toNanos());
+            LockSupport.parkNanos(pause.toNanos());
         }
         finally {
             for (int i = frozen.size() - 1; i >= 0; i--) {
@@ -112,7 +116,7 @@ final class ChildJvm {
             }
         }
         catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -133,14 +137,14 @@ final class ChildJvm {
             process.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return true;
         }
-        catch (java.util.concurrent.TimeoutException e) {
+        catch (TimeoutException e) {
             return false;
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
         }
-        catch (java.util.concurrent.ExecutionException e) {
+        catch (ExecutionException e) {
             return !process.isAlive();
         }
     }

@@ -7,12 +7,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.apache.kafka.common.Uuid;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -187,18 +195,14 @@ public final class KafkaBroker {
         props.putAll(clientProperties(ADMIN));
         try (Admin admin = Admin.create(props)) {
             admin
-                .alterUserScramCredentials(
-                        missing
-                            .stream().<org.apache.kafka.clients.admin.UserScramCredentialAlteration>map(
-                                    user -> new org.apache.kafka.clients.admin.UserScramCredentialUpsertion(user,
-                                            new org.apache.kafka.clients.admin.ScramCredentialInfo(
-                                                    org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_256, 4096),
-                                            localPassword(user)))
-                            .toList())
+                .alterUserScramCredentials(missing.stream()
+                    .<UserScramCredentialAlteration>map(user -> new UserScramCredentialUpsertion(user,
+                            new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 4096), localPassword(user)))
+                    .toList())
                 .all()
                 .get(30, TimeUnit.SECONDS);
         }
-        catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("adding the Kafka users " + missing + " failed", e);
         }
         catch (InterruptedException e) {
@@ -209,8 +213,7 @@ public final class KafkaBroker {
     }
 
     private static List<String> formatArguments(Path config) {
-        List<String> arguments = new java.util.ArrayList<>(
-                List.of("format", "-t", clusterId(), "-c", config.toString()));
+        List<String> arguments = new ArrayList<>(List.of("format", "-t", clusterId(), "-c", config.toString()));
         for (String user : USERS) {
             arguments.add("--add-scram");
             arguments.add("SCRAM-SHA-256=[name=" + user + ",password=" + localPassword(user) + "]");
@@ -224,7 +227,7 @@ public final class KafkaBroker {
      * time in 64).
      */
     private static String clusterId() {
-        return org.apache.kafka.common.Uuid.randomUuid().toString();
+        return Uuid.randomUuid().toString();
     }
 
     /**

@@ -2,6 +2,9 @@ package dev.walletpipeline.localstack;
 
 import dev.walletpipeline.contracts.LedgerEvent;
 import dev.walletpipeline.contracts.Topic;
+import dev.walletpipeline.contracts.TransferRequested;
+import dev.walletpipeline.contracts.WalletCommand;
+import dev.walletpipeline.contracts.WithdrawalRequested;
 import dev.walletpipeline.contracts.proof.Proof;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -9,17 +12,28 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -43,7 +57,7 @@ public final class LedgerProbe {
 
     /** Client settings as Kafka's admin user (tests may write any topic), plus these. */
     private Map<String, Object> asAdmin(Object... keyValues) {
-        Map<String, Object> props = new java.util.HashMap<>(stack.kafka().clientProperties(KafkaBroker.ADMIN));
+        Map<String, Object> props = new HashMap<>(stack.kafka().clientProperties(KafkaBroker.ADMIN));
         for (int i = 0; i < keyValues.length; i += 2) {
             props.put((String) keyValues[i], keyValues[i + 1]);
         }
@@ -111,11 +125,10 @@ public final class LedgerProbe {
      * {@code wallet.transfer-commands} as {@code wallet}'s ({@code same}), or on another.
      */
     public UUID newWalletWhosePartition(UUID wallet, boolean same) throws SQLException {
-        int theirs = dev.walletpipeline.contracts.Topic.partitionOf(wallet.toString(), stack.partitions());
+        int theirs = Topic.partitionOf(wallet.toString(), stack.partitions());
         while (true) {
             UUID other = newWallet();
-            if ((dev.walletpipeline.contracts.Topic.partitionOf(other.toString(),
-                    stack.partitions()) == theirs) == same) {
+            if ((Topic.partitionOf(other.toString(), stack.partitions()) == theirs) == same) {
                 return other;
             }
         }
@@ -177,11 +190,8 @@ public final class LedgerProbe {
                     insert into withdrawals (id, wallet_id, account_id, recipient_code, amount, reference)
                     values (?, ?, ?, 'RCP_test', ?, ?)""", id, wallet, account, amount, id.toString());
         }
-        publishWalletCommand(wallet.toString(), dev.walletpipeline.contracts.WithdrawalRequested.TYPE,
-                new dev.walletpipeline.contracts.WithdrawalRequested(
-                        dev.walletpipeline.contracts.WithdrawalRequested.VERSION, id, wallet, amount, "NGN",
-                        java.time.Instant.now())
-                    .toJson()
+        publishWalletCommand(wallet.toString(), WithdrawalRequested.TYPE,
+                new WithdrawalRequested(WithdrawalRequested.VERSION, id, wallet, amount, "NGN", Instant.now()).toJson()
                     .getBytes(StandardCharsets.UTF_8));
         return id;
     }
@@ -205,18 +215,16 @@ public final class LedgerProbe {
      * relay would.
      */
     public void publishTransferCommand(UUID transferId, UUID from, UUID to, long amount) {
-        send(transferCommand(new dev.walletpipeline.contracts.TransferRequested(
-                dev.walletpipeline.contracts.TransferRequested.VERSION, transferId, from, to, amount, "NGN",
-                java.time.Instant.now())));
+        send(transferCommand(
+                new TransferRequested(TransferRequested.VERSION, transferId, from, to, amount, "NGN", Instant.now())));
     }
 
     /** Many transfer commands through one producer, in order. */
-    public void publishTransferCommands(List<dev.walletpipeline.contracts.TransferRequested> commands) {
+    public void publishTransferCommands(List<TransferRequested> commands) {
         send(commands.stream().map(LedgerProbe::transferCommand).toList());
     }
 
-    private static ProducerRecord<String, byte[]> transferCommand(
-            dev.walletpipeline.contracts.TransferRequested command) {
+    private static ProducerRecord<String, byte[]> transferCommand(TransferRequested command) {
         return new ProducerRecord<>(Topic.TRANSFER_COMMANDS.name(), command.fromWalletId().toString(),
                 command.toJson().getBytes(StandardCharsets.UTF_8));
     }
@@ -227,8 +235,7 @@ public final class LedgerProbe {
      */
     public void publishWalletCommand(String key, String type, byte[] body) {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topic.TRANSFER_COMMANDS.name(), key, body);
-        record.headers()
-            .add(dev.walletpipeline.contracts.WalletCommand.HEADER, type.getBytes(StandardCharsets.US_ASCII));
+        record.headers().add(WalletCommand.HEADER, type.getBytes(StandardCharsets.US_ASCII));
         send(record);
     }
 
@@ -272,13 +279,13 @@ public final class LedgerProbe {
 
     private List<ConsumerRecord<String, byte[]>> onPartitionOf(String topic, String partitionKey, String keyPrefix,
             Duration readFor) {
-        int partition = dev.walletpipeline.contracts.Topic.partitionOf(partitionKey, stack.partitions());
+        int partition = Topic.partitionOf(partitionKey, stack.partitions());
         List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(asAdmin(ConsumerConfig.GROUP_ID_CONFIG,
                 "probe-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(),
                 new ByteArrayDeserializer())) {
-            consumer.assign(List.of(new org.apache.kafka.common.TopicPartition(topic, partition)));
+            consumer.assign(List.of(new TopicPartition(topic, partition)));
             long deadline = System.nanoTime() + readFor.toNanos();
             while (System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
@@ -382,15 +389,15 @@ public final class LedgerProbe {
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000, ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000), new StringSerializer(),
                 new ByteArraySerializer())) {
-            List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+            List<Future<?>> sent = new ArrayList<>();
             for (ProducerRecord<String, byte[]> record : records) {
                 sent.add(producer.send(record));
             }
-            for (java.util.concurrent.Future<?> each : sent) {
-                each.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            for (Future<?> each : sent) {
+                each.get(30, TimeUnit.SECONDS);
             }
         }
-        catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("the broker did not take the record", e);
         }
         catch (InterruptedException e) {
@@ -404,13 +411,10 @@ public final class LedgerProbe {
      * will take.
      */
     public long[] nextPosition(String topic, String key) throws Exception {
-        int partition = dev.walletpipeline.contracts.Topic.partitionOf(key, stack.partitions());
-        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(asAdmin())) {
-            org.apache.kafka.common.TopicPartition tp = new org.apache.kafka.common.TopicPartition(topic, partition);
-            long offset = admin.listOffsets(Map.of(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()))
-                .partitionResult(tp)
-                .get()
-                .offset();
+        int partition = Topic.partitionOf(key, stack.partitions());
+        try (Admin admin = Admin.create(asAdmin())) {
+            TopicPartition tp = new TopicPartition(topic, partition);
+            long offset = admin.listOffsets(Map.of(tp, OffsetSpec.latest())).partitionResult(tp).get().offset();
             return new long[] { partition, offset };
         }
     }
@@ -449,16 +453,16 @@ public final class LedgerProbe {
      * (read_committed).
      */
     public List<LedgerEvent> committedEvents(UUID wallet, Duration readFor) {
-        return committedEvents(java.util.Set.of(wallet), readFor).getOrDefault(wallet, List.of());
+        return committedEvents(Set.of(wallet), readFor).getOrDefault(wallet, List.of());
     }
 
     /**
      * Every committed ledger event of these wallets, per wallet in the order a
      * read_committed consumer reads them.
      */
-    public Map<UUID, List<LedgerEvent>> committedEvents(java.util.Set<UUID> wallets, Duration readFor) {
-        Map<UUID, List<LedgerEvent>> events = new java.util.HashMap<>();
-        java.util.Set<String> keys = new java.util.HashSet<>();
+    public Map<UUID, List<LedgerEvent>> committedEvents(Set<UUID> wallets, Duration readFor) {
+        Map<UUID, List<LedgerEvent>> events = new HashMap<>();
+        Set<String> keys = new HashSet<>();
         wallets.forEach(wallet -> keys.add(wallet.toString()));
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(asAdmin(ConsumerConfig.GROUP_ID_CONFIG,
                 "test-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",

@@ -11,8 +11,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * The one-command local run: Kafka on 9092 and PostgreSQL on 5433 with their data kept in
  * {@code .local-stack/}, then webhook-ingest, ledger-worker, api-service and
- * webhook-dispatcher from their runnable jars on the ports of docs/API.md ("Local defaults").
- * Ctrl-C stops everything, services first.
+ * webhook-dispatcher from their runnable jars on the ports of docs/API.md ("Local
+ * defaults"). Ctrl-C stops everything, services first.
  */
 public final class LocalPipeline {
 

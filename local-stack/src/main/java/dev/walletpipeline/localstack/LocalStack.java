@@ -1,24 +1,34 @@
 package dev.walletpipeline.localstack;
 
+import com.nimbusds.jose.JOSEException;
+import dev.walletpipeline.contracts.StartupSecrets;
 import dev.walletpipeline.contracts.Topic;
+import dev.walletpipeline.contracts.schema.Migrations;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
@@ -141,8 +151,7 @@ public final class LocalStack implements AutoCloseable {
         }
         // The migration step of its own: the services never hold the schema owner's
         // password.
-        dev.walletpipeline.contracts.schema.Migrations.migrate(postgres.jdbcUrl(), PostgresServer.OWNER,
-                PostgresServer.passwordOf(PostgresServer.OWNER));
+        Migrations.migrate(postgres.jdbcUrl(), PostgresServer.OWNER, PostgresServer.passwordOf(PostgresServer.OWNER));
         return this;
     }
 
@@ -164,15 +173,15 @@ public final class LocalStack implements AutoCloseable {
      * in production.
      */
     public synchronized String jwtSigningKey() {
-        java.nio.file.Path file = home.resolve("jwt-signing-key.json");
+        Path file = home.resolve("jwt-signing-key.json");
         try {
-            if (!java.nio.file.Files.exists(file)) {
-                java.nio.file.Files.createDirectories(home);
-                java.nio.file.Files.writeString(file, NewSigningKey.newKey());
+            if (!Files.exists(file)) {
+                Files.createDirectories(home);
+                Files.writeString(file, NewSigningKey.newKey());
             }
-            return java.nio.file.Files.readString(file);
+            return Files.readString(file);
         }
-        catch (IOException | com.nimbusds.jose.JOSEException e) {
+        catch (IOException | JOSEException e) {
             throw new IllegalStateException("no JWT signing key", e);
         }
     }
@@ -203,7 +212,7 @@ public final class LocalStack implements AutoCloseable {
      * among them: migrations ran when the stack started.
      */
     public Map<String, String> environment() {
-        Map<String, String> all = new java.util.HashMap<>();
+        Map<String, String> all = new HashMap<>();
         for (String service : SERVICES) {
             all.putAll(environment(service));
         }
@@ -224,8 +233,8 @@ public final class LocalStack implements AutoCloseable {
         if (!KafkaBroker.USERS.contains(service)) {
             throw new IllegalArgumentException("no Kafka user " + service);
         }
-        Map<String, String> environment = new java.util.HashMap<>();
-        environment.put(dev.walletpipeline.contracts.StartupSecrets.LOCAL_SECRETS, "allowed");
+        Map<String, String> environment = new HashMap<>();
+        environment.put(StartupSecrets.LOCAL_SECRETS, "allowed");
         environment.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
         environment.put("KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT");
         environment.put("KAFKA_USERNAME", service);
@@ -273,7 +282,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private static Map<String, String> withOneReplica(Map<String, String> configs) {
-        Map<String, String> all = new java.util.HashMap<>(configs);
+        Map<String, String> all = new HashMap<>(configs);
         all.put("min.insync.replicas", "1");
         return all;
     }
@@ -305,18 +314,13 @@ public final class LocalStack implements AutoCloseable {
                 }
             });
             // Topics kept from an earlier run get today's policies too.
-            Map<org.apache.kafka.common.config.ConfigResource, java.util.Collection<org.apache.kafka.clients.admin.AlterConfigOp>> policies = new java.util.HashMap<>();
+            Map<ConfigResource, Collection<AlterConfigOp>> policies = new HashMap<>();
             for (Topic topic : Topic.ALL) {
-                policies.put(
-                        new org.apache.kafka.common.config.ConfigResource(
-                                org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic.name()),
-                        topic.configs()
-                            .entrySet()
-                            .stream()
-                            .map(e -> new org.apache.kafka.clients.admin.AlterConfigOp(
-                                    new org.apache.kafka.clients.admin.ConfigEntry(e.getKey(), e.getValue()),
-                                    org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET))
-                            .toList());
+                policies.put(new ConfigResource(ConfigResource.Type.TOPIC, topic.name()), topic.configs()
+                    .entrySet()
+                    .stream()
+                    .map(e -> new AlterConfigOp(new ConfigEntry(e.getKey(), e.getValue()), AlterConfigOp.OpType.SET))
+                    .toList());
             }
             try {
                 admin.incrementalAlterConfigs(policies).all().get();
@@ -403,7 +407,7 @@ public final class LocalStack implements AutoCloseable {
         Properties props = new Properties();
         props.putAll(kafka.clientProperties(KafkaBroker.ADMIN));
         try (Admin admin = Admin.create(props)) {
-            Map<String, NewPartitions> grown = new java.util.HashMap<>();
+            Map<String, NewPartitions> grown = new HashMap<>();
             for (Topic topic : Topic.ALL) {
                 grown.put(topic.name(), NewPartitions.increaseTo(more));
             }
@@ -443,7 +447,7 @@ public final class LocalStack implements AutoCloseable {
     public synchronized ServiceProcess webhookIngest() {
         if (webhookIngest == null) {
             Path project = Path.of(System.getProperty("wallet.project.dir", ".."));
-            Map<String, String> settings = new java.util.HashMap<>(environment("webhook-ingest"));
+            Map<String, String> settings = new HashMap<>(environment("webhook-ingest"));
             settings.put("JAVA_HEAP", "128m");
             ServiceProcess process = new ServiceProcess(project, "webhook-ingest", freePort(), settings,
                     home.resolve("logs"));
@@ -466,11 +470,11 @@ public final class LocalStack implements AutoCloseable {
 
     /** Deletes a directory and everything in it, if it exists. */
     public static void deleteRecursively(Path path) {
-        if (!java.nio.file.Files.exists(path)) {
+        if (!Files.exists(path)) {
             return;
         }
-        try (var files = java.nio.file.Files.walk(path)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        try (var files = Files.walk(path)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -11,6 +11,8 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
+import java.math.BigInteger;
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -21,6 +23,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -29,8 +32,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * discovery, authorization endpoint (authorization code with PKCE S256, {@code state} and
  * {@code nonce} passed through), token endpoint with client authentication, RS256 ID
  * tokens and a JWKS. Given {@code login_hint} it signs in as that email at once, as
- * docs/API.md "Local defaults" describes; without it, it shows a one-field form a person can
- * fill in.
+ * docs/API.md "Local defaults" describes; without it, it shows a one-field form a person
+ * can fill in.
  */
 public final class OidcStandIn extends HttpStandIn {
 
@@ -97,8 +100,8 @@ public final class OidcStandIn extends HttpStandIn {
             return;
         }
         String code = random();
-        codes.put(code, new Grant(email.trim().toLowerCase(java.util.Locale.ROOT), redirectUri,
-                request.get("code_challenge"), request.get("nonce"), Instant.now().plus(Duration.ofMinutes(2))));
+        codes.put(code, new Grant(email.trim().toLowerCase(Locale.ROOT), redirectUri, request.get("code_challenge"),
+                request.get("nonce"), Instant.now().plus(Duration.ofMinutes(2))));
         String state = request.get("state");
         redirect(exchange, redirectUri + (redirectUri.contains("?") ? "&" : "?") + "code=" + encode(code)
                 + (state == null ? "" : "&state=" + encode(state)));
@@ -112,8 +115,8 @@ public final class OidcStandIn extends HttpStandIn {
         if (basic != null && basic.startsWith("Basic ")) {
             String[] pair = new String(Base64.getDecoder().decode(basic.substring(6)), StandardCharsets.UTF_8)
                 .split(":", 2);
-            clientId = java.net.URLDecoder.decode(pair[0], StandardCharsets.UTF_8);
-            clientSecret = pair.length > 1 ? java.net.URLDecoder.decode(pair[1], StandardCharsets.UTF_8) : "";
+            clientId = URLDecoder.decode(pair[0], StandardCharsets.UTF_8);
+            clientSecret = pair.length > 1 ? URLDecoder.decode(pair[1], StandardCharsets.UTF_8) : "";
         }
         if (!CLIENT_ID.equals(clientId) || !CLIENT_SECRET.equals(clientSecret)) {
             respond(exchange, 401, "application/json", "{\"error\":\"invalid_client\"}");
@@ -161,20 +164,19 @@ public final class OidcStandIn extends HttpStandIn {
     private record Account(String subject, boolean emailVerified) {
     }
 
-    private final Map<String, Account> accounts = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Account> accounts = new ConcurrentHashMap<>();
 
     /**
      * From now on, signing in as {@code email} presents this account: another subject (a
      * second Google account with the same address) or an address Google has not verified.
      */
     public void account(String email, String subject, boolean emailVerified) {
-        accounts.put(email.toLowerCase(java.util.Locale.ROOT), new Account(subject, emailVerified));
+        accounts.put(email.toLowerCase(Locale.ROOT), new Account(subject, emailVerified));
     }
 
     /** Google's subjects are stable per account; so is this one, per email. */
     static String subjectOf(String email) {
-        return "1" + new java.math.BigInteger(1, sha256(email.getBytes(StandardCharsets.UTF_8))).toString()
-            .substring(0, 20);
+        return "1" + new BigInteger(1, sha256(email.getBytes(StandardCharsets.UTF_8))).toString().substring(0, 20);
     }
 
     private static String loginForm(Map<String, String> request) {

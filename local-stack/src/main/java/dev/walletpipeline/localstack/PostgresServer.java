@@ -1,8 +1,12 @@
 package dev.walletpipeline.localstack;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -10,6 +14,11 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -130,21 +139,21 @@ public final class PostgresServer {
             return;
         }
         try {
-            crashed.close(); // its pg_ctl stop finds no server; the point is the lock it
-                             // releases
+            // its pg_ctl stop finds no server; the point is the lock it releases
+            crashed.close();
         }
         catch (IOException | RuntimeException expected) {
             // the server is already gone
         }
         for (String field : new String[] { "lock", "lockStream" }) {
             try {
-                java.lang.reflect.Field handle = EmbeddedPostgres.class.getDeclaredField(field);
+                Field handle = EmbeddedPostgres.class.getDeclaredField(field);
                 handle.setAccessible(true);
                 Object value = handle.get(crashed);
-                if (value instanceof java.nio.channels.FileLock lock && lock.isValid()) {
+                if (value instanceof FileLock lock && lock.isValid()) {
                     lock.release();
                 }
-                else if (value instanceof java.io.Closeable closeable) {
+                else if (value instanceof Closeable closeable) {
                     closeable.close();
                 }
             }
@@ -171,17 +180,17 @@ public final class PostgresServer {
         start();
     }
 
-    private java.util.Optional<Long> postmasterPid() {
+    private Optional<Long> postmasterPid() {
         Path pidFile = home.resolve("data").resolve("postmaster.pid");
         try {
             if (!Files.exists(pidFile)) {
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
             String first = Files.readAllLines(pidFile).stream().findFirst().orElse("").trim();
-            return first.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(Long.parseLong(first));
+            return first.isEmpty() ? Optional.empty() : Optional.of(Long.parseLong(first));
         }
         catch (IOException | NumberFormatException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 
@@ -208,8 +217,7 @@ public final class PostgresServer {
             boolean existing = exists.next();
             for (String statement : bootstrapStatements()) {
                 // A cluster made before a role was added to the script gets that role.
-                java.util.regex.Matcher role = java.util.regex.Pattern.compile("create role (\\w+) .*")
-                    .matcher(statement);
+                Matcher role = Pattern.compile("create role (\\w+) .*").matcher(statement);
                 if (existing && !(role.matches()
                         && !sql.executeQuery("select 1 from pg_roles where rolname = '" + role.group(1) + "'")
                             .next())) {
@@ -223,19 +231,19 @@ public final class PostgresServer {
         }
     }
 
-    private static java.util.List<String> bootstrapStatements() {
+    private static List<String> bootstrapStatements() {
         try (var in = PostgresServer.class.getResourceAsStream("/bootstrap/postgres-init.sql")) {
             if (in == null) {
                 throw new IllegalStateException("bootstrap/postgres-init.sql is missing from the classpath");
             }
             // The psql variables of the shared script, filled with the local passwords.
-            String script = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+            String script = new String(in.readAllBytes(), StandardCharsets.UTF_8)
                 .replace(":'owner_password'", "'" + passwordOf(OWNER) + "'")
                 .replace(":'api_password'", "'" + passwordOf(API) + "'")
                 .replace(":'worker_password'", "'" + passwordOf(WORKER) + "'")
                 .replace(":'webhooks_password'", "'" + passwordOf(WEBHOOKS) + "'")
                 .replace(":'cdc_password'", "'" + passwordOf(CDC) + "'");
-            return java.util.Arrays.stream(script.replaceAll("(?m)--.*$", "").split(";"))
+            return Arrays.stream(script.replaceAll("(?m)--.*$", "").split(";"))
                 .map(String::strip)
                 .filter(s -> !s.isEmpty())
                 .toList();

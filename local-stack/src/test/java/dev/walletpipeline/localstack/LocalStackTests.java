@@ -6,12 +6,29 @@ import dev.walletpipeline.contracts.Topic;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -50,77 +67,71 @@ class LocalStackTests {
     @Test
     void apiServicesKafkaCredentialsCannotWritePaystackEvents(LocalStack stack) {
         assertThat(send(stack.kafka().clientProperties("api-service"), Topic.PAYSTACK_EVENTS.name()))
-            .isInstanceOf(org.apache.kafka.common.errors.TopicAuthorizationException.class);
+            .isInstanceOf(TopicAuthorizationException.class);
     }
 
     @Test
     void eachServiceWritesItsOwnTopicsAndNoOneElses(LocalStack stack) {
         assertThat(send(stack.kafka().clientProperties("webhook-ingest"), Topic.PAYSTACK_EVENTS.name())).isNull();
         assertThat(send(stack.kafka().clientProperties("webhook-ingest"), Topic.TRANSFER_COMMANDS.name()))
-            .isInstanceOf(org.apache.kafka.common.errors.TopicAuthorizationException.class);
+            .isInstanceOf(TopicAuthorizationException.class);
         assertThat(send(stack.kafka().clientProperties("webhook-ingest"), Topic.LEDGER_EVENTS.name()))
-            .isInstanceOf(org.apache.kafka.common.errors.TopicAuthorizationException.class);
+            .isInstanceOf(TopicAuthorizationException.class);
         assertThat(send(stack.kafka().clientProperties("api-service"), Topic.LEDGER_EVENTS.name()))
-            .isInstanceOf(org.apache.kafka.common.errors.TopicAuthorizationException.class);
+            .isInstanceOf(TopicAuthorizationException.class);
         // With no write right anywhere, even an idempotent producer's id is refused
         // (cluster level).
         assertThat(send(stack.kafka().clientProperties("downstream"), Topic.LEDGER_EVENTS.name()))
-            .isInstanceOf(org.apache.kafka.common.errors.AuthorizationException.class);
+            .isInstanceOf(AuthorizationException.class);
     }
 
     @Test
     void aDownstreamTeamReadsTheLedgerEventsAndNothingElse(LocalStack stack) {
         assertThat(read(stack.kafka().clientProperties("downstream"), Topic.LEDGER_EVENTS.name())).isNull();
         assertThat(read(stack.kafka().clientProperties("downstream"), Topic.PAYSTACK_EVENTS.name()))
-            .isInstanceOf(org.apache.kafka.common.errors.TopicAuthorizationException.class);
+            .isInstanceOf(TopicAuthorizationException.class);
     }
 
     @Test
     void aWrongPasswordIsRefused(LocalStack stack) {
-        java.util.Map<String, Object> props = new java.util.HashMap<>(stack.kafka().clientProperties("webhook-ingest"));
+        Map<String, Object> props = new HashMap<>(stack.kafka().clientProperties("webhook-ingest"));
         props.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required"
                 + " username=\"webhook-ingest\" password=\"guessed\";");
-        assertThat(send(props, Topic.PAYSTACK_EVENTS.name()))
-            .isInstanceOf(org.apache.kafka.common.errors.SaslAuthenticationException.class);
+        assertThat(send(props, Topic.PAYSTACK_EVENTS.name())).isInstanceOf(SaslAuthenticationException.class);
     }
 
     @Test
     void theControllerAnswersNoOneWhoHasNotAuthenticated(LocalStack stack) throws Exception {
-        java.util.Map<String, Object> anonymous = new java.util.HashMap<>(
-                java.util.Map.of("bootstrap.controllers", "localhost:" + stack.kafka().controllerPort(),
-                        "request.timeout.ms", 3000, "default.api.timeout.ms", 5000, "reconnect.backoff.max.ms", 500));
-        java.util.Map<String, Object> asAdmin = new java.util.HashMap<>(anonymous);
-        asAdmin.putAll(java.util.Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
-                "sasl.jaas.config",
+        Map<String, Object> anonymous = new HashMap<>(
+                Map.of("bootstrap.controllers", "localhost:" + stack.kafka().controllerPort(), "request.timeout.ms",
+                        3000, "default.api.timeout.ms", 5000, "reconnect.backoff.max.ms", 500));
+        Map<String, Object> asAdmin = new HashMap<>(anonymous);
+        asAdmin.putAll(Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN", "sasl.jaas.config",
                 "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"admin\" password=\""
                         + KafkaBroker.localPassword(KafkaBroker.ADMIN) + "\";"));
         assertThat(clusterId(asAdmin)).isNotBlank();
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> clusterId(anonymous))
-            .isInstanceOf(java.util.concurrent.ExecutionException.class);
+        Assertions.assertThatThrownBy(() -> clusterId(anonymous)).isInstanceOf(ExecutionException.class);
     }
 
-    private static String clusterId(java.util.Map<String, Object> props) throws Exception {
-        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(props)) {
-            return admin.describeCluster().clusterId().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    private static String clusterId(Map<String, Object> props) throws Exception {
+        try (Admin admin = Admin.create(props)) {
+            return admin.describeCluster().clusterId().get(10, TimeUnit.SECONDS);
         }
     }
 
     /**
      * The failure of one send with these credentials, or null when the broker took it.
      */
-    private static Throwable send(java.util.Map<String, Object> credentials, String topic) {
-        java.util.Map<String, Object> props = new java.util.HashMap<>(credentials);
+    private static Throwable send(Map<String, Object> credentials, String topic) {
+        Map<String, Object> props = new HashMap<>(credentials);
         props.put("max.block.ms", 5000);
         props.put("delivery.timeout.ms", 8000);
         props.put("request.timeout.ms", 5000);
-        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(props,
-                new org.apache.kafka.common.serialization.StringSerializer(),
-                new org.apache.kafka.common.serialization.StringSerializer())) {
-            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, "acl-probe", "{}"))
-                .get(10, java.util.concurrent.TimeUnit.SECONDS);
+        try (var producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(topic, "acl-probe", "{}")).get(10, TimeUnit.SECONDS);
             return null;
         }
-        catch (java.util.concurrent.ExecutionException e) {
+        catch (ExecutionException e) {
             return authorizationFailureIn(e.getCause());
         }
         catch (Exception e) {
@@ -134,8 +145,7 @@ class LocalStackTests {
      */
     private static Throwable authorizationFailureIn(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof org.apache.kafka.common.errors.AuthorizationException
-                    || t instanceof org.apache.kafka.common.errors.AuthenticationException) {
+            if (t instanceof AuthorizationException || t instanceof AuthenticationException) {
                 return t;
             }
         }
@@ -145,17 +155,15 @@ class LocalStackTests {
     /**
      * The failure of one poll with these credentials, or null when the broker allowed it.
      */
-    private static Throwable read(java.util.Map<String, Object> credentials, String topic) {
-        java.util.Map<String, Object> props = new java.util.HashMap<>(credentials);
-        props.put("group.id", "acl-probe-" + java.util.UUID.randomUUID());
+    private static Throwable read(Map<String, Object> credentials, String topic) {
+        Map<String, Object> props = new HashMap<>(credentials);
+        props.put("group.id", "acl-probe-" + UUID.randomUUID());
         props.put("auto.offset.reset", "earliest");
-        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(props,
-                new org.apache.kafka.common.serialization.StringDeserializer(),
-                new org.apache.kafka.common.serialization.StringDeserializer())) {
-            consumer.subscribe(java.util.List.of(topic));
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(4);
+        try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
             while (System.nanoTime() < deadline) {
-                consumer.poll(java.time.Duration.ofMillis(200));
+                consumer.poll(Duration.ofMillis(200));
             }
             return null;
         }

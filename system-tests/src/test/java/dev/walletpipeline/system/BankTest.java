@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.walletpipeline.contracts.LedgerEvent;
+import dev.walletpipeline.example.BalanceProjection;
 import dev.walletpipeline.localstack.ApiClient;
 import dev.walletpipeline.localstack.LedgerProbe;
 import dev.walletpipeline.localstack.LocalStack;
@@ -13,6 +14,7 @@ import dev.walletpipeline.localstack.PostgresServer;
 import dev.walletpipeline.localstack.ServiceProcess;
 import dev.walletpipeline.localstack.StandardWebhooksVerifier;
 import dev.walletpipeline.localstack.WebhookReceiver;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -26,11 +28,17 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -66,7 +74,7 @@ class BankTest {
 
     private final WebhookReceiver receiver = WebhookReceiver.start(8);
 
-    @org.junit.jupiter.api.AfterEach
+    @AfterEach
     void closeReceiver() {
         receiver.close();
     }
@@ -145,7 +153,7 @@ class BankTest {
                         String key = "BANK-POISON-" + UUID.randomUUID();
                         byte[] poison = ("{\"event\":\"charge.success\",\"data\":{\"id\":1,\"status\":\"success\","
                                 + "\"reference\":\"" + key + "\\u0000\",\"amount\":5000,\"currency\":\"NGN\"}}")
-                            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                            .getBytes(StandardCharsets.UTF_8);
                         if (Pipeline.postWebhook(hook, poison,
                                 PaystackSigner.sign(poison, Pipeline.PAYSTACK_SECRET)) == 200) {
                             poisonAccepted.add(key);
@@ -239,8 +247,8 @@ class BankTest {
                         Bulk bulk = new Bulk(from, to, amounts, random.nextBoolean(), UUID.randomUUID().toString(), 0);
                         int status = sendBulk(clientApi, bulk).status();
                         if (random.nextInt(5) == 0) {
-                            status = sendBulk(clientApi, bulk).status(); // the same
-                                                                         // references
+                            // the same references
+                            status = sendBulk(clientApi, bulk).status();
                         }
                         bulks.put(bulk.key(), bulk.answered(status));
                         continue;
@@ -262,11 +270,11 @@ class BankTest {
                     if (status != 200 && status != 202 && status != 422) {
                         // client back-off while a component is down, as a real client
                         // would
-                        java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+                        LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
                     }
                     if (random.nextInt(5) == 0) {
-                        status = send(clientApi, request).status(); // a retry: the same
-                                                                    // key
+                        // a retry: the same key
+                        status = send(clientApi, request).status();
                         // must not move money twice
                     }
                     requests.put(request.key, request.answered(status));
@@ -405,9 +413,8 @@ class BankTest {
         if (final_ != accepted.size()) {
             anomalies.add((accepted.size() - final_) + " accepted transfers are not completed or rejected");
         }
-        Map<UUID, List<LedgerEvent>> eventsOf = ledger.committedEvents(
-                accounts.stream().map(a -> a.wallet).collect(java.util.stream.Collectors.toSet()),
-                Duration.ofSeconds(3));
+        Map<UUID, List<LedgerEvent>> eventsOf = ledger
+            .committedEvents(accounts.stream().map(a -> a.wallet).collect(Collectors.toSet()), Duration.ofSeconds(3));
         for (Account account : accounts) {
             // As a read_committed consumer reads them, unsorted: in sequence order, none
             // missing or doubled, across every crash.
@@ -455,10 +462,10 @@ class BankTest {
                     .until(() -> receiver.received(path)
                         .stream()
                         .map(r -> r.header("webhook-id"))
-                        .collect(java.util.stream.Collectors.toSet())
+                        .collect(Collectors.toSet())
                         .containsAll(expected));
             }
-            catch (org.awaitility.core.ConditionTimeoutException missing) {
+            catch (ConditionTimeoutException missing) {
                 Set<String> got = new HashSet<>();
                 receiver.received(path).forEach(r -> got.add(r.header("webhook-id")));
                 anomalies
@@ -474,8 +481,8 @@ class BankTest {
         }
         // A downstream consumer's view must agree: the example projection, from the topic
         // alone.
-        try (dev.walletpipeline.example.BalanceProjection projection = new dev.walletpipeline.example.BalanceProjection(
-                stack.kafka().clientProperties("downstream"), "bank-projection-" + UUID.randomUUID())) {
+        try (BalanceProjection projection = new BalanceProjection(stack.kafka().clientProperties("downstream"),
+                "bank-projection-" + UUID.randomUUID())) {
             projection.catchUp(Duration.ofSeconds(3));
             for (Account account : accounts) {
                 var seen = projection.wallets().get(account.wallet);
@@ -498,7 +505,7 @@ class BankTest {
                 return found[0] >= setAside.size();
             });
         }
-        catch (org.awaitility.core.ConditionTimeoutException stillMissing) {
+        catch (ConditionTimeoutException stillMissing) {
             // reported as an anomaly below, with the summary
         }
         if (found[0] < setAside.size()) {
@@ -701,8 +708,7 @@ class BankTest {
 
         /** Two pauses at the same time; returns when both instances run again. */
         private static void both(Runnable first, Runnable second) throws Exception {
-            java.util.concurrent.CompletableFuture<Void> other = java.util.concurrent.CompletableFuture
-                .runAsync(second);
+            CompletableFuture<Void> other = CompletableFuture.runAsync(second);
             first.run();
             other.get(1, TimeUnit.MINUTES);
         }
@@ -809,7 +815,7 @@ class BankTest {
 
     /** A transfer to {@code to}, or a withdrawal to {@code bankAccount}. */
     private record Request(Account from, Account to, long amount, String key, int status,
-            @org.jspecify.annotations.Nullable String bankAccount) {
+            @Nullable String bankAccount) {
 
         Request(Account from, Account to, long amount, String key) {
             this(from, to, amount, key, 0, null);

@@ -115,7 +115,7 @@ class CompactionTests {
     }
 
     private static int partition(String reference) {
-        return dev.walletpipeline.contracts.Topic.partitionOf(reference, stack.partitions());
+        return Topic.partitionOf(reference, stack.partitions());
     }
 
     private static List<String> keys(String reference) {

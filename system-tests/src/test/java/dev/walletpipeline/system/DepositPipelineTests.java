@@ -19,7 +19,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -130,7 +132,7 @@ class DepositPipelineTests {
         String reference = api.post("/wallet/deposit", person.as(), "{\"amount\":25000}").text("reference");
 
         // What anyone with write access to Kafka could do: no proof rides with it.
-        ledger.publish(reference, LedgerProbe.chargeSuccess(reference, 25_000, "NGN"), java.util.Map.of());
+        ledger.publish(reference, LedgerProbe.chargeSuccess(reference, 25_000, "NGN"), Map.of());
 
         await().atMost(Duration.ofSeconds(30))
             .until(() -> ledger
@@ -199,7 +201,7 @@ class DepositPipelineTests {
             .until(() -> !ledger.committedEvents(wallet, Duration.ofSeconds(1)).isEmpty());
         List<LedgerEvent> events = ledger.committedEvents(wallet, Duration.ofSeconds(4));
         assertThat(events).extracting(LedgerEvent::type, LedgerEvent::amount)
-            .containsExactly(org.assertj.core.groups.Tuple.tuple(LedgerEvent.Type.DepositCredited, 77_000L));
+            .containsExactly(Tuple.tuple(LedgerEvent.Type.DepositCredited, 77_000L));
         assertThat(ledger.balance(wallet)).isEqualTo(77_000);
         assertThat(ledger.ledgerInvariantViolations()).isEmpty();
     }

@@ -10,6 +10,7 @@ import dev.walletpipeline.localstack.LocalStack;
 import dev.walletpipeline.localstack.LocalStackExtension;
 import dev.walletpipeline.localstack.PaystackStandIn;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.BeforeEach;
@@ -243,7 +244,7 @@ class MoneyOutAndBackTests {
         return api.get("/wallet/balance", person.as()).json().path("balance").asLong();
     }
 
-    private java.util.List<LedgerEvent.Type> events(ApiClient.SignedIn person) throws Exception {
+    private List<LedgerEvent.Type> events(ApiClient.SignedIn person) throws Exception {
         return ledger.committedEvents(ledger.walletOfUser(UUID.fromString(person.userId())), Duration.ofSeconds(2))
             .stream()
             .map(LedgerEvent::type)

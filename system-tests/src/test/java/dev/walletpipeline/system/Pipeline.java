@@ -16,6 +16,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The four services as real processes on the shared stack, started once per test JVM
@@ -182,10 +184,10 @@ final class Pipeline {
         doomed.start().awaitReady(Duration.ofMinutes(2));
         try {
             action.run();
-            org.awaitility.Awaitility.await().atMost(within).until(() -> !doomed.isRunning());
+            Awaitility.await().atMost(within).until(() -> !doomed.isRunning());
             return true;
         }
-        catch (org.awaitility.core.ConditionTimeoutException neverHalted) {
+        catch (ConditionTimeoutException neverHalted) {
             return false;
         }
         finally {
@@ -253,7 +255,7 @@ final class Pipeline {
         if (status != 200) {
             throw new IllegalStateException("webhook answered " + status);
         }
-        org.awaitility.Awaitility.await()
+        Awaitility.await()
             .atMost(Duration.ofSeconds(60))
             .until(() -> ledger.depositStatus(reference).equals("success"));
     }

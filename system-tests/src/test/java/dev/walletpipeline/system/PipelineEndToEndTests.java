@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -67,7 +68,7 @@ class PipelineEndToEndTests {
         assertThat(ledger.balance(wallet)).isEqualTo(750_000);
         assertThat(ledger.committedEvents(wallet, Duration.ofSeconds(4)))
             .extracting(LedgerEvent::type, LedgerEvent::balanceAfter)
-            .containsExactly(org.assertj.core.groups.Tuple.tuple(LedgerEvent.Type.DepositCredited, 750_000L));
+            .containsExactly(Tuple.tuple(LedgerEvent.Type.DepositCredited, 750_000L));
         assertThat(ledger.ledgerInvariantViolations()).isEmpty();
     }
 

@@ -27,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -105,7 +106,7 @@ class TransferPipelineTests {
         assertThat(pipeline.ledger.moneyInTransit()).isZero();
         assertThat(pipeline.ledger.committedEvents(recipientWallet, Duration.ofSeconds(3)))
             .extracting(LedgerEvent::type, LedgerEvent::amount, LedgerEvent::sequence)
-            .containsExactly(org.assertj.core.groups.Tuple.tuple(LedgerEvent.Type.TransferCompleted, 4_000L, 1L));
+            .containsExactly(Tuple.tuple(LedgerEvent.Type.TransferCompleted, 4_000L, 1L));
         assertThat(pipeline.ledger.committedEvents(senderWallet, Duration.ofSeconds(3))).extracting(LedgerEvent::type)
             .endsWith(LedgerEvent.Type.TransferCompleted);
         assertThat(pipeline.ledger.ledgerInvariantViolations()).isEmpty();
@@ -136,10 +137,10 @@ class TransferPipelineTests {
                 Duration.ofSeconds(4));
         assertThat(events.get(recipientWallet))
             .extracting(LedgerEvent::type, LedgerEvent::amount, LedgerEvent::sequence)
-            .containsExactly(org.assertj.core.groups.Tuple.tuple(LedgerEvent.Type.TransferCompleted, 4_000L, 1L));
+            .containsExactly(Tuple.tuple(LedgerEvent.Type.TransferCompleted, 4_000L, 1L));
         assertThat(events.get(senderWallet)).filteredOn(e -> id[0].equals(String.valueOf(e.transferId())))
             .extracting(LedgerEvent::type, LedgerEvent::balanceAfter)
-            .containsExactly(org.assertj.core.groups.Tuple.tuple(LedgerEvent.Type.TransferCompleted, 5_000L));
+            .containsExactly(Tuple.tuple(LedgerEvent.Type.TransferCompleted, 5_000L));
         assertThat(balance(sender)).isEqualTo(5_000);
         assertThat(balance(recipient)).isEqualTo(4_000);
         assertThat(pipeline.ledger.moneyInTransit()).isZero();

@@ -2,6 +2,7 @@ package dev.walletpipeline.dispatcher;
 
 import dev.walletpipeline.contracts.StartupSecrets;
 import dev.walletpipeline.contracts.health.KafkaHealthIndicator;
+import java.time.Duration;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -9,8 +10,8 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.kafka.listener.DefaultErrorHandler;
-import org.springframework.util.backoff.ExponentialBackOff;
 import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.util.backoff.ExponentialBackOff;
 
 @SpringBootApplication
 @ConfigurationPropertiesScan
@@ -41,7 +42,7 @@ public class WebhookDispatcherApplication {
 
     @Bean(destroyMethod = "close")
     KafkaHealthIndicator kafkaHealthIndicator(KafkaProperties kafka) {
-        return new KafkaHealthIndicator(kafka.buildAdminProperties(), java.time.Duration.ofSeconds(2));
+        return new KafkaHealthIndicator(kafka.buildAdminProperties(), Duration.ofSeconds(2));
     }
 
 }

@@ -2,6 +2,8 @@ package dev.walletpipeline.webhook;
 
 import dev.walletpipeline.contracts.PaystackKeys;
 import java.time.Duration;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
@@ -66,11 +68,10 @@ public record WebhookSettings(String paystackSecretKey, DataSize bodySizeMax, Ka
      * it without a proxy that overwrites or appends it, or any caller can claim any
      * address
      */
-    public record Sources(java.util.List<String> allowed,
-            @org.jspecify.annotations.Nullable String trustedProxyHeader) {
+    public record Sources(List<String> allowed, @Nullable String trustedProxyHeader) {
 
         public Sources {
-            allowed = allowed == null ? java.util.List.of() : java.util.List.copyOf(allowed);
+            allowed = allowed == null ? List.of() : List.copyOf(allowed);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.walletpipeline.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.WebApplicationType;
@@ -36,9 +37,9 @@ class ProductionDefaultsTests {
 
     @Test
     void aPlaceholderOrALocalDefaultSecretRefusesToStartNamingTheVariable() {
-        Map<String, Object> settings = new java.util.HashMap<>(Map.of("PAYSTACK_SECRET_KEY", "sk_live_example",
-                "KAFKA_PASSWORD", "6f0d4c1b9a2e7f3c8d5b0a4e1f9c2d7b", "INTERNAL_SERVICE_TOKEN",
-                "c0ffee00c0ffee00c0ffee00c0ffee00ab", "RECONCILIATION_SIGNING_KEY", "change-me"));
+        Map<String, Object> settings = new HashMap<>(Map.of("PAYSTACK_SECRET_KEY", "sk_live_example", "KAFKA_PASSWORD",
+                "6f0d4c1b9a2e7f3c8d5b0a4e1f9c2d7b", "INTERNAL_SERVICE_TOKEN", "c0ffee00c0ffee00c0ffee00c0ffee00ab",
+                "RECONCILIATION_SIGNING_KEY", "change-me"));
         assertThat(startWith(settings)).hasStackTraceContaining("RECONCILIATION_SIGNING_KEY is a placeholder");
         settings.put("RECONCILIATION_SIGNING_KEY", "local-reconciliation-key");
         assertThat(startWith(settings))

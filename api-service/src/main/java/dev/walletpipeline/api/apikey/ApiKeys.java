@@ -18,6 +18,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -163,7 +164,7 @@ class ApiKeys implements CredentialCheck.ApiKeys {
      * Serialises a user's key changes, so that the five-key limit holds under
      * concurrency.
      */
-    private <T> T inUserLock(UUID userId, java.util.function.Supplier<T> work) {
+    private <T> T inUserLock(UUID userId, Supplier<T> work) {
         T result = transaction.execute(status -> {
             jdbc.sql("select id from users where id = ? for no key update").param(userId).query(UUID.class).single();
             return work.get();

@@ -1,7 +1,7 @@
 /**
  * Who is calling: a person with our JWT or a service with an API key, resolved once per
- * request into a {@link dev.walletpipeline.api.caller.Caller}, and the one authorization
- * rule every endpoint applies through it.
+ * request into a {@link Caller}, and the one authorization rule every endpoint applies
+ * through it.
  */
 @NullMarked
 package dev.walletpipeline.api.caller;

@@ -68,8 +68,8 @@ class DepositReconciliation {
                 deposits.end(deposit.reference(), status);
                 count(status);
             }
-            default -> count("still_" + status); // ongoing, pending, processing, queued:
-                                                 // ask again later
+            // ongoing, pending, processing, queued: ask again later
+            default -> count("still_" + status);
         }
     }
 

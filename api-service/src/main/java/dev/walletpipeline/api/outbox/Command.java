@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.connect.data.Struct;
@@ -30,8 +31,7 @@ record Command(UUID id, String walletId, String type, String json) {
     private static final String TABLE_TOPIC = "wallet.public.";
 
     /** The tables whose inserted rows are commands. */
-    static final java.util.Set<String> REQUEST_TABLES = java.util.Set.of("transfers", "transfer_batches",
-            "withdrawals");
+    static final Set<String> REQUEST_TABLES = Set.of("transfers", "transfer_batches", "withdrawals");
 
     ProducerRecord<String, String> toRecord() {
         ProducerRecord<String, String> record = new ProducerRecord<>(Topic.TRANSFER_COMMANDS.name(), walletId, json);

@@ -1,6 +1,7 @@
 package dev.walletpipeline.api.outbox;
 
 import dev.walletpipeline.contracts.Topic;
+import io.debezium.embedded.Connect;
 import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
@@ -16,16 +17,24 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -79,10 +88,9 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
     static final String PUBLICATION = "wallet_requests";
 
     /** The request tables and the heartbeat's, as Debezium names them. */
-    private static final String TABLES = java.util.stream.Stream
-        .concat(Command.REQUEST_TABLES.stream().sorted(), java.util.stream.Stream.of("cdc_beats"))
+    private static final String TABLES = Stream.concat(Command.REQUEST_TABLES.stream().sorted(), Stream.of("cdc_beats"))
         .map(table -> "public." + table)
-        .collect(java.util.stream.Collectors.joining(","));
+        .collect(Collectors.joining(","));
 
     /**
      * The heartbeat is an insert, which the publication carries; the statement that
@@ -133,7 +141,7 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
     private volatile long newestStreamedCommit;
 
     /** Pending transfers this relay sent again, by id, with when (nanoTime). */
-    private final Map<UUID, Long> resentAt = new java.util.HashMap<>();
+    private final Map<UUID, Long> resentAt = new HashMap<>();
 
     OutboxRelay(OutboxSettings settings, JdbcClient jdbc, MeterRegistry meters, KafkaProperties kafka) {
         this.settings = settings;
@@ -263,14 +271,14 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
 
     private synchronized void startEngine() throws SQLException {
         long generation = ensureSlot();
-        Map<String, Object> producerProps = new java.util.HashMap<>(kafkaSecurity);
+        Map<String, Object> producerProps = new HashMap<>(kafkaSecurity);
         producerProps.putAll(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 1, ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000,
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000));
         producer = new KafkaProducer<>(producerProps, new StringSerializer(), new StringSerializer());
         DebeziumEngine<RecordChangeEvent<SourceRecord>> created = DebeziumEngine
-            .create(ChangeEventFormat.of(io.debezium.embedded.Connect.class))
+            .create(ChangeEventFormat.of(Connect.class))
             .using(engineProperties(generation))
             .notifying(this::relay)
             .using((success, message, error) -> {
@@ -280,7 +288,7 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
             })
             .build();
         engine = created;
-        engineRun = java.util.Objects.requireNonNull(engineThread).submit(created);
+        engineRun = Objects.requireNonNull(engineThread).submit(created);
     }
 
     private synchronized void stepDown() {
@@ -349,7 +357,7 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
         try {
             run.get(millis, TimeUnit.MILLISECONDS);
         }
-        catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException ignored) {
+        catch (TimeoutException | ExecutionException ignored) {
             // still running, or ended: either way, try closing again
         }
         catch (InterruptedException e) {
@@ -365,12 +373,12 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
             throw new InterruptedException("the relay is stopping");
         }
         List<Command> commands = new ArrayList<>();
-        List<Long> committedAt = new ArrayList<>(); // the commands' transactions' commit
-                                                    // times
+        // the commands' transactions' commit times
+        List<Long> committedAt = new ArrayList<>();
         long newestChange = 0; // heartbeats included
         for (RecordChangeEvent<SourceRecord> event : batch) {
             SourceRecord record = event.record();
-            java.util.Optional<Command> command = Command.inserted(record);
+            Optional<Command> command = Command.inserted(record);
             command.ifPresent(commands::add);
             Long committed = Command.committedAt(record);
             if (committed != null) {
@@ -390,7 +398,7 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
                 send.get(60, TimeUnit.SECONDS);
             }
         }
-        catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        catch (ExecutionException | TimeoutException e) {
             // Nothing committed: Debezium stops, the election loop notices and starts
             // over from the offsets.
             throw new IllegalStateException("publishing transfer commands failed", e);
@@ -466,7 +474,7 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
                 .param(seconds)
                 .query((rs, n) -> Command.transfer(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
                         rs.getObject(3, UUID.class), rs.getLong(4), rs.getString(5).trim(),
-                        rs.getObject(6, java.time.OffsetDateTime.class).toInstant()))
+                        rs.getObject(6, OffsetDateTime.class).toInstant()))
                 .list();
             List<Command> withdrawals = jdbc.sql("""
                     select w.id, w.wallet_id, w.amount, w.currency, w.created_at from withdrawals w
@@ -474,8 +482,7 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
                     order by w.created_at limit 500""")
                 .param(seconds)
                 .query((rs, n) -> Command.withdrawal(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
-                        rs.getLong(3), rs.getString(4).trim(),
-                        rs.getObject(5, java.time.OffsetDateTime.class).toInstant()))
+                        rs.getLong(3), rs.getString(4).trim(), rs.getObject(5, OffsetDateTime.class).toInstant()))
                 .list();
             // Once per resendAfter each: a worker that is merely behind is not flooded.
             long now = System.nanoTime();
@@ -510,7 +517,7 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while resending", e);
         }
-        catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("resending wallet commands failed", e);
         }
         meters.counter("wallet.outbox.resent", "kind", kind).increment(commands.size());
@@ -518,7 +525,7 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
     }
 
     private static Map<String, String> security(Map<String, Object> clientProperties) {
-        Map<String, String> security = new java.util.HashMap<>();
+        Map<String, String> security = new HashMap<>();
         clientProperties.forEach((key, value) -> {
             if (key.startsWith("security.") || key.startsWith("sasl.") || key.startsWith("ssl.")) {
                 security.put(key, String.valueOf(value));
@@ -562,8 +569,8 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
         props.setProperty("offset.storage.replication.factor", "1");
         props.setProperty("offset.flush.interval.ms", "1000");
         props.setProperty("bootstrap.servers", settings.bootstrapServers());
-        kafkaSecurity.forEach(props::setProperty); // Debezium's offset store connects as
-                                                   // this service too
+        // Debezium's offset store connects as this service too
+        kafkaSecurity.forEach(props::setProperty);
         props.setProperty("database.hostname", database.getHost());
         props.setProperty("database.port", Integer.toString(database.getPort() < 0 ? 5432 : database.getPort()));
         props.setProperty("database.dbname", database.getPath().substring(1));

@@ -1,5 +1,6 @@
 package dev.walletpipeline.api.problem;
 
+import java.net.URI;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -16,6 +17,8 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.databind.DatabindException;
 
 /**
  * The one mapping from failures to problem details: our own {@link WalletProblem}s,
@@ -66,11 +69,11 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
                 .body(Problems.of(413, "payload_too_large", rootMessage(e), null));
         }
         String detail = "the request body is not valid JSON of the expected shape";
-        if (e.getCause() instanceof tools.jackson.core.exc.StreamConstraintsException limit) {
+        if (e.getCause() instanceof StreamConstraintsException limit) {
             detail = "the request body is beyond what JSON here may be: " + limit.getOriginalMessage();
         }
         String field = null;
-        if (e.getCause() instanceof tools.jackson.databind.DatabindException mapping && !mapping.getPath().isEmpty()) {
+        if (e.getCause() instanceof DatabindException mapping && !mapping.getPath().isEmpty()) {
             field = mapping.getPath()
                 .stream()
                 .map(ref -> ref.getPropertyName() != null ? ref.getPropertyName() : "[" + ref.getIndex() + "]")
@@ -109,7 +112,7 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         if (response != null && response.getBody() instanceof ProblemDetail problem) {
             String code = CODES.getOrDefault(status.value(), "http_" + status.value());
             problem.setProperty("code", code);
-            problem.setType(java.net.URI.create("/problems/" + code));
+            problem.setType(URI.create("/problems/" + code));
         }
         return response;
     }

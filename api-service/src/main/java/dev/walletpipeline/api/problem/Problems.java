@@ -3,6 +3,8 @@ package dev.walletpipeline.api.problem;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
@@ -40,7 +42,7 @@ public final class Problems {
         if (problem.retryAfter() != null) {
             response.setHeader("Retry-After", Long.toString(Math.max(1, problem.retryAfter().toSeconds())));
         }
-        java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+        Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", String.valueOf(detail.getType()));
         body.put("title", detail.getTitle());
         body.put("status", detail.getStatus());

@@ -4,8 +4,8 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Something the API refuses, with the stable {@code code} of docs/API.md. Features throw it
- * (or a subclass named after what went wrong) without knowing about HTTP;
+ * Something the API refuses, with the stable {@code code} of docs/API.md. Features throw
+ * it (or a subclass named after what went wrong) without knowing about HTTP;
  * {@link ProblemAdvice} turns the {@link Kind} into a status.
  */
 public class WalletProblem extends RuntimeException {

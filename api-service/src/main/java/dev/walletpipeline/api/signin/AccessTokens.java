@@ -11,9 +11,11 @@ import com.nimbusds.jose.proc.SecurityContext;
 import dev.walletpipeline.api.ApiSettings;
 import dev.walletpipeline.api.caller.Caller;
 import dev.walletpipeline.api.caller.CredentialCheck;
+import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -22,10 +24,10 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
-import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.BadJwtException;
+import org.springframework.security.oauth2.jwt.JwsHeader;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimNames;
-import org.springframework.security.oauth2.jwt.MappedJwtClaimSetConverter;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtClaimsSet;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
@@ -35,7 +37,7 @@ import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.JwtValidationException;
-import org.springframework.security.oauth2.jwt.JwsHeader;
+import org.springframework.security.oauth2.jwt.MappedJwtClaimSetConverter;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.stereotype.Component;
@@ -67,7 +69,7 @@ class AccessTokens implements CredentialCheck.BearerTokens {
     AccessTokens(ApiSettings settings) throws JOSEException {
         this.settings = settings.tokens();
         this.key = signingKey(this.settings.signingKey());
-        List<JWK> published = new java.util.ArrayList<>(List.of(key.toPublicJWK()));
+        List<JWK> published = new ArrayList<>(List.of(key.toPublicJWK()));
         published.addAll(previousKeys(this.settings.previousSigningKeys()));
         this.publicKeys = new JWKSet(published);
         this.encoder = new NimbusJwtEncoder(new ImmutableJWKSet<SecurityContext>(new JWKSet(key)));
@@ -100,7 +102,7 @@ class AccessTokens implements CredentialCheck.BearerTokens {
         }
         try {
             List<JWK> keys = json.contains("\"keys\"") ? JWKSet.parse(json).getKeys() : List.of(JWK.parse(json));
-            List<JWK> publicHalves = new java.util.ArrayList<>();
+            List<JWK> publicHalves = new ArrayList<>();
             for (JWK previous : keys) {
                 if (!(previous instanceof ECKey ec) || !Curve.P_256.equals(ec.getCurve())) {
                     throw new IllegalArgumentException("JWT_PREVIOUS_SIGNING_KEYS must hold EC P-256 keys");
@@ -110,7 +112,7 @@ class AccessTokens implements CredentialCheck.BearerTokens {
             }
             return publicHalves;
         }
-        catch (java.text.ParseException | JOSEException e) {
+        catch (ParseException | JOSEException e) {
             throw new IllegalArgumentException("JWT_PREVIOUS_SIGNING_KEYS is not a JWK or a JWK set", e);
         }
     }
@@ -123,7 +125,7 @@ class AccessTokens implements CredentialCheck.BearerTokens {
             }
             return new ECKey.Builder(ec).keyUse(KeyUse.SIGNATURE).keyIDFromThumbprint().build();
         }
-        catch (java.text.ParseException e) {
+        catch (ParseException e) {
             throw new IllegalArgumentException("wallet.api.tokens.signing-key is not a JWK", e);
         }
     }

@@ -5,6 +5,7 @@ import dev.walletpipeline.api.problem.WalletProblem;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
@@ -113,7 +114,7 @@ class GoogleOidc {
                 || !Boolean.TRUE.equals(jwt.getClaimAsBoolean("email_verified"))) {
             throw new SignInRefused("the ID token carries no verified email");
         }
-        return new Identity(jwt.getSubject(), email.toLowerCase(java.util.Locale.ROOT), jwt.getClaimAsString("name"));
+        return new Identity(jwt.getSubject(), email.toLowerCase(Locale.ROOT), jwt.getClaimAsString("name"));
     }
 
     private Discovery discovery() {

@@ -16,6 +16,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -233,7 +235,7 @@ class TransferController {
 
     private static final int SENDERS_KEPT = 100_000;
 
-    private final java.util.concurrent.ConcurrentMap<UUID, Sender> senders = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentMap<UUID, Sender> senders = new ConcurrentHashMap<>();
 
     private Sender senderOf(Caller caller) {
         Sender known = senders.get(caller.userId());

@@ -1,17 +1,19 @@
 package dev.walletpipeline.api.transfer;
 
-import dev.walletpipeline.contracts.OrderedIds;
 import dev.walletpipeline.api.money.IdempotencyKeys;
 import dev.walletpipeline.api.problem.WalletProblem;
 import dev.walletpipeline.api.secret.Secrets;
 import dev.walletpipeline.api.wallet.WalletFunds;
+import dev.walletpipeline.contracts.OrderedIds;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.temporal.ChronoUnit;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -21,6 +23,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.PessimisticLockingFailureException;
@@ -57,7 +62,7 @@ class Transfers {
     /** Recipients by wallet number: at most this many, then forgotten all at once. */
     private static final int RECIPIENTS_KEPT = 100_000;
 
-    private final java.util.concurrent.ConcurrentMap<String, UUID> recipients = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentMap<String, UUID> recipients = new ConcurrentHashMap<>();
 
     private final JdbcClient jdbc;
 
@@ -242,8 +247,7 @@ class Transfers {
      * rolled it back (nothing was recorded then); the third such time, the problem
      * {@code busy} gives.
      */
-    static <T> T retriedOnContention(TransactionTemplate transaction, java.util.function.Supplier<T> work,
-            java.util.function.Supplier<WalletProblem> busy) {
+    static <T> T retriedOnContention(TransactionTemplate transaction, Supplier<T> work, Supplier<WalletProblem> busy) {
         for (int attempt = 1;; attempt++) {
             try {
                 return Objects.requireNonNull(transaction.execute(status -> work.get()),
@@ -274,8 +278,8 @@ class Transfers {
      * figures the statement answered.
      */
     private List<Decision> decideUnderLock(UUID wallet, List<Addressed> requests) {
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS); // what timestamptz
-                                                                    // keeps
+        // what timestamptz keeps
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         Map<String, IdempotencyKeys.Recorded> earlier = IdempotencyKeys.recorded(jdbc, "transfers", "from_wallet_id",
                 wallet, requests.stream().map(a -> a.request().idempotencyKey()).filter(Objects::nonNull).toList());
         @Nullable Funds funds = null;
@@ -393,7 +397,7 @@ class Transfers {
             from transfers t join wallets f on f.id = t.from_wallet_id join wallets r on r.id = t.to_wallet_id
             """;
 
-    static Transfer row(java.sql.ResultSet rs) throws java.sql.SQLException {
+    static Transfer row(ResultSet rs) throws SQLException {
         return new Transfer(rs.getObject("id", UUID.class), rs.getObject("from_wallet_id", UUID.class),
                 rs.getString("from_number"), rs.getObject("to_wallet_id", UUID.class), rs.getString("to_number"),
                 rs.getLong("amount"), rs.getString("currency").trim(), rs.getString("status"), rs.getString("reason"),

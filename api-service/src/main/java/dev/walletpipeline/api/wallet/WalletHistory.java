@@ -3,8 +3,11 @@ package dev.walletpipeline.api.wallet;
 import dev.walletpipeline.api.problem.WalletProblem;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -82,8 +85,8 @@ class WalletHistory {
     }
 
     /** The kinds of movement, as {@code type} names them. */
-    static final java.util.Set<String> TYPES = java.util.Set.of("deposit", "transfer_out", "transfer_in", "refund",
-            "chargeback_hold", "chargeback_released", "chargeback", "withdrawal", "withdrawal_returned");
+    static final Set<String> TYPES = Set.of("deposit", "transfer_out", "transfer_in", "refund", "chargeback_hold",
+            "chargeback_released", "chargeback", "withdrawal", "withdrawal_returned");
 
     /**
      * What a page is narrowed to; each part null when not asked for.
@@ -99,7 +102,7 @@ class WalletHistory {
                 @Nullable Long minAmount, @Nullable Long maxAmount, @Nullable String reference) {
             if (type != null && !TYPES.contains(type)) {
                 throw WalletProblem.invalid("type", "invalid_type",
-                        "type must be one of " + String.join(", ", new java.util.TreeSet<>(TYPES)));
+                        "type must be one of " + String.join(", ", new TreeSet<>(TYPES)));
             }
             if (from != null && to != null && !from.isBefore(to)) {
                 throw WalletProblem.invalid("to", "invalid_date_range", "to must be after from");
@@ -128,9 +131,8 @@ class WalletHistory {
             .param("afterId", after == null ? "" : after.id())
             .param("limit", limit + 1)
             .param("type", filter.type())
-            .param("from",
-                    filter.from() == null ? null : OffsetDateTime.ofInstant(filter.from(), java.time.ZoneOffset.UTC))
-            .param("to", filter.to() == null ? null : OffsetDateTime.ofInstant(filter.to(), java.time.ZoneOffset.UTC))
+            .param("from", filter.from() == null ? null : OffsetDateTime.ofInstant(filter.from(), ZoneOffset.UTC))
+            .param("to", filter.to() == null ? null : OffsetDateTime.ofInstant(filter.to(), ZoneOffset.UTC))
             .param("minAmount", filter.minAmount())
             .param("maxAmount", filter.maxAmount())
             .param("reference", filter.reference())

@@ -2,16 +2,21 @@ package dev.walletpipeline.api.wallet;
 
 import dev.walletpipeline.api.problem.WalletProblem;
 import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -40,10 +45,10 @@ class WalletLedger {
 
     WalletLedger(JdbcClient jdbc, JdbcTemplate template, TransactionTemplate transaction) {
         this.jdbc = jdbc;
-        JdbcTemplate fetching = new JdbcTemplate(java.util.Objects.requireNonNull(template.getDataSource()));
+        JdbcTemplate fetching = new JdbcTemplate(Objects.requireNonNull(template.getDataSource()));
         fetching.setFetchSize(STREAM_FETCH);
         this.streaming = JdbcClient.create(fetching);
-        this.readOnly = new TransactionTemplate(java.util.Objects.requireNonNull(transaction.getTransactionManager()));
+        this.readOnly = new TransactionTemplate(Objects.requireNonNull(transaction.getTransactionManager()));
         this.readOnly.setReadOnly(true);
     }
 
@@ -63,7 +68,7 @@ class WalletLedger {
      */
     Optional<Posted> balanceAt(UUID wallet, Instant at) {
         // Entries are timed to the microsecond: at or before at is before the next one.
-        return lastBefore(wallet, at.truncatedTo(java.time.temporal.ChronoUnit.MICROS).plusNanos(1_000));
+        return lastBefore(wallet, at.truncatedTo(ChronoUnit.MICROS).plusNanos(1_000));
     }
 
     /** A balance and the entry that left it. */
@@ -168,7 +173,7 @@ class WalletLedger {
     /** Every entry of the period, in order, read a thousand at a time. */
     void eachEntry(UUID wallet, Period period, Consumer<Entry> each) {
         readOnly.executeWithoutResult(status -> bound(streaming.sql(ENTRIES), wallet, period, null)
-            .query((org.springframework.jdbc.core.RowCallbackHandler) rs -> each.accept(entry(rs))));
+            .query((RowCallbackHandler) rs -> each.accept(entry(rs))));
     }
 
     private static JdbcClient.StatementSpec bound(JdbcClient.StatementSpec query, UUID wallet, Period period,
@@ -182,7 +187,7 @@ class WalletLedger {
             .param("afterSequence", after != null ? after.sequence() : -1L);
     }
 
-    private static Entry entry(java.sql.ResultSet rs) throws java.sql.SQLException {
+    private static Entry entry(ResultSet rs) throws SQLException {
         return new Entry(rs.getLong("sequence"), rs.getObject("event_id", UUID.class),
                 rs.getObject("created_at", OffsetDateTime.class).toInstant(), rs.getString("entry_type"),
                 rs.getLong("amount"), rs.getLong("balance_after"), rs.getString("reference"),

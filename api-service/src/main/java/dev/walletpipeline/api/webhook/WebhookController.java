@@ -7,8 +7,10 @@ import dev.walletpipeline.contracts.webhooks.WebhookEventType;
 import dev.walletpipeline.contracts.webhooks.WebhookSignature;
 import dev.walletpipeline.contracts.webhooks.WebhookTargets;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -215,7 +217,7 @@ class WebhookController {
 
     private static String known() {
         return String.join(", ",
-                java.util.Arrays.stream(WebhookEventType.values())
+                Arrays.stream(WebhookEventType.values())
                     .filter(t -> t != WebhookEventType.TEST)
                     .map(WebhookEventType::wireName)
                     .toList());
@@ -223,7 +225,7 @@ class WebhookController {
 
     private static Instant instant(String field, String value) {
         try {
-            return java.time.OffsetDateTime.parse(value).toInstant();
+            return OffsetDateTime.parse(value).toInstant();
         }
         catch (DateTimeParseException e) {
             throw WalletProblem.invalid(field, "invalid_" + field,

@@ -4,6 +4,7 @@ import dev.walletpipeline.api.problem.WalletProblem;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,7 @@ import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The delivery log webhook-dispatcher keeps, read by the endpoints' owner, who may also
@@ -109,7 +111,7 @@ class WebhookDeliveries {
      * whatever it came to before: due now when nothing of its wallet is pending before
      * it.
      */
-    @org.springframework.transaction.annotation.Transactional
+    @Transactional
     void resend(UUID userId, UUID deliveryId) {
         UUID endpoint = jdbc.sql("""
                 update webhook_deliveries d set status = 'pending', attempts = 0, next_attempt_at = 'infinity',
@@ -131,7 +133,7 @@ class WebhookDeliveries {
      * Puts every failed delivery of the endpoint since then back in its queue.
      * @return how many
      */
-    @org.springframework.transaction.annotation.Transactional
+    @Transactional
     int recover(UUID endpointId, Instant since) {
         int resent = jdbc.sql("""
                 update webhook_deliveries
@@ -153,7 +155,7 @@ class WebhookDeliveries {
     }
 
     private static @Nullable OffsetDateTime time(@Nullable Instant instant) {
-        return instant == null ? null : instant.atOffset(java.time.ZoneOffset.UTC);
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
     }
 
     private static Object[] parse(String cursor) {

@@ -5,6 +5,9 @@ import dev.walletpipeline.contracts.Json;
 import dev.walletpipeline.contracts.OrderedIds;
 import dev.walletpipeline.contracts.webhooks.WebhookEventType;
 import dev.walletpipeline.contracts.webhooks.WebhookSignature;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
@@ -166,15 +169,15 @@ class WebhookEndpoints {
                    created_at
             from webhook_endpoints""";
 
-    private static Endpoint endpoint(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
-        java.sql.Array types = rs.getArray("event_types");
+    private static Endpoint endpoint(ResultSet rs, int n) throws SQLException {
+        Array types = rs.getArray("event_types");
         return new Endpoint(rs.getObject("id", UUID.class), rs.getString("url"), rs.getString("description"),
                 types == null ? null : List.of((String[]) types.getArray()), rs.getBoolean("enabled"),
                 rs.getString("disabled_reason"), instant(rs, "failing_since"), instant(rs, "previous_secret_until"),
                 instant(rs, "created_at"));
     }
 
-    static @Nullable Instant instant(java.sql.ResultSet rs, String column) throws java.sql.SQLException {
+    static @Nullable Instant instant(ResultSet rs, String column) throws SQLException {
         OffsetDateTime time = rs.getObject(column, OffsetDateTime.class);
         return time == null ? null : time.toInstant();
     }

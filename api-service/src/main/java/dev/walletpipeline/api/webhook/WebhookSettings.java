@@ -1,5 +1,6 @@
 package dev.walletpipeline.api.webhook;
 
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -10,5 +11,5 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param rotationOverlap how long the previous secret still signs after a rotation
  */
 @ConfigurationProperties("wallet.webhooks")
-record WebhookSettings(boolean localTargetsAllowed, int maxEndpointsPerUser, java.time.Duration rotationOverlap) {
+record WebhookSettings(boolean localTargetsAllowed, int maxEndpointsPerUser, Duration rotationOverlap) {
 }

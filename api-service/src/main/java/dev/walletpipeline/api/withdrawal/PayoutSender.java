@@ -5,6 +5,7 @@ import dev.walletpipeline.api.paystack.PaystackVerifier;
 import dev.walletpipeline.contracts.Json;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -115,7 +116,7 @@ class PayoutSender {
      * Paystack has a transfer with this reference already: an earlier attempt of ours.
      */
     private static boolean alreadyTaken(PaystackApi.Answer answer) {
-        String message = answer.message().toLowerCase(java.util.Locale.ROOT);
+        String message = answer.message().toLowerCase(Locale.ROOT);
         return answer.httpStatus() == 400 && message.contains("reference")
                 && (message.contains("duplicate") || message.contains("already"));
     }

@@ -3,6 +3,8 @@ package dev.walletpipeline.api.withdrawal;
 import dev.walletpipeline.api.paystack.PaystackApi;
 import dev.walletpipeline.api.problem.WalletProblem;
 import dev.walletpipeline.contracts.Json;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -113,7 +115,7 @@ class WithdrawalAccounts {
             select id, account_number, bank_code, bank_name, account_name, recipient_code, created_at, usable_from
             from withdrawal_accounts""";
 
-    private static Account account(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+    private static Account account(ResultSet rs, int n) throws SQLException {
         return new Account(rs.getObject("id", UUID.class), rs.getString("account_number"), rs.getString("bank_code"),
                 rs.getString("bank_name"), rs.getString("account_name"), rs.getString("recipient_code"),
                 rs.getObject("created_at", OffsetDateTime.class).toInstant(),

@@ -1,10 +1,11 @@
 package dev.walletpipeline.api.withdrawal;
 
-import dev.walletpipeline.contracts.OrderedIds;
 import dev.walletpipeline.api.money.IdempotencyKeys;
 import dev.walletpipeline.api.problem.WalletProblem;
 import dev.walletpipeline.api.secret.Secrets;
 import dev.walletpipeline.api.wallet.WalletFunds;
+import dev.walletpipeline.contracts.OrderedIds;
+import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -104,7 +105,7 @@ class Withdrawals {
                 .param("recipient", request.recipientCode())
                 .param("amount", request.amount())
                 .param("reference", id.toString())
-                .param("key", request.idempotencyKey(), java.sql.Types.VARCHAR)
+                .param("key", request.idempotencyKey(), Types.VARCHAR)
                 .param("hash", request.hash())
                 .param("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
                 .query((rs, n) -> new long[] { rs.getLong(1), rs.getLong(2) })

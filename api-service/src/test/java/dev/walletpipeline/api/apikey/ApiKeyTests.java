@@ -2,6 +2,8 @@ package dev.walletpipeline.api.apikey;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.walletpipeline.api.caller.Permission;
+import dev.walletpipeline.api.secret.Secrets;
 import dev.walletpipeline.localstack.ApiClient;
 import dev.walletpipeline.localstack.ApiClient.As;
 import dev.walletpipeline.localstack.LocalStack;
@@ -9,13 +11,18 @@ import dev.walletpipeline.localstack.LocalStackExtension;
 import dev.walletpipeline.localstack.PostgresServer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -26,7 +33,7 @@ class ApiKeyTests {
     @LocalServerPort
     int port;
 
-    @org.springframework.beans.factory.annotation.Autowired
+    @Autowired
     ApiKeyCache cache;
 
     private ApiClient api;
@@ -136,22 +143,18 @@ class ApiKeyTests {
         }
         expire(idOf(expired));
 
-        org.awaitility.Awaitility.await()
-            .atMost(java.time.Duration.ofSeconds(1))
-            .pollInterval(java.time.Duration.ofMillis(20))
-            .untilAsserted(() -> {
-                assertThat(api.get("/wallet/balance", As.key(revoked)).code()).isEqualTo("api_key_revoked");
-                assertThat(api.get("/wallet/balance", As.key(expired)).code()).isEqualTo("api_key_expired");
-            });
+        Awaitility.await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20)).untilAsserted(() -> {
+            assertThat(api.get("/wallet/balance", As.key(revoked)).code()).isEqualTo("api_key_revoked");
+            assertThat(api.get("/wallet/balance", As.key(expired)).code()).isEqualTo("api_key_expired");
+        });
     }
 
     @Test
     void aKeyReadWhileAChangeWasAnnouncedIsNotKept() {
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(cache::isListening);
-        byte[] hash = dev.walletpipeline.api.secret.Secrets.sha256("sk_live_" + UUID.randomUUID());
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(cache::isListening);
+        byte[] hash = Secrets.sha256("sk_live_" + UUID.randomUUID());
         ApiKeys.Key key = new ApiKeys.Key(UUID.randomUUID(), UUID.randomUUID(), "race", "sk_live_abcd",
-                java.util.EnumSet.of(dev.walletpipeline.api.caller.Permission.READ),
-                java.time.Instant.now().plusSeconds(3600), null, null, null, java.time.Instant.now());
+                EnumSet.of(Permission.READ), Instant.now().plusSeconds(3600), null, null, null, Instant.now());
 
         long readAt = cache.generation();
         cache.forget(UUID.randomUUID()); // announced while the key was being read

@@ -15,8 +15,13 @@ import dev.walletpipeline.localstack.ApiClient;
 import dev.walletpipeline.localstack.ApiClient.As;
 import dev.walletpipeline.localstack.LocalStack;
 import dev.walletpipeline.localstack.LocalStackExtension;
+import dev.walletpipeline.localstack.PostgresServer;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.UUID;
@@ -163,7 +168,7 @@ class SignInTests {
         String old = sign(PREVIOUS_KEY, claims(sub, "wallet-pipeline", "wallet-api", Instant.now().plusSeconds(600)));
 
         assertThat(api.get("/auth/me", As.person(old)).status()).isEqualTo(200);
-        List<String> kids = new java.util.ArrayList<>();
+        List<String> kids = new ArrayList<>();
         api.get("/.well-known/jwks.json", As.NOBODY)
             .json()
             .path("keys")
@@ -244,9 +249,9 @@ class SignInTests {
         String next = api.post("/auth/refresh", As.NOBODY, "{\"refresh_token\":\"" + person.refreshToken() + "\"}")
             .text("refresh_token");
 
-        try (java.sql.Connection db = stack.postgres().connect(dev.walletpipeline.localstack.PostgresServer.OWNER);
-                java.sql.Statement sql = db.createStatement();
-                java.sql.ResultSet rs = sql.executeQuery("select count(distinct expires_at), min(expires_at) > now()"
+        try (Connection db = stack.postgres().connect(PostgresServer.OWNER);
+                Statement sql = db.createStatement();
+                ResultSet rs = sql.executeQuery("select count(distinct expires_at), min(expires_at) > now()"
                         + " + interval '29 days' from refresh_tokens where user_id = '" + person.userId() + "'")) {
             rs.next();
             assertThat(rs.getInt(1)).as("every token of the family ends when the sign-in does").isEqualTo(1);

@@ -11,10 +11,12 @@ import dev.walletpipeline.localstack.LocalStack;
 import dev.walletpipeline.localstack.LocalStackExtension;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -71,9 +73,8 @@ class BulkTransferTests {
         assertThat(batch.path("transfers"))
             .extracting(i -> i.path("reference").asString(), i -> i.path("amount").asLong(),
                     i -> i.path("status").asString())
-            .containsExactly(org.assertj.core.groups.Tuple.tuple("a", 1_000L, "pending"),
-                    org.assertj.core.groups.Tuple.tuple("b", 2_000L, "pending"),
-                    org.assertj.core.groups.Tuple.tuple("c", 3_000L, "pending"));
+            .containsExactly(Tuple.tuple("a", 1_000L, "pending"), Tuple.tuple("b", 2_000L, "pending"),
+                    Tuple.tuple("c", 3_000L, "pending"));
         assertThat(api.get("/wallet/balance", sender.as()).json().path("available").asLong()).isEqualTo(4_000);
         String transferId = batch.path("transfers").get(1).path("transfer_id").asString();
         assertThat(api.get("/wallet/transfers/" + transferId, sender.as()).text("status")).isEqualTo("pending");
@@ -103,9 +104,8 @@ class BulkTransferTests {
         assertThat(answer.status()).as(answer.body()).isEqualTo(202);
         assertThat(answer.json().path("transfers"))
             .extracting(i -> i.path("status").asString(), i -> i.path("reason").asString(null))
-            .containsExactly(org.assertj.core.groups.Tuple.tuple("pending", null),
-                    org.assertj.core.groups.Tuple.tuple("rejected", "insufficient_funds"),
-                    org.assertj.core.groups.Tuple.tuple("pending", null));
+            .containsExactly(Tuple.tuple("pending", null), Tuple.tuple("rejected", "insufficient_funds"),
+                    Tuple.tuple("pending", null));
         assertThat(api.get("/wallet/balance", sender.as()).json().path("available").asLong()).isZero();
     }
 
@@ -156,8 +156,8 @@ class BulkTransferTests {
         assertRefused(post("{\"transfers\":[]}"), 400, "validation_failed", "transfers");
         assertRefused(post("{\"transfers\":{}}"), 400, "validation_failed", "transfers");
         assertRefused(post("{\"atomic\":\"yes\",\"transfers\":[" + valid + "]}"), 400, "validation_failed", "atomic");
-        assertRefused(post("{\"transfers\":[" + String.join(",", java.util.Collections.nCopies(101, valid)) + "]}"),
-                400, "validation_failed", "transfers");
+        assertRefused(post("{\"transfers\":[" + String.join(",", Collections.nCopies(101, valid)) + "]}"), 400,
+                "validation_failed", "transfers");
         assertRefused(
                 bulk(false, valid,
                         "{\"wallet_number\":\"" + recipients.get(1).walletNumber()

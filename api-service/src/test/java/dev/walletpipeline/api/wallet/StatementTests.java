@@ -70,8 +70,8 @@ class StatementTests {
             LocalDate lastDay = LocalDate.ofInstant(history.get(history.size() - 1).at(), LAGOS);
             List<LocalDate[]> periods = new ArrayList<>();
             periods.add(new LocalDate[] { firstDay.minusDays(3), lastDay.plusDays(1) }); // everything
-            periods.add(new LocalDate[] { firstDay.minusDays(10), firstDay.minusDays(1) }); // before
-                                                                                            // anything
+            // before anything
+            periods.add(new LocalDate[] { firstDay.minusDays(10), firstDay.minusDays(1) });
             for (int i = 0; i < 6; i++) {
                 LocalDate from = firstDay.plusDays(random.nextInt(60));
                 periods.add(new LocalDate[] { from, from.plusDays(random.nextInt(15)) });
@@ -102,8 +102,8 @@ class StatementTests {
         ledger.fund(wallet, 10_000);
         ApiClient.Response sent = api.post("/wallet/transfer", person.as(),
                 "{\"wallet_number\":\"" + friend.walletNumber() + "\",\"amount\":2500}");
-        assertThat(sent.status()).isEqualTo(202); // no ledger-worker here: it stays
-                                                  // pending
+        // no ledger-worker here: it stays pending
+        assertThat(sent.status()).isEqualTo(202);
 
         LocalDate today = LocalDate.now(LAGOS);
         JsonNode statement = api.get("/wallet/statement?from=" + today + "&to=" + today, person.as()).json();

@@ -6,11 +6,18 @@ import dev.walletpipeline.localstack.ApiClient;
 import dev.walletpipeline.localstack.LedgerProbe;
 import dev.walletpipeline.localstack.LocalStack;
 import dev.walletpipeline.localstack.LocalStackExtension;
+import dev.walletpipeline.localstack.PostgresServer;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -45,8 +52,8 @@ class WalletHistoryTests {
             JsonNode body = page.json();
             body.path("transactions").forEach(item -> seen.add(item.path("id").asString()));
             cursor = body.path("next_cursor").isNull() ? null : body.path("next_cursor").asString();
-            arrivedMeanwhile.add(ledger.newPendingDeposit(wallet, 999)); // a row arrives
-                                                                         // between pages
+            // a row arrives between pages
+            arrivedMeanwhile.add(ledger.newPendingDeposit(wallet, 999));
         }
         while (cursor != null);
 
@@ -68,12 +75,12 @@ class WalletHistoryTests {
         UUID wallet = ledger.walletOfUser(UUID.fromString(person.userId()));
         ledger.fund(wallet, 50_000);
         String small = ledger.newPendingDeposit(wallet, 300);
-        java.time.Instant between = java.time.Instant.now();
+        Instant between = Instant.now();
         // the next deposit is recorded at a later instant than this one
-        org.awaitility.Awaitility.await()
-            .atMost(java.time.Duration.ofSeconds(1))
-            .pollInterval(java.time.Duration.ofMillis(1))
-            .until(() -> java.time.Instant.now().isAfter(between.plusMillis(2)));
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(1))
+            .pollInterval(Duration.ofMillis(1))
+            .until(() -> Instant.now().isAfter(between.plusMillis(2)));
         String big = ledger.newPendingDeposit(wallet, 9_000);
         ApiClient.Response sent = api.post("/wallet/transfer", person.as(),
                 "{\"wallet_number\":\"" + friend.walletNumber() + "\",\"amount\":1200}");
@@ -116,10 +123,9 @@ class WalletHistoryTests {
 
     @Test
     void historyStaysAnIndexScanWithAMillionTransfers(LocalStack stack) throws Exception {
-        try (java.sql.Connection db = stack.postgres().connect(dev.walletpipeline.localstack.PostgresServer.OWNER);
-                java.sql.Statement sql = db.createStatement()) {
-            db.setAutoCommit(false); // everything below is rolled back: the other tests
-                                     // never see it
+        try (Connection db = stack.postgres().connect(PostgresServer.OWNER); Statement sql = db.createStatement()) {
+            // everything below is rolled back: the other tests never see it
+            db.setAutoCommit(false);
             sql.execute("""
                     create temporary table w on commit drop as
                     select gen_random_uuid() as user_id, gen_random_uuid() as wallet_id, n
@@ -138,12 +144,12 @@ class WalletHistoryTests {
             sql.execute("analyze transfers");
             sql.execute("analyze wallets");
             String wallet;
-            try (java.sql.ResultSet rs = sql.executeQuery("select wallet_id::text from w where n = 17")) {
+            try (ResultSet rs = sql.executeQuery("select wallet_id::text from w where n = 17")) {
                 rs.next();
                 wallet = rs.getString(1);
             }
             StringBuilder plan = new StringBuilder();
-            try (java.sql.ResultSet rs = sql
+            try (ResultSet rs = sql
                 .executeQuery("explain " + WalletHistory.PAGE.replace(":wallet", "'" + wallet + "'::uuid")
                     .replace(":afterTime", "null")
                     .replace(":afterId", "''")

@@ -9,6 +9,7 @@ import dev.walletpipeline.localstack.LocalStack;
 import dev.walletpipeline.localstack.LocalStackExtension;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -48,7 +49,7 @@ class WebhookEndpointTests {
         String id = created.text("id");
         String secret = created.text("secret");
         assertThat(secret).startsWith("whsec_");
-        assertThat(java.util.Base64.getDecoder().decode(secret.substring(6))).hasSize(32);
+        assertThat(Base64.getDecoder().decode(secret.substring(6))).hasSize(32);
         assertThat(created.json().path("event_types").toString())
             .isEqualTo("[\"transfer.completed\",\"transfer.failed\"]");
         assertThat(created.json().path("enabled").asBoolean()).isTrue();

@@ -1,6 +1,7 @@
 package dev.walletpipeline.contracts.health;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -26,7 +27,7 @@ public final class KafkaHealthIndicator extends AbstractHealthIndicator implemen
     public KafkaHealthIndicator(Map<String, Object> clientProperties, Duration timeout) {
         super("Kafka is not reachable");
         this.timeout = timeout;
-        Map<String, Object> props = new java.util.HashMap<>(clientProperties);
+        Map<String, Object> props = new HashMap<>(clientProperties);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);

@@ -1,6 +1,7 @@
 package dev.walletpipeline.ledger.posting;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -23,7 +24,7 @@ final class BatchWrite {
      */
     void add(String sql, Object... values) {
         writes.add(sql);
-        params.addAll(java.util.Arrays.asList(values));
+        params.addAll(Arrays.asList(values));
     }
 
     void execute(JdbcClient jdbc) {

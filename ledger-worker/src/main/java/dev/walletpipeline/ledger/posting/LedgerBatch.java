@@ -1,7 +1,7 @@
 package dev.walletpipeline.ledger.posting;
 
-import dev.walletpipeline.contracts.OrderedIds;
 import dev.walletpipeline.contracts.LedgerEvent;
+import dev.walletpipeline.contracts.OrderedIds;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -9,8 +9,9 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -34,7 +35,7 @@ final class LedgerBatch {
      * it was spent. The database keeps the same rule
      * (below_zero_only_by_refund_or_chargeback).
      */
-    private static final java.util.Set<String> MAY_FOLLOW_SPENT_MONEY = java.util.Set.of("refund", "chargeback_hold");
+    private static final Set<String> MAY_FOLLOW_SPENT_MONEY = Set.of("refund", "chargeback_hold");
 
     /** The system accounts of each partition made by migration V8: 0 to 255. */
     static final int SYSTEM_ACCOUNT_PARTITIONS = 256;
@@ -116,8 +117,8 @@ final class LedgerBatch {
         }
         long start = System.nanoTime();
         int found = lockAccounts(wanted, "");
-        return found == 0 ? 0 : System.nanoTime() - start; // 0 found: the ids name no
-                                                           // wallet
+        // 0 found: the ids name no wallet
+        return found == 0 ? 0 : System.nanoTime() - start;
     }
 
     private int lockAccounts(TreeSet<UUID> ids, String skipLocked) {

@@ -1,6 +1,7 @@
 package dev.walletpipeline.ledger.posting;
 
 import dev.walletpipeline.contracts.LedgerEvent;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -52,7 +53,7 @@ class LedgerReplay implements ApplicationRunner {
                 where ? or (e->>'wallet_id') = any(?::text[])
                 order by e->>'wallet_id', (e->>'sequence')::bigint""")
             .params(all, ids)
-            .query((rs, n) -> LedgerEvent.fromJson(rs.getString(1).getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+            .query((rs, n) -> LedgerEvent.fromJson(rs.getString(1).getBytes(StandardCharsets.UTF_8)))
             .list();
         for (int from = 0; from < events.size(); from += CHUNK) {
             List<LedgerEvent> chunk = new ArrayList<>(events.subList(from, Math.min(events.size(), from + CHUNK)));

@@ -1,5 +1,6 @@
 package dev.walletpipeline.ledger.posting;
 
+import dev.walletpipeline.contracts.LedgerEvent;
 import dev.walletpipeline.contracts.PaystackEvent;
 import dev.walletpipeline.contracts.WalletCommand;
 import java.util.HashMap;
@@ -83,7 +84,7 @@ class PaystackRouting {
 
     /** Once per record, also when the batch is read again after a crash. */
     private void recordUnknown(List<ConsumedRecord> records) {
-        Map<ProcessedMessages.Key, List<dev.walletpipeline.contracts.LedgerEvent>> processed = new LinkedHashMap<>();
+        Map<ProcessedMessages.Key, List<LedgerEvent>> processed = new LinkedHashMap<>();
         ProcessedMessages
             .fresh(jdbc, records, new BatchOutcome(), proof::proven, PaystackEvent::messageId, (charge, earlier) -> {
             })

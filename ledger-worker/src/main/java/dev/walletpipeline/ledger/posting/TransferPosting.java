@@ -7,14 +7,19 @@ import dev.walletpipeline.contracts.WalletCommand;
 import dev.walletpipeline.ledger.LedgerSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -85,7 +90,7 @@ class TransferPosting {
         if (!ids.isEmpty()) {
             lockWhere("t.id = any(?::uuid[])", ids, partitions, transfers);
         }
-        java.util.Set<UUID> batches = new java.util.HashSet<>(batchIds);
+        Set<UUID> batches = new HashSet<>(batchIds);
         for (Transfer t : List.copyOf(transfers.values())) {
             if (t.atomic && itemsOf(t.batchId, transfers).size() < t.batchSize) {
                 batches.add(t.batchId);
@@ -130,7 +135,7 @@ class TransferPosting {
         return transfers.values()
             .stream()
             .filter(t -> batchId.equals(t.batchId))
-            .sorted(java.util.Comparator.comparingInt(t -> t.batchItem))
+            .sorted(Comparator.comparingInt(t -> t.batchItem))
             .toList();
     }
 
@@ -213,7 +218,7 @@ class TransferPosting {
             }
             promised += item.amount;
         }
-        List<BatchOutcome.Command> creditLegs = new java.util.ArrayList<>();
+        List<BatchOutcome.Command> creditLegs = new ArrayList<>();
         for (Transfer item : items) {
             if (refusal != null && open.contains(item)) {
                 reject(item, ledger.account(item.from), refusal, ledger, events);
@@ -258,7 +263,7 @@ class TransferPosting {
             Instant requestedAt) {
         TransferRequested leg = new TransferRequested(TransferRequested.VERSION, transferId, from, to, amount, currency,
                 requestedAt);
-        return new BatchOutcome.Command(to.toString(), leg.toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        return new BatchOutcome.Command(to.toString(), leg.toJson().getBytes(StandardCharsets.UTF_8),
                 Map.of(WalletCommand.HEADER, WalletCommand.TRANSFER_IN_TRANSIT));
     }
 

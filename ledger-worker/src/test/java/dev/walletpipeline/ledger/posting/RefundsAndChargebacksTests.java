@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import org.assertj.core.api.Assertions;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -46,8 +48,8 @@ class RefundsAndChargebacksTests {
         await().atMost(WAIT).until(() -> ledger.balance(wallet) == 300_000);
         List<LedgerEvent> events = ledger.committedEvents(wallet, Duration.ofSeconds(3));
         assertThat(events).extracting(LedgerEvent::type, LedgerEvent::amount, LedgerEvent::balanceAfter)
-            .containsExactly(org.assertj.core.groups.Tuple.tuple(LedgerEvent.Type.DepositCredited, 500_000L, 500_000L),
-                    org.assertj.core.groups.Tuple.tuple(LedgerEvent.Type.DepositRefunded, 200_000L, 300_000L));
+            .containsExactly(Tuple.tuple(LedgerEvent.Type.DepositCredited, 500_000L, 500_000L),
+                    Tuple.tuple(LedgerEvent.Type.DepositRefunded, 200_000L, 300_000L));
         assertThat(events.get(1).reference()).isEqualTo(reference);
         assertThat(events.get(1).reason()).isEqualTo("refund " + refundId);
         assertThat(ledger
@@ -111,7 +113,7 @@ class RefundsAndChargebacksTests {
                 values ('forged', ?, -100, -100, 1, 'transfer_out', ?, gen_random_uuid())""";
         UUID transfer = ledger.newPendingTransfer(wallet, ledger.newWallet(), 100);
 
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ledger.executeAsOwner(sql, wallet, transfer))
+        Assertions.assertThatThrownBy(() -> ledger.executeAsOwner(sql, wallet, transfer))
             .hasMessageContaining("below_zero_only_by_refund_or_chargeback");
     }
 
@@ -130,9 +132,9 @@ class RefundsAndChargebacksTests {
 
         assertThat(ledger.committedEvents(wallet, Duration.ofSeconds(3)))
             .extracting(LedgerEvent::type, LedgerEvent::balanceAfter)
-            .containsExactly(org.assertj.core.groups.Tuple.tuple(LedgerEvent.Type.DepositCredited, 300_000L),
-                    org.assertj.core.groups.Tuple.tuple(LedgerEvent.Type.ChargebackHeld, 180_000L),
-                    org.assertj.core.groups.Tuple.tuple(LedgerEvent.Type.ChargebackReleased, 300_000L));
+            .containsExactly(Tuple.tuple(LedgerEvent.Type.DepositCredited, 300_000L),
+                    Tuple.tuple(LedgerEvent.Type.ChargebackHeld, 180_000L),
+                    Tuple.tuple(LedgerEvent.Type.ChargebackReleased, 300_000L));
         assertThat(disputesHeld()).isZero();
         assertThat(ledger.queryAsOwner("select status || ' ' || resolution from disputes where id = ?",
                 Long.toString(dispute)))
@@ -161,8 +163,8 @@ class RefundsAndChargebacksTests {
                     "charged_back"::equals);
         assertThat(ledger.committedEvents(wallet, Duration.ofSeconds(3)))
             .extracting(LedgerEvent::type, LedgerEvent::balanceAfter)
-            .endsWith(org.assertj.core.groups.Tuple.tuple(LedgerEvent.Type.ChargebackHeld, -50_000L),
-                    org.assertj.core.groups.Tuple.tuple(LedgerEvent.Type.ChargebackDebited, -50_000L));
+            .endsWith(Tuple.tuple(LedgerEvent.Type.ChargebackHeld, -50_000L),
+                    Tuple.tuple(LedgerEvent.Type.ChargebackDebited, -50_000L));
         assertThat(ledger.balance(wallet)).isEqualTo(-50_000);
         assertThat(disputesHeld()).isZero();
         assertThat(Long.parseLong(clearing()) - Long.parseLong(clearingBefore)).isEqualTo(50_000);

@@ -8,9 +8,12 @@ import dev.walletpipeline.localstack.LedgerProbe;
 import dev.walletpipeline.localstack.LocalStack;
 import dev.walletpipeline.localstack.LocalStackExtension;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -42,7 +45,7 @@ class TransferPostingTests {
         assertThat(ledger.balance(bob)).isEqualTo(3_000);
         assertThat(ledger.committedEvents(bob, Duration.ofSeconds(3)))
             .extracting(LedgerEvent::type, LedgerEvent::balanceAfter)
-            .containsExactly(org.assertj.core.groups.Tuple.tuple(LedgerEvent.Type.TransferCompleted, 3_000L));
+            .containsExactly(Tuple.tuple(LedgerEvent.Type.TransferCompleted, 3_000L));
         assertThat(ledger.ledgerInvariantViolations()).isEmpty();
     }
 
@@ -54,10 +57,7 @@ class TransferPostingTests {
         // As if the worker that posted alice's and bob's last entries had a clock a
         // minute
         // ahead.
-        String ahead = java.time.Instant.now()
-            .plus(Duration.ofMinutes(1))
-            .truncatedTo(java.time.temporal.ChronoUnit.MICROS)
-            .toString();
+        String ahead = Instant.now().plus(Duration.ofMinutes(1)).truncatedTo(ChronoUnit.MICROS).toString();
         ledger.executeAsOwner("update wallets set last_posted_at = ?::timestamptz where id in (?, ?)", ahead, alice,
                 bob);
         UUID transfer = ledger.newPendingTransfer(alice, bob, 3_000);
@@ -95,7 +95,7 @@ class TransferPostingTests {
         assertThat(ledger.balance(alice)).isEqualTo(200);
         assertThat(ledger.committedEvents(alice, Duration.ofSeconds(3)))
             .extracting(LedgerEvent::type, LedgerEvent::reason)
-            .endsWith(org.assertj.core.groups.Tuple.tuple(LedgerEvent.Type.TransferRejected, "insufficient_funds"));
+            .endsWith(Tuple.tuple(LedgerEvent.Type.TransferRejected, "insufficient_funds"));
         assertThat(ledger.ledgerInvariantViolations()).isEmpty();
     }
 

@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.walletpipeline.contracts.LedgerEvent;
+import dev.walletpipeline.contracts.WithdrawalRequested;
 import dev.walletpipeline.localstack.LedgerProbe;
 import dev.walletpipeline.localstack.LocalStack;
 import dev.walletpipeline.localstack.LocalStackExtension;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -37,11 +40,8 @@ class WithdrawalPostingTests {
         UUID wallet = ledger.newWallet();
         ledger.fund(wallet, 100_000);
         UUID withdrawal = ledger.newWithdrawal(wallet, 60_000);
-        ledger.publishWalletCommand(wallet.toString(), dev.walletpipeline.contracts.WithdrawalRequested.TYPE,
-                new dev.walletpipeline.contracts.WithdrawalRequested(1, withdrawal, wallet, 60_000, "NGN",
-                        java.time.Instant.now())
-                    .toJson()
-                    .getBytes());
+        ledger.publishWalletCommand(wallet.toString(), WithdrawalRequested.TYPE,
+                new WithdrawalRequested(1, withdrawal, wallet, 60_000, "NGN", Instant.now()).toJson().getBytes());
         await().atMost(WAIT).until(() -> status(withdrawal).equals("processing"));
         assertThat(ledger.balance(wallet)).isEqualTo(40_000);
         assertThat(payoutsInFlight()).isEqualTo(60_000);
@@ -55,8 +55,8 @@ class WithdrawalPostingTests {
         assertThat(payoutsInFlight()).isZero();
         assertThat(ledger.committedEvents(wallet, Duration.ofSeconds(3)))
             .extracting(LedgerEvent::type, LedgerEvent::balanceAfter)
-            .endsWith(org.assertj.core.groups.Tuple.tuple(LedgerEvent.Type.WithdrawalRequested, 40_000L),
-                    org.assertj.core.groups.Tuple.tuple(LedgerEvent.Type.WithdrawalCompleted, 40_000L));
+            .endsWith(Tuple.tuple(LedgerEvent.Type.WithdrawalRequested, 40_000L),
+                    Tuple.tuple(LedgerEvent.Type.WithdrawalCompleted, 40_000L));
         assertThat(ledger.ledgerInvariantViolations()).isEmpty();
     }
 

@@ -1,12 +1,19 @@
 package dev.walletpipeline.dispatcher.delivery;
 
 import dev.walletpipeline.contracts.OrderedIds;
+import java.sql.Array;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -83,17 +90,17 @@ class Deliveries {
                 where w.id = any(?::uuid[]) and e.enabled and e.deleted_at is null""")
             .param(walletIds.stream().map(UUID::toString).distinct().toArray(String[]::new))
             .query((rs, n) -> {
-                java.sql.Array types = rs.getArray("event_types");
+                Array types = rs.getArray("event_types");
                 return new Subscription(rs.getObject("wallet_id", UUID.class), rs.getObject("endpoint_id", UUID.class),
                         types == null ? null : List.of((String[]) types.getArray()),
-                        rs.getObject("created_at", java.time.OffsetDateTime.class).toInstant());
+                        rs.getObject("created_at", OffsetDateTime.class).toInstant());
             })
             .list();
     }
 
     /** Which of these transfers each wallet sent: the wallet ids of their senders. */
     Map<UUID, UUID> sendersOf(Collection<UUID> transferIds) {
-        Map<UUID, UUID> senders = new java.util.HashMap<>();
+        Map<UUID, UUID> senders = new HashMap<>();
         if (transferIds.isEmpty()) {
             return senders;
         }
@@ -124,7 +131,7 @@ class Deliveries {
         Long[] sequences = new Long[n];
         String[] bodies = new String[n];
         Boolean[] firstOfQueue = new Boolean[n];
-        java.util.Set<Queue> seen = new java.util.HashSet<>();
+        Set<Queue> seen = new HashSet<>();
         for (int i = 0; i < n; i++) {
             NewDelivery d = deliveries.get(i);
             ids[i] = OrderedIds.next().toString();
@@ -156,7 +163,7 @@ class Deliveries {
                     ? new Queue(rs.getObject("endpoint_id", UUID.class), rs.getObject("wallet_id", UUID.class)) : null)
             .list()
             .stream()
-            .filter(java.util.Objects::nonNull)
+            .filter(Objects::nonNull)
             .distinct()
             .toList();
     }
@@ -165,7 +172,7 @@ class Deliveries {
      * Makes due the waiting deliveries at the head of these queues (none pending before
      * them); with no queues named, of every queue of every enabled endpoint.
      */
-    int headsDue(java.util.Collection<Queue> queues) {
+    int headsDue(Collection<Queue> queues) {
         if (queues.isEmpty()) {
             return jdbc.sql("select webhook_queue_heads_due(null, null)").query(Integer.class).single();
         }
@@ -289,15 +296,15 @@ class Deliveries {
                            last_error = ?, status = case when ? then 'failed' else 'pending' end,
                            next_attempt_at = coalesce(?, next_attempt_at)
                     where id = ?""")
-                .params(a.httpStatus(), a.error(), next == null,
-                        next == null ? null : next.atOffset(java.time.ZoneOffset.UTC), a.delivery().id())
+                .params(a.httpStatus(), a.error(), next == null, next == null ? null : next.atOffset(ZoneOffset.UTC),
+                        a.delivery().id())
                 .update();
             if (a.gone()) {
                 disable(a.delivery().endpointId(), "the endpoint answered 410 Gone at " + a.at());
                 continue;
             }
             jdbc.sql("update webhook_endpoints set failing_since = ? where id = ? and failing_since is null")
-                .params(a.at().atOffset(java.time.ZoneOffset.UTC), a.delivery().endpointId())
+                .params(a.at().atOffset(ZoneOffset.UTC), a.delivery().endpointId())
                 .update();
             String failingSince = jdbc.sql("""
                     select failing_since::text from webhook_endpoints
@@ -327,7 +334,7 @@ class Deliveries {
                 .update();
         }
         // The queues whose head is done (delivered or given up): the next one is due.
-        java.util.Set<Queue> moved = new java.util.HashSet<>();
+        Set<Queue> moved = new HashSet<>();
         for (Attempt a : attempts) {
             if (a.delivery().walletId() != null && (a.delivered() || nextAttemptAt.get(a.delivery().id()) == null)) {
                 moved.add(new Queue(a.delivery().endpointId(), a.delivery().walletId()));

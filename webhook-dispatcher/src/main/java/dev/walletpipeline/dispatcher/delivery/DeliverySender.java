@@ -4,6 +4,7 @@ import dev.walletpipeline.contracts.webhooks.WebhookSignature;
 import dev.walletpipeline.contracts.webhooks.WebhookTargets;
 import dev.walletpipeline.dispatcher.DispatcherSettings;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +17,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -33,6 +37,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
@@ -114,16 +119,13 @@ class DeliverySender implements SmartLifecycle {
             .tag("outcome", "failed")
             .description("deliveries given up: the schedule's last attempt failed, or the endpoint answered 410")
             .register(meters);
-        io.micrometer.core.instrument.Gauge
-            .builder("webhook.deliveries.oldest.undelivered.seconds", oldestUndeliveredSeconds, AtomicLong::get)
+        Gauge.builder("webhook.deliveries.oldest.undelivered.seconds", oldestUndeliveredSeconds, AtomicLong::get)
             .description("age of the oldest delivery not yet delivered to an enabled endpoint")
             .register(meters);
-        io.micrometer.core.instrument.Gauge
-            .builder("webhook.deliveries.longest.due.seconds", longestDueSeconds, AtomicLong::get)
+        Gauge.builder("webhook.deliveries.longest.due.seconds", longestDueSeconds, AtomicLong::get)
             .description("how long the delivery due the longest has waited to be sent: the dispatchers' backlog")
             .register(meters);
-        io.micrometer.core.instrument.Gauge
-            .builder("webhook.deliveries.in.flight", room, r -> settings.inFlight() - r.availablePermits())
+        Gauge.builder("webhook.deliveries.in.flight", room, r -> settings.inFlight() - r.availablePermits())
             .register(meters);
     }
 
@@ -139,7 +141,7 @@ class DeliverySender implements SmartLifecycle {
      * delivered while deliveries were added behind it, unseen by either; and the backlog
      * gauges.
      */
-    @org.springframework.scheduling.annotation.Scheduled(fixedDelay = 5_000, initialDelay = 5_000)
+    @Scheduled(fixedDelay = 5_000, initialDelay = 5_000)
     void everyFewSeconds() {
         if (!running) {
             return;
@@ -256,13 +258,12 @@ class DeliverySender implements SmartLifecycle {
         }
         catch (NumberFormatException e) {
             try {
-                Instant until = java.time.ZonedDateTime
-                    .parse(value.get().strip(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+                Instant until = ZonedDateTime.parse(value.get().strip(), DateTimeFormatter.RFC_1123_DATE_TIME)
                     .toInstant();
                 Duration wait = Duration.between(Instant.now(), until);
                 return wait.isNegative() ? Duration.ZERO : wait;
             }
-            catch (java.time.format.DateTimeParseException unreadable) {
+            catch (DateTimeParseException unreadable) {
                 return null;
             }
         }

@@ -4,6 +4,7 @@ import dev.walletpipeline.contracts.LedgerEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +76,7 @@ class EventIntake {
         if (events.isEmpty()) {
             return List.of();
         }
-        Map<UUID, List<Deliveries.Subscription>> byWallet = new java.util.HashMap<>();
+        Map<UUID, List<Deliveries.Subscription>> byWallet = new HashMap<>();
         for (Deliveries.Subscription s : deliveries
             .subscriptions(events.stream().map(LedgerEvent::walletId).toList())) {
             byWallet.computeIfAbsent(s.walletId(), w -> new ArrayList<>()).add(s);

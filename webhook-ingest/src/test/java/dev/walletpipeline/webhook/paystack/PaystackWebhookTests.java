@@ -15,7 +15,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -92,7 +94,7 @@ class PaystackWebhookTests {
         assertThat(keys).hasSize(4).allSatisfy(key -> assertThat(key).matches(payment + "#[0-9a-f]{32}"));
         assertThat(keys.get(0)).as("a repeated delivery shares its key, so compaction keeps it once")
             .isEqualTo(keys.get(3));
-        assertThat(java.util.Set.copyOf(keys)).hasSize(3);
+        assertThat(Set.copyOf(keys)).hasSize(3);
     }
 
     @Test
@@ -127,7 +129,7 @@ class PaystackWebhookTests {
     @Test
     void aBodyOverOneMebibyteIsRefusedWith413() throws Exception {
         byte[] body = new byte[1024 * 1024 + 1];
-        java.util.Arrays.fill(body, (byte) ' ');
+        Arrays.fill(body, (byte) ' ');
         HttpResponse<String> response = post(body, sign(body, SECRET));
         assertThat(response.statusCode()).isEqualTo(413);
         assertThat(response.body()).contains("\"code\":\"payload_too_large\"");
