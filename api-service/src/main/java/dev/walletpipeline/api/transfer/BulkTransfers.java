@@ -4,6 +4,7 @@ import dev.walletpipeline.contracts.OrderedIds;
 import dev.walletpipeline.api.money.IdempotencyKeys;
 import dev.walletpipeline.api.problem.WalletProblem;
 import dev.walletpipeline.api.wallet.WalletFunds;
+import dev.walletpipeline.contracts.states.TransferStatus;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -62,8 +63,8 @@ class BulkTransfers {
     /** A batch and its items in order, each a transfer. */
     record Batch(UUID id, boolean atomic, Instant createdAt, List<BatchItem> items) {
 
-        long count(String status) {
-            return items.stream().filter(i -> i.transfer().status().equals(status)).count();
+        long count(TransferStatus status) {
+            return items.stream().filter(i -> i.transfer().status() == status).count();
         }
 
     }
@@ -123,12 +124,9 @@ class BulkTransfers {
         if (repeated.isPresent()) {
             return repeated.get();
         }
-        long[] funds = jdbc.sql("with " + WalletFunds.AVAILABLE + " select amount, balance from available")
-            .param("from", wallet)
-            .query((rs, n) -> new long[] { rs.getLong(1), rs.getLong(2) })
-            .single();
-        long available = funds[0];
-        long balance = funds[1];
+        WalletFunds.Funds funds = WalletFunds.of(jdbc, wallet);
+        long available = funds.available();
+        long balance = funds.balance();
         long total = items.stream().mapToLong(a -> a.item().amount()).sum();
         if (request.atomic() && balance < 0) {
             throw WalletProblem.inDebt(balance);
@@ -148,8 +146,9 @@ class BulkTransfers {
             }
             decided.add(new BatchItem(item.reference(),
                     new Transfers.Transfer(OrderedIds.next(), wallet, request.fromWalletNumber(), addressed.to(),
-                            item.walletNumber(), item.amount(), CURRENCY, refusal == null ? "pending" : "rejected",
-                            refusal, now, refusal == null ? null : now)));
+                            item.walletNumber(), item.amount(), CURRENCY,
+                            refusal == null ? TransferStatus.PENDING : TransferStatus.REJECTED, refusal, now,
+                            refusal == null ? null : now)));
         }
         record(request, batchId, decided, now);
         return new Batch(batchId, request.atomic(), now, decided);
@@ -224,7 +223,7 @@ class BulkTransfers {
             .param("ids", rows.stream().map(Transfers.Transfer::id).toArray(UUID[]::new))
             .param("tos", rows.stream().map(Transfers.Transfer::toWalletId).toArray(UUID[]::new))
             .param("amounts", rows.stream().mapToLong(Transfers.Transfer::amount).toArray())
-            .param("statuses", rows.stream().map(Transfers.Transfer::status).toArray(String[]::new))
+            .param("statuses", rows.stream().map(t -> t.status().wire()).toArray(String[]::new))
             .param("reasons", rows.stream().map(Transfers.Transfer::reason).toArray(String[]::new))
             .param("references", items.stream().map(BatchItem::reference).toArray(String[]::new))
             .param("hashes",

@@ -8,6 +8,7 @@ import dev.walletpipeline.api.problem.WalletProblem;
 import dev.walletpipeline.api.ratelimit.RateLimiter;
 import dev.walletpipeline.api.wallet.Wallet;
 import dev.walletpipeline.api.wallet.Wallets;
+import dev.walletpipeline.contracts.states.TransferStatus;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,7 +61,7 @@ class TransferController {
             String fromWalletNumber, String walletNumber, Instant createdAt, @Nullable Instant completedAt) {
 
         static TransferView of(Transfers.Transfer t, boolean sender) {
-            return new TransferView(t.id(), t.status(), sender ? t.reason() : null, t.amount(), t.currency(),
+            return new TransferView(t.id(), t.status().wire(), sender ? t.reason() : null, t.amount(), t.currency(),
                     t.fromWalletNumber(), t.toWalletNumber(), t.createdAt(), t.completedAt());
         }
     }
@@ -77,12 +78,12 @@ class TransferController {
         Transfers.Transfer transfer = transfers
             .request(new Transfers.Request(wallet.id(), wallet.number(), walletNumber, amount, idempotencyKey));
         Duration wait = waitOf(prefer);
-        if (!wait.isZero() && transfer.status().equals("pending")) {
+        if (!wait.isZero() && transfer.status() == TransferStatus.PENDING) {
             transfer = awaitOutcome(transfer, wait);
         }
         URI location = URI.create("/wallet/transfers/" + transfer.id());
         TransferView view = TransferView.of(transfer, true);
-        return transfer.status().equals("pending") ? ResponseEntity.accepted().location(location).body(view)
+        return transfer.status() == TransferStatus.PENDING ? ResponseEntity.accepted().location(location).body(view)
                 : ResponseEntity.ok().location(location).body(view);
     }
 
@@ -93,7 +94,7 @@ class TransferController {
         if (transfer.fromWalletId().equals(wallet.id())) {
             return TransferView.of(transfer, true);
         }
-        if (transfer.toWalletId().equals(wallet.id()) && transfer.status().equals("completed")) {
+        if (transfer.toWalletId().equals(wallet.id()) && transfer.status() == TransferStatus.COMPLETED) {
             return TransferView.of(transfer, false);
         }
         throw WalletProblem.notFound("transfer");
@@ -112,9 +113,9 @@ class TransferController {
             long completed, long rejected, List<BulkItemView> transfers) {
 
         static BulkTransferView of(BulkTransfers.Batch batch) {
-            long pending = batch.count("pending");
-            long completed = batch.count("completed");
-            long rejected = batch.count("rejected");
+            long pending = batch.count(TransferStatus.PENDING);
+            long completed = batch.count(TransferStatus.COMPLETED);
+            long rejected = batch.count(TransferStatus.REJECTED);
             String status = pending > 0 ? "pending"
                     : rejected == 0 ? "completed" : completed == 0 ? "rejected" : "partially_completed";
             return new BulkTransferView(batch.id(), batch.atomic(), status, batch.createdAt(), pending, completed,
@@ -122,7 +123,7 @@ class TransferController {
                     batch.items()
                         .stream()
                         .map(i -> new BulkItemView(i.reference(), i.transfer().id(), i.transfer().toWalletNumber(),
-                                i.transfer().amount(), i.transfer().currency(), i.transfer().status(),
+                                i.transfer().amount(), i.transfer().currency(), i.transfer().status().wire(),
                                 i.transfer().reason(), i.transfer().completedAt()))
                         .toList());
         }
@@ -193,7 +194,7 @@ class TransferController {
     private Transfers.Transfer awaitOutcome(Transfers.Transfer transfer, Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
         Transfers.Transfer current = transfer;
-        while (current.status().equals("pending") && System.nanoTime() < deadline) {
+        while (current.status() == TransferStatus.PENDING && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(POLL.toMillis());
             }

@@ -2,6 +2,7 @@ package dev.walletpipeline.ledger.posting;
 
 import dev.walletpipeline.contracts.LedgerEvent;
 import dev.walletpipeline.contracts.PaystackEvent;
+import dev.walletpipeline.contracts.states.DepositStatus;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
@@ -58,25 +59,25 @@ class DepositPosting {
     private void credit(Deposit deposit, PaystackEvent charge, ConsumedRecord record, LedgerBatch ledger,
             List<LedgerEvent> events) {
         switch (deposit.status) {
-            case "success", "review" -> {
+            case SUCCESS, REVIEW -> {
                 // Already credited, or waiting for a person: a repeated event changes
                 // nothing.
             }
-            case "reversed" -> recordException(charge,
+            case REVERSED -> recordException(charge,
                     "Paystack reported this payment reversed; a later success" + " does not credit it", record);
-            default -> {
+            case PENDING, FAILED, ABANDONED -> {
                 // pending, and also failed or abandoned: a success that arrives late is
                 // money that arrived.
                 LedgerBatch.Account wallet = walletOf(deposit, ledger);
                 String mismatch = mismatch(deposit, charge);
                 if (mismatch == null) {
                     events.add(ledger.creditDeposit(wallet, record.partition(), deposit.reference, deposit.amount));
-                    deposit.settle("success", null, charge.paystackId());
+                    deposit.settle(DepositStatus.SUCCESS, null, charge.paystackId());
                 }
                 else {
                     events.add(ledger.noteWithoutMovement(wallet, LedgerEvent.Type.DepositFlaggedForReview,
                             charge.amountMinor(), deposit.reference, null, mismatch));
-                    deposit.settle("review", mismatch, charge.paystackId());
+                    deposit.settle(DepositStatus.REVIEW, mismatch, charge.paystackId());
                     recordException(charge, mismatch, record);
                 }
             }
@@ -86,17 +87,17 @@ class DepositPosting {
     private void reverse(Deposit deposit, PaystackEvent charge, ConsumedRecord record, LedgerBatch ledger,
             List<LedgerEvent> events) {
         switch (deposit.status) {
-            case "reversed" -> {
+            case REVERSED -> {
                 // told before
             }
-            case "success", "review" -> recordException(charge,
-                    "Paystack reports a payment reversed that was" + " already " + deposit.status + "; nothing moved",
+            case SUCCESS, REVIEW -> recordException(charge,
+                    "Paystack reports a payment reversed that was already " + deposit.status.wire() + "; nothing moved",
                     record);
-            default -> {
+            case PENDING, FAILED, ABANDONED -> {
                 String why = "Paystack reports the payment reversed";
                 events.add(ledger.noteWithoutMovement(walletOf(deposit, ledger), LedgerEvent.Type.DepositReversed,
                         charge.amountMinor(), deposit.reference, null, why));
-                deposit.settle("reversed", why, charge.paystackId());
+                deposit.settle(DepositStatus.REVERSED, why, charge.paystackId());
             }
         }
     }
@@ -121,19 +122,13 @@ class DepositPosting {
 
     /** The deposits, locked for this transaction. */
     Map<String, Deposit> lock(List<String> references) {
-        Map<String, Deposit> deposits = new HashMap<>();
-        if (references.isEmpty()) {
-            return deposits;
-        }
-        jdbc.sql("""
+        return LockedRows.byKey(jdbc, """
                 select reference, wallet_id, amount, currency, status from deposits
-                where reference = any(?::text[]) order by reference for no key update""")
-            .param(references.stream().distinct().toArray(String[]::new))
-            .query((rs, n) -> new Deposit(rs.getString("reference"), rs.getObject("wallet_id", UUID.class),
-                    rs.getLong("amount"), rs.getString("currency").trim(), rs.getString("status")))
-            .list()
-            .forEach(d -> deposits.put(d.reference, d));
-        return deposits;
+                where reference = any(?::text[]) order by reference for no key update""", references,
+                (rs, n) -> new Deposit(rs.getString("reference"), rs.getObject("wallet_id", UUID.class),
+                        rs.getLong("amount"), rs.getString("currency").trim(),
+                        DepositStatus.of(rs.getString("status"))),
+                d -> d.reference);
     }
 
     /** Adds the changed deposit rows to the batch's write. */
@@ -148,7 +143,7 @@ class DepositPosting {
                 from unnest(?::text[], ?::text[], ?::text[], ?::bigint[]) as v(reference, status, reason, paystack_id)
                 where d.reference = v.reference""", OffsetDateTime.ofInstant(ledger.now(), ZoneOffset.UTC),
                 changed.stream().map(d -> d.reference).toArray(String[]::new),
-                changed.stream().map(d -> d.status).toArray(String[]::new),
+                changed.stream().map(d -> d.status.wire()).toArray(String[]::new),
                 changed.stream().map(d -> d.reviewReason).toArray(String[]::new),
                 changed.stream().mapToLong(d -> d.paystackId).toArray());
     }
@@ -172,7 +167,7 @@ class DepositPosting {
 
         final String currency;
 
-        String status;
+        DepositStatus status;
 
         @Nullable String reviewReason;
 
@@ -180,7 +175,7 @@ class DepositPosting {
 
         boolean changed;
 
-        Deposit(String reference, UUID walletId, long amount, String currency, String status) {
+        Deposit(String reference, UUID walletId, long amount, String currency, DepositStatus status) {
             this.reference = reference;
             this.walletId = walletId;
             this.amount = amount;
@@ -188,8 +183,8 @@ class DepositPosting {
             this.status = status;
         }
 
-        void settle(String newStatus, @Nullable String reason, long paystackTransactionId) {
-            status = newStatus;
+        void settle(DepositStatus newStatus, @Nullable String reason, long paystackTransactionId) {
+            status = status.to(newStatus);
             reviewReason = reason;
             paystackId = paystackTransactionId;
             changed = true;

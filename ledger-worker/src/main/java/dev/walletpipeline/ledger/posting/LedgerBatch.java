@@ -2,6 +2,9 @@ package dev.walletpipeline.ledger.posting;
 
 import dev.walletpipeline.contracts.LedgerEvent;
 import dev.walletpipeline.contracts.OrderedIds;
+import dev.walletpipeline.contracts.states.AccountKind;
+import dev.walletpipeline.contracts.states.EntryType;
+import dev.walletpipeline.contracts.states.WalletStatus;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -29,13 +32,6 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * measured.
  */
 final class LedgerBatch {
-
-    /**
-     * The entries that may take a customer's balance below zero: money taken back after
-     * it was spent. The database keeps the same rule
-     * (below_zero_only_by_refund_or_chargeback).
-     */
-    private static final Set<String> MAY_FOLLOW_SPENT_MONEY = Set.of("refund", "chargeback_hold");
 
     /** The system accounts of each partition made by migration V8: 0 to 255. */
     static final int SYSTEM_ACCOUNT_PARTITIONS = 256;
@@ -131,7 +127,7 @@ final class LedgerBatch {
                     Optional.ofNullable(rs.getObject("last_posted_at", OffsetDateTime.class))
                         .map(OffsetDateTime::toInstant)
                         .orElse(null),
-                    rs.getString("kind"), rs.getString("status")))
+                    AccountKind.of(rs.getString("kind")), WalletStatus.of(rs.getString("status"))))
             .list();
         locked.forEach(account -> accounts.put(account.id, account));
         return locked.size();
@@ -148,8 +144,8 @@ final class LedgerBatch {
     LedgerEvent creditDeposit(Account wallet, int partition, String reference, long amount) {
         Account clearing = required(clearing(partition));
         String posting = "deposit:" + reference;
-        Entry credit = wallet.apply(posting, amount, "deposit", reference, null, null);
-        clearing.apply(posting, -amount, "deposit_clearing", reference, null, wallet.id);
+        Entry credit = wallet.apply(posting, amount, EntryType.DEPOSIT, reference, null, null);
+        clearing.apply(posting, -amount, EntryType.DEPOSIT_CLEARING, reference, null, wallet.id);
         return event(credit, LedgerEvent.Type.DepositCredited, wallet, amount, reference, null, null);
     }
 
@@ -160,8 +156,8 @@ final class LedgerBatch {
      */
     List<LedgerEvent> transfer(Account from, Account to, UUID transferId, long amount) {
         String posting = "transfer:" + transferId;
-        Entry debit = from.apply(posting, -amount, "transfer_out", null, transferId, to.id);
-        Entry credit = to.apply(posting, amount, "transfer_in", null, transferId, from.id);
+        Entry debit = from.apply(posting, -amount, EntryType.TRANSFER_OUT, null, transferId, to.id);
+        Entry credit = to.apply(posting, amount, EntryType.TRANSFER_IN, null, transferId, from.id);
         return List.of(event(debit, LedgerEvent.Type.TransferCompleted, from, amount, null, transferId, null),
                 event(credit, LedgerEvent.Type.TransferCompleted, to, amount, null, transferId, null));
     }
@@ -174,8 +170,8 @@ final class LedgerBatch {
      */
     LedgerEvent debitIntoTransit(Account from, int partition, UUID transferId, long amount, UUID to) {
         String posting = "transfer:" + transferId + ":debit";
-        Entry debit = from.apply(posting, -amount, "transfer_out", null, transferId, to);
-        required(inTransit(partition)).apply(posting, amount, "in_transit", null, transferId, from.id);
+        Entry debit = from.apply(posting, -amount, EntryType.TRANSFER_OUT, null, transferId, to);
+        required(inTransit(partition)).apply(posting, amount, EntryType.IN_TRANSIT, null, transferId, from.id);
         return event(debit, LedgerEvent.Type.TransferCompleted, from, amount, null, transferId, null);
     }
 
@@ -185,8 +181,8 @@ final class LedgerBatch {
      */
     LedgerEvent creditFromTransit(Account to, int partition, UUID transferId, long amount, UUID from) {
         String posting = "transfer:" + transferId + ":credit";
-        required(inTransit(partition)).apply(posting, -amount, "in_transit", null, transferId, to.id);
-        Entry credit = to.apply(posting, amount, "transfer_in", null, transferId, from);
+        required(inTransit(partition)).apply(posting, -amount, EntryType.IN_TRANSIT, null, transferId, to.id);
+        Entry credit = to.apply(posting, amount, EntryType.TRANSFER_IN, null, transferId, from);
         return event(credit, LedgerEvent.Type.TransferCompleted, to, amount, null, transferId, null);
     }
 
@@ -197,8 +193,8 @@ final class LedgerBatch {
      */
     LedgerEvent refund(Account wallet, int partition, String reference, String refundId, long amount) {
         String posting = "refund:" + reference + ":" + refundId;
-        Entry debit = wallet.apply(posting, -amount, "refund", reference, null, null);
-        required(clearing(partition)).apply(posting, amount, "refund_clearing", reference, null, wallet.id);
+        Entry debit = wallet.apply(posting, -amount, EntryType.REFUND, reference, null, null);
+        required(clearing(partition)).apply(posting, amount, EntryType.REFUND_CLEARING, reference, null, wallet.id);
         return event(debit, LedgerEvent.Type.DepositRefunded, wallet, amount, reference, null, "refund " + refundId);
     }
 
@@ -208,16 +204,16 @@ final class LedgerBatch {
      */
     LedgerEvent holdDispute(Account wallet, int partition, String reference, String disputeId, long amount) {
         String posting = "dispute:" + disputeId + ":hold";
-        Entry debit = wallet.apply(posting, -amount, "chargeback_hold", reference, null, null);
-        required(disputesHeld(partition)).apply(posting, amount, "dispute_held", reference, null, wallet.id);
+        Entry debit = wallet.apply(posting, -amount, EntryType.CHARGEBACK_HOLD, reference, null, null);
+        required(disputesHeld(partition)).apply(posting, amount, EntryType.DISPUTE_HELD, reference, null, wallet.id);
         return event(debit, LedgerEvent.Type.ChargebackHeld, wallet, amount, reference, null, "dispute " + disputeId);
     }
 
     /** A dispute resolved for us: the held amount back to the wallet. */
     LedgerEvent releaseDispute(Account wallet, int partition, String reference, String disputeId, long amount) {
         String posting = "dispute:" + disputeId + ":release";
-        required(disputesHeld(partition)).apply(posting, -amount, "dispute_held", reference, null, wallet.id);
-        Entry credit = wallet.apply(posting, amount, "chargeback_released", reference, null, null);
+        required(disputesHeld(partition)).apply(posting, -amount, EntryType.DISPUTE_HELD, reference, null, wallet.id);
+        Entry credit = wallet.apply(posting, amount, EntryType.CHARGEBACK_RELEASED, reference, null, null);
         return event(credit, LedgerEvent.Type.ChargebackReleased, wallet, amount, reference, null,
                 "dispute " + disputeId);
     }
@@ -228,8 +224,8 @@ final class LedgerBatch {
      */
     LedgerEvent chargeBack(Account wallet, int partition, String reference, String disputeId, long amount) {
         String posting = "dispute:" + disputeId + ":chargeback";
-        required(disputesHeld(partition)).apply(posting, -amount, "dispute_held", reference, null, wallet.id);
-        required(clearing(partition)).apply(posting, amount, "chargeback_clearing", reference, null, wallet.id);
+        required(disputesHeld(partition)).apply(posting, -amount, EntryType.DISPUTE_HELD, reference, null, wallet.id);
+        required(clearing(partition)).apply(posting, amount, EntryType.CHARGEBACK_CLEARING, reference, null, wallet.id);
         return noteWithoutMovement(wallet, LedgerEvent.Type.ChargebackDebited, amount, reference, null,
                 "dispute " + disputeId);
     }
@@ -240,9 +236,9 @@ final class LedgerBatch {
      */
     LedgerEvent debitIntoPayouts(Account wallet, int partition, UUID withdrawalId, long amount) {
         String posting = "withdrawal:" + withdrawalId + ":debit";
-        Entry debit = wallet.apply(posting, -amount, "withdrawal", null, null, withdrawalId, null);
-        required(payoutsInFlight(partition)).apply(posting, amount, "payout_in_flight", null, null, withdrawalId,
-                wallet.id);
+        Entry debit = wallet.apply(posting, -amount, EntryType.WITHDRAWAL, null, null, withdrawalId, null);
+        required(payoutsInFlight(partition)).apply(posting, amount, EntryType.PAYOUT_IN_FLIGHT, null, null,
+                withdrawalId, wallet.id);
         return event(debit, LedgerEvent.Type.WithdrawalRequested, wallet, amount, withdrawalId.toString(), null, null);
     }
 
@@ -252,9 +248,10 @@ final class LedgerBatch {
      */
     LedgerEvent payOut(Account wallet, int partition, UUID withdrawalId, long amount) {
         String posting = "withdrawal:" + withdrawalId + ":paid";
-        required(payoutsInFlight(partition)).apply(posting, -amount, "payout_in_flight", null, null, withdrawalId,
+        required(payoutsInFlight(partition)).apply(posting, -amount, EntryType.PAYOUT_IN_FLIGHT, null, null,
+                withdrawalId, wallet.id);
+        required(clearing(partition)).apply(posting, amount, EntryType.PAYOUT_CLEARING, null, null, withdrawalId,
                 wallet.id);
-        required(clearing(partition)).apply(posting, amount, "payout_clearing", null, null, withdrawalId, wallet.id);
         return noteWithoutMovement(wallet, LedgerEvent.Type.WithdrawalCompleted, amount, withdrawalId.toString(), null,
                 null);
     }
@@ -267,14 +264,14 @@ final class LedgerBatch {
             String reason) {
         String posting = "withdrawal:" + withdrawalId + ":returned";
         if (paidOutBefore) {
-            required(clearing(partition)).apply(posting, -amount, "payout_clearing", null, null, withdrawalId,
+            required(clearing(partition)).apply(posting, -amount, EntryType.PAYOUT_CLEARING, null, null, withdrawalId,
                     wallet.id);
         }
         else {
-            required(payoutsInFlight(partition)).apply(posting, -amount, "payout_in_flight", null, null, withdrawalId,
-                    wallet.id);
+            required(payoutsInFlight(partition)).apply(posting, -amount, EntryType.PAYOUT_IN_FLIGHT, null, null,
+                    withdrawalId, wallet.id);
         }
-        Entry credit = wallet.apply(posting, amount, "withdrawal_returned", null, null, withdrawalId, null);
+        Entry credit = wallet.apply(posting, amount, EntryType.WITHDRAWAL_RETURNED, null, null, withdrawalId, null);
         return event(credit, LedgerEvent.Type.WithdrawalReturned, wallet, amount, withdrawalId.toString(), null,
                 reason);
     }
@@ -308,9 +305,12 @@ final class LedgerBatch {
 
     /**
      * Adds the entries and the new balances to the batch's write. The database checks
-     * that every posting sums to zero.
+     * that every posting sums to zero (the trigger {@code ledger_entries_balanced}), and
+     * so does this, where assertions are on (the tests): a posting that does not is a
+     * defect here, found before the database refuses the whole batch.
      */
     void writeInto(BatchWrite write) {
+        assert everyPostingSumsToZero(entries) : "a posting's entries do not sum to zero: " + entries;
         if (!entries.isEmpty()) {
             int n = entries.size();
             String[] posting = new String[n];
@@ -332,7 +332,7 @@ final class LedgerBatch {
                 amount[i] = e.amount;
                 balanceAfter[i] = e.balanceAfter;
                 sequence[i] = e.sequence;
-                type[i] = e.type;
+                type[i] = e.type.wire();
                 reference[i] = e.depositReference;
                 transfer[i] = e.transferId == null ? null : e.transferId.toString();
                 withdrawal[i] = e.withdrawalId == null ? null : e.withdrawalId.toString();
@@ -355,8 +355,8 @@ final class LedgerBatch {
             // "w.id = any(...)" says nothing new, but lets the cached plan find the rows
             // by
             // key; joined with the array alone, it read every wallet while there were
-            // only a
-            // few thousand.
+            // only
+            // a few thousand.
             String[] ids = changed.stream().map(a -> a.id.toString()).toArray(String[]::new);
             write.add("""
                     update wallets w set balance = v.balance, last_sequence = v.seq,
@@ -382,9 +382,9 @@ final class LedgerBatch {
 
         final String currency;
 
-        final String kind;
+        final AccountKind kind;
 
-        final String status;
+        final WalletStatus status;
 
         long balance;
 
@@ -401,7 +401,7 @@ final class LedgerBatch {
         boolean changed;
 
         Account(UUID id, String number, String currency, long balance, long lastSequence,
-                @Nullable Instant lastPostedAt, String kind, String status) {
+                @Nullable Instant lastPostedAt, AccountKind kind, WalletStatus status) {
             this.id = id;
             this.number = number;
             this.currency = currency;
@@ -420,15 +420,15 @@ final class LedgerBatch {
             return currency;
         }
 
-        private Entry apply(String postingId, long amount, String type, @Nullable String depositReference,
+        private Entry apply(String postingId, long amount, EntryType type, @Nullable String depositReference,
                 @Nullable UUID transferId, @Nullable UUID counterparty) {
             return apply(postingId, amount, type, depositReference, transferId, null, counterparty);
         }
 
-        private Entry apply(String postingId, long amount, String type, @Nullable String depositReference,
+        private Entry apply(String postingId, long amount, EntryType type, @Nullable String depositReference,
                 @Nullable UUID transferId, @Nullable UUID withdrawalId, @Nullable UUID counterparty) {
             long after = Math.addExact(balance, amount);
-            if (after < 0 && amount < 0 && "customer".equals(kind) && !MAY_FOLLOW_SPENT_MONEY.contains(type)) {
+            if (after < 0 && amount < 0 && kind == AccountKind.CUSTOMER && !type.mayFollowSpentMoney()) {
                 throw new IllegalStateException("posting " + postingId + " would overdraw wallet " + id);
             }
             balance = after;
@@ -445,7 +445,13 @@ final class LedgerBatch {
 
     }
 
-    private record Entry(String postingId, UUID walletId, long amount, long balanceAfter, long sequence, String type,
+    private static boolean everyPostingSumsToZero(List<Entry> entries) {
+        Map<String, Long> sums = new HashMap<>();
+        entries.forEach(e -> sums.merge(e.postingId, e.amount, Long::sum));
+        return sums.values().stream().allMatch(sum -> sum == 0);
+    }
+
+    private record Entry(String postingId, UUID walletId, long amount, long balanceAfter, long sequence, EntryType type,
             @Nullable String depositReference, @Nullable UUID transferId, @Nullable UUID withdrawalId,
             @Nullable UUID counterparty, UUID eventId, Instant postedAt) {
     }

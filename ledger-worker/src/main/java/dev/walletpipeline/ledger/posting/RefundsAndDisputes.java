@@ -2,6 +2,7 @@ package dev.walletpipeline.ledger.posting;
 
 import dev.walletpipeline.contracts.LedgerEvent;
 import dev.walletpipeline.contracts.PaystackEvent;
+import dev.walletpipeline.contracts.states.DepositStatus;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -52,14 +53,12 @@ final class RefundsAndDisputes {
                 return null;
             })
             .list();
-        jdbc.sql("""
+        batch.disputes.putAll(LockedRows.byKey(jdbc, """
                 select id, deposit_reference, wallet_id, amount, status from disputes
-                where deposit_reference = any(?::text[]) order by id for no key update""")
-            .param(refs)
-            .query((rs, n) -> batch.disputes.put(rs.getString(1),
-                    new Dispute(rs.getString(1), rs.getString(2), rs.getObject(3, UUID.class), rs.getLong(4),
-                            rs.getString(5))))
-            .list();
+                where deposit_reference = any(?::text[]) order by id for no key update""", references,
+                (rs, n) -> new Dispute(rs.getString(1), rs.getString(2), rs.getObject(3, UUID.class), rs.getLong(4),
+                        rs.getString(5)),
+                d -> d.id));
         return batch;
     }
 
@@ -69,8 +68,8 @@ final class RefundsAndDisputes {
      */
     @Nullable String post(DepositPosting.Deposit deposit, PaystackEvent fact, LedgerBatch.Account wallet, int partition,
             LedgerBatch ledger, List<LedgerEvent> events) {
-        if (!deposit.status.equals("success")) {
-            return fact.event() + " for a deposit that is " + deposit.status + ", not credited; nothing moved";
+        if (deposit.status != DepositStatus.SUCCESS) {
+            return fact.event() + " for a deposit that is " + deposit.status.wire() + ", not credited; nothing moved";
         }
         if (!fact.currency().equals(deposit.currency)) {
             return fact.event() + " in " + fact.currency() + " for a deposit in " + deposit.currency
@@ -88,8 +87,7 @@ final class RefundsAndDisputes {
         }
         long refunded = refundedByDeposit.getOrDefault(deposit.reference, 0L);
         // Exact: both are at most PaystackEvent.AMOUNT_MAX, and an overflow would throw,
-        // not
-        // wrap round to a small sum that passes.
+        // not wrap round to a small sum that passes.
         if (fact.amountMinor() <= 0 || Math.addExact(refunded, fact.amountMinor()) > deposit.amount) {
             return "refund " + refundId + " of " + fact.amountMinor() + " would take back more than the deposit of "
                     + deposit.amount + " (" + refunded + " refunded before); nothing moved";

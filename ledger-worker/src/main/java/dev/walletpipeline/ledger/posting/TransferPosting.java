@@ -4,6 +4,8 @@ import dev.walletpipeline.contracts.LedgerEvent;
 import dev.walletpipeline.contracts.Topic;
 import dev.walletpipeline.contracts.TransferRequested;
 import dev.walletpipeline.contracts.WalletCommand;
+import dev.walletpipeline.contracts.states.TransferStatus;
+import dev.walletpipeline.contracts.states.WalletStatus;
 import dev.walletpipeline.ledger.LedgerSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -103,31 +105,28 @@ class TransferPosting {
     }
 
     private void lockWhere(String condition, Collection<UUID> ids, int partitions, Map<UUID, Transfer> into) {
-        jdbc.sql("""
+        LockedRows.<UUID, Transfer>byKey(jdbc, """
                 select t.id, t.from_wallet_id, t.to_wallet_id, t.amount, t.status, t.created_at,
                        t.debited_at is not null as debited, r.currency as to_currency, r.status as to_status,
                        t.batch_id, t.batch_item, coalesce(b.atomic, false) as atomic, b.item_count
                 from transfers t
                 left join transfer_batches b on b.id = t.batch_id
                 cross join lateral (select w.currency, w.status from wallets w where w.id = t.to_wallet_id limit 1) r
-                where\s""" + condition + " order by t.id for no key update of t")
-            .param(ids.stream().map(UUID::toString).distinct().toArray(String[]::new))
-            .query((rs, n) -> {
-                Transfer t = new Transfer(rs.getObject("id", UUID.class), rs.getObject("from_wallet_id", UUID.class),
-                        rs.getObject("to_wallet_id", UUID.class), rs.getLong("amount"), rs.getString("status"),
-                        rs.getObject("created_at", OffsetDateTime.class).toInstant(), rs.getBoolean("debited"),
-                        rs.getString("to_currency"), rs.getString("to_status"));
-                t.batchId = rs.getObject("batch_id", UUID.class);
-                t.batchItem = rs.getInt("batch_item");
-                t.atomic = rs.getBoolean("atomic");
-                t.batchSize = rs.getInt("item_count");
-                return t;
-            })
-            .list()
-            .forEach(t -> {
-                t.recipientPartition = oneHop ? Topic.partitionOf(t.to.toString(), partitions) : -1;
-                into.putIfAbsent(t.id, t);
-            });
+                where\s""" + condition + " order by t.id for no key update of t", ids, (rs, n) -> {
+            Transfer t = new Transfer(rs.getObject("id", UUID.class), rs.getObject("from_wallet_id", UUID.class),
+                    rs.getObject("to_wallet_id", UUID.class), rs.getLong("amount"),
+                    TransferStatus.of(rs.getString("status")),
+                    rs.getObject("created_at", OffsetDateTime.class).toInstant(), rs.getBoolean("debited"),
+                    rs.getString("to_currency"), WalletStatus.of(rs.getString("to_status")));
+            t.batchId = rs.getObject("batch_id", UUID.class);
+            t.batchItem = rs.getInt("batch_item");
+            t.atomic = rs.getBoolean("atomic");
+            t.batchSize = rs.getInt("item_count");
+            return t;
+        }, t -> t.id).values().forEach(t -> {
+            t.recipientPartition = oneHop ? Topic.partitionOf(t.to.toString(), partitions) : -1;
+            into.putIfAbsent(t.id, t);
+        });
     }
 
     /** The items of a batch among the rows locked, in the batch's order. */
@@ -154,7 +153,7 @@ class TransferPosting {
 
     /** The wallet a leg of this transfer writes, when it still has something to do. */
     static @Nullable UUID walletToWrite(Transfer transfer, boolean creditLeg) {
-        if (!transfer.status.equals("pending")) {
+        if (transfer.status != TransferStatus.PENDING) {
             return null;
         }
         if (creditLeg) {
@@ -172,7 +171,7 @@ class TransferPosting {
      */
     BatchOutcome.@Nullable Command debit(Transfer transfer, int partition, LedgerBatch ledger,
             List<LedgerEvent> events) {
-        if (!transfer.status.equals("pending")) {
+        if (transfer.status != TransferStatus.PENDING) {
             return null;
         }
         if (transfer.debited) {
@@ -208,7 +207,7 @@ class TransferPosting {
      */
     List<BatchOutcome.Command> debitTogether(List<Transfer> items, int partition, LedgerBatch ledger,
             List<LedgerEvent> events) {
-        List<Transfer> open = items.stream().filter(t -> t.status.equals("pending") && !t.debited).toList();
+        List<Transfer> open = items.stream().filter(t -> t.status == TransferStatus.PENDING && !t.debited).toList();
         String refusal = null;
         long promised = 0;
         for (Transfer item : open) {
@@ -238,7 +237,7 @@ class TransferPosting {
             events.add(ledger.noteWithoutMovement(from, LedgerEvent.Type.TransferRejected, transfer.amount, null,
                     transfer.id, refusal));
         }
-        transfer.settle("rejected", refusal);
+        transfer.settle(TransferStatus.REJECTED, refusal);
         meters.counter("wallet.transfers.rejected", "reason", refusal).increment();
         completion.record(Duration.between(transfer.createdAt, ledger.now()));
     }
@@ -254,7 +253,7 @@ class TransferPosting {
     }
 
     private void settleCompleted(Transfer transfer, LedgerBatch ledger) {
-        transfer.settle("completed", null);
+        transfer.settle(TransferStatus.COMPLETED, null);
         meters.counter("wallet.transfers.applied").increment();
         completion.record(Duration.between(transfer.createdAt, ledger.now()));
     }
@@ -281,7 +280,7 @@ class TransferPosting {
         if (from == null) {
             return "wallet_missing";
         }
-        if (!from.status.equals("active") || !transfer.toStatus.equals("active")) {
+        if (from.status != WalletStatus.ACTIVE || transfer.toStatus != WalletStatus.ACTIVE) {
             return "wallet_closed";
         }
         if (!from.currency().equals(transfer.toCurrency)) {
@@ -311,7 +310,7 @@ class TransferPosting {
                     completed_at = case when v.status <> 'pending' then ?::timestamptz end
                 from unnest(?::uuid[], ?::text[], ?::text[], ?::boolean[]) as v(id, status, reason, debited)
                 where t.id = v.id""", now, now, changed.stream().map(t -> t.id.toString()).toArray(String[]::new),
-                changed.stream().map(t -> t.status).toArray(String[]::new),
+                changed.stream().map(t -> t.status.wire()).toArray(String[]::new),
                 changed.stream().map(t -> t.reason).toArray(String[]::new),
                 changed.stream().map(t -> t.debited).toArray(Boolean[]::new));
     }
@@ -331,9 +330,9 @@ class TransferPosting {
 
         final String toCurrency;
 
-        final String toStatus;
+        final WalletStatus toStatus;
 
-        String status;
+        TransferStatus status;
 
         boolean debited;
 
@@ -359,8 +358,8 @@ class TransferPosting {
         /** How many items its batch has. */
         int batchSize;
 
-        Transfer(UUID id, UUID from, UUID to, long amount, String status, Instant createdAt, boolean debited,
-                String toCurrency, String toStatus) {
+        Transfer(UUID id, UUID from, UUID to, long amount, TransferStatus status, Instant createdAt, boolean debited,
+                String toCurrency, WalletStatus toStatus) {
             this.id = id;
             this.from = from;
             this.to = to;
@@ -372,8 +371,8 @@ class TransferPosting {
             this.toStatus = toStatus;
         }
 
-        void settle(String newStatus, @Nullable String why) {
-            status = newStatus;
+        void settle(TransferStatus newStatus, @Nullable String why) {
+            status = status.to(newStatus);
             reason = why;
             changed = true;
         }

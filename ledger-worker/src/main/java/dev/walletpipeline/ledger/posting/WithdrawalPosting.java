@@ -2,6 +2,8 @@ package dev.walletpipeline.ledger.posting;
 
 import dev.walletpipeline.contracts.LedgerEvent;
 import dev.walletpipeline.contracts.PaystackEvent;
+import dev.walletpipeline.contracts.states.WithdrawalStatus;
+import dev.walletpipeline.contracts.states.WalletStatus;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -40,29 +42,23 @@ class WithdrawalPosting {
 
     /** The withdrawals, by id, locked for this transaction. */
     Map<UUID, Withdrawal> lock(Collection<UUID> ids) {
-        Map<UUID, Withdrawal> withdrawals = new HashMap<>();
-        if (ids.isEmpty()) {
-            return withdrawals;
-        }
-        jdbc.sql("""
+        return LockedRows.byKey(jdbc, """
                 select id, wallet_id, amount, currency, status from withdrawals
-                where id = any(?::uuid[]) order by id for no key update""")
-            .param(ids.stream().map(UUID::toString).distinct().toArray(String[]::new))
-            .query((rs, n) -> new Withdrawal(rs.getObject("id", UUID.class), rs.getObject("wallet_id", UUID.class),
-                    rs.getLong("amount"), rs.getString("currency").trim(), rs.getString("status")))
-            .list()
-            .forEach(w -> withdrawals.put(w.id, w));
-        return withdrawals;
+                where id = any(?::uuid[]) order by id for no key update""", ids,
+                (rs, n) -> new Withdrawal(rs.getObject("id", UUID.class), rs.getObject("wallet_id", UUID.class),
+                        rs.getLong("amount"), rs.getString("currency").trim(),
+                        WithdrawalStatus.of(rs.getString("status"))),
+                w -> w.id);
     }
 
     /** The request: debits the wallet into payouts in flight, or fails the withdrawal. */
     void debit(Withdrawal withdrawal, int partition, LedgerBatch ledger, List<LedgerEvent> events) {
-        if (!withdrawal.status.equals("pending")) {
+        if (withdrawal.status != WithdrawalStatus.PENDING) {
             return; // debited or failed before
         }
         LedgerBatch.Account wallet = ledger.account(withdrawal.walletId);
         String refusal = wallet == null ? "wallet_missing"
-                : !wallet.status.equals("active") ? "wallet_closed"
+                : wallet.status != WalletStatus.ACTIVE ? "wallet_closed"
                         : !wallet.currency().equals(withdrawal.currency) ? "currency_mismatch" : wallet.balance() < 0
                                 ? "wallet_in_debt" : wallet.balance() < withdrawal.amount ? "insufficient_funds" : null;
         if (refusal != null) {
@@ -70,12 +66,12 @@ class WithdrawalPosting {
                 events.add(ledger.noteWithoutMovement(wallet, LedgerEvent.Type.WithdrawalReturned, withdrawal.amount,
                         withdrawal.id.toString(), null, refusal));
             }
-            withdrawal.end("failed", refusal);
+            withdrawal.end(WithdrawalStatus.FAILED, refusal);
             meters.counter("wallet.withdrawals.ended", "status", "failed", "reason", refusal).increment();
             return;
         }
         events.add(ledger.debitIntoPayouts(wallet, partition, withdrawal.id, withdrawal.amount));
-        withdrawal.status = "processing";
+        withdrawal.status = withdrawal.status.to(WithdrawalStatus.PROCESSING);
         withdrawal.debited = true;
         withdrawal.changed = true;
     }
@@ -97,22 +93,22 @@ class WithdrawalPosting {
         String verdict = verdict(fact);
         switch (verdict) {
             case "success" -> {
-                if (withdrawal.status.equals("processing")) {
+                if (withdrawal.status == WithdrawalStatus.PROCESSING) {
                     events.add(ledger.payOut(wallet, partition, withdrawal.id, withdrawal.amount));
-                    withdrawal.end("completed", null);
+                    withdrawal.end(WithdrawalStatus.COMPLETED, null);
                 }
-                else if (!withdrawal.status.equals("completed")) {
-                    return "Paystack reports a transfer paid out for a withdrawal that is " + withdrawal.status
+                else if (withdrawal.status != WithdrawalStatus.COMPLETED) {
+                    return "Paystack reports a transfer paid out for a withdrawal that is " + withdrawal.status.wire()
                             + "; nothing moved";
                 }
             }
             case "failed", "reversed" -> {
-                boolean paidOut = withdrawal.status.equals("completed");
-                if (withdrawal.status.equals("processing") || (paidOut && verdict.equals("reversed"))) {
+                boolean paidOut = withdrawal.status == WithdrawalStatus.COMPLETED;
+                if (withdrawal.status == WithdrawalStatus.PROCESSING || (paidOut && verdict.equals("reversed"))) {
                     String reason = "Paystack reports the transfer " + verdict;
                     events
                         .add(ledger.returnPayout(wallet, partition, withdrawal.id, withdrawal.amount, paidOut, reason));
-                    withdrawal.end(verdict, reason);
+                    withdrawal.end(WithdrawalStatus.of(verdict), reason);
                 }
                 else if (paidOut) {
                     return "Paystack reports a transfer failed that it paid out before; nothing moved";
@@ -143,10 +139,10 @@ class WithdrawalPosting {
             return;
         }
         changed.stream()
-            .filter(w -> !w.status.equals("processing"))
+            .filter(w -> w.status != WithdrawalStatus.PROCESSING)
             .forEach(w -> meters
-                .counter("wallet.withdrawals.ended", "status", w.status, "reason",
-                        w.status.equals("completed") ? "paid_out" : "paystack")
+                .counter("wallet.withdrawals.ended", "status", w.status.wire(), "reason",
+                        w.status == WithdrawalStatus.COMPLETED ? "paid_out" : "paystack")
                 .increment());
         OffsetDateTime now = OffsetDateTime.ofInstant(ledger.now(), ZoneOffset.UTC);
         write.add("""
@@ -155,7 +151,7 @@ class WithdrawalPosting {
                     completed_at = case when v.status not in ('pending', 'processing') then ?::timestamptz end
                 from unnest(?::uuid[], ?::text[], ?::text[], ?::boolean[]) as v(id, status, reason, debited)
                 where w.id = v.id""", now, now, changed.stream().map(w -> w.id.toString()).toArray(String[]::new),
-                changed.stream().map(w -> w.status).toArray(String[]::new),
+                changed.stream().map(w -> w.status.wire()).toArray(String[]::new),
                 changed.stream().map(w -> w.reason).toArray(String[]::new),
                 changed.stream().map(w -> w.debited).toArray(Boolean[]::new));
     }
@@ -171,7 +167,7 @@ class WithdrawalPosting {
 
         final String currency;
 
-        String status;
+        WithdrawalStatus status;
 
         /** Debited by this batch. */
         boolean debited;
@@ -180,7 +176,7 @@ class WithdrawalPosting {
 
         boolean changed;
 
-        Withdrawal(UUID id, UUID walletId, long amount, String currency, String status) {
+        Withdrawal(UUID id, UUID walletId, long amount, String currency, WithdrawalStatus status) {
             this.id = id;
             this.walletId = walletId;
             this.amount = amount;
@@ -188,8 +184,8 @@ class WithdrawalPosting {
             this.status = status;
         }
 
-        void end(String newStatus, @Nullable String why) {
-            status = newStatus;
+        void end(WithdrawalStatus newStatus, @Nullable String why) {
+            status = status.to(newStatus);
             reason = why;
             changed = true;
         }
