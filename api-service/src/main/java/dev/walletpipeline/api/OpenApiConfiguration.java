@@ -130,8 +130,8 @@ class OpenApiConfiguration {
      */
     private static Schema<?> amount() {
         return new IntegerSchema().format("int64")
-            .minimum(BigDecimal.valueOf(Amounts.MIN))
-            .maximum(BigDecimal.valueOf(Amounts.MAX))
+            .minimum(BigDecimal.valueOf(Amounts.AMOUNT_KOBO_MIN))
+            .maximum(BigDecimal.valueOf(Amounts.AMOUNT_KOBO_MAX))
             .description("kobo");
     }
 

@@ -59,8 +59,7 @@ class RateLimitTests {
         assertThat(limited.status()).as("one client over its limit").isEqualTo(429);
 
         // Another client behind the same balancer (same socket address) is not locked
-        // out; a
-        // claimed first hop is not trusted, only the one our proxy appended.
+        // out; a claimed first hop is not trusted, only the one our proxy appended.
         ApiClient.Response other = api.request("GET", "/auth/google", As.NOBODY, null, "", "X-Forwarded-For",
                 crowd + ", 203.0.113." + (1 + (int) (Math.random() * 200)));
         assertThat(other.status()).isEqualTo(200);

@@ -184,8 +184,8 @@ public final class PipelineBenchmark {
                 apiManagementPort, this::ledgerPorts);
         TransferLoad.Traffic many = among(senders, senders.stream().map(Wallet::number).toList());
         // Measured: a freshly started api-service needs about a minute of load before the
-        // JIT has
-        // caught up on two shared cores; rows right after a start measured half as fast.
+        // JIT has caught up on two shared cores; rows right after a start measured half
+        // as fast.
         Duration jitWarmUp = Duration.ofSeconds(Long.getLong("bench.jitWarmUpSeconds", 60));
         Warming transfers = step -> load.run(many, 64, Duration.ZERO, step);
         warmUp("transfers, 64 in flight", transfers, jitWarmUp);
@@ -378,8 +378,8 @@ public final class PipelineBenchmark {
                     apiOverrides.clear();
                 }
                 case "bulk" -> {
-                    // Not a pair: the bulk row alone, beside the single transfers it
-                    // is measured against.
+                    // Not a pair: the bulk row alone, beside the single transfers it is
+                    // measured against.
                     Result single = measured("transfers, one at a time",
                             () -> load.run(many, clients, warmUp, measure));
                     Result bulk = measured("bulk transfers, 100 items, 16 clients",

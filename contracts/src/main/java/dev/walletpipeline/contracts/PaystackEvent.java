@@ -153,9 +153,8 @@ public record PaystackEvent(String event, long paystackId, String reference, Str
         }
         if (value.asString().indexOf('\0') >= 0) {
             // Valid JSON (the escape for U+0000), but no reference, status or currency
-            // holds one, and
-            // PostgreSQL text refuses it: such a record could never be looked up or
-            // stored.
+            // holds one, and PostgreSQL text refuses it: such a record could never be
+            // looked up or stored.
             throw new Unreadable(field + " contains a NUL character");
         }
         return value.asString();

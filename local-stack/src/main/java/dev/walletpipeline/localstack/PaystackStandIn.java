@@ -222,11 +222,6 @@ public final class PaystackStandIn extends HttpStandIn {
         transferEvent("transfer.reversed", transfer);
     }
 
-    /** How many times Paystack's Transfer endpoint took a new transfer. */
-    public int transfersTaken() {
-        return transfers.size();
-    }
-
     /** Paystack's status of a transfer, or null when it has none with this reference. */
     public @Nullable String transferStatus(String reference) {
         PaystackTransfer transfer = transfers.get(reference);

@@ -317,8 +317,8 @@ class BankTest {
         dispatcherFaults.join(60_000);
 
         // Faults stop: everything back. A request whose answer was lost in a fault is
-        // asked again with
-        // its key for the final word; an Idempotency-Key makes that safe.
+        // asked again with its key for the final word; an Idempotency-Key makes that
+        // safe.
         restartIfDown(pipeline, stack);
         pipeline.ensureRunning();
         for (ServiceProcess twin : twins.all()) {

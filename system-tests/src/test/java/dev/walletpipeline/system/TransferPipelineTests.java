@@ -237,8 +237,7 @@ class TransferPipelineTests {
 
         // Pending, its command nowhere, as after a recreated topic: the stream sees the
         // insert of a transfer already decided, which is not a command, and not the
-        // update
-        // that made it pending in the same transaction.
+        // update that made it pending in the same transaction.
         UUID transfer = UUID.randomUUID();
         try (Connection owner = pipeline.stack.postgres().connect(PostgresServer.OWNER);
                 Statement sql = owner.createStatement()) {

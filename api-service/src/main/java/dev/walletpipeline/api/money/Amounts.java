@@ -9,18 +9,20 @@ import tools.jackson.databind.JsonNode;
  */
 public final class Amounts {
 
-    /** Deposits and transfers alike: from 1 naira to 1 million naira. */
-    public static final long MIN = 100;
+    /** The least a deposit or a transfer moves: 1 naira. */
+    public static final long AMOUNT_KOBO_MIN = 100;
 
-    public static final long MAX = 100_000_000;
+    /** The most a deposit or a transfer moves: 1 million naira. */
+    public static final long AMOUNT_KOBO_MAX = 100_000_000;
 
     private Amounts() {
     }
 
     public static long from(JsonNode body) {
         long value = positive(body);
-        if (value < MIN || value > MAX) {
-            throw WalletProblem.invalid("amount", "amount must be between " + MIN + " and " + MAX + " kobo");
+        if (value < AMOUNT_KOBO_MIN || value > AMOUNT_KOBO_MAX) {
+            throw WalletProblem.invalid("amount",
+                    "amount must be between " + AMOUNT_KOBO_MIN + " and " + AMOUNT_KOBO_MAX + " kobo");
         }
         return value;
     }

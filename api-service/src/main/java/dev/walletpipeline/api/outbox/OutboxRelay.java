@@ -81,6 +81,9 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
 
     private static final long ELECTION_LOCK = 0x5741_4C4C_4554L; // "WALLET"
 
+    /** The most requests of each kind one sweep sends again. */
+    private static final int SWEEP_COMMANDS_MAX = 500;
+
     /**
      * The publication of the request tables and the heartbeat (created by the
      * migrations).
@@ -470,8 +473,9 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
                     select t.id, t.from_wallet_id, t.to_wallet_id, t.amount, t.currency, t.created_at
                     from transfers t
                     where t.status = 'pending' and t.created_at < now() - make_interval(secs => ?)
-                    order by t.created_at limit 500""")
+                    order by t.created_at limit ?""")
                 .param(seconds)
+                .param(SWEEP_COMMANDS_MAX)
                 .query((rs, n) -> Command.transfer(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
                         rs.getObject(3, UUID.class), rs.getLong(4), rs.getString(5).trim(),
                         rs.getObject(6, OffsetDateTime.class).toInstant()))
@@ -479,8 +483,9 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
             List<Command> withdrawals = jdbc.sql("""
                     select w.id, w.wallet_id, w.amount, w.currency, w.created_at from withdrawals w
                     where w.status = 'pending' and w.created_at < now() - make_interval(secs => ?)
-                    order by w.created_at limit 500""")
+                    order by w.created_at limit ?""")
                 .param(seconds)
+                .param(SWEEP_COMMANDS_MAX)
                 .query((rs, n) -> Command.withdrawal(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
                         rs.getLong(3), rs.getString(4).trim(), rs.getObject(5, OffsetDateTime.class).toInstant()))
                 .list();
@@ -586,8 +591,7 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
         // created first.
         props.setProperty("snapshot.mode", "no_data");
         // Only inserted rows are commands (the publication carries nothing else; this
-        // says
-        // so again).
+        // says so again).
         props.setProperty("skipped.operations", "u,d,t");
         props.setProperty("poll.interval.ms", Long.toString(settings.pollInterval().toMillis()));
         props.setProperty("heartbeat.interval.ms", Long.toString(settings.heartbeatInterval().toMillis()));

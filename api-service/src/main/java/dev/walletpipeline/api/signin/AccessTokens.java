@@ -77,8 +77,7 @@ class AccessTokens implements CredentialCheck.BearerTokens {
             .jwsAlgorithm(SignatureAlgorithm.ES256)
             .build();
         // Spring's timestamp validator lets a token without exp through, and its claim
-        // conversion
-        // makes up an iat from exp: both are required of the token as signed.
+        // conversion makes up an iat from exp: both are required of the token as signed.
         MappedJwtClaimSetConverter claims = MappedJwtClaimSetConverter.withDefaults(Map.of());
         nimbus.setClaimSetConverter(raw -> {
             if (raw.get(JwtClaimNames.IAT) == null) {

@@ -3,11 +3,16 @@ package dev.walletpipeline.api.transfer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,6 +27,10 @@ import org.jspecify.annotations.Nullable;
  * request and whatever queued before it started. When a turn ends and more requests are
  * waiting, the oldest of their callers runs the next one, so each caller runs at most one
  * turn, and that turn always includes its own request.
+ * <p>
+ * Bounded: at most {@code waitingMax} requests wait on an instance, and none waits for
+ * its turn longer than {@code waitMax}; a request refused either way was never decided
+ * and is answered with the problem {@code refused} gives (the client may send it again).
  * <p>
  * Only a throughput device. What keeps money safe is still the database: the turn holds
  * the wallet's lock, and other instances (and withdrawals) take turns with it there.
@@ -48,18 +57,32 @@ final class GroupCommit<K, R, O> {
 
     private final int groupSizeMax;
 
+    private final int waitingMax;
+
+    private final Duration waitMax;
+
+    private final Supplier<RuntimeException> refused;
+
     private final BiConsumer<K, List<Member<R, O>>> turn;
 
     /**
      * @param groupSizeMax the most requests one turn decides: a bound on how long one
      * turn holds the key's lock
+     * @param waitingMax the most requests waiting for a turn, of every key together
+     * @param waitMax the longest a request waits for its turn to start
+     * @param refused the problem for a request refused by either bound
      * @param turn decides a group of requests of one key and answers each of them
      */
-    GroupCommit(int groupSizeMax, BiConsumer<K, List<Member<R, O>>> turn) {
-        if (groupSizeMax < 1) {
-            throw new IllegalArgumentException("groupSizeMax must be at least 1, not " + groupSizeMax);
+    GroupCommit(int groupSizeMax, int waitingMax, Duration waitMax, Supplier<RuntimeException> refused,
+            BiConsumer<K, List<Member<R, O>>> turn) {
+        if (groupSizeMax < 1 || waitingMax < 1) {
+            throw new IllegalArgumentException(
+                    "groupSizeMax and waitingMax must be at least 1, not " + groupSizeMax + " and " + waitingMax);
         }
         this.groupSizeMax = groupSizeMax;
+        this.waitingMax = waitingMax;
+        this.waitMax = waitMax;
+        this.refused = refused;
         this.turn = turn;
     }
 
@@ -69,6 +92,10 @@ final class GroupCommit<K, R, O> {
      * @throws RuntimeException what the turn failed this request with
      */
     O submit(K key, R request) {
+        if (waitingCount.incrementAndGet() > waitingMax) {
+            waitingCount.decrementAndGet();
+            throw refused.get();
+        }
         Waiter<R, O> self = new Waiter<>(request);
         boolean[] first = { false };
         waiting.compute(key, (k, queue) -> {
@@ -78,13 +105,38 @@ final class GroupCommit<K, R, O> {
                 first[0] = true;
             }
             q.addLast(self);
-            waitingCount.incrementAndGet();
             return q;
         });
-        if (first[0] || self.awaitTurnOrAnswer()) {
+        if (first[0] || awaitTurnOrAnswer(key, self)) {
             runTurn(key);
         }
         return self.answer();
+    }
+
+    /**
+     * Waits until the request is answered or it is this caller's turn, at most
+     * {@code waitMax}; a request still in the queue then leaves it, refused.
+     * @return whether this caller must run the next turn
+     */
+    private boolean awaitTurnOrAnswer(K key, Waiter<R, O> self) {
+        if (self.awaitTurnOrAnswer(waitMax)) {
+            return !self.answered.isDone();
+        }
+        boolean[] left = { false };
+        // Under the key's lock, where a turn takes its group and names the next caller: a
+        // request already taken stays for its answer, one named stays to run its turn.
+        waiting.computeIfPresent(key, (k, queue) -> {
+            if (!self.yourTurn.isDone() && queue.remove(self)) {
+                left[0] = true;
+                waitingCount.decrementAndGet();
+            }
+            return queue;
+        });
+        if (left[0]) {
+            throw refused.get();
+        }
+        self.awaitTurnOrAnswer(null);
+        return !self.answered.isDone();
     }
 
     /**
@@ -152,11 +204,30 @@ final class GroupCommit<K, R, O> {
         }
 
         /**
-         * @return whether this caller must run the next turn
+         * @param timeout the longest to wait, or null for as long as it takes
+         * @return false when the time ran out first
          */
-        boolean awaitTurnOrAnswer() {
-            CompletableFuture.anyOf(answered, yourTurn).handle((ignored, failure) -> null).join();
-            return !answered.isDone();
+        boolean awaitTurnOrAnswer(@Nullable Duration timeout) {
+            CompletableFuture<@Nullable Object> either = CompletableFuture.anyOf(answered, yourTurn);
+            try {
+                if (timeout == null) {
+                    either.handle((ignored, failure) -> null).join();
+                }
+                else {
+                    either.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+                }
+                return true;
+            }
+            catch (ExecutionException failed) {
+                return true;
+            }
+            catch (TimeoutException late) {
+                return false;
+            }
+            catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
         }
 
         O answer() {

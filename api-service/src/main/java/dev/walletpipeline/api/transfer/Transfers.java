@@ -5,11 +5,13 @@ import dev.walletpipeline.api.problem.WalletProblem;
 import dev.walletpipeline.api.secret.Secrets;
 import dev.walletpipeline.api.wallet.WalletFunds;
 import dev.walletpipeline.contracts.OrderedIds;
+import dev.walletpipeline.contracts.states.TransferStatus;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -51,6 +53,14 @@ class Transfers {
     private static final int GROUP_SIZE_MAX = 32;
 
     /**
+     * The most transfer requests waiting on an instance for their turn, and the longest
+     * one waits: beyond either, the request is refused (503 busy) before it is decided.
+     */
+    private static final int WAITING_REQUESTS_MAX = 10_000;
+
+    private static final Duration WAIT_FOR_TURN_MAX = Duration.ofSeconds(10);
+
+    /**
      * Turns that run at once when they group across wallets: each takes the wallets whose
      * id hashes to it, so two turns never want one wallet's lock, and the database works
      * on a few connections, not one.
@@ -58,6 +68,16 @@ class Transfers {
     private static final int LANES = 4;
 
     private final boolean acrossWallets;
+
+    /** How many times a transaction rolled back by contention is tried before busy. */
+    static final int CONTENTION_ATTEMPTS_MAX = 3;
+
+    /**
+     * How many times a turn decides its requests against the wallet's figures before it
+     * gives up (busy): each pass after the first runs only when the figures changed under
+     * the one before.
+     */
+    private static final int FUNDS_PASSES_MAX = 5;
 
     /** Recipients by wallet number: at most this many, then forgotten all at once. */
     private static final int RECIPIENTS_KEPT = 100_000;
@@ -79,14 +99,15 @@ class Transfers {
         this.groupSizes = DistributionSummary.builder("wallet.transfer.group.size")
             .description("transfer requests decided in one transaction")
             .register(meters);
-        this.turns = new GroupCommit<>(GROUP_SIZE_MAX, this::turn);
+        this.turns = new GroupCommit<>(GROUP_SIZE_MAX, WAITING_REQUESTS_MAX, WAIT_FOR_TURN_MAX, Transfers::busy,
+                this::turn);
         Gauge.builder("wallet.transfer.waiting", turns, GroupCommit::waiting)
             .description("transfer requests waiting on this instance for their turn")
             .register(meters);
     }
 
     record Transfer(UUID id, UUID fromWalletId, String fromWalletNumber, UUID toWalletId, String toWalletNumber,
-            long amount, String currency, String status, @Nullable String reason, Instant createdAt,
+            long amount, String currency, TransferStatus status, @Nullable String reason, Instant createdAt,
             @Nullable Instant completedAt) {
     }
 
@@ -244,8 +265,8 @@ class Transfers {
 
     /**
      * {@code work} in one transaction, run again when a deadlock or a lock time-out
-     * rolled it back (nothing was recorded then); the third such time, the problem
-     * {@code busy} gives.
+     * rolled it back (nothing was recorded then), at most
+     * {@link #CONTENTION_ATTEMPTS_MAX} times in all; then the problem {@code busy} gives.
      */
     static <T> T retriedOnContention(TransactionTemplate transaction, Supplier<T> work, Supplier<WalletProblem> busy) {
         for (int attempt = 1;; attempt++) {
@@ -254,7 +275,7 @@ class Transfers {
                         "the transaction returned nothing");
             }
             catch (PessimisticLockingFailureException contention) {
-                if (attempt == 3) {
+                if (attempt == CONTENTION_ATTEMPTS_MAX) {
                     throw busy.get();
                 }
             }
@@ -308,8 +329,8 @@ class Transfers {
                                 "the amount exceeds the available balance of " + available);
                     }
                     Transfer transfer = new Transfer(OrderedIds.next(), wallet, request.fromWalletNumber(),
-                            addressed.to(), request.toWalletNumber(), request.amount(), CURRENCY, "pending", null, now,
-                            null);
+                            addressed.to(), request.toWalletNumber(), request.amount(), CURRENCY,
+                            TransferStatus.PENDING, null, now, null);
                     available -= request.amount();
                     accepted.put(transfer.id(), new Accepted(transfer, request));
                     if (key != null) {
@@ -328,7 +349,7 @@ class Transfers {
             if (seen == null) {
                 return decisions;
             }
-            if (pass == 5) {
+            if (pass == FUNDS_PASSES_MAX) {
                 // the wallet's figures changed under every pass (refunds or chargebacks
                 // posting): nothing was recorded
                 throw busy();
@@ -400,8 +421,8 @@ class Transfers {
     static Transfer row(ResultSet rs) throws SQLException {
         return new Transfer(rs.getObject("id", UUID.class), rs.getObject("from_wallet_id", UUID.class),
                 rs.getString("from_number"), rs.getObject("to_wallet_id", UUID.class), rs.getString("to_number"),
-                rs.getLong("amount"), rs.getString("currency").trim(), rs.getString("status"), rs.getString("reason"),
-                rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                rs.getLong("amount"), rs.getString("currency").trim(), TransferStatus.of(rs.getString("status")),
+                rs.getString("reason"), rs.getObject("created_at", OffsetDateTime.class).toInstant(),
                 Optional.ofNullable(rs.getObject("completed_at", OffsetDateTime.class))
                     .map(OffsetDateTime::toInstant)
                     .orElse(null));

@@ -115,8 +115,7 @@ class StatementController {
         WalletLedger.Period period = ledger.period(wallet.id(), days.start(), days.end());
         WalletLedger.Summary summary = ledger.summary(wallet.id(), period);
         // Written here, on the request's thread, as the rows arrive: the response is sent
-        // in
-        // chunks while the database is still reading.
+        // in chunks while the database is still reading.
         response.setContentType("text/csv; charset=UTF-8");
         response.setHeader(HttpHeaders.CONTENT_DISPOSITION,
                 "attachment; filename=\"statement-" + wallet.number() + "-" + days.from() + "-" + days.to() + ".csv\"");

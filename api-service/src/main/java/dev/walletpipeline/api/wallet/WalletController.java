@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -24,10 +25,13 @@ class WalletController {
 
     private final WalletLedger ledger;
 
-    WalletController(Wallets wallets, WalletHistory history, WalletLedger ledger) {
+    private final JdbcClient jdbc;
+
+    WalletController(Wallets wallets, WalletHistory history, WalletLedger ledger, JdbcClient jdbc) {
         this.wallets = wallets;
         this.history = history;
         this.ledger = ledger;
+        this.jdbc = jdbc;
     }
 
     /**
@@ -51,8 +55,8 @@ class WalletController {
                     required = false) @Nullable String asOf) {
         Wallet wallet = walletOf(caller.require(Permission.READ));
         if (asOf == null) {
-            return new Balance(wallet.balance(), wallet.balance() - wallets.pendingOutgoing(wallet.id()),
-                    wallet.currency(), wallet.balance() < 0, null, null);
+            WalletFunds.Funds funds = WalletFunds.of(jdbc, wallet.id());
+            return new Balance(funds.balance(), funds.available(), wallet.currency(), funds.balance() < 0, null, null);
         }
         Instant at = instant("as_of", asOf, "invalid_as_of");
         if (at.isAfter(Instant.now())) {

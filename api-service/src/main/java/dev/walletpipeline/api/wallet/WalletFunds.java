@@ -32,6 +32,23 @@ public final class WalletFunds {
     }
 
     /**
+     * A wallet's balance and what is available of it, read together.
+     *
+     * @param balance the posted balance
+     * @param available the balance less what accepted requests promised away
+     */
+    public record Funds(long balance, long available) {
+    }
+
+    /** The wallet's funds now, by the one definition above. */
+    public static Funds of(JdbcClient jdbc, UUID walletId) {
+        return jdbc.sql("with " + AVAILABLE + " select balance, amount from available")
+            .param("from", walletId)
+            .query((rs, n) -> new Funds(rs.getLong(1), rs.getLong(2)))
+            .single();
+    }
+
+    /**
      * Serialises requests that spend from one wallet until the transaction ends: the
      * available balance cannot be promised twice.
      */

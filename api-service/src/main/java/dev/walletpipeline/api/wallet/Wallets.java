@@ -16,17 +16,4 @@ public interface Wallets extends Repository<Wallet, UUID> {
     @Query("select id, user_id, number, currency, balance from wallets where user_id = :userId")
     Optional<Wallet> findByUserId(UUID userId);
 
-    @Query("select id, user_id, number, currency, balance from wallets where number = :number")
-    Optional<Wallet> findByNumber(String number);
-
-    /**
-     * What this wallet has promised away: transfers and withdrawals accepted and not yet
-     * debited or refused ({@link WalletFunds#AVAILABLE} says the same).
-     */
-    @Query("""
-            select coalesce((select sum(amount) from transfers
-                             where from_wallet_id = :walletId and status = 'pending' and debited_at is null), 0)
-                 + coalesce((select sum(amount) from withdrawals where wallet_id = :walletId and status = 'pending'), 0)""")
-    long pendingOutgoing(UUID walletId);
-
 }

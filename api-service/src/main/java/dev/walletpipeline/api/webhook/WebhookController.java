@@ -187,10 +187,14 @@ class WebhookController {
         return url;
     }
 
+    /** The longest description an endpoint keeps (the database's check says the same). */
+    private static final int DESCRIPTION_CHARACTERS_MAX = 500;
+
     private static String description(@Nullable String description) {
         String text = description == null ? "" : description.strip();
-        if (text.length() > 500) {
-            throw WalletProblem.invalid("description", "description must be at most 500 characters");
+        if (text.length() > DESCRIPTION_CHARACTERS_MAX) {
+            throw WalletProblem.invalid("description",
+                    "description must be at most " + DESCRIPTION_CHARACTERS_MAX + " characters");
         }
         return text;
     }

@@ -106,8 +106,7 @@ class WebhookEndpoints {
             .update();
         if (enabled != null) {
             // A disabled endpoint's deliveries wait, not due (webhook-dispatcher);
-            // enabled,
-            // they are due now. Disabled by its owner, they wait too.
+            // enabled, they are due now. Disabled by its owner, they wait too.
             jdbc.sql("update webhook_deliveries set next_attempt_at = " + (enabled ? "now()" : "'infinity'")
                     + " where endpoint_id = ? and status = 'pending'")
                 .param(id)

@@ -27,6 +27,9 @@ class PayoutSender {
 
     private static final Logger log = LoggerFactory.getLogger(PayoutSender.class);
 
+    /** The most withdrawals one pass sends, and the most it verifies. */
+    private static final int PAYOUTS_PER_PASS_MAX = 100;
+
     private final JdbcClient jdbc;
 
     private final PaystackApi paystack;
@@ -56,8 +59,9 @@ class PayoutSender {
                 select id, recipient_code, amount from withdrawals
                 where status = 'processing' and sent_at is null
                   and (last_send_at is null or last_send_at < now() - make_interval(secs => ?))
-                order by debited_at limit 100""")
+                order by debited_at limit ?""")
             .param(settings.resendAfter().toSeconds())
+            .param(PAYOUTS_PER_PASS_MAX)
             .query((rs, n) -> new Payout(rs.getObject(1, UUID.class), rs.getString(2), rs.getLong(3)))
             .list();
         for (Payout payout : due) {
@@ -72,8 +76,9 @@ class PayoutSender {
                 select id from withdrawals
                 where status = 'processing' and sent_at < now() - make_interval(secs => :after)
                   and (verified_at is null or verified_at < now() - make_interval(secs => :after))
-                order by sent_at limit 100""")
+                order by sent_at limit :limit""")
             .param("after", settings.verifyAfter().toSeconds())
+            .param("limit", PAYOUTS_PER_PASS_MAX)
             .query(UUID.class)
             .list();
         for (UUID id : unanswered) {

@@ -39,13 +39,14 @@ class GroupCommitTests {
     void requestsThatArriveDuringATurnAreDecidedTogetherInTheNextOne() throws Exception {
         CountDownLatch firstTurnMayEnd = new CountDownLatch(1);
         List<List<Integer>> groups = Collections.synchronizedList(new ArrayList<>());
-        GroupCommit<String, Integer, Integer> turns = new GroupCommit<>(32, (key, group) -> {
-            groups.add(group.stream().map(GroupCommit.Member::request).toList());
-            if (groups.size() == 1) {
-                awaitLatch(firstTurnMayEnd);
-            }
-            group.forEach(m -> m.answer(m.request() * 10));
-        });
+        GroupCommit<String, Integer, Integer> turns = new GroupCommit<>(32, 1_000, Duration.ofSeconds(30), Busy::new,
+                (key, group) -> {
+                    groups.add(group.stream().map(GroupCommit.Member::request).toList());
+                    if (groups.size() == 1) {
+                        awaitLatch(firstTurnMayEnd);
+                    }
+                    group.forEach(m -> m.answer(m.request() * 10));
+                });
 
         Future<Integer> first = callers.submit(() -> turns.submit("wallet", 0));
         await().atMost(Duration.ofSeconds(10)).until(() -> groups.size() == 1);
@@ -73,18 +74,19 @@ class GroupCommitTests {
         AtomicInteger overlaps = new AtomicInteger();
         AtomicInteger answers = new AtomicInteger();
         AtomicInteger largestGroup = new AtomicInteger();
-        GroupCommit<String, Integer, Integer> turns = new GroupCommit<>(8, (key, group) -> {
-            if (inTurn.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet() > 1) {
-                overlaps.incrementAndGet();
-            }
-            largestGroup.accumulateAndGet(group.size(), Math::max);
-            Thread.yield();
-            group.forEach(m -> {
-                m.answer(-m.request());
-                answers.incrementAndGet();
-            });
-            inTurn.get(key).decrementAndGet();
-        });
+        GroupCommit<String, Integer, Integer> turns = new GroupCommit<>(8, 1_000, Duration.ofSeconds(30), Busy::new,
+                (key, group) -> {
+                    if (inTurn.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet() > 1) {
+                        overlaps.incrementAndGet();
+                    }
+                    largestGroup.accumulateAndGet(group.size(), Math::max);
+                    Thread.yield();
+                    group.forEach(m -> {
+                        m.answer(-m.request());
+                        answers.incrementAndGet();
+                    });
+                    inTurn.get(key).decrementAndGet();
+                });
 
         List<Future<Boolean>> results = new ArrayList<>();
         for (int caller = 0; caller < 16; caller++) {
@@ -112,13 +114,14 @@ class GroupCommitTests {
     void aTurnThatFailsFailsItsGroupOnlyAndTheNextTurnStillRuns() throws Exception {
         CountDownLatch firstTurnMayEnd = new CountDownLatch(1);
         AtomicInteger turnsRun = new AtomicInteger();
-        GroupCommit<String, Integer, Integer> turns = new GroupCommit<>(32, (key, group) -> {
-            if (turnsRun.incrementAndGet() == 1) {
-                awaitLatch(firstTurnMayEnd);
-                throw new IllegalArgumentException("the database went away");
-            }
-            group.forEach(m -> m.answer(m.request()));
-        });
+        GroupCommit<String, Integer, Integer> turns = new GroupCommit<>(32, 1_000, Duration.ofSeconds(30), Busy::new,
+                (key, group) -> {
+                    if (turnsRun.incrementAndGet() == 1) {
+                        awaitLatch(firstTurnMayEnd);
+                        throw new IllegalArgumentException("the database went away");
+                    }
+                    group.forEach(m -> m.answer(m.request()));
+                });
 
         Future<Integer> failing = callers.submit(() -> turns.submit("wallet", 1));
         await().atMost(Duration.ofSeconds(10)).until(() -> turnsRun.get() == 1);
@@ -136,13 +139,87 @@ class GroupCommitTests {
     void aRequestATurnLeavesUnansweredFailsInsteadOfWaitingForever() {
         BiConsumer<String, List<GroupCommit.Member<Integer, Integer>>> forgetful = (key, group) -> {
         };
-        GroupCommit<String, Integer, Integer> turns = new GroupCommit<>(32, forgetful);
+        GroupCommit<String, Integer, Integer> turns = new GroupCommit<>(32, 1_000, Duration.ofSeconds(30), Busy::new,
+                forgetful);
 
         assertThatThrownBy(() -> turns.submit("wallet", 1)).isInstanceOf(IllegalStateException.class)
             .hasMessageContaining("did not answer");
         assertThatThrownBy(() -> turns.submit("wallet", 2)).as("the key's turn was released")
             .isInstanceOf(IllegalStateException.class);
         assertThat(turns.waiting()).isZero();
+    }
+
+    @Test
+    void aRequestBeyondTheWaitingBoundIsRefusedAtOnceAndTheOthersAreDecided() throws Exception {
+        CountDownLatch firstTurnStarted = new CountDownLatch(1);
+        CountDownLatch firstTurnMayEnd = new CountDownLatch(1);
+        List<Integer> decided = Collections.synchronizedList(new ArrayList<>());
+        GroupCommit<String, Integer, Integer> turns = new GroupCommit<>(32, 2, Duration.ofSeconds(30), Busy::new,
+                (key, group) -> {
+                    if (decided.isEmpty()) {
+                        firstTurnStarted.countDown();
+                        awaitLatch(firstTurnMayEnd);
+                    }
+                    group.forEach(m -> {
+                        decided.add(m.request());
+                        m.answer(m.request());
+                    });
+                });
+        Future<Integer> running = callers.submit(() -> turns.submit("wallet", 0));
+        awaitLatch(firstTurnStarted);
+        List<Future<Integer>> queued = new ArrayList<>();
+        for (int i = 1; i <= 2; i++) {
+            int request = i;
+            queued.add(callers.submit(() -> turns.submit("wallet", request)));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> turns.waiting() == 2);
+
+        assertThatThrownBy(() -> turns.submit("other wallet", 3)).as("the bound counts every key's requests")
+            .isInstanceOf(Busy.class);
+        firstTurnMayEnd.countDown();
+        assertThat(running.get(10, TimeUnit.SECONDS)).isZero();
+        for (Future<Integer> f : queued) {
+            f.get(10, TimeUnit.SECONDS);
+        }
+        assertThat(decided).containsExactlyInAnyOrder(0, 1, 2);
+        assertThat(turns.submit("other wallet", 4)).as("room again once the queue drained").isEqualTo(4);
+    }
+
+    @Test
+    void aRequestThatWaitsPastItsTimeIsRefusedAndNeverDecided() throws Exception {
+        CountDownLatch firstTurnStarted = new CountDownLatch(1);
+        CountDownLatch firstTurnMayEnd = new CountDownLatch(1);
+        List<Integer> decided = Collections.synchronizedList(new ArrayList<>());
+        GroupCommit<String, Integer, Integer> turns = new GroupCommit<>(32, 1_000, Duration.ofMillis(200), Busy::new,
+                (key, group) -> {
+                    if (decided.isEmpty()) {
+                        firstTurnStarted.countDown();
+                        awaitLatch(firstTurnMayEnd);
+                    }
+                    group.forEach(m -> {
+                        decided.add(m.request());
+                        m.answer(m.request());
+                    });
+                });
+        Future<Integer> running = callers.submit(() -> turns.submit("wallet", 0));
+        awaitLatch(firstTurnStarted);
+        Future<Integer> late = callers.submit(() -> turns.submit("wallet", 1));
+
+        assertThatThrownBy(() -> late.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(Busy.class);
+        assertThat(turns.waiting()).isZero();
+        firstTurnMayEnd.countDown();
+        assertThat(running.get(10, TimeUnit.SECONDS)).isZero();
+        assertThat(turns.submit("wallet", 2)).as("the key's turns go on").isEqualTo(2);
+        assertThat(decided).containsExactly(0, 2);
+    }
+
+    /** The problem a bound refuses with. */
+    private static final class Busy extends RuntimeException {
+
+        Busy() {
+            super("busy");
+        }
+
     }
 
     private static void awaitLatch(CountDownLatch latch) {

@@ -130,8 +130,8 @@ public final class WebhookTargets {
             int c = b[1] & 0xff;
             // 0/8 this network, 100.64/10 carrier-grade NAT, 192.0.0/24 protocol
             // assignments, 198.18/15 benchmarking, 240/4 reserved and the broadcast
-            // address;
-            // 169.254/16 (metadata at 169.254.169.254) is link-local, refused above.
+            // address; 169.254/16 (metadata at 169.254.169.254) is link-local, refused
+            // above.
             return !(a == 0 || (a == 100 && c >= 64 && c < 128) || (a == 192 && c == 0 && (b[2] & 0xff) == 0)
                     || (a == 198 && (c == 18 || c == 19)) || a >= 240);
         }

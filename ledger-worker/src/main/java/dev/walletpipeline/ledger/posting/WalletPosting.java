@@ -6,6 +6,8 @@ import dev.walletpipeline.contracts.TransferBatchRequested;
 import dev.walletpipeline.contracts.TransferRequested;
 import dev.walletpipeline.contracts.WalletCommand;
 import dev.walletpipeline.contracts.WithdrawalRequested;
+import dev.walletpipeline.contracts.states.TransferStatus;
+import dev.walletpipeline.contracts.states.WithdrawalStatus;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -60,6 +62,22 @@ class WalletPosting {
 
         String messageId();
 
+        /** Names the rows it posts against, for the batch to lock them all at once. */
+        void want(Wanted wanted);
+
+        /**
+         * The customer wallet its rows say it writes, or null when it writes none
+         * (already done, or refused).
+         */
+        @Nullable UUID walletIn(Rows rows);
+
+        /** The system accounts of the record's partition its postings pair with. */
+        List<UUID> systemAccounts(int partition);
+
+    }
+
+    /** The rows a batch's commands name, to be locked together. */
+    record Wanted(Set<UUID> transfers, Set<UUID> batches, List<String> references, Set<UUID> withdrawals) {
     }
 
     /** A transfer's debit leg, keyed by the sender. */
@@ -68,6 +86,21 @@ class WalletPosting {
         @Override
         public String messageId() {
             return "transfer:" + request.transferId();
+        }
+
+        @Override
+        public void want(Wanted wanted) {
+            wanted.transfers().add(request.transferId());
+        }
+
+        @Override
+        public @Nullable UUID walletIn(Rows rows) {
+            return firstSender(itemsToDebit(this, rows));
+        }
+
+        @Override
+        public List<UUID> systemAccounts(int partition) {
+            return List.of(LedgerBatch.inTransit(partition));
         }
 
     }
@@ -80,6 +113,21 @@ class WalletPosting {
             return "transfer-batch:" + request.batchId();
         }
 
+        @Override
+        public void want(Wanted wanted) {
+            wanted.batches().add(request.batchId());
+        }
+
+        @Override
+        public @Nullable UUID walletIn(Rows rows) {
+            return firstSender(itemsToDebit(this, rows));
+        }
+
+        @Override
+        public List<UUID> systemAccounts(int partition) {
+            return List.of(LedgerBatch.inTransit(partition));
+        }
+
     }
 
     /** A transfer's credit leg, keyed by the recipient. */
@@ -88,6 +136,22 @@ class WalletPosting {
         @Override
         public String messageId() {
             return "transfer-credit:" + leg.transferId();
+        }
+
+        @Override
+        public void want(Wanted wanted) {
+            wanted.transfers().add(leg.transferId());
+        }
+
+        @Override
+        public @Nullable UUID walletIn(Rows rows) {
+            TransferPosting.Transfer transfer = rows.transfers().get(leg.transferId());
+            return transfer == null ? null : TransferPosting.walletToWrite(transfer, true);
+        }
+
+        @Override
+        public List<UUID> systemAccounts(int partition) {
+            return List.of(LedgerBatch.inTransit(partition));
         }
 
     }
@@ -100,6 +164,22 @@ class WalletPosting {
             return "withdrawal:" + request.withdrawalId();
         }
 
+        @Override
+        public void want(Wanted wanted) {
+            wanted.withdrawals().add(request.withdrawalId());
+        }
+
+        @Override
+        public @Nullable UUID walletIn(Rows rows) {
+            WithdrawalPosting.Withdrawal withdrawal = rows.withdrawals().get(request.withdrawalId());
+            return withdrawal == null || withdrawal.status != WithdrawalStatus.PENDING ? null : withdrawal.walletId;
+        }
+
+        @Override
+        public List<UUID> systemAccounts(int partition) {
+            return List.of(LedgerBatch.payoutsInFlight(partition));
+        }
+
     }
 
     /** A proven Paystack fact, keyed by its deposit's or withdrawal's wallet. */
@@ -108,6 +188,37 @@ class WalletPosting {
         @Override
         public String messageId() {
             return charge.messageId();
+        }
+
+        @Override
+        public void want(Wanted wanted) {
+            UUID withdrawal = withdrawalId();
+            if (charge.concernsADeposit()) {
+                wanted.references().add(charge.reference());
+            }
+            else if (withdrawal != null) {
+                wanted.withdrawals().add(withdrawal);
+            }
+        }
+
+        @Override
+        public @Nullable UUID walletIn(Rows rows) {
+            UUID withdrawalId = withdrawalId();
+            if (charge.concernsADeposit()) {
+                DepositPosting.Deposit deposit = rows.deposits().get(charge.reference());
+                return deposit == null ? null : deposit.walletId;
+            }
+            if (withdrawalId != null) {
+                WithdrawalPosting.Withdrawal withdrawal = rows.withdrawals().get(withdrawalId);
+                return withdrawal == null ? null : withdrawal.walletId;
+            }
+            return null;
+        }
+
+        @Override
+        public List<UUID> systemAccounts(int partition) {
+            return List.of(LedgerBatch.clearing(partition), LedgerBatch.disputesHeld(partition),
+                    LedgerBatch.payoutsInFlight(partition));
         }
 
         /**
@@ -161,42 +272,21 @@ class WalletPosting {
                     }
                 });
 
-        Set<UUID> transferIds = new HashSet<>(redeliveredDebits);
-        Set<UUID> batchIds = new HashSet<>(redeliveredBatches);
-        List<String> references = new ArrayList<>();
-        Set<UUID> withdrawalIds = new HashSet<>();
-        for (Command command : commands.values()) {
-            if (command instanceof Debit debit) {
-                transferIds.add(debit.request().transferId());
-            }
-            else if (command instanceof Batch batch) {
-                batchIds.add(batch.request().batchId());
-            }
-            else if (command instanceof Credit credit) {
-                transferIds.add(credit.leg().transferId());
-            }
-            else if (command instanceof Withdraw withdraw) {
-                withdrawalIds.add(withdraw.request().withdrawalId());
-            }
-            else if (command instanceof Fact fact && fact.charge().concernsADeposit()) {
-                references.add(fact.charge().reference());
-            }
-            else if (command instanceof Fact fact && fact.withdrawalId() != null) {
-                withdrawalIds.add(fact.withdrawalId());
-            }
-        }
-        Map<UUID, TransferPosting.Transfer> transferRows = transfers.lock(transferIds, batchIds);
+        Wanted wanted = new Wanted(new HashSet<>(redeliveredDebits), new HashSet<>(redeliveredBatches),
+                new ArrayList<>(), new HashSet<>());
+        commands.values().forEach(command -> command.want(wanted));
+        Map<UUID, TransferPosting.Transfer> transferRows = transfers.lock(wanted.transfers(), wanted.batches());
         for (UUID batch : redeliveredBatches) {
             TransferPosting.itemsOf(batch, transferRows).forEach(item -> redeliveredDebits.add(item.id));
         }
-        Map<String, DepositPosting.Deposit> depositRows = deposits.lock(references);
+        Map<String, DepositPosting.Deposit> depositRows = deposits.lock(wanted.references());
         RefundsAndDisputes moneyBack = RefundsAndDisputes.load(jdbc,
                 commands.values()
                     .stream()
                     .filter(c -> c instanceof Fact fact && (fact.charge().isRefund() || fact.charge().isDispute()))
                     .map(c -> ((Fact) c).charge().reference())
                     .toList());
-        Map<UUID, WithdrawalPosting.Withdrawal> withdrawalRows = withdrawals.lock(withdrawalIds);
+        Map<UUID, WithdrawalPosting.Withdrawal> withdrawalRows = withdrawals.lock(wanted.withdrawals());
         Rows rows = new Rows(transferRows, depositRows, withdrawalRows, moneyBack);
 
         LedgerBatch ledger = new LedgerBatch(jdbc, clock.instant());
@@ -210,17 +300,7 @@ class WalletPosting {
                 itemsToDebit(command, rows).stream()
                     .filter(item -> TransferPosting.inOneHop(item, record.partition()))
                     .forEach(item -> accounts.add(item.to));
-                if (command instanceof Fact) {
-                    accounts.add(LedgerBatch.clearing(record.partition()));
-                    accounts.add(LedgerBatch.disputesHeld(record.partition()));
-                    accounts.add(LedgerBatch.payoutsInFlight(record.partition()));
-                }
-                else if (command instanceof Withdraw) {
-                    accounts.add(LedgerBatch.payoutsInFlight(record.partition()));
-                }
-                else {
-                    accounts.add(LedgerBatch.inTransit(record.partition()));
-                }
+                accounts.addAll(command.systemAccounts(record.partition()));
             }
         });
         if (!accounts.isEmpty()) {
@@ -260,7 +340,7 @@ class WalletPosting {
     }
 
     /** The rows a batch locked, by what they are. */
-    private record Rows(Map<UUID, TransferPosting.Transfer> transfers, Map<String, DepositPosting.Deposit> deposits,
+    record Rows(Map<UUID, TransferPosting.Transfer> transfers, Map<String, DepositPosting.Deposit> deposits,
             Map<UUID, WithdrawalPosting.Withdrawal> withdrawals, RefundsAndDisputes moneyBack) {
     }
 
@@ -269,31 +349,17 @@ class WalletPosting {
      * refused, or keyed by another wallet).
      */
     private static @Nullable UUID walletToWrite(ConsumedRecord record, Command command, Rows rows) {
-        UUID wallet = null;
-        if (command instanceof Debit || command instanceof Batch) {
-            wallet = itemsToDebit(command, rows).stream()
-                .map(item -> TransferPosting.walletToWrite(item, false))
-                .filter(Objects::nonNull)
-                .findFirst()
-                .orElse(null);
-        }
-        else if (command instanceof Credit credit) {
-            TransferPosting.Transfer transfer = rows.transfers().get(credit.leg().transferId());
-            wallet = transfer == null ? null : TransferPosting.walletToWrite(transfer, true);
-        }
-        else if (command instanceof Withdraw withdraw) {
-            WithdrawalPosting.Withdrawal withdrawal = rows.withdrawals().get(withdraw.request().withdrawalId());
-            wallet = withdrawal == null || !withdrawal.status.equals("pending") ? null : withdrawal.walletId;
-        }
-        else if (command instanceof Fact fact && fact.charge().concernsADeposit()) {
-            DepositPosting.Deposit deposit = rows.deposits().get(fact.charge().reference());
-            wallet = deposit == null ? null : deposit.walletId;
-        }
-        else if (command instanceof Fact fact && fact.withdrawalId() != null) {
-            WithdrawalPosting.Withdrawal withdrawal = rows.withdrawals().get(fact.withdrawalId());
-            wallet = withdrawal == null ? null : withdrawal.walletId;
-        }
+        UUID wallet = command.walletIn(rows);
         return wallet != null && wallet.toString().equals(record.key()) ? wallet : null;
+    }
+
+    /** The first sender among these transfers that still has a debit to post. */
+    private static @Nullable UUID firstSender(List<TransferPosting.Transfer> items) {
+        return items.stream()
+            .map(item -> TransferPosting.walletToWrite(item, false))
+            .filter(Objects::nonNull)
+            .findFirst()
+            .orElse(null);
     }
 
     /**
@@ -357,7 +423,7 @@ class WalletPosting {
             if (!transfer.debited) {
                 return "a credit leg for a transfer that was never debited moves nothing";
             }
-            if (transfer.status.equals("pending")) {
+            if (transfer.status == TransferStatus.PENDING) {
                 transfers.credit(transfer, record.partition(), ledger, events);
             }
         }

@@ -47,8 +47,7 @@ class PoisonRecordTests {
                 + "[{\"value\":\"a\\u0000b\"}]}}}")
             .getBytes(StandardCharsets.UTF_8);
         // And one for an unknown reference with U+0000 only in metadata: readable, so it
-        // is recorded
-        // for a person as an exception (bytes, no cast), not dead-lettered.
+        // is recorded for a person as an exception (bytes, no cast), not dead-lettered.
         String unknown = "WLT-UNKNOWN-" + UUID.randomUUID().toString().substring(0, 8);
         byte[] oddButReadable = new String(LedgerProbe.chargeSuccess(unknown, 5_000, "NGN"), StandardCharsets.UTF_8)
             .replace("\"metadata\":0", "\"metadata\":{\"note\":\"x\\u0000y\"}")

@@ -55,8 +55,7 @@ class TransferPostingTests {
         UUID bob = ledger.newWallet();
         ledger.fund(alice, 10_000);
         // As if the worker that posted alice's and bob's last entries had a clock a
-        // minute
-        // ahead.
+        // minute ahead.
         String ahead = Instant.now().plus(Duration.ofMinutes(1)).truncatedTo(ChronoUnit.MICROS).toString();
         ledger.executeAsOwner("update wallets set last_posted_at = ?::timestamptz where id in (?, ?)", ahead, alice,
                 bob);
@@ -147,8 +146,7 @@ class TransferPostingTests {
         ledger.fund(alice, 5_000);
         UUID transfer = ledger.newPendingTransfer(alice, bob, 1_500);
         // As if the topic had been recreated: the position the command will take is
-        // already in
-        // processed_messages, for another transfer, with events of its own.
+        // already in processed_messages, for another transfer, with events of its own.
         long[] next = ledger.nextPosition("wallet.transfer-commands", alice.toString());
         ledger.executeAsOwner("""
                 insert into processed_messages (topic, kafka_partition, kafka_offset, message_id, emitted)

@@ -78,8 +78,7 @@ class PaystackWebhookController {
             }
             else {
                 // Signed by Paystack but unkeyable: kept for a person, and answered 200
-                // so that
-                // Paystack does not retry it for 72 hours.
+                // so that Paystack does not retry it for 72 hours.
                 publisher.deadLetter(body, event.event() + " without our reference");
             }
         }
