@@ -1,26 +1,21 @@
 package dev.walletpipeline.api;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import dev.walletpipeline.api.money.Amounts;
 import io.swagger.v3.core.jackson.ModelResolver;
 import io.swagger.v3.core.util.Json;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
-import io.swagger.v3.oas.models.media.ArraySchema;
-import io.swagger.v3.oas.models.media.BooleanSchema;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.IntegerSchema;
 import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
-import io.swagger.v3.oas.models.parameters.RequestBody;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import io.swagger.v3.oas.models.servers.Server;
-import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -126,69 +121,6 @@ class OpenApiConfiguration {
     }
 
     /**
-     * Deposits and transfers alike: from 1 naira to 1 million naira, in kobo (Amounts).
-     */
-    private static Schema<?> amount() {
-        return new IntegerSchema().format("int64")
-            .minimum(BigDecimal.valueOf(Amounts.AMOUNT_KOBO_MIN))
-            .maximum(BigDecimal.valueOf(Amounts.AMOUNT_KOBO_MAX))
-            .description("kobo");
-    }
-
-    /** The JSON bodies the controllers read field by field, described for clients. */
-    private static Map<String, Schema<?>> requestSchemas() {
-        Map<String, Schema<?>> schemas = new LinkedHashMap<>();
-        schemas.put("DepositRequest", new ObjectSchema().addProperty("amount", amount()).required(List.of("amount")));
-        schemas.put("TransferRequest",
-                new ObjectSchema().addProperty("wallet_number", new StringSchema().pattern("^[0-9]{13}$"))
-                    .addProperty("amount", amount())
-                    .required(List.of("wallet_number", "amount")));
-        schemas.put("BulkTransferItem",
-                new ObjectSchema().addProperty("wallet_number", new StringSchema().pattern("^[0-9]{13}$"))
-                    .addProperty("amount", amount())
-                    .addProperty("reference",
-                            new StringSchema().minLength(1)
-                                .maxLength(200)
-                                .description("the item's idempotency key, unique per wallet (the same namespace as"
-                                        + " Idempotency-Key); the same batch sent again answers the first"))
-                    .required(List.of("wallet_number", "amount", "reference")));
-        schemas.put("BulkTransferRequest", new ObjectSchema()
-            .addProperty("atomic", new BooleanSchema().description(
-                    "true: every item succeeds or every item fails; false (the default): each item" + " stands alone"))
-            .addProperty("transfers",
-                    new ArraySchema().minItems(1)
-                        .maxItems(100)
-                        .items(new Schema<>().$ref("#/components/schemas/BulkTransferItem")))
-            .required(List.of("transfers")));
-        schemas.put("WithdrawalAccountRequest",
-                new ObjectSchema()
-                    .addProperty("account_number",
-                            new StringSchema().pattern("^[0-9]{10}$").description("NUBAN account number"))
-                    .addProperty("bank_code",
-                            new StringSchema().pattern("^[0-9A-Za-z]{1,20}$").description("Paystack's bank code"))
-                    .required(List.of("account_number", "bank_code")));
-        schemas.put("WithdrawalRequest",
-                new ObjectSchema()
-                    .addProperty("amount",
-                            new IntegerSchema().format("int64")
-                                .minimum(BigDecimal.ONE)
-                                .description("kobo; the limits per withdrawal and per day are settings"
-                                        + " (withdrawal_limit_exceeded)"))
-                    .addProperty("account_id", new StringSchema().format("uuid"))
-                    .required(List.of("amount", "account_id")));
-        return schemas;
-    }
-
-    /**
-     * The operations whose controllers read the body field by field (as JsonNode), with
-     * its schema.
-     */
-    private static final Map<String, String> REQUEST_BODIES = Map.of("POST /wallet/deposit", "DepositRequest",
-            "POST /wallet/transfer", "TransferRequest", "POST /wallet/transfers/bulk", "BulkTransferRequest",
-            "POST /wallet/withdrawal-accounts", "WithdrawalAccountRequest", "POST /wallet/withdrawals",
-            "WithdrawalRequest");
-
-    /**
      * The bodies are snake_case (spring.jackson.property-naming-strategy), but
      * swagger-core reads the records with its own Jackson 2 mapper, which knew nothing of
      * that: the document named every field in camelCase, and a generated client read
@@ -250,22 +182,13 @@ class OpenApiConfiguration {
             // Added here, after springdoc has built the components: a schema set on the
             // bean alone was dropped.
             openApi.getComponents().addSchemas("Problem", problemSchema());
-            requestSchemas().forEach(openApi.getComponents()::addSchemas);
             WebhookDocumentation.addTo(openApi);
-            // replaced by the request schemas above
-            openApi.getComponents().getSchemas().remove("JsonNode");
             openApi.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) -> {
                 String key = method.name() + " " + path;
                 String[] described = OPERATIONS.get(key);
                 if (described != null) {
                     operation.setOperationId(described[0]);
                     operation.setSummary(described[1]);
-                }
-                String body = REQUEST_BODIES.get(key);
-                if (body != null) {
-                    operation.setRequestBody(new RequestBody().required(true)
-                        .content(new Content().addMediaType("application/json",
-                                new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + body)))));
                 }
                 if (key.equals("GET /wallet/statement")) {
                     // The CSV variant writes its rows itself, so springdoc sees no body.

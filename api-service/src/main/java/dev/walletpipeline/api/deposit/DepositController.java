@@ -10,6 +10,11 @@ import dev.walletpipeline.api.problem.WalletProblem;
 import dev.walletpipeline.api.ratelimit.RateLimiter;
 import dev.walletpipeline.api.wallet.Wallet;
 import dev.walletpipeline.api.wallet.Wallets;
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -21,7 +26,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.JsonNode;
 
 @RestController
 class DepositController {
@@ -48,6 +52,10 @@ class DepositController {
         this.publicBaseUrl = settings.publicBaseUrl();
     }
 
+    record DepositRequest(@Schema(
+            description = "kobo") @NotNull @Min(Amounts.AMOUNT_KOBO_MIN) @Max(Amounts.AMOUNT_KOBO_MAX) Long amount) {
+    }
+
     record Opened(String reference, String authorizationUrl, long amount) {
     }
 
@@ -56,11 +64,11 @@ class DepositController {
 
     @PostMapping("/wallet/deposit")
     @ResponseStatus(HttpStatus.CREATED)
-    Opened deposit(@AuthenticationPrincipal Caller caller, @RequestBody JsonNode body,
+    Opened deposit(@AuthenticationPrincipal Caller caller, @Valid @RequestBody DepositRequest body,
             @RequestHeader(name = "Idempotency-Key", required = false) @Nullable String idempotencyKey) {
         Wallet wallet = walletOf(caller.require(Permission.DEPOSIT));
         rateLimiter.acquireMoneyCall(caller);
-        long amount = Amounts.from(body);
+        long amount = body.amount();
         IdempotencyKeys.check(idempotencyKey);
         Deposits.Deposit deposit = deposits.open(wallet.id(), amount, idempotencyKey);
         if (deposit.authorizationUrl() != null) {

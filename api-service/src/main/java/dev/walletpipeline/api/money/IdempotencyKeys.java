@@ -18,13 +18,20 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 public final class IdempotencyKeys {
 
+    /**
+     * The longest key: the header, and a bulk item's reference, which shares its
+     * namespace.
+     */
+    public static final int KEY_CHARACTERS_MAX = 200;
+
     private IdempotencyKeys() {
     }
 
-    /** The header checked: absent, or 1 to 200 characters. */
+    /** The header checked: absent, or 1 to {@link #KEY_CHARACTERS_MAX} characters. */
     public static @Nullable String check(@Nullable String header) {
-        if (header != null && (header.isBlank() || header.length() > 200)) {
-            throw WalletProblem.invalid("Idempotency-Key", "Idempotency-Key must be 1 to 200 characters");
+        if (header != null && (header.isBlank() || header.length() > KEY_CHARACTERS_MAX)) {
+            throw WalletProblem.invalid("Idempotency-Key",
+                    "Idempotency-Key must be 1 to " + KEY_CHARACTERS_MAX + " characters");
         }
         return header;
     }

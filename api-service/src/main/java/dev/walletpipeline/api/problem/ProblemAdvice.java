@@ -1,6 +1,7 @@
 package dev.walletpipeline.api.problem;
 
 import java.net.URI;
+import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -74,16 +75,26 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         }
         String field = null;
         if (e.getCause() instanceof DatabindException mapping && !mapping.getPath().isEmpty()) {
-            field = mapping.getPath()
-                .stream()
-                .map(ref -> ref.getPropertyName() != null ? ref.getPropertyName() : "[" + ref.getIndex() + "]")
-                .reduce((a, b) -> a + "." + b)
-                .orElse(null);
+            StringBuilder path = new StringBuilder();
+            mapping.getPath().forEach(ref -> {
+                if (ref.getPropertyName() != null) {
+                    path.append(path.isEmpty() ? "" : ".").append(ref.getPropertyName());
+                }
+                else {
+                    path.append('[').append(ref.getIndex()).append(']');
+                }
+            });
+            field = path.toString();
             detail = field + " has the wrong type or format";
         }
         return ResponseEntity.badRequest()
             .contentType(MediaType.APPLICATION_PROBLEM_JSON)
             .body(Problems.of(400, "validation_failed", detail, field));
+    }
+
+    /** {@code transfers[2].walletNumber} as {@code transfers[2].wallet_number}. */
+    static String snakeCase(String javaPath) {
+        return javaPath.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
     }
 
     private static String rootMessage(Throwable e) {
@@ -98,7 +109,8 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     protected @Nullable ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException e,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         var error = e.getBindingResult().getFieldError();
-        String field = error == null ? null : error.getField();
+        // As the body names it: the request records' components are read in snake_case.
+        String field = error == null ? null : snakeCase(error.getField());
         return ResponseEntity.badRequest()
             .contentType(MediaType.APPLICATION_PROBLEM_JSON)
             .body(Problems.of(400, "validation_failed",

@@ -36,6 +36,9 @@ class BulkTransfers {
 
     static final int ITEMS_MAX = 100;
 
+    /** The longest item reference: it is an idempotency key. */
+    static final int REFERENCE_CHARACTERS_MAX = IdempotencyKeys.KEY_CHARACTERS_MAX;
+
     private static final String CURRENCY = "NGN";
 
     private final JdbcClient jdbc;

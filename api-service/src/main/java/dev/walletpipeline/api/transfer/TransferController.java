@@ -9,6 +9,14 @@ import dev.walletpipeline.api.ratelimit.RateLimiter;
 import dev.walletpipeline.api.wallet.Wallet;
 import dev.walletpipeline.api.wallet.Wallets;
 import dev.walletpipeline.contracts.states.TransferStatus;
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +28,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -30,12 +37,11 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.JsonNode;
 
 @RestController
 class TransferController {
 
-    private static final Pattern WAIT = Pattern.compile("(?:^|[;,\\s])wait=(\\d+)");
+    private static final java.util.regex.Pattern WAIT = java.util.regex.Pattern.compile("(?:^|[;,\\s])wait=(\\d+)");
 
     private static final Duration WAIT_MAX = Duration.ofSeconds(10);
 
@@ -66,14 +72,36 @@ class TransferController {
         }
     }
 
+    record TransferRequest(
+            @Schema(description = "the recipient's wallet number") @NotNull @Pattern(regexp = "^[0-9]{13}$",
+                    message = "must be a string of 13 digits") String walletNumber,
+            @Schema(description = "kobo") @NotNull @Min(Amounts.AMOUNT_KOBO_MIN) @Max(Amounts.AMOUNT_KOBO_MAX) Long amount) {
+    }
+
+    record BulkTransferItem(
+            @Schema(description = "the recipient's wallet number") @NotNull @Pattern(regexp = "^[0-9]{13}$",
+                    message = "must be a string of 13 digits") String walletNumber,
+            @Schema(description = "kobo") @NotNull @Min(Amounts.AMOUNT_KOBO_MIN) @Max(Amounts.AMOUNT_KOBO_MAX) Long amount,
+            @Schema(description = "the item's idempotency key, unique per wallet (the same namespace as"
+                    + " Idempotency-Key); the same batch sent again answers the first") @NotBlank @Size(min = 1,
+                            max = BulkTransfers.REFERENCE_CHARACTERS_MAX) String reference) {
+    }
+
+    record BulkTransferRequest(
+            @Schema(description = "true: every item succeeds or every item fails; false (the"
+                    + " default): each item stands alone") @Nullable Boolean atomic,
+            @NotNull @Size(min = 1, max = BulkTransfers.ITEMS_MAX) List<@Valid @NotNull BulkTransferItem> transfers) {
+    }
+
     @PostMapping("/wallet/transfer")
-    ResponseEntity<TransferView> transfer(@AuthenticationPrincipal Caller caller, @RequestBody JsonNode body,
+    ResponseEntity<TransferView> transfer(@AuthenticationPrincipal Caller caller,
+            @Valid @RequestBody TransferRequest body,
             @RequestHeader(name = "Idempotency-Key", required = false) @Nullable String idempotencyKey,
             @RequestHeader(name = "Prefer", required = false) @Nullable String prefer) {
         Sender wallet = senderOf(caller.require(Permission.TRANSFER));
         rateLimiter.acquireMoneyCall(caller);
-        String walletNumber = walletNumber(body);
-        long amount = Amounts.from(body);
+        String walletNumber = body.walletNumber();
+        long amount = body.amount();
         IdempotencyKeys.check(idempotencyKey);
         Transfers.Transfer transfer = transfers
             .request(new Transfers.Request(wallet.id(), wallet.number(), walletNumber, amount, idempotencyKey));
@@ -135,30 +163,23 @@ class TransferController {
      * makes them succeed or fail together.
      */
     @PostMapping("/wallet/transfers/bulk")
-    ResponseEntity<BulkTransferView> bulkTransfer(@AuthenticationPrincipal Caller caller, @RequestBody JsonNode body) {
+    ResponseEntity<BulkTransferView> bulkTransfer(@AuthenticationPrincipal Caller caller,
+            @Valid @RequestBody BulkTransferRequest body) {
         Wallet wallet = walletOf(caller.require(Permission.TRANSFER));
         rateLimiter.acquireMoneyCall(caller);
-        JsonNode atomic = body.path("atomic");
-        if (!atomic.isMissingNode() && !atomic.isBoolean()) {
-            throw WalletProblem.invalid("atomic", "atomic must be true or false");
-        }
-        JsonNode list = body.path("transfers");
-        if (!list.isArray() || list.isEmpty() || list.size() > BulkTransfers.ITEMS_MAX) {
-            throw WalletProblem.invalid("transfers",
-                    "transfers must be an array of 1 to " + BulkTransfers.ITEMS_MAX + " transfers");
-        }
         List<BulkTransfers.Item> items = new ArrayList<>();
         Set<String> references = new HashSet<>();
-        for (int i = 0; i < list.size(); i++) {
-            BulkTransfers.Item item = bulkItem(list.get(i), i);
+        for (int i = 0; i < body.transfers().size(); i++) {
+            BulkTransferItem each = body.transfers().get(i);
+            BulkTransfers.Item item = new BulkTransfers.Item(each.walletNumber(), each.amount(), each.reference());
             if (!references.add(item.reference())) {
                 throw WalletProblem.invalid("transfers[" + i + "].reference",
                         "the reference " + item.reference() + " appears twice in this batch");
             }
             items.add(item);
         }
-        BulkTransfers.Batch batch = bulk
-            .request(new BulkTransfers.Request(wallet.id(), wallet.number(), atomic.asBoolean(false), items));
+        BulkTransfers.Batch batch = bulk.request(
+                new BulkTransfers.Request(wallet.id(), wallet.number(), Boolean.TRUE.equals(body.atomic()), items));
         BulkTransferView view = BulkTransferView.of(batch);
         URI location = URI.create("/wallet/transfers/bulk/" + batch.id());
         return view.pending() > 0 ? ResponseEntity.accepted().location(location).body(view)
@@ -172,23 +193,6 @@ class TransferController {
             throw WalletProblem.notFound("bulk transfer");
         }
         return BulkTransferView.of(bulk.find(id).orElseThrow(() -> WalletProblem.notFound("bulk transfer")));
-    }
-
-    private static BulkTransfers.Item bulkItem(JsonNode node, int index) {
-        String at = "transfers[" + index + "]";
-        if (!node.isObject()) {
-            throw WalletProblem.invalid(at, at + " must be an object");
-        }
-        try {
-            JsonNode reference = node.path("reference");
-            if (!reference.isString() || reference.asString().isBlank() || reference.asString().length() > 200) {
-                throw WalletProblem.invalid("reference", "reference must be a string of 1 to 200 characters");
-            }
-            return new BulkTransfers.Item(walletNumber(node), Amounts.from(node), reference.asString());
-        }
-        catch (WalletProblem invalid) {
-            throw WalletProblem.invalid(at + "." + invalid.field(), at + ": " + invalid.getMessage());
-        }
     }
 
     private Transfers.Transfer awaitOutcome(Transfers.Transfer transfer, Duration wait) {
@@ -218,14 +222,6 @@ class TransferController {
         long seconds = Long.parseLong(matcher.group(1).length() > 3 ? "999" : matcher.group(1));
         Duration wait = Duration.ofSeconds(seconds);
         return wait.compareTo(WAIT_MAX) > 0 ? WAIT_MAX : wait;
-    }
-
-    private static String walletNumber(JsonNode body) {
-        JsonNode number = body.path("wallet_number");
-        if (!number.isString() || !number.asString().matches("[0-9]{13}")) {
-            throw WalletProblem.invalid("wallet_number", "wallet_number must be a string of 13 digits");
-        }
-        return number.asString();
     }
 
     /**

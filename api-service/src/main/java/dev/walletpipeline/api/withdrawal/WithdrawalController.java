@@ -2,12 +2,16 @@ package dev.walletpipeline.api.withdrawal;
 
 import dev.walletpipeline.api.caller.Caller;
 import dev.walletpipeline.api.caller.Permission;
-import dev.walletpipeline.api.money.Amounts;
 import dev.walletpipeline.api.money.IdempotencyKeys;
 import dev.walletpipeline.api.problem.WalletProblem;
 import dev.walletpipeline.api.ratelimit.RateLimiter;
 import dev.walletpipeline.api.wallet.Wallet;
 import dev.walletpipeline.api.wallet.Wallets;
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
@@ -24,7 +28,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.JsonNode;
 
 @RestController
 class WithdrawalController {
@@ -63,16 +66,27 @@ class WithdrawalController {
         }
     }
 
+    record WithdrawalAccountRequest(
+            @Schema(description = "NUBAN account number") @NotNull @Pattern(regexp = "^[0-9]{10}$",
+                    message = "must be a NUBAN account number of 10 digits") String accountNumber,
+            @Schema(description = "Paystack's bank code") @NotNull @Pattern(regexp = "^[0-9A-Za-z]{1,20}$",
+                    message = "must be Paystack's code of the bank") String bankCode) {
+    }
+
+    record WithdrawalRequest(
+            @Schema(description = "kobo; the limits per withdrawal and per day are settings"
+                    + " (withdrawal_limit_exceeded)") @NotNull @Min(1) Long amount,
+            @Schema(description = "a saved withdrawal account's id") @NotNull UUID accountId) {
+    }
+
     @PostMapping("/wallet/withdrawal-accounts")
     @ResponseStatus(HttpStatus.CREATED)
-    AccountView saveAccount(@AuthenticationPrincipal Caller caller, @RequestBody JsonNode body) {
+    AccountView saveAccount(@AuthenticationPrincipal Caller caller, @Valid @RequestBody WithdrawalAccountRequest body) {
         // A person, never an API key: a leaked withdraw key must not add its thief's
         // account.
         caller.requirePerson();
         rateLimiter.acquireMoneyCall(caller);
-        String number = text(body, "account_number", "[0-9]{10}", "a NUBAN account number of 10 digits");
-        String bank = text(body, "bank_code", "[0-9A-Za-z]{1,20}", "Paystack's code of the bank");
-        return AccountView.of(accounts.save(caller.userId(), number, bank));
+        return AccountView.of(accounts.save(caller.userId(), body.accountNumber(), body.bankCode()));
     }
 
     @GetMapping("/wallet/withdrawal-accounts")
@@ -89,12 +103,13 @@ class WithdrawalController {
     }
 
     @PostMapping("/wallet/withdrawals")
-    ResponseEntity<WithdrawalView> withdraw(@AuthenticationPrincipal Caller caller, @RequestBody JsonNode body,
+    ResponseEntity<WithdrawalView> withdraw(@AuthenticationPrincipal Caller caller,
+            @Valid @RequestBody WithdrawalRequest body,
             @RequestHeader(name = "Idempotency-Key", required = false) @Nullable String idempotencyKey) {
         Wallet wallet = walletOf(caller.require(Permission.WITHDRAW));
         rateLimiter.acquireMoneyCall(caller);
-        long amount = Amounts.positive(body);
-        UUID accountId = accountId(body);
+        long amount = body.amount();
+        UUID accountId = body.accountId();
         IdempotencyKeys.check(idempotencyKey);
         WithdrawalAccounts.Account account = accounts.find(caller.userId(), accountId)
             .orElseThrow(() -> WalletProblem.notFound("withdrawal account"));
@@ -112,27 +127,6 @@ class WithdrawalController {
             .filter(w -> w.walletId().equals(wallet.id()))
             .map(WithdrawalView::of)
             .orElseThrow(() -> WalletProblem.notFound("withdrawal"));
-    }
-
-    private static String text(JsonNode body, String field, String pattern, String what) {
-        JsonNode value = body.path(field);
-        if (!value.isString() || !value.asString().matches(pattern)) {
-            throw WalletProblem.invalid(field, field + " must be " + what);
-        }
-        return value.asString();
-    }
-
-    private static UUID accountId(JsonNode body) {
-        JsonNode value = body.path("account_id");
-        try {
-            if (value.isString()) {
-                return UUID.fromString(value.asString());
-            }
-        }
-        catch (IllegalArgumentException e) {
-            // answered below
-        }
-        throw WalletProblem.invalid("account_id", "account_id must be the id of a saved withdrawal account");
     }
 
     private Wallet walletOf(Caller caller) {

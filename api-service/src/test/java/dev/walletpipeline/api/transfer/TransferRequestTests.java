@@ -120,6 +120,10 @@ class TransferRequestTests {
         assertRefused(transfer(sender.as(), recipient.walletNumber(), "100000001", null), 400, "validation_failed",
                 "amount");
         assertRefused(transfer(sender.as(), "123", "500", null), 400, "validation_failed", "wallet_number");
+        assertRefused(api.post("/wallet/transfer", sender.as(), "{\"wallet_number\":1234567890123,\"amount\":500}"),
+                400, "validation_failed", "wallet_number");
+        assertRefused(api.post("/wallet/transfer", sender.as(), "{\"amount\":500}"), 400, "validation_failed",
+                "wallet_number");
         assertRefused(transfer(sender.as(), "9999999999999", "500", null), 422, "recipient_not_found", null);
         assertRefused(transfer(sender.as(), sender.walletNumber(), "500", null), 422, "self_transfer", null);
         assertRefused(transfer(sender.as(), recipient.walletNumber(), "1001", null), 422, "insufficient_funds", null);
