@@ -1,8 +1,6 @@
 package dev.walletpipeline.api.outbox;
 
-import dev.walletpipeline.contracts.Topic;
 import io.debezium.embedded.Connect;
-import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
@@ -10,21 +8,18 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.net.URI;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -33,13 +28,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -52,21 +40,17 @@ import org.springframework.stereotype.Component;
 
 /**
  * Streams wallet commands to {@code wallet.transfer-commands} with Debezium embedded
- * (Postgres connector, pgoutput): each inserted transfer, bulk batch and withdrawal row
- * is its own command ({@link Command#inserted}), read through the publication
- * {@value #PUBLICATION}, which carries inserts only. Nothing is written beside a request
- * and nothing is deleted after it is sent. At-least-once: a batch is sent and
- * acknowledged by Kafka, and only then are Debezium's offsets committed; a crash in
- * between sends some commands again, which ledger-worker's dedupe by request id absorbs.
+ * (Postgres connector, pgoutput; {@link DebeziumSettings}): each inserted transfer, bulk
+ * batch and withdrawal row is its own command ({@link Command#inserted}), read through
+ * the publication {@value DebeziumSettings#PUBLICATION}, which carries inserts only.
+ * Nothing is written beside a request and nothing is deleted after it is sent.
+ * At-least-once: a batch is sent and acknowledged by Kafka, and only then are Debezium's
+ * offsets committed; a crash in between sends some commands again, which ledger-worker's
+ * dedupe by request id absorbs.
  *
  * <p>
- * A transfer never stays pending for ever. The relay sweeps: transfers and withdrawals
- * still pending {@code resendAfter} after they were recorded (never streamed, because the
- * slot was lost and made anew past them, or their command lost after streaming) are sent
- * again from their rows, each once per {@code resendAfter}. ledger-worker dedupes by
- * request id, so a command sent twice moves money once. A lost slot is created anew with
- * the next generation, under which Debezium keeps fresh offsets (the old ones point
- * before the new slot, and Debezium refuses them).
+ * A transfer never stays pending for ever: the relay also sweeps ({@link PendingSweep}).
+ * A lost slot is created anew with the next generation ({@link ReplicationSlot}).
  *
  * <p>
  * Exactly one relay runs across all api-service instances: the one holding a
@@ -81,26 +65,6 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
 
     private static final long ELECTION_LOCK = 0x5741_4C4C_4554L; // "WALLET"
 
-    /** The most requests of each kind one sweep sends again. */
-    private static final int SWEEP_COMMANDS_MAX = 500;
-
-    /**
-     * The publication of the request tables and the heartbeat (created by the
-     * migrations).
-     */
-    static final String PUBLICATION = "wallet_requests";
-
-    /** The request tables and the heartbeat's, as Debezium names them. */
-    private static final String TABLES = Stream.concat(Command.REQUEST_TABLES.stream().sorted(), Stream.of("cdc_beats"))
-        .map(table -> "public." + table)
-        .collect(Collectors.joining(","));
-
-    /**
-     * The heartbeat is an insert, which the publication carries; the statement that
-     * inserts a beat deletes the one before, so the table keeps one row.
-     */
-    private static final String HEARTBEAT = "with gone as (delete from cdc_beats) insert into cdc_beats (beat_at) values (now())";
-
     /**
      * How long a command waits for its request to become visible (normally microseconds;
      * see {@link #awaitVisible}) before it is sent anyway.
@@ -110,8 +74,6 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
     private final OutboxSettings settings;
 
     private final JdbcClient jdbc;
-
-    private final MeterRegistry meters;
 
     private final Counter published;
 
@@ -135,7 +97,9 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
 
     private volatile @Nullable Future<?> engineRun;
 
-    private volatile @Nullable KafkaProducer<String, String> producer;
+    private volatile @Nullable CommandSender sender;
+
+    private final PendingSweep sweep;
 
     /**
      * The commit time (epoch millis) of the newest change this relay has streamed and had
@@ -143,14 +107,11 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
      */
     private volatile long newestStreamedCommit;
 
-    /** Pending transfers this relay sent again, by id, with when (nanoTime). */
-    private final Map<UUID, Long> resentAt = new HashMap<>();
-
     OutboxRelay(OutboxSettings settings, JdbcClient jdbc, MeterRegistry meters, KafkaProperties kafka) {
         this.settings = settings;
         this.kafkaSecurity = security(kafka.buildAdminProperties());
         this.jdbc = jdbc;
-        this.meters = meters;
+        this.sweep = new PendingSweep(settings, jdbc, meters);
         this.published = meters.counter("wallet.outbox.published");
         this.relayed = Timer.builder("wallet.outbox.relay")
             .description("from the transfer's commit in PostgreSQL to its command acknowledged by Kafka")
@@ -171,36 +132,7 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
         if (!settings.enabled()) {
             return;
         }
-        ensureSlot();
-    }
-
-    /**
-     * Creates the replication slot if it is missing, and then counts a new slot
-     * generation. Returns the generation Debezium's offsets belong to.
-     */
-    private long ensureSlot() throws SQLException {
-        try (Connection cdc = DriverManager.getConnection(settings.databaseUrl(), settings.cdcUser(),
-                settings.cdcPassword()); Statement sql = cdc.createStatement()) {
-            boolean exists;
-            try (ResultSet rs = sql
-                .executeQuery("select 1 from pg_replication_slots where slot_name = '" + settings.slotName() + "'")) {
-                exists = rs.next();
-            }
-            if (!exists) {
-                try {
-                    sql.execute("select pg_create_logical_replication_slot('" + settings.slotName() + "', 'pgoutput')");
-                    sql.executeUpdate("update cdc_heartbeat set slot_generation = slot_generation + 1 where id = 1");
-                    log.warn("created replication slot {}: rows committed while it was missing are sent by the sweep",
-                            settings.slotName());
-                }
-                catch (SQLException alreadyCreatedByAnotherInstance) {
-                    log.info("replication slot {} was created concurrently", settings.slotName());
-                }
-            }
-            try (ResultSet rs = sql.executeQuery("select slot_generation from cdc_heartbeat where id = 1")) {
-                return rs.next() ? rs.getLong(1) : 1;
-            }
-        }
+        ReplicationSlot.ensure(settings);
     }
 
     @Override
@@ -273,16 +205,11 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
     }
 
     private synchronized void startEngine() throws SQLException {
-        long generation = ensureSlot();
-        Map<String, Object> producerProps = new HashMap<>(kafkaSecurity);
-        producerProps.putAll(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 1, ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000,
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000));
-        producer = new KafkaProducer<>(producerProps, new StringSerializer(), new StringSerializer());
+        long generation = ReplicationSlot.ensure(settings);
+        sender = new CommandSender(settings.bootstrapServers(), kafkaSecurity);
         DebeziumEngine<RecordChangeEvent<SourceRecord>> created = DebeziumEngine
             .create(ChangeEventFormat.of(Connect.class))
-            .using(engineProperties(generation))
+            .using(DebeziumSettings.of(settings, kafkaSecurity, generation))
             .notifying(this::relay)
             .using((success, message, error) -> {
                 if (!success) {
@@ -310,10 +237,10 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
                 run.cancel(true);
             }
         }
-        KafkaProducer<String, String> kafka = producer;
-        producer = null;
+        CommandSender kafka = sender;
+        sender = null;
         if (kafka != null) {
-            kafka.close(Duration.ofSeconds(5));
+            kafka.close();
         }
         Connection held = leadership;
         leadership = null;
@@ -371,7 +298,7 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
     /** Sends a batch, waits for Kafka, then lets Debezium commit the offsets. */
     private void relay(List<RecordChangeEvent<SourceRecord>> batch,
             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
-        KafkaProducer<String, String> kafka = producer;
+        CommandSender kafka = sender;
         if (kafka == null) {
             throw new InterruptedException("the relay is stopping");
         }
@@ -392,21 +319,11 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
             }
         }
         awaitVisible(commands.stream().map(Command::id).toList());
-        List<Future<RecordMetadata>> sends = new ArrayList<>();
-        for (Command command : commands) {
-            sends.add(kafka.send(command.toRecord()));
-        }
-        try {
-            for (Future<RecordMetadata> send : sends) {
-                send.get(60, TimeUnit.SECONDS);
-            }
-        }
-        catch (ExecutionException | TimeoutException e) {
-            // Nothing committed: Debezium stops, the election loop notices and starts
-            // over from the offsets.
-            throw new IllegalStateException("publishing transfer commands failed", e);
-        }
-        published.increment(sends.size());
+        // On a failure nothing is committed: Debezium stops, the election loop notices
+        // and
+        // starts over from the offsets.
+        kafka.sendAll(commands);
+        published.increment(commands.size());
         long now = System.currentTimeMillis();
         committedAt.forEach(at -> relayed.record(Math.max(0, now - at), TimeUnit.MILLISECONDS));
         if (newestChange > 0) {
@@ -457,76 +374,21 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
             .single();
     }
 
-    /**
-     * On the relay only: sends again the commands of transfers and withdrawals still
-     * pending long after they were recorded, at most a few hundred of each per sweep,
-     * each once per {@code resendAfter}.
-     */
+    /** On the relay only: {@link PendingSweep}. */
     private synchronized void sweep() {
-        KafkaProducer<String, String> kafka = producer;
+        CommandSender kafka = sender;
         if (!running || leadership == null || kafka == null) {
             return;
         }
         try {
-            long seconds = settings.resendAfter().toSeconds();
-            List<Command> transfers = jdbc.sql("""
-                    select t.id, t.from_wallet_id, t.to_wallet_id, t.amount, t.currency, t.created_at
-                    from transfers t
-                    where t.status = 'pending' and t.created_at < now() - make_interval(secs => ?)
-                    order by t.created_at limit ?""")
-                .param(seconds)
-                .param(SWEEP_COMMANDS_MAX)
-                .query((rs, n) -> Command.transfer(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
-                        rs.getObject(3, UUID.class), rs.getLong(4), rs.getString(5).trim(),
-                        rs.getObject(6, OffsetDateTime.class).toInstant()))
-                .list();
-            List<Command> withdrawals = jdbc.sql("""
-                    select w.id, w.wallet_id, w.amount, w.currency, w.created_at from withdrawals w
-                    where w.status = 'pending' and w.created_at < now() - make_interval(secs => ?)
-                    order by w.created_at limit ?""")
-                .param(seconds)
-                .param(SWEEP_COMMANDS_MAX)
-                .query((rs, n) -> Command.withdrawal(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
-                        rs.getLong(3), rs.getString(4).trim(), rs.getObject(5, OffsetDateTime.class).toInstant()))
-                .list();
-            // Once per resendAfter each: a worker that is merely behind is not flooded.
-            long now = System.nanoTime();
-            resentAt.values().removeIf(at -> now - at > settings.resendAfter().toNanos());
-            List<Command> dueTransfers = transfers.stream().filter(c -> !resentAt.containsKey(c.id())).toList();
-            List<Command> dueWithdrawals = withdrawals.stream().filter(c -> !resentAt.containsKey(c.id())).toList();
-            send(kafka, dueTransfers, "pending_transfer");
-            send(kafka, dueWithdrawals, "pending_withdrawal");
-            dueTransfers.forEach(c -> resentAt.put(c.id(), now));
-            dueWithdrawals.forEach(c -> resentAt.put(c.id(), now));
+            sweep.sweep(kafka);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         catch (RuntimeException e) {
             log.warn("outbox sweep failed; the next one tries again: {}", e.getMessage());
         }
-    }
-
-    /** Sends the commands, and waits until Kafka acknowledged every one. */
-    private void send(KafkaProducer<String, String> kafka, List<Command> commands, String kind) {
-        if (commands.isEmpty()) {
-            return;
-        }
-        List<Future<RecordMetadata>> sends = new ArrayList<>();
-        for (Command command : commands) {
-            sends.add(kafka.send(command.toRecord()));
-        }
-        try {
-            for (Future<RecordMetadata> send : sends) {
-                send.get(60, TimeUnit.SECONDS);
-            }
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while resending", e);
-        }
-        catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("resending wallet commands failed", e);
-        }
-        meters.counter("wallet.outbox.resent", "kind", kind).increment(commands.size());
-        log.info("sweep sent {} wallet command(s) again ({})", commands.size(), kind);
     }
 
     private static Map<String, String> security(Map<String, Object> clientProperties) {
@@ -560,43 +422,6 @@ class OutboxRelay implements SmartLifecycle, InitializingBean {
         catch (RuntimeException e) {
             return -1;
         }
-    }
-
-    private Properties engineProperties(long slotGeneration) {
-        URI database = URI.create(settings.databaseUrl().substring("jdbc:".length()));
-        Properties props = new Properties();
-        // Offsets are stored under this name: one set per slot generation.
-        props.setProperty("name", slotGeneration == 1 ? "wallet-outbox" : "wallet-outbox-" + slotGeneration);
-        props.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
-        props.setProperty("offset.storage", "org.apache.kafka.connect.storage.KafkaOffsetBackingStore");
-        props.setProperty("offset.storage.topic", settings.offsetsTopic());
-        props.setProperty("offset.storage.partitions", "1");
-        props.setProperty("offset.storage.replication.factor", "1");
-        props.setProperty("offset.flush.interval.ms", "1000");
-        props.setProperty("bootstrap.servers", settings.bootstrapServers());
-        // Debezium's offset store connects as this service too
-        kafkaSecurity.forEach(props::setProperty);
-        props.setProperty("database.hostname", database.getHost());
-        props.setProperty("database.port", Integer.toString(database.getPort() < 0 ? 5432 : database.getPort()));
-        props.setProperty("database.dbname", database.getPath().substring(1));
-        props.setProperty("database.user", settings.cdcUser());
-        props.setProperty("database.password", settings.cdcPassword());
-        props.setProperty("topic.prefix", "wallet");
-        props.setProperty("plugin.name", "pgoutput");
-        props.setProperty("slot.name", settings.slotName());
-        props.setProperty("publication.name", PUBLICATION);
-        props.setProperty("publication.autocreate.mode", "disabled");
-        props.setProperty("table.include.list", TABLES);
-        // Rows committed before the slot existed are not ours to send; the slot is
-        // created first.
-        props.setProperty("snapshot.mode", "no_data");
-        // Only inserted rows are commands (the publication carries nothing else; this
-        // says so again).
-        props.setProperty("skipped.operations", "u,d,t");
-        props.setProperty("poll.interval.ms", Long.toString(settings.pollInterval().toMillis()));
-        props.setProperty("heartbeat.interval.ms", Long.toString(settings.heartbeatInterval().toMillis()));
-        props.setProperty("heartbeat.action.query", HEARTBEAT);
-        return props;
     }
 
 }
