@@ -74,6 +74,30 @@ class WalletPosting {
         /** The system accounts of the record's partition its postings pair with. */
         List<UUID> systemAccounts(int partition);
 
+        /**
+         * Posts it, with the batch's rows locked and its accounts read; answers why it
+         * was refused (it then becomes a dead letter), or null.
+         */
+        @Nullable String post(WalletPosting flows, ConsumedRecord record, Rows rows, LedgerBatch ledger, List<LedgerEvent> events,
+                BatchOutcome outcome);
+
+        /** The transfers it debits, for a debit command; none for the others. */
+        default List<TransferPosting.Transfer> itemsToDebit(Rows rows) {
+            return List.of();
+        }
+
+        /**
+         * Notes a command already processed before, whose credit legs may need sending
+         * again: the transfer ids and batch ids, for a debit command.
+         */
+        default void redelivered(Set<UUID> debits, Set<UUID> batches) {
+        }
+
+        /** The deposit a refund or dispute fact is about; null for anything else. */
+        default @Nullable String moneyBackReference() {
+            return null;
+        }
+
     }
 
     /** The rows a batch's commands name, to be locked together. */
@@ -95,12 +119,37 @@ class WalletPosting {
 
         @Override
         public @Nullable UUID walletIn(Rows rows) {
-            return firstSender(itemsToDebit(this, rows));
+            return firstSender(itemsToDebit(rows));
         }
 
         @Override
         public List<UUID> systemAccounts(int partition) {
             return List.of(LedgerBatch.inTransit(partition));
+        }
+
+        /** The transfer alone, or the whole atomic batch it is an item of. */
+        @Override
+        public List<TransferPosting.Transfer> itemsToDebit(Rows rows) {
+            TransferPosting.Transfer transfer = rows.transfers().get(request.transferId());
+            if (transfer == null) {
+                return List.of();
+            }
+            if (!transfer.atomic) {
+                return List.of(transfer);
+            }
+            UUID batch = transfer.batchId;
+            return batch == null ? List.of() : TransferPosting.itemsOf(batch, rows.transfers());
+        }
+
+        @Override
+        public void redelivered(Set<UUID> debits, Set<UUID> batches) {
+            debits.add(request.transferId());
+        }
+
+        @Override
+        public @Nullable String post(WalletPosting flows, ConsumedRecord record, Rows rows, LedgerBatch ledger,
+                List<LedgerEvent> events, BatchOutcome outcome) {
+            return flows.debit(itemsToDebit(rows), "no such transfer", record, ledger, events, outcome);
         }
 
     }
@@ -120,12 +169,29 @@ class WalletPosting {
 
         @Override
         public @Nullable UUID walletIn(Rows rows) {
-            return firstSender(itemsToDebit(this, rows));
+            return firstSender(itemsToDebit(rows));
         }
 
         @Override
         public List<UUID> systemAccounts(int partition) {
             return List.of(LedgerBatch.inTransit(partition));
+        }
+
+        /** The batch's items, in order. */
+        @Override
+        public List<TransferPosting.Transfer> itemsToDebit(Rows rows) {
+            return TransferPosting.itemsOf(request.batchId(), rows.transfers());
+        }
+
+        @Override
+        public void redelivered(Set<UUID> debits, Set<UUID> batches) {
+            batches.add(request.batchId());
+        }
+
+        @Override
+        public @Nullable String post(WalletPosting flows, ConsumedRecord record, Rows rows, LedgerBatch ledger,
+                List<LedgerEvent> events, BatchOutcome outcome) {
+            return flows.debit(itemsToDebit(rows), "no such transfer batch", record, ledger, events, outcome);
         }
 
     }
@@ -154,6 +220,25 @@ class WalletPosting {
             return List.of(LedgerBatch.inTransit(partition));
         }
 
+        @Override
+        public @Nullable String post(WalletPosting flows, ConsumedRecord record, Rows rows, LedgerBatch ledger,
+                List<LedgerEvent> events, BatchOutcome outcome) {
+            TransferPosting.Transfer transfer = rows.transfers().get(leg.transferId());
+            if (transfer == null) {
+                return "no such transfer";
+            }
+            if (!transfer.to.toString().equals(record.key())) {
+                return misrouted(record, transfer.to);
+            }
+            if (!transfer.debited) {
+                return "a credit leg for a transfer that was never debited moves nothing";
+            }
+            if (transfer.status == TransferStatus.PENDING) {
+                flows.transfers.credit(transfer, record.partition(), ledger, events);
+            }
+            return null;
+        }
+
     }
 
     /** A withdrawal's request, keyed by its wallet. */
@@ -178,6 +263,20 @@ class WalletPosting {
         @Override
         public List<UUID> systemAccounts(int partition) {
             return List.of(LedgerBatch.payoutsInFlight(partition));
+        }
+
+        @Override
+        public @Nullable String post(WalletPosting flows, ConsumedRecord record, Rows rows, LedgerBatch ledger,
+                List<LedgerEvent> events, BatchOutcome outcome) {
+            WithdrawalPosting.Withdrawal withdrawal = rows.withdrawals().get(request.withdrawalId());
+            if (withdrawal == null) {
+                return "no such withdrawal";
+            }
+            if (!withdrawal.walletId.toString().equals(record.key())) {
+                return misrouted(record, withdrawal.walletId);
+            }
+            flows.withdrawals.debit(withdrawal, record.partition(), ledger, events);
+            return null;
         }
 
     }
@@ -219,6 +318,39 @@ class WalletPosting {
         public List<UUID> systemAccounts(int partition) {
             return List.of(LedgerBatch.clearing(partition), LedgerBatch.disputesHeld(partition),
                     LedgerBatch.payoutsInFlight(partition));
+        }
+
+        @Override
+        public @Nullable String moneyBackReference() {
+            return charge.isRefund() || charge.isDispute() ? charge.reference() : null;
+        }
+
+        @Override
+        public @Nullable String post(WalletPosting flows, ConsumedRecord record, Rows rows, LedgerBatch ledger,
+                List<LedgerEvent> events, BatchOutcome outcome) {
+            if (charge.concernsADeposit()) {
+                DepositPosting.Deposit deposit = rows.deposits().get(charge.reference());
+                if (deposit != null && !deposit.walletId.toString().equals(record.key())) {
+                    return misrouted(record, deposit.walletId);
+                }
+                flows.deposits.post(deposit, charge, record, ledger, events, rows.moneyBack());
+            }
+            else if (charge.concernsAWithdrawal()) {
+                UUID id = withdrawalId();
+                WithdrawalPosting.Withdrawal withdrawal = id == null ? null : rows.withdrawals().get(id);
+                if (withdrawal == null) {
+                    flows.deposits.recordException(charge, "unknown reference", record);
+                    return null;
+                }
+                if (!withdrawal.walletId.toString().equals(record.key())) {
+                    return misrouted(record, withdrawal.walletId);
+                }
+                String nothingMoved = flows.withdrawals.settle(withdrawal, charge, record.partition(), ledger, events);
+                if (nothingMoved != null) {
+                    flows.deposits.recordException(charge, nothingMoved, record);
+                }
+            }
+            return null;
         }
 
         /**
@@ -263,14 +395,7 @@ class WalletPosting {
         Set<UUID> redeliveredDebits = new HashSet<>();
         Set<UUID> redeliveredBatches = new HashSet<>();
         Map<ConsumedRecord, Command> commands = ProcessedMessages.fresh(jdbc, records, outcome, this::parse,
-                Command::messageId, (command, earlier) -> {
-                    if (command instanceof Debit debit) {
-                        redeliveredDebits.add(debit.request().transferId());
-                    }
-                    else if (command instanceof Batch batch) {
-                        redeliveredBatches.add(batch.request().batchId());
-                    }
-                });
+                Command::messageId, (command, earlier) -> command.redelivered(redeliveredDebits, redeliveredBatches));
 
         Wanted wanted = new Wanted(new HashSet<>(redeliveredDebits), new HashSet<>(redeliveredBatches),
                 new ArrayList<>(), new HashSet<>());
@@ -281,11 +406,7 @@ class WalletPosting {
         }
         Map<String, DepositPosting.Deposit> depositRows = deposits.lock(wanted.references());
         RefundsAndDisputes moneyBack = RefundsAndDisputes.load(jdbc,
-                commands.values()
-                    .stream()
-                    .filter(c -> c instanceof Fact fact && (fact.charge().isRefund() || fact.charge().isDispute()))
-                    .map(c -> ((Fact) c).charge().reference())
-                    .toList());
+                commands.values().stream().map(Command::moneyBackReference).filter(Objects::nonNull).toList());
         Map<UUID, WithdrawalPosting.Withdrawal> withdrawalRows = withdrawals.lock(wanted.withdrawals());
         Rows rows = new Rows(transferRows, depositRows, withdrawalRows, moneyBack);
 
@@ -297,7 +418,8 @@ class WalletPosting {
                 accounts.add(wallet);
                 // A debit posted whole, and a batch's debits: the same-partition
                 // recipients too.
-                itemsToDebit(command, rows).stream()
+                command.itemsToDebit(rows)
+                    .stream()
                     .filter(item -> TransferPosting.inOneHop(item, record.partition()))
                     .forEach(item -> accounts.add(item.to));
                 accounts.addAll(command.systemAccounts(record.partition()));
@@ -311,7 +433,7 @@ class WalletPosting {
         for (Map.Entry<ConsumedRecord, Command> each : commands.entrySet()) {
             ConsumedRecord record = each.getKey();
             List<LedgerEvent> events = new ArrayList<>();
-            String refusal = post(record, each.getValue(), rows, ledger, events, outcome);
+            String refusal = each.getValue().post(this, record, rows, ledger, events, outcome);
             if (refusal != null) {
                 outcome.deadLetters.add(new BatchOutcome.DeadLetter(record, refusal));
                 continue;
@@ -363,100 +485,27 @@ class WalletPosting {
     }
 
     /**
-     * The transfers a debit command debits: a transfer alone, or the whole atomic batch
-     * it is an item of, or a batch's items in order.
+     * Posts the debit legs of a debit command's transfers: all or none for an atomic
+     * batch, else each alone.
      */
-    private static List<TransferPosting.Transfer> itemsToDebit(Command command, Rows rows) {
-        UUID batch = null;
-        if (command instanceof Debit debit) {
-            TransferPosting.Transfer transfer = rows.transfers().get(debit.request().transferId());
-            if (transfer == null) {
-                return List.of();
-            }
-            if (!transfer.atomic) {
-                return List.of(transfer);
-            }
-            batch = transfer.batchId;
+    private @Nullable String debit(List<TransferPosting.Transfer> items, String missing, ConsumedRecord record,
+            LedgerBatch ledger, List<LedgerEvent> events, BatchOutcome outcome) {
+        if (items.isEmpty()) {
+            return missing;
         }
-        else if (command instanceof Batch each) {
-            batch = each.request().batchId();
-        }
-        return batch == null ? List.of() : TransferPosting.itemsOf(batch, rows.transfers());
-    }
-
-    /**
-     * Posts one record; answers why it was refused (it then becomes a dead letter), or
-     * null.
-     */
-    private @Nullable String post(ConsumedRecord record, Command command, Rows rows, LedgerBatch ledger,
-            List<LedgerEvent> events, BatchOutcome outcome) {
-        if (command instanceof Debit || command instanceof Batch) {
-            List<TransferPosting.Transfer> items = itemsToDebit(command, rows);
-            if (items.isEmpty()) {
-                return command instanceof Debit ? "no such transfer" : "no such transfer batch";
-            }
-            for (TransferPosting.Transfer item : items) {
-                if (!item.from.toString().equals(record.key())) {
-                    return misrouted(record, item.from);
-                }
-            }
-            if (items.get(0).atomic) {
-                outcome.commands.addAll(transfers.debitTogether(items, record.partition(), ledger, events));
-            }
-            else {
-                for (TransferPosting.Transfer item : items) {
-                    BatchOutcome.Command creditLeg = transfers.debit(item, record.partition(), ledger, events);
-                    if (creditLeg != null) {
-                        outcome.commands.add(creditLeg);
-                    }
-                }
+        for (TransferPosting.Transfer item : items) {
+            if (!item.from.toString().equals(record.key())) {
+                return misrouted(record, item.from);
             }
         }
-        else if (command instanceof Credit credit) {
-            TransferPosting.Transfer transfer = rows.transfers().get(credit.leg().transferId());
-            if (transfer == null) {
-                return "no such transfer";
-            }
-            if (!transfer.to.toString().equals(record.key())) {
-                return misrouted(record, transfer.to);
-            }
-            if (!transfer.debited) {
-                return "a credit leg for a transfer that was never debited moves nothing";
-            }
-            if (transfer.status == TransferStatus.PENDING) {
-                transfers.credit(transfer, record.partition(), ledger, events);
-            }
+        if (items.get(0).atomic) {
+            outcome.commands.addAll(transfers.debitTogether(items, record.partition(), ledger, events));
+            return null;
         }
-        else if (command instanceof Withdraw withdraw) {
-            WithdrawalPosting.Withdrawal withdrawal = rows.withdrawals().get(withdraw.request().withdrawalId());
-            if (withdrawal == null) {
-                return "no such withdrawal";
-            }
-            if (!withdrawal.walletId.toString().equals(record.key())) {
-                return misrouted(record, withdrawal.walletId);
-            }
-            withdrawals.debit(withdrawal, record.partition(), ledger, events);
-        }
-        else if (command instanceof Fact fact && fact.charge().concernsADeposit()) {
-            DepositPosting.Deposit deposit = rows.deposits().get(fact.charge().reference());
-            if (deposit != null && !deposit.walletId.toString().equals(record.key())) {
-                return misrouted(record, deposit.walletId);
-            }
-            deposits.post(deposit, fact.charge(), record, ledger, events, rows.moneyBack());
-        }
-        else if (command instanceof Fact fact && fact.charge().concernsAWithdrawal()) {
-            UUID id = fact.withdrawalId();
-            WithdrawalPosting.Withdrawal withdrawal = id == null ? null : rows.withdrawals().get(id);
-            if (withdrawal == null) {
-                deposits.recordException(fact.charge(), "unknown reference", record);
-                return null;
-            }
-            if (!withdrawal.walletId.toString().equals(record.key())) {
-                return misrouted(record, withdrawal.walletId);
-            }
-            String nothingMoved = withdrawals.settle(withdrawal, fact.charge(), record.partition(), ledger, events);
-            if (nothingMoved != null) {
-                deposits.recordException(fact.charge(), nothingMoved, record);
+        for (TransferPosting.Transfer item : items) {
+            BatchOutcome.Command creditLeg = transfers.debit(item, record.partition(), ledger, events);
+            if (creditLeg != null) {
+                outcome.commands.add(creditLeg);
             }
         }
         return null;
