@@ -3,6 +3,7 @@ package dev.walletpipeline.benchmarks;
 import dev.walletpipeline.localstack.ApiClient;
 import dev.walletpipeline.localstack.LedgerProbe;
 import dev.walletpipeline.localstack.LocalStack;
+import dev.walletpipeline.localstack.PaystackBodies;
 import dev.walletpipeline.localstack.PaystackSigner;
 import dev.walletpipeline.localstack.PostgresServer;
 import dev.walletpipeline.localstack.ServiceProcess;
@@ -765,7 +766,7 @@ public final class PipelineBenchmark {
     private static Result webhooks(int port, Duration seconds, int inFlight) throws Exception {
         List<byte[]> requests = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
-            byte[] body = LedgerProbe.chargeSuccess("WLT-BENCH" + i, 10_000, "NGN");
+            byte[] body = PaystackBodies.chargeSuccess("WLT-BENCH" + i, 10_000, "NGN");
             requests.add(WebhookLoad.post(port, "/wallet/paystack/webhook", body,
                     PaystackSigner.sign(body, LocalStack.PAYSTACK_SECRET_KEY)));
         }

@@ -9,10 +9,12 @@ import dev.walletpipeline.localstack.ApiClient;
 import dev.walletpipeline.localstack.LedgerProbe;
 import dev.walletpipeline.localstack.LocalStack;
 import dev.walletpipeline.localstack.LocalStackExtension;
+import dev.walletpipeline.localstack.PaystackBodies;
 import dev.walletpipeline.localstack.PaystackSigner;
 import dev.walletpipeline.localstack.PostgresServer;
 import dev.walletpipeline.localstack.ServiceProcess;
 import dev.walletpipeline.localstack.StandardWebhooksVerifier;
+import dev.walletpipeline.localstack.TopicProbe;
 import dev.walletpipeline.localstack.WebhookReceiver;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -99,6 +101,7 @@ class BankTest {
             throws Exception {
         ApiClient api = pipeline.api;
         LedgerProbe ledger = pipeline.ledger;
+        TopicProbe topics = pipeline.topics;
 
         List<Account> accounts = new ArrayList<>();
         List<byte[]> webhooks = Collections.synchronizedList(new ArrayList<>());
@@ -114,7 +117,7 @@ class BankTest {
             }
             UUID wallet = ledger.walletOfUser(UUID.fromString(person.userId()));
             String reference = ledger.newPendingDeposit(wallet, FUNDING);
-            byte[] body = LedgerProbe.chargeSuccess(reference, FUNDING, "NGN");
+            byte[] body = PaystackBodies.chargeSuccess(reference, FUNDING, "NGN");
             webhooks.add(body);
             assertThat(pipeline.postWebhook(body, PaystackSigner.sign(body, Pipeline.PAYSTACK_SECRET))).isEqualTo(200);
             accounts.add(new Account(wallet, person.walletNumber(),
@@ -166,7 +169,7 @@ class BankTest {
                         try {
                             Account victim = accounts.get(random.nextInt(WALLETS));
                             String reference = ledger.newPendingDeposit(victim.wallet, 50_000);
-                            ledger.publish(reference, LedgerProbe.chargeSuccess(reference, 50_000, "NGN"), Map.of());
+                            topics.publish(reference, PaystackBodies.chargeSuccess(reference, 50_000, "NGN"), Map.of());
                             forged.add(reference);
                         }
                         catch (Exception componentDown) {
@@ -193,7 +196,7 @@ class BankTest {
                         try {
                             Account to = accounts.get(random.nextInt(WALLETS));
                             String reference = ledger.newPendingDeposit(to.wallet, 50_000);
-                            byte[] body = LedgerProbe.chargeSuccess(reference, 50_000, "NGN");
+                            byte[] body = PaystackBodies.chargeSuccess(reference, 50_000, "NGN");
                             webhooks.add(body);
                             Pipeline.postWebhook(hook, body, PaystackSigner.sign(body, Pipeline.PAYSTACK_SECRET));
                         }
@@ -210,7 +213,7 @@ class BankTest {
                         byte[] event;
                         int what = random.nextInt(3);
                         if (what == 0) {
-                            event = LedgerProbe.refundProcessed(of.funding, random.nextInt(1_000_000_000),
+                            event = PaystackBodies.refundProcessed(of.funding, random.nextInt(1_000_000_000),
                                     1_000 + random.nextInt(20_000));
                         }
                         else if (what == 1 || openDisputes.isEmpty()) {
@@ -218,11 +221,11 @@ class BankTest {
                             long amount = 1_000 + random.nextInt(20_000);
                             openDisputes
                                 .add(new String[] { of.funding, Long.toString(dispute), Long.toString(amount) });
-                            event = LedgerProbe.dispute(of.funding, dispute, amount, null);
+                            event = PaystackBodies.dispute(of.funding, dispute, amount, null);
                         }
                         else {
                             String[] open = openDisputes.remove(random.nextInt(openDisputes.size()));
-                            event = LedgerProbe.dispute(open[0], Long.parseLong(open[1]), Long.parseLong(open[2]),
+                            event = PaystackBodies.dispute(open[0], Long.parseLong(open[1]), Long.parseLong(open[2]),
                                     random.nextBoolean() ? "declined" : "merchant-accepted");
                         }
                         moneyBack.add(event);
@@ -413,7 +416,7 @@ class BankTest {
         if (final_ != accepted.size()) {
             anomalies.add((accepted.size() - final_) + " accepted transfers are not completed or rejected");
         }
-        Map<UUID, List<LedgerEvent>> eventsOf = ledger
+        Map<UUID, List<LedgerEvent>> eventsOf = topics
             .committedEvents(accounts.stream().map(a -> a.wallet).collect(Collectors.toSet()), Duration.ofSeconds(3));
         for (Account account : accounts) {
             // As a read_committed consumer reads them, unsorted: in sequence order, none

@@ -8,6 +8,7 @@ import dev.walletpipeline.localstack.KafkaBroker;
 import dev.walletpipeline.localstack.LedgerProbe;
 import dev.walletpipeline.localstack.LocalStack;
 import dev.walletpipeline.localstack.LocalStackExtension;
+import dev.walletpipeline.localstack.PaystackBodies;
 import dev.walletpipeline.localstack.PaystackSigner;
 import java.time.Duration;
 import java.util.Collection;
@@ -55,9 +56,10 @@ class CompactionTests {
         LedgerProbe ledger = pipeline.ledger;
         UUID wallet = ledger.newWallet();
         String reference = ledger.newPendingDeposit(wallet, 20_000);
-        byte[] charge = LedgerProbe.chargeSuccess(reference, 20_000, "NGN");
-        List<byte[]> facts = List.of(charge, LedgerProbe.refundProcessed(reference, 601, 5_000),
-                LedgerProbe.refundProcessed(reference, 602, 3_000), LedgerProbe.dispute(reference, 603, 2_000, null));
+        byte[] charge = PaystackBodies.chargeSuccess(reference, 20_000, "NGN");
+        List<byte[]> facts = List.of(charge, PaystackBodies.refundProcessed(reference, 601, 5_000),
+                PaystackBodies.refundProcessed(reference, 602, 3_000),
+                PaystackBodies.dispute(reference, 603, 2_000, null));
 
         pipeline.ledgerWorker.kill();
         try {
@@ -75,7 +77,7 @@ class CompactionTests {
             // about another payment on the same partition rolls the segment each time,
             // since the cleaner never touches the one being written.
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> {
-                byte[] roll = LedgerProbe.chargeSuccess(onTheSamePartitionAs(reference), 100, "NGN");
+                byte[] roll = PaystackBodies.chargeSuccess(onTheSamePartitionAs(reference), 100, "NGN");
                 pipeline.postWebhook(roll, PaystackSigner.sign(roll, Pipeline.PAYSTACK_SECRET));
                 return keys(reference).size() == facts.size();
             });
@@ -119,7 +121,7 @@ class CompactionTests {
     }
 
     private static List<String> keys(String reference) {
-        return pipeline.ledger.keysOnPartitionOf(Topic.PAYSTACK_EVENTS.name(), reference, reference + "#",
+        return pipeline.topics.keysOnPartitionOf(Topic.PAYSTACK_EVENTS.name(), reference, reference + "#",
                 Duration.ofSeconds(2));
     }
 

@@ -8,8 +8,10 @@ import dev.walletpipeline.localstack.ApiClient;
 import dev.walletpipeline.localstack.LedgerProbe;
 import dev.walletpipeline.localstack.LocalStack;
 import dev.walletpipeline.localstack.LocalStackExtension;
+import dev.walletpipeline.localstack.PaystackBodies;
 import dev.walletpipeline.localstack.PaystackSigner;
 import dev.walletpipeline.localstack.PostgresServer;
+import dev.walletpipeline.localstack.TopicProbe;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,6 +40,8 @@ class DepositPipelineTests {
     private ApiClient api;
 
     private LedgerProbe ledger;
+
+    private TopicProbe topics;
 
     @BeforeEach
     void setUp(LocalStack stack) {
@@ -79,7 +83,7 @@ class DepositPipelineTests {
         ApiClient.SignedIn person = api.signIn("repeat-" + UUID.randomUUID() + "@example.com");
         UUID wallet = ledger.walletOfUser(UUID.fromString(person.userId()));
         String reference = ledger.newPendingDeposit(wallet, 40_000);
-        byte[] body = LedgerProbe.chargeSuccess(reference, 40_000, "NGN");
+        byte[] body = PaystackBodies.chargeSuccess(reference, 40_000, "NGN");
 
         for (int i = 0; i < 10; i++) {
             assertThat(pipeline.postWebhook(body, PaystackSigner.sign(body, Pipeline.PAYSTACK_SECRET))).isEqualTo(200);
@@ -90,7 +94,7 @@ class DepositPipelineTests {
 
         await().atMost(Duration.ofSeconds(30)).until(() -> ledger.depositStatus(reference).equals("success"));
         assertThat(ledger.balance(wallet)).isEqualTo(40_000);
-        assertThat(ledger.committedEvents(wallet, Duration.ofSeconds(3))).extracting(LedgerEvent::type)
+        assertThat(topics.committedEvents(wallet, Duration.ofSeconds(3))).extracting(LedgerEvent::type)
             .containsExactly(LedgerEvent.Type.DepositCredited);
         assertThat(ledger.ledgerInvariantViolations()).isEmpty();
     }
@@ -115,13 +119,13 @@ class DepositPipelineTests {
 
         pipeline.stack.paystack().reverseWithoutWebhook(reference);
         await().atMost(Duration.ofSeconds(60)).until(() -> ledger.depositStatus(reference).equals("reversed"));
-        byte[] late = LedgerProbe.chargeSuccess(reference, 15_000, "NGN");
+        byte[] late = PaystackBodies.chargeSuccess(reference, 15_000, "NGN");
         assertThat(pipeline.postWebhook(late, PaystackSigner.sign(late, Pipeline.PAYSTACK_SECRET))).isEqualTo(200);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> exceptionsFor(reference) == 1);
         assertThat(ledger.depositStatus(reference)).isEqualTo("reversed");
         assertThat(api.get("/wallet/balance", person.as()).json().path("balance").asLong()).isZero();
-        assertThat(ledger.committedEvents(wallet, Duration.ofSeconds(3))).extracting(LedgerEvent::type)
+        assertThat(topics.committedEvents(wallet, Duration.ofSeconds(3))).extracting(LedgerEvent::type)
             .containsExactly(LedgerEvent.Type.DepositReversed);
         assertThat(ledger.ledgerInvariantViolations()).isEmpty();
     }
@@ -132,7 +136,7 @@ class DepositPipelineTests {
         String reference = api.post("/wallet/deposit", person.as(), "{\"amount\":25000}").text("reference");
 
         // What anyone with write access to Kafka could do: no proof rides with it.
-        ledger.publish(reference, LedgerProbe.chargeSuccess(reference, 25_000, "NGN"), Map.of());
+        topics.publish(reference, PaystackBodies.chargeSuccess(reference, 25_000, "NGN"), Map.of());
 
         await().atMost(Duration.ofSeconds(30))
             .until(() -> ledger
@@ -155,7 +159,7 @@ class DepositPipelineTests {
     @Test
     void aSignedEventForAnUnknownReferenceIsAcknowledgedRecordedAndCreditsNothing() throws Exception {
         String reference = "WLT-UNKNOWN" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
-        byte[] body = LedgerProbe.chargeSuccess(reference, 99_000, "NGN");
+        byte[] body = PaystackBodies.chargeSuccess(reference, 99_000, "NGN");
 
         assertThat(pipeline.postWebhook(body, PaystackSigner.sign(body, Pipeline.PAYSTACK_SECRET))).isEqualTo(200);
 
@@ -186,20 +190,20 @@ class DepositPipelineTests {
         ApiClient.SignedIn person = api.signIn("halt-" + UUID.randomUUID() + "@example.com");
         UUID wallet = ledger.walletOfUser(UUID.fromString(person.userId()));
         String reference = ledger.newPendingDeposit(wallet, 77_000);
-        byte[] body = LedgerProbe.chargeSuccess(reference, 77_000, "NGN");
+        byte[] body = PaystackBodies.chargeSuccess(reference, 77_000, "NGN");
         assertThat(pipeline.ledgerWorkerHaltingAt("LEDGER_FAULT_HALT_AFTER_DB_COMMIT", Duration.ofSeconds(60),
                 () -> assertThat(pipeline.postWebhook(body, PaystackSigner.sign(body, Pipeline.PAYSTACK_SECRET)))
                     .isEqualTo(200)))
             .as("the worker halted between its two commits")
             .isTrue();
         assertThat(ledger.depositStatus(reference)).as("the database transaction committed").isEqualTo("success");
-        assertThat(ledger.committedEvents(wallet, Duration.ofSeconds(2))).as("the Kafka one did not").isEmpty();
+        assertThat(topics.committedEvents(wallet, Duration.ofSeconds(2))).as("the Kafka one did not").isEmpty();
 
         pipeline.ledgerWorker.start().awaitReady(Duration.ofMinutes(2));
 
         await().atMost(Duration.ofSeconds(60))
-            .until(() -> !ledger.committedEvents(wallet, Duration.ofSeconds(1)).isEmpty());
-        List<LedgerEvent> events = ledger.committedEvents(wallet, Duration.ofSeconds(4));
+            .until(() -> !topics.committedEvents(wallet, Duration.ofSeconds(1)).isEmpty());
+        List<LedgerEvent> events = topics.committedEvents(wallet, Duration.ofSeconds(4));
         assertThat(events).extracting(LedgerEvent::type, LedgerEvent::amount)
             .containsExactly(Tuple.tuple(LedgerEvent.Type.DepositCredited, 77_000L));
         assertThat(ledger.balance(wallet)).isEqualTo(77_000);

@@ -83,7 +83,7 @@ class LedgerEventsContractTests {
                 "{\"wallet_number\":\"" + recipient.walletNumber() + "\",\"amount\":4000}", "Prefer", "wait=10");
         assertThat(sent.text("status")).isEqualTo("completed");
         UUID wallet = pipeline.ledger.walletOfUser(UUID.fromString(sender.userId()));
-        List<LedgerEvent> original = pipeline.ledger.committedEvents(wallet, Duration.ofSeconds(3));
+        List<LedgerEvent> original = pipeline.topics.committedEvents(wallet, Duration.ofSeconds(3));
         assertThat(original).hasSize(2);
 
         try (BalanceProjection projection = new BalanceProjection(stack.kafka().clientProperties("downstream"),
@@ -102,7 +102,7 @@ class LedgerEventsContractTests {
             assertThat(replay.waitFor(120, TimeUnit.SECONDS)).isTrue();
             assertThat(replay.exitValue()).isZero();
 
-            List<LedgerEvent> afterReplay = pipeline.ledger.committedEvents(wallet, Duration.ofSeconds(3));
+            List<LedgerEvent> afterReplay = pipeline.topics.committedEvents(wallet, Duration.ofSeconds(3));
             assertThat(afterReplay).hasSize(4);
             Map<String, Long> idCounts = afterReplay.stream()
                 .collect(Collectors.groupingBy(LedgerEvent::eventId, Collectors.counting()));

@@ -9,6 +9,7 @@ import dev.walletpipeline.localstack.LedgerProbe;
 import dev.walletpipeline.localstack.LocalStack;
 import dev.walletpipeline.localstack.LocalStackExtension;
 import dev.walletpipeline.localstack.PaystackStandIn;
+import dev.walletpipeline.localstack.TopicProbe;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -35,6 +36,8 @@ class MoneyOutAndBackTests {
     private ApiClient api;
 
     private LedgerProbe ledger;
+
+    private TopicProbe topics;
 
     private PaystackStandIn paystack;
 
@@ -245,7 +248,7 @@ class MoneyOutAndBackTests {
     }
 
     private List<LedgerEvent.Type> events(ApiClient.SignedIn person) throws Exception {
-        return ledger.committedEvents(ledger.walletOfUser(UUID.fromString(person.userId())), Duration.ofSeconds(2))
+        return topics.committedEvents(ledger.walletOfUser(UUID.fromString(person.userId())), Duration.ofSeconds(2))
             .stream()
             .map(LedgerEvent::type)
             .toList();

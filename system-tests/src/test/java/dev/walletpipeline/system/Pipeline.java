@@ -3,8 +3,10 @@ package dev.walletpipeline.system;
 import dev.walletpipeline.localstack.ApiClient;
 import dev.walletpipeline.localstack.LedgerProbe;
 import dev.walletpipeline.localstack.LocalStack;
+import dev.walletpipeline.localstack.PaystackBodies;
 import dev.walletpipeline.localstack.PaystackSigner;
 import dev.walletpipeline.localstack.ServiceProcess;
+import dev.walletpipeline.localstack.TopicProbe;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -36,6 +38,8 @@ final class Pipeline {
 
     final LedgerProbe ledger;
 
+    final TopicProbe topics;
+
     final ServiceProcess ledgerWorker;
 
     final ServiceProcess webhookIngest;
@@ -55,6 +59,7 @@ final class Pipeline {
     private Pipeline(LocalStack stack) {
         this.stack = stack;
         this.ledger = new LedgerProbe(stack);
+        this.topics = new TopicProbe(stack);
         Path project = Path.of(System.getProperty("wallet.project.dir", ".."));
         Path logs = Path.of("target", "service-logs");
         // Settings every service is given on top of its own from the stack.
@@ -250,7 +255,7 @@ final class Pipeline {
     void deposit(ApiClient.SignedIn person, long amount) throws Exception {
         UUID wallet = ledger.walletOfUser(UUID.fromString(person.userId()));
         String reference = ledger.newPendingDeposit(wallet, amount);
-        byte[] body = LedgerProbe.chargeSuccess(reference, amount, "NGN");
+        byte[] body = PaystackBodies.chargeSuccess(reference, amount, "NGN");
         int status = postWebhook(body, PaystackSigner.sign(body, PAYSTACK_SECRET));
         if (status != 200) {
             throw new IllegalStateException("webhook answered " + status);

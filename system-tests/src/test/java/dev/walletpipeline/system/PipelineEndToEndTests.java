@@ -7,7 +7,9 @@ import dev.walletpipeline.contracts.LedgerEvent;
 import dev.walletpipeline.localstack.LedgerProbe;
 import dev.walletpipeline.localstack.LocalStack;
 import dev.walletpipeline.localstack.LocalStackExtension;
+import dev.walletpipeline.localstack.PaystackBodies;
 import dev.walletpipeline.localstack.PaystackSigner;
+import dev.walletpipeline.localstack.TopicProbe;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -37,6 +39,8 @@ class PipelineEndToEndTests {
 
     private static LedgerProbe ledger;
 
+    private static TopicProbe topics;
+
     private static int webhookPort;
 
     @BeforeAll
@@ -53,7 +57,7 @@ class PipelineEndToEndTests {
     void aSignedChargeDeliveredThreeTimesConcurrentlyCreditsTheWalletOnce() throws Exception {
         UUID wallet = ledger.newWallet();
         String reference = ledger.newPendingDeposit(wallet, 750_000);
-        byte[] body = LedgerProbe.chargeSuccess(reference, 750_000, "NGN");
+        byte[] body = PaystackBodies.chargeSuccess(reference, 750_000, "NGN");
 
         List<Integer> statuses = List
             .of(CompletableFuture.supplyAsync(() -> postWebhook(body, PaystackSigner.sign(body, SECRET))),
@@ -66,7 +70,7 @@ class PipelineEndToEndTests {
         assertThat(statuses).containsExactly(200, 200, 200);
         await().atMost(Duration.ofSeconds(30)).until(() -> ledger.depositStatus(reference).equals("success"));
         assertThat(ledger.balance(wallet)).isEqualTo(750_000);
-        assertThat(ledger.committedEvents(wallet, Duration.ofSeconds(4)))
+        assertThat(topics.committedEvents(wallet, Duration.ofSeconds(4)))
             .extracting(LedgerEvent::type, LedgerEvent::balanceAfter)
             .containsExactly(Tuple.tuple(LedgerEvent.Type.DepositCredited, 750_000L));
         assertThat(ledger.ledgerInvariantViolations()).isEmpty();
@@ -77,11 +81,11 @@ class PipelineEndToEndTests {
     void aWronglySignedChargeIsRefusedAndCreditsNothing() throws Exception {
         UUID wallet = ledger.newWallet();
         String reference = ledger.newPendingDeposit(wallet, 10_000);
-        byte[] body = LedgerProbe.chargeSuccess(reference, 10_000, "NGN");
+        byte[] body = PaystackBodies.chargeSuccess(reference, 10_000, "NGN");
 
         assertThat(postWebhook(body, PaystackSigner.sign(body, "sk_test_forged"))).isEqualTo(401);
 
-        assertThat(ledger.committedEvents(wallet, Duration.ofSeconds(3))).isEmpty();
+        assertThat(topics.committedEvents(wallet, Duration.ofSeconds(3))).isEmpty();
         assertThat(ledger.depositStatus(reference)).isEqualTo("pending");
         assertThat(ledger.balance(wallet)).isZero();
     }
@@ -92,12 +96,12 @@ class PipelineEndToEndTests {
         UUID wallet = ledger.newWallet();
         String before = ledger.newPendingDeposit(wallet, 20_000);
         String during = ledger.newPendingDeposit(wallet, 30_000);
-        byte[] beforeBody = LedgerProbe.chargeSuccess(before, 20_000, "NGN");
+        byte[] beforeBody = PaystackBodies.chargeSuccess(before, 20_000, "NGN");
         assertThat(postWebhook(beforeBody, PaystackSigner.sign(beforeBody, SECRET))).isEqualTo(200);
         await().atMost(Duration.ofSeconds(30)).until(() -> ledger.depositStatus(before).equals("success"));
 
         stack.kafka().kill();
-        byte[] duringBody = LedgerProbe.chargeSuccess(during, 30_000, "NGN");
+        byte[] duringBody = PaystackBodies.chargeSuccess(during, 30_000, "NGN");
         // Kafka cannot take the event: Paystack is told to retry, and readiness reports
         // it.
         assertThat(postWebhook(duringBody, PaystackSigner.sign(duringBody, SECRET))).isEqualTo(503);
@@ -114,7 +118,7 @@ class PipelineEndToEndTests {
 
         await().atMost(Duration.ofSeconds(60)).until(() -> ledger.depositStatus(during).equals("success"));
         assertThat(ledger.balance(wallet)).isEqualTo(50_000);
-        assertThat(ledger.committedEvents(wallet, Duration.ofSeconds(4))).extracting(LedgerEvent::reference)
+        assertThat(topics.committedEvents(wallet, Duration.ofSeconds(4))).extracting(LedgerEvent::reference)
             .containsExactly(before, during);
         assertThat(ledger.ledgerInvariantViolations()).isEmpty();
         assertThat(pipeline.ledgerWorker.isRunning()).isTrue();

@@ -104,10 +104,10 @@ class TransferPipelineTests {
         assertThat(statuses(sender, List.of(id[0]))).containsExactly("completed");
         assertThat(balance(recipient)).isEqualTo(4_000);
         assertThat(pipeline.ledger.moneyInTransit()).isZero();
-        assertThat(pipeline.ledger.committedEvents(recipientWallet, Duration.ofSeconds(3)))
+        assertThat(pipeline.topics.committedEvents(recipientWallet, Duration.ofSeconds(3)))
             .extracting(LedgerEvent::type, LedgerEvent::amount, LedgerEvent::sequence)
             .containsExactly(Tuple.tuple(LedgerEvent.Type.TransferCompleted, 4_000L, 1L));
-        assertThat(pipeline.ledger.committedEvents(senderWallet, Duration.ofSeconds(3))).extracting(LedgerEvent::type)
+        assertThat(pipeline.topics.committedEvents(senderWallet, Duration.ofSeconds(3))).extracting(LedgerEvent::type)
             .endsWith(LedgerEvent.Type.TransferCompleted);
         assertThat(pipeline.ledger.ledgerInvariantViolations()).isEmpty();
     }
@@ -125,15 +125,15 @@ class TransferPipelineTests {
             .as("the worker halted between its two commits")
             .isTrue();
         assertThat(statuses(sender, List.of(id[0]))).as("posted whole in the database").containsExactly("completed");
-        assertThat(pipeline.ledger.committedEvents(recipientWallet, Duration.ofSeconds(2)))
+        assertThat(pipeline.topics.committedEvents(recipientWallet, Duration.ofSeconds(2)))
             .as("its Kafka transaction did not commit")
             .isEmpty();
 
         pipeline.ledgerWorker.start().awaitReady(Duration.ofMinutes(2));
 
         await().atMost(Duration.ofSeconds(60))
-            .until(() -> !pipeline.ledger.committedEvents(recipientWallet, Duration.ofSeconds(1)).isEmpty());
-        Map<UUID, List<LedgerEvent>> events = pipeline.ledger.committedEvents(Set.of(senderWallet, recipientWallet),
+            .until(() -> !pipeline.topics.committedEvents(recipientWallet, Duration.ofSeconds(1)).isEmpty());
+        Map<UUID, List<LedgerEvent>> events = pipeline.topics.committedEvents(Set.of(senderWallet, recipientWallet),
                 Duration.ofSeconds(4));
         assertThat(events.get(recipientWallet))
             .extracting(LedgerEvent::type, LedgerEvent::amount, LedgerEvent::sequence)
@@ -401,7 +401,7 @@ class TransferPipelineTests {
         for (ApiClient.SignedIn person : people) {
             UUID wallet = pipeline.ledger.walletOfUser(UUID.fromString(person.userId()));
             // in the order a read_committed consumer reads them, unsorted
-            List<LedgerEvent> events = pipeline.ledger.committedEvents(wallet, Duration.ofSeconds(4));
+            List<LedgerEvent> events = pipeline.topics.committedEvents(wallet, Duration.ofSeconds(4));
             Set<String> ids = new HashSet<>();
             for (LedgerEvent event : events) {
                 assertThat(ids.add(event.eventId())).as("event %s committed once", event.eventId()).isTrue();

@@ -9,6 +9,7 @@ import dev.walletpipeline.localstack.ApiClient;
 import dev.walletpipeline.localstack.LedgerProbe;
 import dev.walletpipeline.localstack.LocalStack;
 import dev.walletpipeline.localstack.LocalStackExtension;
+import dev.walletpipeline.localstack.TopicProbe;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -40,6 +41,8 @@ class BulkTransferTests {
 
     private LedgerProbe ledger;
 
+    private TopicProbe topics;
+
     private ApiClient.SignedIn sender;
 
     private UUID senderWallet;
@@ -50,6 +53,7 @@ class BulkTransferTests {
     void setUp(LocalStack stack) throws Exception {
         api = new ApiClient(port);
         ledger = new LedgerProbe(stack);
+        topics = new TopicProbe(stack);
         sender = api.signIn("bulk-sender-" + UUID.randomUUID() + "@example.com");
         senderWallet = ledger.walletOfUser(UUID.fromString(sender.userId()));
         recipients = new ArrayList<>();
@@ -80,7 +84,7 @@ class BulkTransferTests {
         assertThat(api.get("/wallet/transfers/" + transferId, sender.as()).text("status")).isEqualTo("pending");
 
         List<byte[]> commands = await().atMost(Duration.ofSeconds(30))
-            .until(() -> ledger.recordsOn(Topic.TRANSFER_COMMANDS.name(), senderWallet.toString(),
+            .until(() -> topics.recordsOn(Topic.TRANSFER_COMMANDS.name(), senderWallet.toString(),
                     Duration.ofSeconds(2)), c -> !c.isEmpty());
         assertThat(commands).hasSize(1);
         TransferBatchRequested command = TransferBatchRequested.fromJson(commands.get(0));

@@ -3,14 +3,15 @@ package dev.walletpipeline.api.transfer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.walletpipeline.localstack.ApiClient;
-import dev.walletpipeline.localstack.ApiClient.As;
 import dev.walletpipeline.contracts.Topic;
 import dev.walletpipeline.contracts.TransferRequested;
+import dev.walletpipeline.localstack.ApiClient;
+import dev.walletpipeline.localstack.ApiClient.As;
 import dev.walletpipeline.localstack.LedgerProbe;
 import dev.walletpipeline.localstack.LocalStack;
 import dev.walletpipeline.localstack.LocalStackExtension;
 import dev.walletpipeline.localstack.PostgresServer;
+import dev.walletpipeline.localstack.TopicProbe;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
@@ -59,6 +60,8 @@ class TransferRequestTests {
 
     private LedgerProbe ledger;
 
+    private TopicProbe topics;
+
     private ApiClient.SignedIn sender;
 
     private ApiClient.SignedIn recipient;
@@ -68,6 +71,7 @@ class TransferRequestTests {
         this.stack = stack;
         api = new ApiClient(port);
         ledger = new LedgerProbe(stack);
+        topics = new TopicProbe(stack);
         sender = api.signIn("sender-" + UUID.randomUUID() + "@example.com");
         recipient = api.signIn("recipient-" + UUID.randomUUID() + "@example.com");
     }
@@ -95,7 +99,7 @@ class TransferRequestTests {
         assertThat(requested.fromWalletId()).isEqualTo(wallet);
         assertThat(requested.toWalletId()).isEqualTo(ledger.walletOfUser(UUID.fromString(recipient.userId())));
         assertThat(requested.requestedAt()).isEqualTo(Instant.parse(accepted.text("created_at")));
-        assertThat(ledger.recordsOn(Topic.TRANSFER_COMMANDS.name(), wallet.toString(), Duration.ofSeconds(2)))
+        assertThat(topics.recordsOn(Topic.TRANSFER_COMMANDS.name(), wallet.toString(), Duration.ofSeconds(2)))
             .as("one command for one transfer")
             .hasSize(1);
 
@@ -442,7 +446,7 @@ class TransferRequestTests {
     }
 
     private byte[] commandFor(UUID wallet, String transferId) {
-        return ledger.recordsOn(Topic.TRANSFER_COMMANDS.name(), wallet.toString(), Duration.ofSeconds(2))
+        return topics.recordsOn(Topic.TRANSFER_COMMANDS.name(), wallet.toString(), Duration.ofSeconds(2))
             .stream()
             .filter(body -> new String(body).contains(transferId))
             .findFirst()

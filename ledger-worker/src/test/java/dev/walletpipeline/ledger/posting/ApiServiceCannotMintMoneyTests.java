@@ -9,6 +9,7 @@ import dev.walletpipeline.contracts.proof.Proof;
 import dev.walletpipeline.localstack.LedgerProbe;
 import dev.walletpipeline.localstack.LocalStack;
 import dev.walletpipeline.localstack.LocalStackExtension;
+import dev.walletpipeline.localstack.PaystackBodies;
 import dev.walletpipeline.localstack.PaystackSigner;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -56,7 +57,7 @@ class ApiServiceCannotMintMoneyTests {
     void aChargeSignedWithEverySecretApiServiceHoldsAndWrittenWithItsKafkaUserCreditsNothing() throws Exception {
         UUID wallet = ledger.newWallet();
         String reference = ledger.newPendingDeposit(wallet, 9_000);
-        byte[] body = LedgerProbe.chargeSuccess(reference, 9_000, "NGN");
+        byte[] body = PaystackBodies.chargeSuccess(reference, 9_000, "NGN");
 
         int forged = 0;
         for (String secret : stack.environment("api-service").values()) {
@@ -83,7 +84,7 @@ class ApiServiceCannotMintMoneyTests {
     void theSameRecordSignedWithPaystacksKeyIsCredited() throws Exception {
         UUID wallet = ledger.newWallet();
         String reference = ledger.newPendingDeposit(wallet, 9_000);
-        byte[] body = LedgerProbe.chargeSuccess(reference, 9_000, "NGN");
+        byte[] body = PaystackBodies.chargeSuccess(reference, 9_000, "NGN");
 
         writeAsApiService(wallet, body,
                 Map.of(Proof.PAYSTACK_SIGNATURE, PaystackSigner.sign(body, LocalStack.PAYSTACK_SECRET_KEY)));

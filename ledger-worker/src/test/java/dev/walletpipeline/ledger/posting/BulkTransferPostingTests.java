@@ -10,6 +10,7 @@ import dev.walletpipeline.contracts.WalletCommand;
 import dev.walletpipeline.localstack.LedgerProbe;
 import dev.walletpipeline.localstack.LocalStack;
 import dev.walletpipeline.localstack.LocalStackExtension;
+import dev.walletpipeline.localstack.TopicProbe;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,6 +31,8 @@ class BulkTransferPostingTests {
 
     private LedgerProbe ledger;
 
+    private TopicProbe topics;
+
     private UUID alice;
 
     /** On alice's partition: credited in the same step as her debit. */
@@ -41,6 +44,7 @@ class BulkTransferPostingTests {
     @BeforeEach
     void setUp(LocalStack stack) throws Exception {
         ledger = new LedgerProbe(stack);
+        topics = new TopicProbe(stack);
         alice = ledger.newWallet();
         bob = ledger.newWalletWhosePartition(alice, true);
         carol = ledger.newWalletWhosePartition(alice, false);
@@ -61,11 +65,11 @@ class BulkTransferPostingTests {
         assertThat(ledger.balance(alice)).isEqualTo(1_000);
         assertThat(ledger.balance(bob)).isEqualTo(4_000);
         assertThat(ledger.balance(carol)).isEqualTo(5_000);
-        assertThat(ledger.committedEvents(alice, Duration.ofSeconds(3)))
+        assertThat(topics.committedEvents(alice, Duration.ofSeconds(3)))
             .extracting(LedgerEvent::type, LedgerEvent::balanceAfter)
             .containsExactly(tuple(LedgerEvent.Type.TransferCompleted, 6_000L),
                     tuple(LedgerEvent.Type.TransferCompleted, 1_000L));
-        assertThat(ledger.committedEvents(carol, Duration.ofSeconds(2))).hasSize(1);
+        assertThat(topics.committedEvents(carol, Duration.ofSeconds(2))).hasSize(1);
         assertThat(ledger.moneyInTransit()).isZero();
         assertThat(ledger.ledgerInvariantViolations()).isEmpty();
     }
@@ -97,7 +101,7 @@ class BulkTransferPostingTests {
 
         // As the outbox sweep re-sends a transfer still pending: the first item alone,
         // which alice could pay on its own.
-        ledger.publishTransferCommand(items.get(0), alice, bob, 3_000);
+        topics.publishTransferCommand(items.get(0), alice, bob, 3_000);
 
         await().atMost(Duration.ofSeconds(30))
             .until(() -> ledger.transferStatus(items.get(0)).equals("rejected")
@@ -136,12 +140,12 @@ class BulkTransferPostingTests {
                 where batch_id = ?""", ledger.batchOf(items.get(0)));
         publishBatch(items);
         UUID later = ledger.newPendingTransfer(alice, bob, 600);
-        ledger.publishTransferCommand(later, alice, bob, 600);
+        topics.publishTransferCommand(later, alice, bob, 600);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> ledger.transferStatus(later).equals("completed"));
         assertThat(items).allSatisfy(item -> assertThat(ledger.transferStatus(item)).isEqualTo("rejected"));
         assertThat(ledger.balance(alice)).isEqualTo(400);
-        assertThat(ledger.committedEvents(alice, Duration.ofSeconds(3))).extracting(LedgerEvent::type)
+        assertThat(topics.committedEvents(alice, Duration.ofSeconds(3))).extracting(LedgerEvent::type)
             .containsExactly(LedgerEvent.Type.TransferCompleted);
         assertThat(ledger.queryAsOwner(
                 "select count(*)::text from dead_letters where record_key = convert_to(?, 'UTF8')", alice.toString()))
@@ -152,7 +156,7 @@ class BulkTransferPostingTests {
     private void publishBatch(List<UUID> items) throws Exception {
         TransferBatchRequested command = new TransferBatchRequested(TransferBatchRequested.VERSION,
                 ledger.batchOf(items.get(0)), alice, Instant.now());
-        ledger.publishWalletCommand(alice.toString(), WalletCommand.TRANSFER_BATCH_REQUESTED,
+        topics.publishWalletCommand(alice.toString(), WalletCommand.TRANSFER_BATCH_REQUESTED,
                 command.toJson().getBytes(StandardCharsets.UTF_8));
     }
 

@@ -7,6 +7,8 @@ import dev.walletpipeline.contracts.LedgerEvent;
 import dev.walletpipeline.localstack.LedgerProbe;
 import dev.walletpipeline.localstack.LocalStack;
 import dev.walletpipeline.localstack.LocalStackExtension;
+import dev.walletpipeline.localstack.PaystackBodies;
+import dev.walletpipeline.localstack.TopicProbe;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -22,9 +24,12 @@ class DepositPostingTests {
 
     private LedgerProbe ledger;
 
+    private TopicProbe topics;
+
     @BeforeEach
     void setUp(LocalStack stack) {
         ledger = new LedgerProbe(stack);
+        topics = new TopicProbe(stack);
     }
 
     @Test
@@ -32,11 +37,11 @@ class DepositPostingTests {
         UUID wallet = ledger.newWallet();
         String reference = ledger.newPendingDeposit(wallet, 500_000);
 
-        ledger.publish(reference, LedgerProbe.chargeSuccess(reference, 500_000, "NGN"));
+        topics.publish(reference, PaystackBodies.chargeSuccess(reference, 500_000, "NGN"));
 
         await().atMost(Duration.ofSeconds(30)).until(() -> ledger.depositStatus(reference).equals("success"));
         assertThat(ledger.balance(wallet)).isEqualTo(500_000);
-        List<LedgerEvent> events = ledger.committedEvents(wallet, Duration.ofSeconds(3));
+        List<LedgerEvent> events = topics.committedEvents(wallet, Duration.ofSeconds(3));
         assertThat(events).singleElement().satisfies(event -> {
             assertThat(event.type()).isEqualTo(LedgerEvent.Type.DepositCredited);
             assertThat(event.amount()).isEqualTo(500_000);
@@ -51,16 +56,16 @@ class DepositPostingTests {
     void theSameChargeDeliveredThreeTimesConcurrentlyCreditsOnceAndEmitsOneEvent() throws Exception {
         UUID wallet = ledger.newWallet();
         String reference = ledger.newPendingDeposit(wallet, 250_000);
-        byte[] body = LedgerProbe.chargeSuccess(reference, 250_000, "NGN");
+        byte[] body = PaystackBodies.chargeSuccess(reference, 250_000, "NGN");
 
         CompletableFuture
-            .allOf(CompletableFuture.runAsync(() -> ledger.publish(reference, body)),
-                    CompletableFuture.runAsync(() -> ledger.publish(reference, body)),
-                    CompletableFuture.runAsync(() -> ledger.publish(reference, body)))
+            .allOf(CompletableFuture.runAsync(() -> topics.publish(reference, body)),
+                    CompletableFuture.runAsync(() -> topics.publish(reference, body)),
+                    CompletableFuture.runAsync(() -> topics.publish(reference, body)))
             .join();
 
         await().atMost(Duration.ofSeconds(30)).until(() -> ledger.depositStatus(reference).equals("success"));
-        List<LedgerEvent> events = ledger.committedEvents(wallet, Duration.ofSeconds(4));
+        List<LedgerEvent> events = topics.committedEvents(wallet, Duration.ofSeconds(4));
         assertThat(ledger.balance(wallet)).isEqualTo(250_000);
         assertThat(events).extracting(LedgerEvent::type).containsExactly(LedgerEvent.Type.DepositCredited);
         assertThat(ledger.ledgerInvariantViolations()).isEmpty();
@@ -71,11 +76,11 @@ class DepositPostingTests {
         UUID wallet = ledger.newWallet();
         String reference = ledger.newPendingDeposit(wallet, 100_000);
 
-        ledger.publish(reference, LedgerProbe.chargeSuccess(reference, 99_900, "NGN"));
+        topics.publish(reference, PaystackBodies.chargeSuccess(reference, 99_900, "NGN"));
 
         await().atMost(Duration.ofSeconds(30)).until(() -> ledger.depositStatus(reference).equals("review"));
         assertThat(ledger.balance(wallet)).isZero();
-        assertThat(ledger.committedEvents(wallet, Duration.ofSeconds(3))).extracting(LedgerEvent::type)
+        assertThat(topics.committedEvents(wallet, Duration.ofSeconds(3))).extracting(LedgerEvent::type)
             .containsExactly(LedgerEvent.Type.DepositFlaggedForReview);
         assertThat(ledger.ledgerInvariantViolations()).isEmpty();
     }

@@ -10,9 +10,10 @@ import dev.walletpipeline.contracts.WalletCommand;
 import dev.walletpipeline.localstack.LedgerProbe;
 import dev.walletpipeline.localstack.LocalStack;
 import dev.walletpipeline.localstack.LocalStackExtension;
+import dev.walletpipeline.localstack.PostgresServer;
+import dev.walletpipeline.localstack.TopicProbe;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import dev.walletpipeline.localstack.PostgresServer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.time.Duration;
@@ -51,9 +52,12 @@ class OneWriterPerWalletTests {
 
     private LedgerProbe ledger;
 
+    private TopicProbe topics;
+
     @BeforeEach
     void setUp(LocalStack stack) {
         ledger = new LedgerProbe(stack);
+        topics = new TopicProbe(stack);
     }
 
     @Test
@@ -84,7 +88,7 @@ class OneWriterPerWalletTests {
                     new TransferRequested(TransferRequested.VERSION, transfer, from, to, amount, "NGN", Instant.now()));
             transfers.add(transfer);
         }
-        ledger.publishTransferCommands(commands);
+        topics.publishTransferCommands(commands);
         await().atMost(Duration.ofSeconds(60))
             .until(() -> ledger
                 .queryAsOwner(
@@ -98,7 +102,7 @@ class OneWriterPerWalletTests {
         assertThat(ledger.moneyInTransit()).isZero();
         assertThat(ledger.ledgerInvariantViolations()).isEmpty();
         long total = 0;
-        Map<UUID, List<LedgerEvent>> eventsOf = ledger.committedEvents(Set.copyOf(wallets), Duration.ofSeconds(3));
+        Map<UUID, List<LedgerEvent>> eventsOf = topics.committedEvents(Set.copyOf(wallets), Duration.ofSeconds(3));
         for (UUID wallet : wallets) {
             total += ledger.balance(wallet);
             List<LedgerEvent> events = eventsOf.getOrDefault(wallet, List.of());
@@ -125,7 +129,7 @@ class OneWriterPerWalletTests {
             // What a worker that lost the partition and has not noticed yet would hold.
             other.setAutoCommit(false);
             other.createStatement().execute("select 1 from wallets where id = '" + alice + "' for no key update");
-            ledger.publishTransferCommand(transfer, alice, bob, 1_000);
+            topics.publishTransferCommand(transfer, alice, bob, 1_000);
             await().during(Duration.ofSeconds(1))
                 .atMost(Duration.ofSeconds(3))
                 .until(() -> ledger.transferStatus(transfer).equals("pending"));
@@ -141,7 +145,7 @@ class OneWriterPerWalletTests {
         UUID bob = ledger.newWalletWhosePartition(alice, false);
         ledger.fund(alice, 10_000);
         UUID transfer = ledger.newPendingTransfer(alice, bob, 4_000);
-        ledger.publishTransferCommand(transfer, alice, bob, 4_000);
+        topics.publishTransferCommand(transfer, alice, bob, 4_000);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> ledger.transferStatus(transfer).equals("completed"));
         assertThat(ledger.queryAsOwner("""
@@ -164,9 +168,9 @@ class OneWriterPerWalletTests {
         UUID bob = ledger.newWalletWhosePartition(alice, true);
         ledger.fund(alice, 10_000);
         UUID transfer = ledger.newPendingTransfer(alice, bob, 4_000);
-        ledger.publishTransferCommand(transfer, alice, bob, 4_000);
+        topics.publishTransferCommand(transfer, alice, bob, 4_000);
         // Delivered twice: the second finds the transfer completed.
-        ledger.publishTransferCommand(transfer, alice, bob, 4_000);
+        topics.publishTransferCommand(transfer, alice, bob, 4_000);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> ledger.transferStatus(transfer).equals("completed"));
         assertThat(ledger.queryAsOwner("""
@@ -176,13 +180,13 @@ class OneWriterPerWalletTests {
         assertThat(
                 ledger.queryAsOwner("select (debited_at = completed_at)::text from transfers where id = ?", transfer))
             .isEqualTo("true");
-        Map<UUID, List<LedgerEvent>> events = ledger.committedEvents(Set.of(alice, bob), Duration.ofSeconds(3));
+        Map<UUID, List<LedgerEvent>> events = topics.committedEvents(Set.of(alice, bob), Duration.ofSeconds(3));
         // The funding was written straight in the database: sequence 1, no event.
         assertThat(events.get(alice)).extracting(LedgerEvent::type, LedgerEvent::balanceAfter, LedgerEvent::sequence)
             .containsExactly(tuple(LedgerEvent.Type.TransferCompleted, 6_000L, 2L));
         assertThat(events.get(bob)).extracting(LedgerEvent::type, LedgerEvent::balanceAfter, LedgerEvent::sequence)
             .containsExactly(tuple(LedgerEvent.Type.TransferCompleted, 4_000L, 1L));
-        assertThat(ledger.recordsOnPartitionOf("wallet.transfer-commands", bob.toString(), bob.toString(),
+        assertThat(topics.recordsOnPartitionOf("wallet.transfer-commands", bob.toString(), bob.toString(),
                 Duration.ofSeconds(2)))
             .as("no credit leg keyed by the recipient")
             .isEmpty();
@@ -197,13 +201,13 @@ class OneWriterPerWalletTests {
         UUID bob = pending.to();
         UUID transfer = pending.id();
 
-        ledger.publishWalletCommand(bob.toString(), WalletCommand.TRANSFER_IN_TRANSIT, pending.command());
+        topics.publishWalletCommand(bob.toString(), WalletCommand.TRANSFER_IN_TRANSIT, pending.command());
 
         await().atMost(Duration.ofSeconds(30)).until(() -> deadLetterReason(transfer).contains("never debited"));
         assertThat(ledger.balance(bob)).isZero();
         assertThat(ledger.transferStatus(transfer)).isEqualTo("pending");
         // The real request still goes through, once.
-        ledger.publishTransferCommand(transfer, alice, bob, 4_000);
+        topics.publishTransferCommand(transfer, alice, bob, 4_000);
         await().atMost(Duration.ofSeconds(30)).until(() -> ledger.transferStatus(transfer).equals("completed"));
         assertThat(ledger.balance(bob)).isEqualTo(4_000);
         assertThat(ledger.ledgerInvariantViolations()).isEmpty();
@@ -216,7 +220,7 @@ class OneWriterPerWalletTests {
         UUID bob = pending.to();
         UUID transfer = pending.id();
 
-        ledger.publishWalletCommand(bob.toString(), WalletCommand.TRANSFER_REQUESTED, pending.command());
+        topics.publishWalletCommand(bob.toString(), WalletCommand.TRANSFER_REQUESTED, pending.command());
 
         await().atMost(Duration.ofSeconds(30)).until(() -> deadLetterReason(transfer).contains("keyed by " + bob));
         assertThat(ledger.balance(alice)).isEqualTo(10_000);
@@ -259,7 +263,7 @@ class OneWriterPerWalletTests {
         assertThat(assigned).isNotEmpty();
         while (true) {
             UUID wallet = ledger.newWallet();
-            int partition = (int) ledger.nextPosition("wallet.transfer-commands", wallet.toString())[0];
+            int partition = (int) topics.nextPosition("wallet.transfer-commands", wallet.toString())[0];
             if (assigned.contains(new TopicPartition("wallet.transfer-commands", partition))) {
                 return wallet;
             }

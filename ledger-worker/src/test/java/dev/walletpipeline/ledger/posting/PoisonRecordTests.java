@@ -7,6 +7,8 @@ import dev.walletpipeline.contracts.Topic;
 import dev.walletpipeline.localstack.LedgerProbe;
 import dev.walletpipeline.localstack.LocalStack;
 import dev.walletpipeline.localstack.LocalStackExtension;
+import dev.walletpipeline.localstack.PaystackBodies;
+import dev.walletpipeline.localstack.TopicProbe;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,10 +33,13 @@ class PoisonRecordTests {
 
     private LedgerProbe ledger;
 
+    private TopicProbe topics;
+
     @BeforeEach
     void setUp(LocalStack stack) {
         this.stack = stack;
         ledger = new LedgerProbe(stack);
+        topics = new TopicProbe(stack);
     }
 
     @Test
@@ -49,16 +54,16 @@ class PoisonRecordTests {
         // And one for an unknown reference with U+0000 only in metadata: readable, so it
         // is recorded for a person as an exception (bytes, no cast), not dead-lettered.
         String unknown = "WLT-UNKNOWN-" + UUID.randomUUID().toString().substring(0, 8);
-        byte[] oddButReadable = new String(LedgerProbe.chargeSuccess(unknown, 5_000, "NGN"), StandardCharsets.UTF_8)
+        byte[] oddButReadable = new String(PaystackBodies.chargeSuccess(unknown, 5_000, "NGN"), StandardCharsets.UTF_8)
             .replace("\"metadata\":0", "\"metadata\":{\"note\":\"x\\u0000y\"}")
             .getBytes(StandardCharsets.UTF_8);
 
-        ledger.publish(poisonKey, poison);
-        ledger.publish(unknown, oddButReadable);
+        topics.publish(poisonKey, poison);
+        topics.publish(unknown, oddButReadable);
         List<UUID> wallets = new ArrayList<>();
         List<String> references = depositsOnEveryPartition(8, wallets);
         for (String reference : references) {
-            ledger.publish(reference, LedgerProbe.chargeSuccess(reference, 20_000, "NGN"));
+            topics.publish(reference, PaystackBodies.chargeSuccess(reference, 20_000, "NGN"));
         }
 
         await().atMost(Duration.ofSeconds(30)).until(() -> allSettled(references));
@@ -68,7 +73,7 @@ class PoisonRecordTests {
         assertThat(ledger.queryAsOwner("""
                 select reason from dead_letters where topic = 'paystack.events'
                 and record_key = convert_to(?, 'UTF8')""", poisonKey)).contains("NUL");
-        assertThat(ledger.recordsOn("paystack.events.dlt", poisonKey, Duration.ofSeconds(3))).singleElement()
+        assertThat(topics.recordsOn("paystack.events.dlt", poisonKey, Duration.ofSeconds(3))).singleElement()
             .isEqualTo(poison);
         assertThat(ledger.queryAsOwner("select count(*)::text from payment_exceptions where reference = ?", unknown))
             .isEqualTo("1");
@@ -81,16 +86,16 @@ class PoisonRecordTests {
         String negative = ledger.newPendingDeposit(wallet, 10_000);
         String huge = ledger.newPendingDeposit(wallet, 10_000);
         String refunded = ledger.newPendingDeposit(wallet, 10_000);
-        ledger.publish(negative,
-                new String(LedgerProbe.chargeSuccess(negative, 10_000, "NGN"), StandardCharsets.UTF_8)
+        topics.publish(negative,
+                new String(PaystackBodies.chargeSuccess(negative, 10_000, "NGN"), StandardCharsets.UTF_8)
                     .replace("\"amount\":10000", "\"amount\":-10000")
                     .getBytes(StandardCharsets.UTF_8));
-        ledger.publish(huge, LedgerProbe.chargeSuccess(huge, 9_223_372_036_854_775_807L, "NGN"));
-        ledger.publish(refunded, LedgerProbe.chargeSuccess(refunded, 10_000, "NGN"));
+        topics.publish(huge, PaystackBodies.chargeSuccess(huge, 9_223_372_036_854_775_807L, "NGN"));
+        topics.publish(refunded, PaystackBodies.chargeSuccess(refunded, 10_000, "NGN"));
         await().atMost(Duration.ofSeconds(30)).until(() -> ledger.balance(wallet) == 10_000);
         // A refund so large that refunded + amount would wrap round past Long.MAX_VALUE.
-        ledger.publish(refunded,
-                new String(LedgerProbe.refundProcessed(refunded, 77, 9_223_372_036_854_775_000L),
+        topics.publish(refunded,
+                new String(PaystackBodies.refundProcessed(refunded, 77, 9_223_372_036_854_775_000L),
                         StandardCharsets.UTF_8)
                     .replace("\"amount\":\"9223372036854775000\"", "\"amount\":9223372036854775000")
                     .getBytes(StandardCharsets.UTF_8));
@@ -118,9 +123,9 @@ class PoisonRecordTests {
         try (AutoCloseable rule = refusingUpdates("deposits", "new.reference = '" + refused + "'", "23514")) {
             List<UUID> wallets = new ArrayList<>();
             List<String> references = depositsOnEveryPartition(6, wallets);
-            ledger.publish(refused, LedgerProbe.chargeSuccess(refused, 30_000, "NGN"));
+            topics.publish(refused, PaystackBodies.chargeSuccess(refused, 30_000, "NGN"));
             for (String reference : references) {
-                ledger.publish(reference, LedgerProbe.chargeSuccess(reference, 20_000, "NGN"));
+                topics.publish(reference, PaystackBodies.chargeSuccess(reference, 20_000, "NGN"));
             }
 
             await().atMost(Duration.ofSeconds(30)).until(() -> allSettled(references));
@@ -149,8 +154,8 @@ class PoisonRecordTests {
         UUID refused = ledger.newPendingTransfer(alice, bob, 1_000);
         UUID fine = ledger.newPendingTransfer(alice, bob, 2_000);
         try (AutoCloseable rule = refusingUpdates("transfers", "new.id = '" + refused + "'", "22023")) {
-            ledger.publishTransferCommand(refused, alice, bob, 1_000);
-            ledger.publishTransferCommand(fine, alice, bob, 2_000);
+            topics.publishTransferCommand(refused, alice, bob, 1_000);
+            topics.publishTransferCommand(fine, alice, bob, 2_000);
 
             await().atMost(Duration.ofSeconds(30)).until(() -> ledger.transferStatus(fine).equals("completed"));
             assertThat(ledger.transferStatus(refused)).isEqualTo("pending");
@@ -172,7 +177,7 @@ class PoisonRecordTests {
         ledger.executeAsOwner(
                 "revoke update (status, settled_at, review_reason, paystack_id) on deposits from wallet_worker");
         try {
-            ledger.publish(reference, LedgerProbe.chargeSuccess(reference, 40_000, "NGN"));
+            topics.publish(reference, PaystackBodies.chargeSuccess(reference, 40_000, "NGN"));
             await().during(Duration.ofSeconds(4))
                 .atMost(Duration.ofSeconds(6))
                 .until(() -> ledger.depositStatus(reference).equals("pending"));

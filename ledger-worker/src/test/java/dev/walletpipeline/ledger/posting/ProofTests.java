@@ -8,7 +8,9 @@ import dev.walletpipeline.contracts.proof.Proof;
 import dev.walletpipeline.localstack.LedgerProbe;
 import dev.walletpipeline.localstack.LocalStack;
 import dev.walletpipeline.localstack.LocalStackExtension;
+import dev.walletpipeline.localstack.PaystackBodies;
 import dev.walletpipeline.localstack.PaystackSigner;
+import dev.walletpipeline.localstack.TopicProbe;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -25,9 +27,12 @@ class ProofTests {
 
     private LedgerProbe ledger;
 
+    private TopicProbe topics;
+
     @BeforeEach
     void setUp(LocalStack stack) {
         ledger = new LedgerProbe(stack);
+        topics = new TopicProbe(stack);
     }
 
     @Test
@@ -35,7 +40,7 @@ class ProofTests {
         UUID wallet = ledger.newWallet();
         String reference = ledger.newPendingDeposit(wallet, 70_000);
 
-        ledger.publish(reference, LedgerProbe.chargeSuccess(reference, 70_000, "NGN"), Map.of());
+        topics.publish(reference, PaystackBodies.chargeSuccess(reference, 70_000, "NGN"), Map.of());
 
         assertDeadLetteredAndNothingCredited(reference, wallet);
     }
@@ -44,9 +49,9 @@ class ProofTests {
     void aChargeSuccessSignedWithAnotherKeyCreditsNothing() throws Exception {
         UUID wallet = ledger.newWallet();
         String reference = ledger.newPendingDeposit(wallet, 70_000);
-        byte[] body = LedgerProbe.chargeSuccess(reference, 70_000, "NGN");
+        byte[] body = PaystackBodies.chargeSuccess(reference, 70_000, "NGN");
 
-        ledger.publish(reference, body, Map.of(Proof.PAYSTACK_SIGNATURE, PaystackSigner.sign(body, "sk_test_guessed"),
+        topics.publish(reference, body, Map.of(Proof.PAYSTACK_SIGNATURE, PaystackSigner.sign(body, "sk_test_guessed"),
                 Proof.RECONCILIATION_SIGNATURE, PaystackSigner.sign(body, "guessed")));
 
         assertDeadLetteredAndNothingCredited(reference, wallet);
@@ -56,10 +61,10 @@ class ProofTests {
     void aSignatureOverOtherBytesProvesNothing() throws Exception {
         UUID wallet = ledger.newWallet();
         String reference = ledger.newPendingDeposit(wallet, 70_000);
-        byte[] signed = LedgerProbe.chargeSuccess(reference, 100, "NGN");
-        byte[] sent = LedgerProbe.chargeSuccess(reference, 70_000, "NGN");
+        byte[] signed = PaystackBodies.chargeSuccess(reference, 100, "NGN");
+        byte[] sent = PaystackBodies.chargeSuccess(reference, 70_000, "NGN");
 
-        ledger.publish(reference, sent,
+        topics.publish(reference, sent,
                 Map.of(Proof.PAYSTACK_SIGNATURE, PaystackSigner.sign(signed, LocalStack.PAYSTACK_SECRET_KEY)));
 
         assertDeadLetteredAndNothingCredited(reference, wallet);
@@ -70,7 +75,7 @@ class ProofTests {
         UUID wallet = ledger.newWallet();
         String reference = ledger.newPendingDeposit(wallet, 70_000);
 
-        ledger.publish(reference, verified(reference, "success", 70_000));
+        topics.publish(reference, verified(reference, "success", 70_000));
 
         assertDeadLetteredAndNothingCredited(reference, wallet);
     }
@@ -81,11 +86,11 @@ class ProofTests {
         String reference = ledger.newPendingDeposit(wallet, 80_000);
         byte[] body = verified(reference, "success", 80_000);
 
-        ledger.publish(reference, body, reconciliationProof(body));
-        ledger.publish(reference, LedgerProbe.chargeSuccess(reference, 80_000, "NGN"));
+        topics.publish(reference, body, reconciliationProof(body));
+        topics.publish(reference, PaystackBodies.chargeSuccess(reference, 80_000, "NGN"));
 
         await().atMost(Duration.ofSeconds(30)).until(() -> ledger.depositStatus(reference).equals("success"));
-        assertThat(ledger.committedEvents(wallet, Duration.ofSeconds(3))).extracting(LedgerEvent::type)
+        assertThat(topics.committedEvents(wallet, Duration.ofSeconds(3))).extracting(LedgerEvent::type)
             .containsExactly(LedgerEvent.Type.DepositCredited);
         assertThat(ledger.balance(wallet)).isEqualTo(80_000);
         assertThat(ledger.ledgerInvariantViolations()).isEmpty();
@@ -97,11 +102,11 @@ class ProofTests {
         String reference = ledger.newPendingDeposit(wallet, 90_000);
         byte[] reversal = verified(reference, "reversed", 90_000);
 
-        ledger.publish(reference, reversal, reconciliationProof(reversal));
+        topics.publish(reference, reversal, reconciliationProof(reversal));
         await().atMost(Duration.ofSeconds(30)).until(() -> ledger.depositStatus(reference).equals("reversed"));
         // A success that arrives after the reversal (a late or replayed webhook) credits
         // nothing.
-        ledger.publish(reference, LedgerProbe.chargeSuccess(reference, 90_000, "NGN"));
+        topics.publish(reference, PaystackBodies.chargeSuccess(reference, 90_000, "NGN"));
 
         await().atMost(Duration.ofSeconds(30))
             .until(() -> ledger
@@ -109,7 +114,7 @@ class ProofTests {
                 .equals("1"));
         assertThat(ledger.depositStatus(reference)).isEqualTo("reversed");
         assertThat(ledger.balance(wallet)).isZero();
-        assertThat(ledger.committedEvents(wallet, Duration.ofSeconds(3))).singleElement().satisfies(event -> {
+        assertThat(topics.committedEvents(wallet, Duration.ofSeconds(3))).singleElement().satisfies(event -> {
             assertThat(event.type()).isEqualTo(LedgerEvent.Type.DepositReversed);
             assertThat(event.reason()).contains("reversed");
             assertThat(event.balanceAfter()).isZero();

@@ -7,6 +7,8 @@ import dev.walletpipeline.contracts.LedgerEvent;
 import dev.walletpipeline.localstack.LedgerProbe;
 import dev.walletpipeline.localstack.LocalStack;
 import dev.walletpipeline.localstack.LocalStackExtension;
+import dev.walletpipeline.localstack.PaystackBodies;
+import dev.walletpipeline.localstack.TopicProbe;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -30,9 +32,12 @@ class RefundsAndChargebacksTests {
 
     private LedgerProbe ledger;
 
+    private TopicProbe topics;
+
     @BeforeEach
     void setUp(LocalStack stack) {
         ledger = new LedgerProbe(stack);
+        topics = new TopicProbe(stack);
     }
 
     @Test
@@ -41,12 +46,12 @@ class RefundsAndChargebacksTests {
         String reference = creditedDeposit(wallet, 500_000);
         long refundId = id();
 
-        byte[] refund = LedgerProbe.refundProcessed(reference, refundId, 200_000);
-        ledger.publish(reference, refund);
-        ledger.publish(reference, refund);
+        byte[] refund = PaystackBodies.refundProcessed(reference, refundId, 200_000);
+        topics.publish(reference, refund);
+        topics.publish(reference, refund);
 
         await().atMost(WAIT).until(() -> ledger.balance(wallet) == 300_000);
-        List<LedgerEvent> events = ledger.committedEvents(wallet, Duration.ofSeconds(3));
+        List<LedgerEvent> events = topics.committedEvents(wallet, Duration.ofSeconds(3));
         assertThat(events).extracting(LedgerEvent::type, LedgerEvent::amount, LedgerEvent::balanceAfter)
             .containsExactly(Tuple.tuple(LedgerEvent.Type.DepositCredited, 500_000L, 500_000L),
                     Tuple.tuple(LedgerEvent.Type.DepositRefunded, 200_000L, 300_000L));
@@ -65,8 +70,8 @@ class RefundsAndChargebacksTests {
         String reference = creditedDeposit(wallet, 100_000);
         long tooMuch = id();
 
-        ledger.publish(reference, LedgerProbe.refundProcessed(reference, id(), 60_000));
-        ledger.publish(reference, LedgerProbe.refundProcessed(reference, tooMuch, 60_000));
+        topics.publish(reference, PaystackBodies.refundProcessed(reference, id(), 60_000));
+        topics.publish(reference, PaystackBodies.refundProcessed(reference, tooMuch, 60_000));
 
         await().atMost(WAIT)
             .until(() -> ledger.queryAsOwner(
@@ -82,21 +87,21 @@ class RefundsAndChargebacksTests {
         UUID friend = ledger.newWallet();
         String reference = creditedDeposit(wallet, 100_000);
         UUID spent = ledger.newPendingTransfer(wallet, friend, 80_000);
-        ledger.publishTransferCommand(spent, wallet, friend, 80_000);
+        topics.publishTransferCommand(spent, wallet, friend, 80_000);
         await().atMost(WAIT).until(() -> ledger.transferStatus(spent).equals("completed"));
 
-        ledger.publish(reference, LedgerProbe.refundProcessed(reference, id(), 100_000));
+        topics.publish(reference, PaystackBodies.refundProcessed(reference, id(), 100_000));
         await().atMost(WAIT).until(() -> ledger.balance(wallet) == -80_000);
 
         UUID refused = ledger.newPendingTransfer(wallet, friend, 100);
-        ledger.publishTransferCommand(refused, wallet, friend, 100);
+        topics.publishTransferCommand(refused, wallet, friend, 100);
         await().atMost(WAIT).until(() -> ledger.transferStatus(refused).equals("rejected"));
         assertThat(ledger.queryAsOwner("select reason from transfers where id = ?", refused))
             .isEqualTo("wallet_in_debt");
 
         String next = creditedDeposit(wallet, 100_000);
         assertThat(ledger.balance(wallet)).isEqualTo(20_000);
-        assertThat(ledger.committedEvents(wallet, Duration.ofSeconds(3))).extracting(LedgerEvent::type)
+        assertThat(topics.committedEvents(wallet, Duration.ofSeconds(3))).extracting(LedgerEvent::type)
             .containsExactly(LedgerEvent.Type.DepositCredited, LedgerEvent.Type.TransferCompleted,
                     LedgerEvent.Type.DepositRefunded, LedgerEvent.Type.TransferRejected,
                     LedgerEvent.Type.DepositCredited);
@@ -123,14 +128,14 @@ class RefundsAndChargebacksTests {
         String reference = creditedDeposit(wallet, 300_000);
         long dispute = id();
 
-        ledger.publish(reference, LedgerProbe.dispute(reference, dispute, 120_000, null));
+        topics.publish(reference, PaystackBodies.dispute(reference, dispute, 120_000, null));
         await().atMost(WAIT).until(() -> ledger.balance(wallet) == 180_000);
         assertThat(disputesHeld()).isEqualTo(120_000);
 
-        ledger.publish(reference, LedgerProbe.dispute(reference, dispute, 120_000, "declined"));
+        topics.publish(reference, PaystackBodies.dispute(reference, dispute, 120_000, "declined"));
         await().atMost(WAIT).until(() -> ledger.balance(wallet) == 300_000);
 
-        assertThat(ledger.committedEvents(wallet, Duration.ofSeconds(3)))
+        assertThat(topics.committedEvents(wallet, Duration.ofSeconds(3)))
             .extracting(LedgerEvent::type, LedgerEvent::balanceAfter)
             .containsExactly(Tuple.tuple(LedgerEvent.Type.DepositCredited, 300_000L),
                     Tuple.tuple(LedgerEvent.Type.ChargebackHeld, 180_000L),
@@ -148,20 +153,20 @@ class RefundsAndChargebacksTests {
         UUID friend = ledger.newWallet();
         String reference = creditedDeposit(wallet, 50_000);
         UUID spent = ledger.newPendingTransfer(wallet, friend, 50_000);
-        ledger.publishTransferCommand(spent, wallet, friend, 50_000);
+        topics.publishTransferCommand(spent, wallet, friend, 50_000);
         await().atMost(WAIT).until(() -> ledger.transferStatus(spent).equals("completed"));
         long dispute = id();
         String clearingBefore = clearing();
 
-        ledger.publish(reference, LedgerProbe.dispute(reference, dispute, 50_000, null));
-        byte[] resolved = LedgerProbe.dispute(reference, dispute, 50_000, "merchant-accepted");
-        ledger.publish(reference, resolved);
-        ledger.publish(reference, resolved);
+        topics.publish(reference, PaystackBodies.dispute(reference, dispute, 50_000, null));
+        byte[] resolved = PaystackBodies.dispute(reference, dispute, 50_000, "merchant-accepted");
+        topics.publish(reference, resolved);
+        topics.publish(reference, resolved);
 
         await().atMost(WAIT)
             .until(() -> ledger.queryAsOwner("select status from disputes where id = ?", Long.toString(dispute)),
                     "charged_back"::equals);
-        assertThat(ledger.committedEvents(wallet, Duration.ofSeconds(3)))
+        assertThat(topics.committedEvents(wallet, Duration.ofSeconds(3)))
             .extracting(LedgerEvent::type, LedgerEvent::balanceAfter)
             .endsWith(Tuple.tuple(LedgerEvent.Type.ChargebackHeld, -50_000L),
                     Tuple.tuple(LedgerEvent.Type.ChargebackDebited, -50_000L));
@@ -175,8 +180,8 @@ class RefundsAndChargebacksTests {
     void refundsAndDisputesOfReferencesWeNeverIssuedAreRecordedAndMoveNothing() throws Exception {
         String unknown = "WLT-NEVER-" + id();
 
-        ledger.publish(unknown, LedgerProbe.refundProcessed(unknown, id(), 1_000));
-        ledger.publish(unknown, LedgerProbe.dispute(unknown, id(), 1_000, null));
+        topics.publish(unknown, PaystackBodies.refundProcessed(unknown, id(), 1_000));
+        topics.publish(unknown, PaystackBodies.dispute(unknown, id(), 1_000, null));
 
         await().atMost(WAIT)
             .until(() -> ledger.queryAsOwner(
@@ -187,7 +192,7 @@ class RefundsAndChargebacksTests {
 
     private String creditedDeposit(UUID wallet, long amount) throws Exception {
         String reference = ledger.newPendingDeposit(wallet, amount);
-        ledger.publish(reference, LedgerProbe.chargeSuccess(reference, amount, "NGN"));
+        topics.publish(reference, PaystackBodies.chargeSuccess(reference, amount, "NGN"));
         await().atMost(WAIT).until(() -> ledger.depositStatus(reference).equals("success"));
         return reference;
     }

@@ -7,6 +7,7 @@ import dev.walletpipeline.contracts.LedgerEvent;
 import dev.walletpipeline.localstack.LedgerProbe;
 import dev.walletpipeline.localstack.LocalStack;
 import dev.walletpipeline.localstack.LocalStackExtension;
+import dev.walletpipeline.localstack.TopicProbe;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -25,9 +26,12 @@ class TransferPostingTests {
 
     private LedgerProbe ledger;
 
+    private TopicProbe topics;
+
     @BeforeEach
     void setUp(LocalStack stack) {
         ledger = new LedgerProbe(stack);
+        topics = new TopicProbe(stack);
     }
 
     @Test
@@ -37,13 +41,13 @@ class TransferPostingTests {
         ledger.fund(alice, 10_000);
         UUID transfer = ledger.newPendingTransfer(alice, bob, 3_000);
 
-        ledger.publishTransferCommand(transfer, alice, bob, 3_000);
-        ledger.publishTransferCommand(transfer, alice, bob, 3_000);
+        topics.publishTransferCommand(transfer, alice, bob, 3_000);
+        topics.publishTransferCommand(transfer, alice, bob, 3_000);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> ledger.transferStatus(transfer).equals("completed"));
         assertThat(ledger.balance(alice)).isEqualTo(7_000);
         assertThat(ledger.balance(bob)).isEqualTo(3_000);
-        assertThat(ledger.committedEvents(bob, Duration.ofSeconds(3)))
+        assertThat(topics.committedEvents(bob, Duration.ofSeconds(3)))
             .extracting(LedgerEvent::type, LedgerEvent::balanceAfter)
             .containsExactly(Tuple.tuple(LedgerEvent.Type.TransferCompleted, 3_000L));
         assertThat(ledger.ledgerInvariantViolations()).isEmpty();
@@ -61,7 +65,7 @@ class TransferPostingTests {
                 bob);
         UUID transfer = ledger.newPendingTransfer(alice, bob, 3_000);
 
-        ledger.publishTransferCommand(transfer, alice, bob, 3_000);
+        topics.publishTransferCommand(transfer, alice, bob, 3_000);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> ledger.transferStatus(transfer).equals("completed"));
         assertThat(ledger.queryAsOwner("""
@@ -74,7 +78,7 @@ class TransferPostingTests {
                 "select count(*)::text from wallets where id in (?, ?) and last_posted_at = ?::timestamptz", alice, bob,
                 ahead))
             .isEqualTo("2");
-        assertThat(ledger.committedEvents(bob, Duration.ofSeconds(3))).extracting(e -> e.occurredAt().toString())
+        assertThat(topics.committedEvents(bob, Duration.ofSeconds(3))).extracting(e -> e.occurredAt().toString())
             .containsExactly(ahead);
     }
 
@@ -86,13 +90,13 @@ class TransferPostingTests {
         UUID first = ledger.newPendingTransfer(alice, bob, 800);
         UUID second = ledger.newPendingTransfer(alice, bob, 800);
 
-        ledger.publishTransferCommand(first, alice, bob, 800);
-        ledger.publishTransferCommand(second, alice, bob, 800);
+        topics.publishTransferCommand(first, alice, bob, 800);
+        topics.publishTransferCommand(second, alice, bob, 800);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> ledger.transferStatus(second).equals("rejected"));
         assertThat(ledger.transferStatus(first)).isEqualTo("completed");
         assertThat(ledger.balance(alice)).isEqualTo(200);
-        assertThat(ledger.committedEvents(alice, Duration.ofSeconds(3)))
+        assertThat(topics.committedEvents(alice, Duration.ofSeconds(3)))
             .extracting(LedgerEvent::type, LedgerEvent::reason)
             .endsWith(Tuple.tuple(LedgerEvent.Type.TransferRejected, "insufficient_funds"));
         assertThat(ledger.ledgerInvariantViolations()).isEmpty();
@@ -111,7 +115,7 @@ class TransferPostingTests {
             UUID to = forth ? bob : alice;
             UUID transfer = ledger.newPendingTransfer(from, to, 100 + i);
             transfers.add(transfer);
-            ledger.publishTransferCommand(transfer, from, to, 100 + i);
+            topics.publishTransferCommand(transfer, from, to, 100 + i);
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> {
             for (UUID transfer : transfers) {
@@ -130,12 +134,12 @@ class TransferPostingTests {
         UUID alice = ledger.newWallet();
         UUID bob = ledger.newWallet();
         ledger.fund(alice, 1_000);
-        ledger.publishRaw("wallet.transfer-commands", alice.toString(), "{not json".getBytes());
+        topics.publishRaw("wallet.transfer-commands", alice.toString(), "{not json".getBytes());
         UUID transfer = ledger.newPendingTransfer(alice, bob, 500);
-        ledger.publishTransferCommand(transfer, alice, bob, 500);
+        topics.publishTransferCommand(transfer, alice, bob, 500);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> ledger.transferStatus(transfer).equals("completed"));
-        assertThat(ledger.recordsOn("wallet.transfer-commands.dlt", alice.toString(), Duration.ofSeconds(3)))
+        assertThat(topics.recordsOn("wallet.transfer-commands.dlt", alice.toString(), Duration.ofSeconds(3)))
             .anySatisfy(body -> assertThat(new String(body)).isEqualTo("{not json"));
     }
 
@@ -147,13 +151,13 @@ class TransferPostingTests {
         UUID transfer = ledger.newPendingTransfer(alice, bob, 1_500);
         // As if the topic had been recreated: the position the command will take is
         // already in processed_messages, for another transfer, with events of its own.
-        long[] next = ledger.nextPosition("wallet.transfer-commands", alice.toString());
+        long[] next = topics.nextPosition("wallet.transfer-commands", alice.toString());
         ledger.executeAsOwner("""
                 insert into processed_messages (topic, kafka_partition, kafka_offset, message_id, emitted)
                 values ('wallet.transfer-commands', ?, ?, ?, '[]')""", (int) next[0], next[1],
                 "transfer:" + UUID.randomUUID());
 
-        ledger.publishTransferCommand(transfer, alice, bob, 1_500);
+        topics.publishTransferCommand(transfer, alice, bob, 1_500);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> ledger.transferStatus(transfer).equals("completed"));
         assertThat(ledger.balance(bob)).isEqualTo(1_500);

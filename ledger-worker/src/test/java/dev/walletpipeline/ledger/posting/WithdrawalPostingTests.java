@@ -8,6 +8,8 @@ import dev.walletpipeline.contracts.WithdrawalRequested;
 import dev.walletpipeline.localstack.LedgerProbe;
 import dev.walletpipeline.localstack.LocalStack;
 import dev.walletpipeline.localstack.LocalStackExtension;
+import dev.walletpipeline.localstack.PaystackBodies;
+import dev.walletpipeline.localstack.TopicProbe;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -30,9 +32,12 @@ class WithdrawalPostingTests {
 
     private LedgerProbe ledger;
 
+    private TopicProbe topics;
+
     @BeforeEach
     void setUp(LocalStack stack) {
         ledger = new LedgerProbe(stack);
+        topics = new TopicProbe(stack);
     }
 
     @Test
@@ -40,20 +45,20 @@ class WithdrawalPostingTests {
         UUID wallet = ledger.newWallet();
         ledger.fund(wallet, 100_000);
         UUID withdrawal = ledger.newWithdrawal(wallet, 60_000);
-        ledger.publishWalletCommand(wallet.toString(), WithdrawalRequested.TYPE,
+        topics.publishWalletCommand(wallet.toString(), WithdrawalRequested.TYPE,
                 new WithdrawalRequested(1, withdrawal, wallet, 60_000, "NGN", Instant.now()).toJson().getBytes());
         await().atMost(WAIT).until(() -> status(withdrawal).equals("processing"));
         assertThat(ledger.balance(wallet)).isEqualTo(40_000);
         assertThat(payoutsInFlight()).isEqualTo(60_000);
 
-        byte[] paid = LedgerProbe.transferEvent("transfer.success", withdrawal, 60_000);
-        ledger.publish(withdrawal.toString(), paid);
-        ledger.publish(withdrawal.toString(), paid);
+        byte[] paid = PaystackBodies.transferEvent("transfer.success", withdrawal, 60_000);
+        topics.publish(withdrawal.toString(), paid);
+        topics.publish(withdrawal.toString(), paid);
 
         await().atMost(WAIT).until(() -> status(withdrawal).equals("completed"));
         assertThat(ledger.balance(wallet)).isEqualTo(40_000);
         assertThat(payoutsInFlight()).isZero();
-        assertThat(ledger.committedEvents(wallet, Duration.ofSeconds(3)))
+        assertThat(topics.committedEvents(wallet, Duration.ofSeconds(3)))
             .extracting(LedgerEvent::type, LedgerEvent::balanceAfter)
             .endsWith(Tuple.tuple(LedgerEvent.Type.WithdrawalRequested, 40_000L),
                     Tuple.tuple(LedgerEvent.Type.WithdrawalCompleted, 40_000L));
@@ -66,12 +71,12 @@ class WithdrawalPostingTests {
         ledger.fund(wallet, 50_000);
         UUID withdrawal = ledger.newWithdrawal(wallet, 50_000);
         await().atMost(WAIT).until(() -> status(withdrawal).equals("processing"));
-        ledger.publish(withdrawal.toString(), LedgerProbe.transferEvent("transfer.success", withdrawal, 50_000));
+        topics.publish(withdrawal.toString(), PaystackBodies.transferEvent("transfer.success", withdrawal, 50_000));
         await().atMost(WAIT).until(() -> status(withdrawal).equals("completed"));
 
-        byte[] reversed = LedgerProbe.transferEvent("transfer.reversed", withdrawal, 50_000);
-        ledger.publish(withdrawal.toString(), reversed);
-        ledger.publish(withdrawal.toString(), reversed);
+        byte[] reversed = PaystackBodies.transferEvent("transfer.reversed", withdrawal, 50_000);
+        topics.publish(withdrawal.toString(), reversed);
+        topics.publish(withdrawal.toString(), reversed);
 
         await().atMost(WAIT).until(() -> status(withdrawal).equals("reversed"));
         assertThat(ledger.balance(wallet)).isEqualTo(50_000);
@@ -93,7 +98,7 @@ class WithdrawalPostingTests {
         assertThat(ledger.queryAsOwner("select reason from withdrawals where id = ?", withdrawal))
             .isEqualTo("insufficient_funds");
         assertThat(ledger.balance(wallet)).isEqualTo(10_000);
-        assertThat(ledger.committedEvents(wallet, Duration.ofSeconds(3))).extracting(LedgerEvent::type)
+        assertThat(topics.committedEvents(wallet, Duration.ofSeconds(3))).extracting(LedgerEvent::type)
             .containsExactly(LedgerEvent.Type.WithdrawalReturned);
         assertThat(ledger.ledgerInvariantViolations()).isEmpty();
     }
@@ -105,7 +110,7 @@ class WithdrawalPostingTests {
         UUID withdrawal = ledger.newWithdrawal(wallet, 30_000);
         await().atMost(WAIT).until(() -> status(withdrawal).equals("processing"));
 
-        ledger.publish(withdrawal.toString(), LedgerProbe.transferEvent("transfer.failed", withdrawal, 30_000),
+        topics.publish(withdrawal.toString(), PaystackBodies.transferEvent("transfer.failed", withdrawal, 30_000),
                 Map.of());
 
         await().atMost(WAIT)
@@ -114,7 +119,7 @@ class WithdrawalPostingTests {
                     withdrawal.toString()), "1"::equals);
         assertThat(status(withdrawal)).isEqualTo("processing");
         assertThat(ledger.balance(wallet)).isZero();
-        ledger.publish(withdrawal.toString(), LedgerProbe.transferEvent("transfer.failed", withdrawal, 30_000));
+        topics.publish(withdrawal.toString(), PaystackBodies.transferEvent("transfer.failed", withdrawal, 30_000));
         await().atMost(WAIT).until(() -> status(withdrawal).equals("failed"));
         assertThat(ledger.balance(wallet)).isEqualTo(30_000);
         assertThat(ledger.ledgerInvariantViolations()).isEmpty();

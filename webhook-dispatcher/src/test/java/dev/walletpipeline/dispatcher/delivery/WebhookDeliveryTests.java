@@ -11,6 +11,7 @@ import dev.walletpipeline.localstack.LedgerProbe;
 import dev.walletpipeline.localstack.LocalStack;
 import dev.walletpipeline.localstack.LocalStackExtension;
 import dev.walletpipeline.localstack.StandardWebhooksVerifier;
+import dev.walletpipeline.localstack.TopicProbe;
 import dev.walletpipeline.localstack.WebhookReceiver;
 import dev.walletpipeline.localstack.WebhookReceiver.Answer;
 import java.time.Duration;
@@ -35,11 +36,14 @@ class WebhookDeliveryTests {
 
     private LedgerProbe ledger;
 
+    private TopicProbe topics;
+
     private WebhookReceiver receiver;
 
     @BeforeEach
     void setUp(LocalStack stack) {
         ledger = new LedgerProbe(stack);
+        topics = new TopicProbe(stack);
         receiver = WebhookReceiver.start(16);
     }
 
@@ -331,7 +335,7 @@ class WebhookDeliveryTests {
     }
 
     private void publish(List<LedgerEvent> events) {
-        ledger.publishRaw(Topic.LEDGER_EVENTS.name(),
+        topics.publishRaw(Topic.LEDGER_EVENTS.name(),
                 events.stream().map(e -> Map.entry(e.walletId().toString(), e.toJson())).toList());
     }
 

@@ -6,7 +6,9 @@ import dev.walletpipeline.contracts.Topic;
 import dev.walletpipeline.localstack.LedgerProbe;
 import dev.walletpipeline.localstack.LocalStack;
 import dev.walletpipeline.localstack.LocalStackExtension;
+import dev.walletpipeline.localstack.PaystackBodies;
 import dev.walletpipeline.localstack.PaystackSigner;
+import dev.walletpipeline.localstack.TopicProbe;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -63,9 +65,9 @@ class PaystackWebhookTests {
             throws Exception {
         String payment = "WLT-" + UUID.randomUUID();
         String withdrawal = UUID.randomUUID().toString();
-        byte[] refund = LedgerProbe.refundProcessed(payment, 42, 1_000);
-        byte[] dispute = LedgerProbe.dispute(payment, 43, 2_000, null);
-        byte[] paidOut = LedgerProbe.transferEvent("transfer.success", UUID.fromString(withdrawal), 3_000);
+        byte[] refund = PaystackBodies.refundProcessed(payment, 42, 1_000);
+        byte[] dispute = PaystackBodies.dispute(payment, 43, 2_000, null);
+        byte[] paidOut = PaystackBodies.transferEvent("transfer.success", UUID.fromString(withdrawal), 3_000);
         String other = "{\"event\":\"subscription.create\",\"data\":{\"reference\":\"" + payment + "-sub\"}}";
 
         for (byte[] body : List.of(refund, dispute, paidOut, other.getBytes(StandardCharsets.UTF_8))) {
@@ -81,15 +83,15 @@ class PaystackWebhookTests {
     @Test
     void eachFactOfAPaymentHasAKeyOfItsOwnSoCompactionCannotReplaceOneWithAnother() throws Exception {
         String payment = "WLT-" + UUID.randomUUID();
-        byte[] charge = LedgerProbe.chargeSuccess(payment, 20_000, "NGN");
-        byte[] firstRefund = LedgerProbe.refundProcessed(payment, 51, 5_000);
-        byte[] secondRefund = LedgerProbe.refundProcessed(payment, 52, 3_000);
+        byte[] charge = PaystackBodies.chargeSuccess(payment, 20_000, "NGN");
+        byte[] firstRefund = PaystackBodies.refundProcessed(payment, 51, 5_000);
+        byte[] secondRefund = PaystackBodies.refundProcessed(payment, 52, 3_000);
 
         for (byte[] body : List.of(charge, firstRefund, secondRefund, charge)) {
             assertThat(post(body, sign(body, SECRET)).statusCode()).isEqualTo(200);
         }
 
-        List<String> keys = new LedgerProbe(stack).keysOnPartitionOf(Topic.PAYSTACK_EVENTS.name(), payment,
+        List<String> keys = new TopicProbe(stack).keysOnPartitionOf(Topic.PAYSTACK_EVENTS.name(), payment,
                 payment + "#", Duration.ofSeconds(3));
         assertThat(keys).hasSize(4).allSatisfy(key -> assertThat(key).matches(payment + "#[0-9a-f]{32}"));
         assertThat(keys.get(0)).as("a repeated delivery shares its key, so compaction keeps it once")
@@ -161,7 +163,7 @@ class PaystackWebhookTests {
      * on the partition the reference alone would choose.
      */
     private List<byte[]> publishedWithKey(String reference) {
-        return new LedgerProbe(stack).recordsOnPartitionOf(Topic.PAYSTACK_EVENTS.name(), reference, reference + "#",
+        return new TopicProbe(stack).recordsOnPartitionOf(Topic.PAYSTACK_EVENTS.name(), reference, reference + "#",
                 Duration.ofSeconds(3));
     }
 
