@@ -3,6 +3,7 @@ package dev.walletpipeline.localstack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.walletpipeline.contracts.states.AccountKind;
+import dev.walletpipeline.contracts.states.DeliveryStatus;
 import dev.walletpipeline.contracts.states.DepositStatus;
 import dev.walletpipeline.contracts.states.EntryType;
 import dev.walletpipeline.contracts.states.TransferStatus;
@@ -41,6 +42,8 @@ class StatesMatchTheSchemaTests {
                 .isEqualTo(wires(EntryType.class));
             assertThat(allowed(db, "wallets", "wallets_kind_check")).isEqualTo(wires(AccountKind.class));
             assertThat(allowed(db, "wallets", "wallets_status_check")).isEqualTo(wires(WalletStatus.class));
+            assertThat(allowed(db, "webhook_deliveries", "webhook_deliveries_status_check"))
+                .isEqualTo(wires(DeliveryStatus.class));
         }
     }
 

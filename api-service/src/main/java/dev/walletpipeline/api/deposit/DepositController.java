@@ -10,6 +10,7 @@ import dev.walletpipeline.api.problem.WalletProblem;
 import dev.walletpipeline.api.ratelimit.RateLimiter;
 import dev.walletpipeline.api.wallet.Wallet;
 import dev.walletpipeline.api.wallet.Wallets;
+import dev.walletpipeline.contracts.states.DepositStatus;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -74,7 +75,7 @@ class DepositController {
         if (deposit.authorizationUrl() != null) {
             return new Opened(deposit.reference(), deposit.authorizationUrl(), deposit.amount());
         }
-        if (!deposit.status().equals("pending")) {
+        if (deposit.status() != DepositStatus.PENDING) {
             throw new PaystackApi.PaystackFailed("this deposit could not be opened with Paystack; start a new one");
         }
         String email = jdbc.sql("select email from users where id = ?")
@@ -87,7 +88,7 @@ class DepositController {
                     publicBaseUrl + "/wallet/deposit/" + deposit.reference() + "/status", wallet.number());
         }
         catch (PaystackApi.PaystackFailed refused) {
-            deposits.end(deposit.reference(), "failed");
+            deposits.end(deposit.reference(), DepositStatus.FAILED);
             throw refused;
         }
         deposits.checkoutReady(deposit.reference(), url);
@@ -101,7 +102,7 @@ class DepositController {
         Deposits.Deposit deposit = deposits.find(reference)
             .filter(d -> d.walletId().equals(wallet.id()))
             .orElseThrow(() -> WalletProblem.notFound("deposit"));
-        return new Status(deposit.reference(), deposit.status(), deposit.amount());
+        return new Status(deposit.reference(), deposit.status().wire(), deposit.amount());
     }
 
     private Wallet walletOf(Caller caller) {

@@ -2,6 +2,7 @@ package dev.walletpipeline.api.deposit;
 
 import dev.walletpipeline.api.paystack.PaystackSettings;
 import dev.walletpipeline.api.paystack.PaystackVerifier;
+import dev.walletpipeline.contracts.states.DepositStatus;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import org.slf4j.Logger;
@@ -57,15 +58,16 @@ class DepositReconciliation {
         switch (status) {
             case "unknown" -> {
                 if (deposit.createdAt().isBefore(Instant.now().minus(settings.giveUpAfter()))) {
-                    deposits.end(deposit.reference(), "failed");
+                    deposits.end(deposit.reference(), DepositStatus.FAILED);
                     count("unknown_to_paystack");
                 }
             }
             // Published by webhook-ingest; ledger-worker credits (or marks reversed) from
             // there.
             case "success", "reversed" -> count(status);
+            // Paystack's status, which names ours here
             case "abandoned", "failed" -> {
-                deposits.end(deposit.reference(), status);
+                deposits.end(deposit.reference(), DepositStatus.of(status));
                 count(status);
             }
             // ongoing, pending, processing, queued: ask again later

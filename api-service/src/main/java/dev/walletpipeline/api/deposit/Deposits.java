@@ -2,6 +2,7 @@ package dev.walletpipeline.api.deposit;
 
 import dev.walletpipeline.api.problem.WalletProblem;
 import dev.walletpipeline.api.secret.Secrets;
+import dev.walletpipeline.contracts.states.DepositStatus;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -33,7 +34,7 @@ class Deposits {
         this.jdbc = jdbc;
     }
 
-    record Deposit(String reference, UUID walletId, long amount, String currency, String status,
+    record Deposit(String reference, UUID walletId, long amount, String currency, DepositStatus status,
             @Nullable String authorizationUrl, Instant createdAt) {
     }
 
@@ -90,9 +91,11 @@ class Deposits {
      * Ends a deposit that never became a payment; a deposit no longer pending keeps its
      * status.
      */
-    boolean end(String reference, String status) {
+    boolean end(String reference, DepositStatus status) {
+        // The one change api-service makes (DepositStatus.to says which are allowed).
+        DepositStatus.PENDING.to(status);
         return jdbc.sql("update deposits set status = ? where reference = ? and status = 'pending'")
-            .params(status, reference)
+            .params(status.wire(), reference)
             .update() == 1;
     }
 
@@ -100,7 +103,7 @@ class Deposits {
         return jdbc.sql("select * from deposits where reference = ?")
             .param(reference)
             .query((rs, n) -> new Deposit(rs.getString("reference"), rs.getObject("wallet_id", UUID.class),
-                    rs.getLong("amount"), rs.getString("currency").trim(), rs.getString("status"),
+                    rs.getLong("amount"), rs.getString("currency").trim(), DepositStatus.of(rs.getString("status")),
                     rs.getString("authorization_url"), rs.getObject("created_at", OffsetDateTime.class).toInstant()))
             .optional();
     }
@@ -120,7 +123,7 @@ class Deposits {
                 returning *""")
             .params(OffsetDateTime.now(ZoneOffset.UTC).minus(age), limit)
             .query((rs, n) -> new Deposit(rs.getString("reference"), rs.getObject("wallet_id", UUID.class),
-                    rs.getLong("amount"), rs.getString("currency").trim(), rs.getString("status"),
+                    rs.getLong("amount"), rs.getString("currency").trim(), DepositStatus.of(rs.getString("status")),
                     rs.getString("authorization_url"), rs.getObject("created_at", OffsetDateTime.class).toInstant()))
             .list();
     }

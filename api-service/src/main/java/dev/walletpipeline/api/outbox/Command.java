@@ -4,6 +4,8 @@ import dev.walletpipeline.contracts.Topic;
 import dev.walletpipeline.contracts.TransferBatchRequested;
 import dev.walletpipeline.contracts.TransferRequested;
 import dev.walletpipeline.contracts.WithdrawalRequested;
+import dev.walletpipeline.contracts.states.TransferStatus;
+import dev.walletpipeline.contracts.states.WithdrawalStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -84,7 +86,8 @@ record Command(UUID id, String walletId, String type, String json) {
         Instant createdAt = OffsetDateTime.parse(row.getString("created_at")).toInstant();
         return switch (table) {
             case "transfers" ->
-                row.get("batch_id") != null || !"pending".equals(row.getString("status")) ? Optional.empty()
+                row.get("batch_id") != null || !TransferStatus.PENDING.wire().equals(row.getString("status"))
+                        ? Optional.empty()
                         : Optional.of(transfer(id, UUID.fromString(row.getString("from_wallet_id")),
                                 UUID.fromString(row.getString("to_wallet_id")), row.getInt64("amount"),
                                 row.getString("currency").trim(), createdAt));
@@ -93,7 +96,7 @@ record Command(UUID id, String walletId, String type, String json) {
                 yield Optional.of(new Command(id, from.toString(), TransferBatchRequested.TYPE,
                         new TransferBatchRequested(TransferBatchRequested.VERSION, id, from, createdAt).toJson()));
             }
-            case "withdrawals" -> !"pending".equals(row.getString("status")) ? Optional.empty()
+            case "withdrawals" -> !WithdrawalStatus.PENDING.wire().equals(row.getString("status")) ? Optional.empty()
                     : Optional.of(withdrawal(id, UUID.fromString(row.getString("wallet_id")), row.getInt64("amount"),
                             row.getString("currency").trim(), createdAt));
             default -> throw new IllegalStateException("not a request table: " + table);

@@ -3,6 +3,7 @@ package dev.walletpipeline.api.webhook;
 import dev.walletpipeline.api.caller.Caller;
 import dev.walletpipeline.api.caller.Permission;
 import dev.walletpipeline.api.problem.WalletProblem;
+import dev.walletpipeline.contracts.states.DeliveryStatus;
 import dev.walletpipeline.contracts.webhooks.WebhookEventType;
 import dev.walletpipeline.contracts.webhooks.WebhookSignature;
 import dev.walletpipeline.contracts.webhooks.WebhookTargets;
@@ -135,7 +136,8 @@ class WebhookController {
     @PostMapping("/webhooks/endpoints/{id}/test")
     @ResponseStatus(HttpStatus.ACCEPTED)
     WebhookDeliveryQueued test(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
-        return new WebhookDeliveryQueued(endpoints.test(caller.requirePerson().userId(), id), "pending");
+        return new WebhookDeliveryQueued(endpoints.test(caller.requirePerson().userId(), id),
+                DeliveryStatus.PENDING.wire());
     }
 
     @PostMapping("/webhooks/endpoints/{id}/recover")
@@ -156,7 +158,7 @@ class WebhookController {
             @RequestParam(required = false) @Nullable String since, @RequestParam(defaultValue = "50") int limit,
             @RequestParam(required = false) @Nullable String cursor) {
         caller.require(Permission.WEBHOOKS);
-        if (status != null && !List.of("pending", "delivered", "failed").contains(status)) {
+        if (status != null && Arrays.stream(DeliveryStatus.values()).noneMatch(s -> s.wire().equals(status))) {
             throw WalletProblem.invalid("status", "invalid_status", "status must be pending, delivered or failed");
         }
         if (limit < 1 || limit > 200) {
@@ -171,7 +173,7 @@ class WebhookController {
     @ResponseStatus(HttpStatus.ACCEPTED)
     WebhookDeliveryQueued resend(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
         deliveries.resend(caller.requirePerson().userId(), id);
-        return new WebhookDeliveryQueued(id, "pending");
+        return new WebhookDeliveryQueued(id, DeliveryStatus.PENDING.wire());
     }
 
     private String checkedUrl(@Nullable String url) {

@@ -61,7 +61,7 @@ class WithdrawalController {
             Instant createdAt, @Nullable Instant completedAt) {
 
         static WithdrawalView of(Withdrawals.Withdrawal w) {
-            return new WithdrawalView(w.id(), w.status(), w.reason(), w.amount(), w.currency(), w.accountId(),
+            return new WithdrawalView(w.id(), w.status().wire(), w.reason(), w.amount(), w.currency(), w.accountId(),
                     w.createdAt(), w.completedAt());
         }
     }

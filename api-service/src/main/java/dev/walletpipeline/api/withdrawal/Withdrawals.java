@@ -5,6 +5,7 @@ import dev.walletpipeline.api.problem.WalletProblem;
 import dev.walletpipeline.api.secret.Secrets;
 import dev.walletpipeline.api.wallet.WalletFunds;
 import dev.walletpipeline.contracts.OrderedIds;
+import dev.walletpipeline.contracts.states.WithdrawalStatus;
 import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -39,7 +40,7 @@ class Withdrawals {
         this.settings = settings;
     }
 
-    record Withdrawal(UUID id, UUID walletId, UUID accountId, long amount, String currency, String status,
+    record Withdrawal(UUID id, UUID walletId, UUID accountId, long amount, String currency, WithdrawalStatus status,
             @Nullable String reason, Instant createdAt, @Nullable Instant completedAt) {
     }
 
@@ -117,8 +118,8 @@ class Withdrawals {
                 throw new WalletProblem(WalletProblem.Kind.REFUSED, "insufficient_funds",
                         "the amount exceeds the available balance of " + funds[0]);
             }
-            return new Withdrawal(id, request.walletId(), request.accountId(), request.amount(), CURRENCY, "pending",
-                    null, now, null);
+            return new Withdrawal(id, request.walletId(), request.accountId(), request.amount(), CURRENCY,
+                    WithdrawalStatus.PENDING, null, now, null);
         });
         if (accepted == null) {
             throw new IllegalStateException("the withdrawal transaction returned nothing");
@@ -133,7 +134,7 @@ class Withdrawals {
             .param(id)
             .query((rs, n) -> new Withdrawal(rs.getObject("id", UUID.class), rs.getObject("wallet_id", UUID.class),
                     rs.getObject("account_id", UUID.class), rs.getLong("amount"), rs.getString("currency").trim(),
-                    rs.getString("status"), rs.getString("reason"),
+                    WithdrawalStatus.of(rs.getString("status")), rs.getString("reason"),
                     rs.getObject("created_at", OffsetDateTime.class).toInstant(),
                     Optional.ofNullable(rs.getObject("completed_at", OffsetDateTime.class))
                         .map(OffsetDateTime::toInstant)
