@@ -49,6 +49,7 @@ class DepositPipelineTests {
         pipeline.ensureRunning();
         api = pipeline.api;
         ledger = pipeline.ledger;
+        topics = pipeline.topics;
     }
 
     @Test

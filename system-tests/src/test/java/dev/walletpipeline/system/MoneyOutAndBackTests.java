@@ -47,6 +47,7 @@ class MoneyOutAndBackTests {
         pipeline.ensureRunning();
         api = pipeline.api;
         ledger = pipeline.ledger;
+        topics = pipeline.topics;
         paystack = stack.paystack();
     }
 

@@ -49,6 +49,7 @@ class PipelineEndToEndTests {
         pipeline.ensureRunning();
         stack = shared;
         ledger = pipeline.ledger;
+        topics = pipeline.topics;
         webhookPort = pipeline.webhookPort;
     }
 
