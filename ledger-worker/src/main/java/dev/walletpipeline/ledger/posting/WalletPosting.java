@@ -104,8 +104,35 @@ class WalletPosting {
     record Wanted(Set<UUID> transfers, Set<UUID> batches, List<String> references, Set<UUID> withdrawals) {
     }
 
+    /**
+     * A command that debits a sender: what is posted is its transfers' debit legs, all or
+     * none for an atomic batch, else each alone.
+     */
+    sealed interface DebitCommand extends Command {
+
+        /** Why it is refused when it names no transfer. */
+        String nothingNamed();
+
+        @Override
+        default @Nullable UUID walletIn(Rows rows) {
+            return firstSender(itemsToDebit(rows));
+        }
+
+        @Override
+        default List<UUID> systemAccounts(int partition) {
+            return List.of(LedgerBatch.inTransit(partition));
+        }
+
+        @Override
+        default @Nullable String post(WalletPosting flows, ConsumedRecord record, Rows rows, LedgerBatch ledger,
+                List<LedgerEvent> events, BatchOutcome outcome) {
+            return flows.debit(itemsToDebit(rows), nothingNamed(), record, ledger, events, outcome);
+        }
+
+    }
+
     /** A transfer's debit leg, keyed by the sender. */
-    record Debit(TransferRequested request) implements Command {
+    record Debit(TransferRequested request) implements DebitCommand {
 
         @Override
         public String messageId() {
@@ -118,13 +145,8 @@ class WalletPosting {
         }
 
         @Override
-        public @Nullable UUID walletIn(Rows rows) {
-            return firstSender(itemsToDebit(rows));
-        }
-
-        @Override
-        public List<UUID> systemAccounts(int partition) {
-            return List.of(LedgerBatch.inTransit(partition));
+        public String nothingNamed() {
+            return "no such transfer";
         }
 
         /** The transfer alone, or the whole atomic batch it is an item of. */
@@ -146,16 +168,10 @@ class WalletPosting {
             debits.add(request.transferId());
         }
 
-        @Override
-        public @Nullable String post(WalletPosting flows, ConsumedRecord record, Rows rows, LedgerBatch ledger,
-                List<LedgerEvent> events, BatchOutcome outcome) {
-            return flows.debit(itemsToDebit(rows), "no such transfer", record, ledger, events, outcome);
-        }
-
     }
 
     /** A bulk transfer's debit legs, keyed by the sender; the items are its rows. */
-    record Batch(TransferBatchRequested request) implements Command {
+    record Batch(TransferBatchRequested request) implements DebitCommand {
 
         @Override
         public String messageId() {
@@ -168,13 +184,8 @@ class WalletPosting {
         }
 
         @Override
-        public @Nullable UUID walletIn(Rows rows) {
-            return firstSender(itemsToDebit(rows));
-        }
-
-        @Override
-        public List<UUID> systemAccounts(int partition) {
-            return List.of(LedgerBatch.inTransit(partition));
+        public String nothingNamed() {
+            return "no such transfer batch";
         }
 
         /** The batch's items, in order. */
@@ -186,12 +197,6 @@ class WalletPosting {
         @Override
         public void redelivered(Set<UUID> debits, Set<UUID> batches) {
             batches.add(request.batchId());
-        }
-
-        @Override
-        public @Nullable String post(WalletPosting flows, ConsumedRecord record, Rows rows, LedgerBatch ledger,
-                List<LedgerEvent> events, BatchOutcome outcome) {
-            return flows.debit(itemsToDebit(rows), "no such transfer batch", record, ledger, events, outcome);
         }
 
     }
