@@ -151,22 +151,9 @@ class GroupCommitTests {
 
     @Test
     void aRequestBeyondTheWaitingBoundIsRefusedAtOnceAndTheOthersAreDecided() throws Exception {
-        CountDownLatch firstTurnStarted = new CountDownLatch(1);
-        CountDownLatch firstTurnMayEnd = new CountDownLatch(1);
-        List<Integer> decided = Collections.synchronizedList(new ArrayList<>());
-        GroupCommit<String, Integer, Integer> turns = new GroupCommit<>(32, 2, Duration.ofSeconds(30), Busy::new,
-                (key, group) -> {
-                    if (decided.isEmpty()) {
-                        firstTurnStarted.countDown();
-                        awaitLatch(firstTurnMayEnd);
-                    }
-                    group.forEach(m -> {
-                        decided.add(m.request());
-                        m.answer(m.request());
-                    });
-                });
-        Future<Integer> running = callers.submit(() -> turns.submit("wallet", 0));
-        awaitLatch(firstTurnStarted);
+        FirstTurnHeld held = new FirstTurnHeld(2, Duration.ofSeconds(30));
+        GroupCommit<String, Integer, Integer> turns = held.turns;
+        Future<Integer> running = held.running;
         List<Future<Integer>> queued = new ArrayList<>();
         for (int i = 1; i <= 2; i++) {
             int request = i;
@@ -176,41 +163,64 @@ class GroupCommitTests {
 
         assertThatThrownBy(() -> turns.submit("other wallet", 3)).as("the bound counts every key's requests")
             .isInstanceOf(Busy.class);
-        firstTurnMayEnd.countDown();
+        held.release();
         assertThat(running.get(10, TimeUnit.SECONDS)).isZero();
         for (Future<Integer> f : queued) {
             f.get(10, TimeUnit.SECONDS);
         }
-        assertThat(decided).containsExactlyInAnyOrder(0, 1, 2);
+        assertThat(held.decided).containsExactlyInAnyOrder(0, 1, 2);
         assertThat(turns.submit("other wallet", 4)).as("room again once the queue drained").isEqualTo(4);
     }
 
     @Test
     void aRequestThatWaitsPastItsTimeIsRefusedAndNeverDecided() throws Exception {
-        CountDownLatch firstTurnStarted = new CountDownLatch(1);
-        CountDownLatch firstTurnMayEnd = new CountDownLatch(1);
-        List<Integer> decided = Collections.synchronizedList(new ArrayList<>());
-        GroupCommit<String, Integer, Integer> turns = new GroupCommit<>(32, 1_000, Duration.ofMillis(200), Busy::new,
-                (key, group) -> {
-                    if (decided.isEmpty()) {
-                        firstTurnStarted.countDown();
-                        awaitLatch(firstTurnMayEnd);
-                    }
-                    group.forEach(m -> {
-                        decided.add(m.request());
-                        m.answer(m.request());
-                    });
-                });
-        Future<Integer> running = callers.submit(() -> turns.submit("wallet", 0));
-        awaitLatch(firstTurnStarted);
+        FirstTurnHeld held = new FirstTurnHeld(1_000, Duration.ofMillis(200));
+        GroupCommit<String, Integer, Integer> turns = held.turns;
+        Future<Integer> running = held.running;
         Future<Integer> late = callers.submit(() -> turns.submit("wallet", 1));
 
         assertThatThrownBy(() -> late.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(Busy.class);
         assertThat(turns.waiting()).isZero();
-        firstTurnMayEnd.countDown();
+        held.release();
         assertThat(running.get(10, TimeUnit.SECONDS)).isZero();
         assertThat(turns.submit("wallet", 2)).as("the key's turns go on").isEqualTo(2);
-        assertThat(decided).containsExactly(0, 2);
+        assertThat(held.decided).containsExactly(0, 2);
+    }
+
+    /**
+     * Turns that decide every request and answer it with itself, the first of them held
+     * (with request 0 of "wallet") until released, so that later requests wait.
+     */
+    private final class FirstTurnHeld {
+
+        final List<Integer> decided = Collections.synchronizedList(new ArrayList<>());
+
+        final CountDownLatch mayEnd = new CountDownLatch(1);
+
+        final GroupCommit<String, Integer, Integer> turns;
+
+        final Future<Integer> running;
+
+        FirstTurnHeld(int waitingMax, Duration waitMax) {
+            CountDownLatch started = new CountDownLatch(1);
+            turns = new GroupCommit<>(32, waitingMax, waitMax, Busy::new, (key, group) -> {
+                if (decided.isEmpty()) {
+                    started.countDown();
+                    awaitLatch(mayEnd);
+                }
+                group.forEach(m -> {
+                    decided.add(m.request());
+                    m.answer(m.request());
+                });
+            });
+            running = callers.submit(() -> turns.submit("wallet", 0));
+            awaitLatch(started);
+        }
+
+        void release() {
+            mayEnd.countDown();
+        }
+
     }
 
     /** The problem a bound refuses with. */
