@@ -6,9 +6,7 @@ import dev.walletpipeline.localstack.LocalStack;
 import dev.walletpipeline.localstack.PaystackBodies;
 import dev.walletpipeline.localstack.PaystackSigner;
 import dev.walletpipeline.localstack.PostgresServer;
-import dev.walletpipeline.localstack.ServiceProcess;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -18,7 +16,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,11 +27,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
-import org.jspecify.annotations.Nullable;
 
 /**
  * One command, three tables and a plot. The yardstick is pgbench TPC-B (8 clients) on the
@@ -50,66 +44,20 @@ import org.jspecify.annotations.Nullable;
  */
 public final class PipelineBenchmark {
 
-    private static final Pattern TPS = Pattern.compile("tps = ([0-9.]+) \\(without initial connection time\\)");
-
-    private static final int SENDERS = 100;
+    static final int SENDERS = 100;
 
     private static final double P99_TARGET_MS = 250;
 
-    private final Path project;
+    final Path project;
 
-    private final LocalStack stack;
+    final LocalStack stack;
 
-    private final Path logs;
-
-    private final Map<String, String> environment;
-
-    private final int apiPort = LocalStack.freePort();
-
-    /** Where api-service serves its metrics: never its public port. */
-    private final int apiManagementPort = LocalStack.freePort();
-
-    private final int ledgerPort = LocalStack.freePort();
-
-    /** Settings the A/B pairs give ledger-worker on top of its own. */
-    private final Map<String, String> ledgerOverrides = new HashMap<>();
-
-    /** Settings the A/B pairs give api-service on top of its own. */
-    private final Map<String, String> apiOverrides = new HashMap<>();
-
-    /** A second ledger-worker process's, for the partition sweep. */
-    private final int secondLedgerPort = LocalStack.freePort();
-
-    private final int webhookPort = LocalStack.freePort();
-
-    private ServiceProcess ledgerWorker;
-
-    /** Running only in the partition sweep, with the other half of the consumers. */
-    private @Nullable ServiceProcess secondLedgerWorker;
-
-    private ServiceProcess apiService;
-
-    private final ServiceProcess webhookIngest;
-
-    private final ServiceProcess webhookDispatcher;
+    final BenchServices services;
 
     private PipelineBenchmark(Path project, LocalStack stack, Path logs) {
         this.project = project;
         this.stack = stack;
-        this.logs = logs;
-        // Settings every service is given on top of its own from the stack.
-        this.environment = new HashMap<>();
-        environment.put("RATE_LIMIT_SIGN_IN", "1000000");
-        environment.put("RATE_LIMIT_KEY_CREATION_USER", "1000000");
-        environment.put("RATE_LIMIT_KEY_CREATION_ADDRESS", "1000000");
-        environment.put("RATE_LIMIT_MONEY", "1000000");
-        this.ledgerWorker = ledgerWorker(1, ledgerPort, "0");
-        this.webhookIngest = new ServiceProcess(project, "webhook-ingest", webhookPort, environmentOf("webhook-ingest"),
-                logs);
-        environment.put("WEBHOOK_INGEST_INTERNAL_URL", webhookIngest.internalUrl());
-        this.apiService = apiService();
-        this.webhookDispatcher = new ServiceProcess(project, "webhook-dispatcher", LocalStack.freePort(),
-                environmentOf("webhook-dispatcher"), logs);
+        this.services = new BenchServices(project, stack, logs);
     }
 
     public static void main(String[] args) throws Exception {
@@ -134,7 +82,7 @@ public final class PipelineBenchmark {
         // Ctrl-C too must not leave a broker, a database and three services running
         // behind it.
         Thread stopEverything = new Thread(() -> {
-            bench.stopAll();
+            bench.services.stopAll();
             stack.close();
         }, "bench-stop");
         Runtime.getRuntime().addShutdownHook(stopEverything);
@@ -154,35 +102,86 @@ public final class PipelineBenchmark {
         // partition sweep spreads as many consumers as partitions over two processes.
         int mainConsumers = Integer.getInteger("bench.ledgerConsumers", 1);
         if (Boolean.getBoolean("bench.webhooksOnly")) {
-            // For working on webhook-ingest: its row alone, after as long a warm-up.
-            webhookIngest.start().awaitReady(Duration.ofMinutes(3));
-            webhooks(webhookPort, Duration.ofSeconds(Long.getLong("bench.jitWarmUpSeconds", 60)), 64);
-            Result webhooks = measured("webhooks", () -> webhooks(webhookPort, measure, 64));
-            System.out.println(row("webhooks accepted by webhook-ingest (signed, published, acks=all), 64 in flight",
-                    webhooks, 1));
+            webhooksAlone(measure);
             return;
         }
         if (Boolean.getBoolean("bench.statementsOnly")) {
-            // Reads of one busy wallet's ledger: api-service and the database alone.
-            apiService.start().awaitReady(Duration.ofMinutes(3));
-            String table = new StatementBenchmark(stack, apiPort).run(Integer.getInteger("bench.entries", 1_000_000),
-                    Duration.ofSeconds(Long.getLong("bench.jitWarmUpSeconds", 60)), measure);
-            written("statements.md", table);
+            statementsAlone(measure);
             return;
         }
-        ledgerWorker.start().awaitReady(Duration.ofMinutes(3));
-        webhookIngest.start().awaitReady(Duration.ofMinutes(3));
-        apiService.start().awaitReady(Duration.ofMinutes(3));
+        Loaded up = start(measure);
+        List<String> pairs = Arrays.stream(System.getProperty("bench.ab", "").split(","))
+            .map(String::trim)
+            .filter(p -> !p.isEmpty())
+            .toList();
+        boolean deliveriesOnly = Boolean.getBoolean("bench.deliveriesOnly");
+        if (deliveriesOnly || !pairs.isEmpty()) {
+            if (stack.partitions() != mainPartitions) {
+                services.restartWithPartitions(mainPartitions);
+                services.restartLedgerWorker(mainConsumers);
+                warmUp("transfers, 64 in flight", up.transfers(), up.jitWarmUp());
+            }
+            if (deliveriesOnly) {
+                deliveriesAlone(up, mainConsumers, warmUp, measure);
+            }
+            else {
+                new AbPairs(this, up).run(pairs, warmUp, measure, mainConsumers);
+            }
+            return;
+        }
+        tables(up, measure, warmUp, mainPartitions, partitionCounts, clientCounts, growthClients, walletCounts,
+                mainConsumers);
+    }
+
+    /**
+     * What every transfer row needs once the pipeline is up.
+     *
+     * @param senders funded wallets with their API keys
+     * @param hot one more, richer, for the hot-wallet rows
+     * @param many transfers from any sender to any other
+     * @param transfers the warm-up load
+     * @param pgbench the yardstick's transactions per second in this run
+     */
+    record Loaded(List<Wallet> senders, Wallet hot, TransferLoad load, TransferLoad.Traffic many, Warming transfers,
+            Duration jitWarmUp, double pgbench) {
+    }
+
+    /** For working on webhook-ingest: its row alone, after as long a warm-up. */
+    private void webhooksAlone(Duration measure) throws Exception {
+        services.webhookIngest().start().awaitReady(Duration.ofMinutes(3));
+        webhooks(services.webhookPort, Duration.ofSeconds(Long.getLong("bench.jitWarmUpSeconds", 60)), 64);
+        Result webhooks = measured("webhooks", () -> webhooks(services.webhookPort, measure, 64));
+        System.out.println(
+                row("webhooks accepted by webhook-ingest (signed, published, acks=all), 64 in flight", webhooks, 1));
+    }
+
+    /** Reads of one busy wallet's ledger: api-service and the database alone. */
+    private void statementsAlone(Duration measure) throws Exception {
+        services.apiService().start().awaitReady(Duration.ofMinutes(3));
+        String table = new StatementBenchmark(stack, services.apiPort).run(
+                Integer.getInteger("bench.entries", 1_000_000),
+                Duration.ofSeconds(Long.getLong("bench.jitWarmUpSeconds", 60)), measure);
+        written("statements.md", table);
+    }
+
+    /**
+     * The pipeline started, the yardstick measured, the wallets made and funded, and the
+     * transfer load warmed up.
+     */
+    private Loaded start(Duration measure) throws Exception {
+        services.ledgerWorker().start().awaitReady(Duration.ofMinutes(3));
+        services.webhookIngest().start().awaitReady(Duration.ofMinutes(3));
+        services.apiService().start().awaitReady(Duration.ofMinutes(3));
         System.out.printf("pipeline up; pgbench TPC-B (8 clients, %d s) as the yardstick%n", measure.toSeconds());
-        double pgbench = pgbench(measure);
+        double pgbench = Pgbench.tps(stack, measure);
         System.out.printf("pgbench: %.0f tps%n", pgbench);
 
-        ApiClient api = new ApiClient(apiPort);
+        ApiClient api = new ApiClient(services.apiPort);
         LedgerProbe ledger = new LedgerProbe(stack);
         List<Wallet> senders = wallets(api, ledger, SENDERS, 100_000_000L);
         Wallet hot = wallets(api, ledger, 1, 100_000_000L * 20).get(0);
-        TransferLoad load = new TransferLoad(stack.kafka().clientProperties("downstream"), api, apiPort,
-                apiManagementPort, this::ledgerPorts);
+        TransferLoad load = new TransferLoad(stack.kafka().clientProperties("downstream"), api, services.apiPort,
+                services.apiManagementPort, services::ledgerPorts);
         TransferLoad.Traffic many = among(senders, senders.stream().map(Wallet::number).toList());
         // Measured: a freshly started api-service needs about a minute of load before the
         // JIT has caught up on two shared cores; rows right after a start measured half
@@ -190,49 +189,47 @@ public final class PipelineBenchmark {
         Duration jitWarmUp = Duration.ofSeconds(Long.getLong("bench.jitWarmUpSeconds", 60));
         Warming transfers = step -> load.run(many, 64, Duration.ZERO, step);
         warmUp("transfers, 64 in flight", transfers, jitWarmUp);
+        return new Loaded(senders, hot, load, many, transfers, jitWarmUp, pgbench);
+    }
 
-        if (Boolean.getBoolean("bench.deliveriesOnly")) {
-            if (stack.partitions() != mainPartitions) {
-                restartWithPartitions(mainPartitions);
-                restartLedgerWorker(mainConsumers);
-                warmUp("transfers, 64 in flight", transfers, jitWarmUp);
-            }
-            String rows = String.join("", deliveryRows(senders, load, many, warmUp, measure, pgbench));
-            String table = """
+    /** webhook-dispatcher's rows alone. */
+    private void deliveriesAlone(Loaded up, int consumers, Duration warmUp, Duration measure) throws Exception {
+        String rows = String.join("", deliveryRows(up.senders(), up.load(), up.many(), warmUp, measure, up.pgbench()));
+        String table = """
 
-                    Machine: %d cores, JDK %s. %d partitions, %d ledger-worker consumer(s); %d s measured per row.
+                Machine: %d cores, JDK %s. %d partitions, %d ledger-worker consumer(s); %d s measured per row.
 
-                    | benchmark | per second | p50 ms | p99 ms | p99.9 ms | x pgbench |
-                    |---|---:|---:|---:|---:|---:|
-                    | pgbench TPC-B, 8 clients (yardstick) | %.0f | | | | 1.00 |
-                    %s""".formatted(Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-                    stack.partitions(), mainConsumers, measure.toSeconds(), pgbench, rows);
-            written("webhook-deliveries.md", table);
-            return;
-        }
-        List<String> pairs = Arrays.stream(System.getProperty("bench.ab", "").split(","))
-            .map(String::trim)
-            .filter(p -> !p.isEmpty())
-            .toList();
-        if (!pairs.isEmpty()) {
-            if (stack.partitions() != mainPartitions) {
-                restartWithPartitions(mainPartitions);
-                restartLedgerWorker(mainConsumers);
-                warmUp("transfers, 64 in flight", transfers, jitWarmUp);
-            }
-            abPairs(pairs, load, many, transfers, jitWarmUp, warmUp, measure, mainConsumers, pgbench);
-            return;
-        }
+                | benchmark | per second | p50 ms | p99 ms | p99.9 ms | x pgbench |
+                |---|---:|---:|---:|---:|---:|
+                | pgbench TPC-B, 8 clients (yardstick) | %.0f | | | | 1.00 |
+                %s""".formatted(Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                stack.partitions(), consumers, measure.toSeconds(), up.pgbench(), rows);
+        written("webhook-deliveries.md", table);
+    }
 
+    /**
+     * The committed tables and the plot: the main rows at {@code mainPartitions}, the
+     * cost growth over partitions and wallets, webhook-ingest last.
+     */
+    private void tables(Loaded up, Duration measure, Duration warmUp, int mainPartitions, List<Integer> partitionCounts,
+            List<Integer> clientCounts, int growthClients, List<Integer> walletCounts, int mainConsumers)
+            throws Exception {
+        List<Wallet> senders = up.senders();
+        Wallet hot = up.hot();
+        TransferLoad load = up.load();
+        TransferLoad.Traffic many = up.many();
+        Warming transfers = up.transfers();
+        Duration jitWarmUp = up.jitWarmUp();
+        double pgbench = up.pgbench();
         List<String> main = new ArrayList<>();
         List<String> growth = new ArrayList<>();
         List<LatencyPlot.Point> points = new ArrayList<>();
         for (int partitions : partitionCounts) {
             if (partitions != stack.partitions()) {
-                restartWithPartitions(partitions);
+                services.restartWithPartitions(partitions);
             }
             else {
-                startLedgerWorkers(partitions);
+                services.startLedgerWorkers(partitions);
             }
             // Every row after fresh JVMs: measured, a row warmed for half as long came
             // out at 60 % of the next one's rate, the JIT still compiling on the shared
@@ -245,7 +242,7 @@ public final class PipelineBenchmark {
             if (partitions > 2) {
                 // The same partitions with one consumer per process: what more partitions
                 // cost when the consumers are not more than the cores.
-                startLedgerWorkers(2);
+                services.startLedgerWorkers(2);
                 warmUp("transfers, 64 in flight", transfers, jitWarmUp);
                 Result fewer = measured(
                         "transfers at " + partitions + " partitions, one consumer in each of two workers",
@@ -254,10 +251,10 @@ public final class PipelineBenchmark {
                         + SENDERS + " wallets", fewer, pgbench));
             }
             if (partitions == mainPartitions) {
-                restartLedgerWorker(mainConsumers);
+                services.restartLedgerWorker(mainConsumers);
                 warmUp("transfers, 64 in flight", transfers, jitWarmUp.dividedBy(2));
-                balances(apiPort, senders, warmUp, 16);
-                Result balances = measured("balance reads", () -> balances(apiPort, senders, measure, 16));
+                balances(services.apiPort, senders, warmUp, 16);
+                Result balances = measured("balance reads", () -> balances(services.apiPort, senders, measure, 16));
                 main.add(row("GET /wallet/balance with an API key, 16 clients", balances, pgbench));
                 for (int clients : clientCounts) {
                     Result many64 = measured("transfers, " + SENDERS + " wallets, " + clients + " clients",
@@ -280,7 +277,7 @@ public final class PipelineBenchmark {
                 main.addAll(deliveryRows(senders, load, many, warmUp, measure, pgbench));
             }
         }
-        restartLedgerWorker(mainConsumers);
+        services.restartLedgerWorker(mainConsumers);
         warmUp("transfers, 64 in flight", transfers, jitWarmUp.dividedBy(2));
         int wallets = SENDERS + 1;
         for (int count : walletCounts) {
@@ -294,9 +291,9 @@ public final class PipelineBenchmark {
         }
         // webhook-ingest alone: ledger-worker would otherwise spend the same two cores
         // consuming them
-        stopLedgerWorkers();
-        warmUp("webhooks, 64 in flight", step -> webhooks(webhookPort, step, 64), warmUp);
-        Result webhooks = measured("webhooks", () -> webhooks(webhookPort, measure, 64));
+        services.stopLedgerWorkers();
+        warmUp("webhooks, 64 in flight", step -> webhooks(services.webhookPort, step, 64), warmUp);
+        Result webhooks = measured("webhooks", () -> webhooks(services.webhookPort, measure, 64));
         main.add(row("webhooks accepted by webhook-ingest (signed, published, acks=all), 64 in flight", webhooks,
                 pgbench));
 
@@ -328,90 +325,6 @@ public final class PipelineBenchmark {
     }
 
     /**
-     * Each change measured on its own: the same load before (A) and after (B), in one
-     * run, against the same pgbench figure. {@code client}: the load sent with
-     * {@code java.net.http} and with {@link RawHttp}; {@code oneHop}: ledger-worker with
-     * transfers within one partition in two legs and in one step;
-     * {@code groupAcrossWallets}: api-service with a turn per wallet, then one turn for
-     * many wallets; {@code bulk}: single transfers beside bulk transfers.
-     */
-    private void abPairs(List<String> pairs, TransferLoad load, TransferLoad.Traffic many, Warming transfers,
-            Duration jitWarmUp, Duration warmUp, Duration measure, int consumers, double pgbench) throws Exception {
-        int clients = Integer.getInteger("bench.growthClients", 64);
-        List<String> rows = new ArrayList<>();
-        for (String pair : pairs) {
-            switch (pair) {
-                case "client" -> {
-                    Result jdk = measured("A: sent with java.net.http",
-                            () -> load.run(many, clients, warmUp, measure, TransferLoad.Client.JDK));
-                    Result raw = measured("B: sent with RawHttp",
-                            () -> load.run(many, clients, warmUp, measure, TransferLoad.Client.RAW));
-                    rows.add(
-                            row("A: transfers, " + clients + " in flight, load sent with java.net.http", jdk, pgbench));
-                    rows.add(row("B: the same, load sent with RawHttp", raw, pgbench));
-                }
-                case "oneHop" -> {
-                    for (boolean oneHop : List.of(false, true)) {
-                        ledgerOverrides.put("LEDGER_TRANSFERS_IN_ONE_HOP", Boolean.toString(oneHop));
-                        restartLedgerWorker(consumers);
-                        warmUp("transfers, " + clients + " in flight", transfers, jitWarmUp);
-                        Result result = measured("transfers, one hop within a partition: " + oneHop,
-                                () -> load.run(many, clients, warmUp, measure));
-                        rows.add(row(
-                                (oneHop ? "B: the same, a transfer within one partition in one step"
-                                        : "A: transfers, " + clients + " in flight, every transfer in two legs"),
-                                result, pgbench));
-                    }
-                    ledgerOverrides.clear();
-                }
-                case "groupAcrossWallets" -> {
-                    for (boolean across : List.of(false, true)) {
-                        apiOverrides.put("TRANSFER_GROUP_ACROSS_WALLETS", Boolean.toString(across));
-                        restartApiService("grouping across wallets: " + across);
-                        warmUp("transfers, " + clients + " in flight", transfers, jitWarmUp);
-                        Result result = measured("transfers, grouped across wallets: " + across,
-                                () -> load.run(many, clients, warmUp, measure));
-                        rows.add(row(
-                                across ? "B: the same, one turn decides many wallets' requests" : "A: transfers, "
-                                        + clients + " in flight, a turn decides one wallet's requests",
-                                result, pgbench));
-                    }
-                    apiOverrides.clear();
-                }
-                case "bulk" -> {
-                    // Not a pair: the bulk row alone, beside the single transfers it is
-                    // measured against.
-                    Result single = measured("transfers, one at a time",
-                            () -> load.run(many, clients, warmUp, measure));
-                    Result bulk = measured("bulk transfers, 100 items, 16 clients",
-                            () -> load.runBulk(many, 16, 100, warmUp, measure));
-                    rows.add(row("transfers one at a time, " + clients + " in flight", single, pgbench));
-                    rows.add(row("bulk transfers of 100 items, 16 clients in flight (per second: transfers;"
-                            + " latency: a request's last outcome)", bulk, pgbench));
-                }
-                default -> throw new IllegalArgumentException("bench.ab: no pair called " + pair);
-            }
-        }
-        String table = """
-
-                Machine: %d cores, JDK %s. A/B pairs, %d partitions, %d ledger-worker consumer(s), %d wallets;
-                %d s measured per row after %d s of warm-up.
-
-                | pair | per second | p50 ms | p99 ms | p99.9 ms | x pgbench |
-                |---|---:|---:|---:|---:|---:|
-                | pgbench TPC-B, 8 clients (yardstick) | %.0f | | | | 1.00 |
-                %s""".formatted(Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-                stack.partitions(), consumers, SENDERS, measure.toSeconds(), warmUp.toSeconds(), pgbench,
-                String.join("", rows));
-        System.out.println(table);
-        Path results = project.resolve("benchmarks").resolve("results");
-        Files.createDirectories(results);
-        Path written = results.resolve("ab-" + String.join("-", pairs) + "-" + stack.partitions() + "p.md");
-        Files.writeString(written, table);
-        System.out.println("written: " + project.relativize(written));
-    }
-
-    /**
      * webhook-dispatcher's rows ({@link WebhookDeliveryBenchmark}): it runs only for
      * them, so that the other rows measure the pipeline without it.
      */
@@ -420,7 +333,7 @@ public final class PipelineBenchmark {
         List<String> rows = new ArrayList<>();
         try (WebhookDeliveryBenchmark deliveries = new WebhookDeliveryBenchmark(stack)) {
             deliveries.register(senders);
-            webhookDispatcher.start().awaitReady(Duration.ofMinutes(3));
+            services.webhookDispatcher().start().awaitReady(Duration.ofMinutes(3));
             int perWallet = Integer.getInteger("bench.deliveriesPerWallet", 200);
             deliveries.burst(perWallet / 2, Set.of(), Duration.ofMinutes(3));
             Result during = measured("webhook deliveries while transfers run, 64 in flight",
@@ -440,7 +353,7 @@ public final class PipelineBenchmark {
                     + " other endpoints' deliveries)", healthy, pgbench));
         }
         finally {
-            webhookDispatcher.close();
+            services.webhookDispatcher().close();
         }
         return rows;
     }
@@ -454,14 +367,6 @@ public final class PipelineBenchmark {
         System.out.println("written: " + project.relativize(written));
     }
 
-    /** Starts api-service anew, with {@code apiOverrides} as they are now. */
-    private void restartApiService(String why) throws Exception {
-        System.out.printf("restarting api-service, %s%n", why);
-        apiService.close();
-        apiService = apiService();
-        apiService.start().awaitReady(Duration.ofMinutes(3));
-    }
-
     record Result(double perSecond, double p50, double p99, double p999) {
 
         static Result of(Histogram histogram, long count, Duration elapsed) {
@@ -473,7 +378,7 @@ public final class PipelineBenchmark {
     record Wallet(UUID id, String number, String apiKey) {
     }
 
-    private static String row(String name, Result result, double pgbench) {
+    static String row(String name, Result result, double pgbench) {
         return "| %s | %.0f | %.1f | %.1f | %.1f | %.2f |%n".formatted(name, result.perSecond, result.p50, result.p99,
                 result.p999, result.perSecond / pgbench);
     }
@@ -498,7 +403,7 @@ public final class PipelineBenchmark {
      * during the next row (8 consumers), which measured the compilers as much as the
      * pipeline.
      */
-    private static void warmUp(String what, Warming load, Duration fixed) throws Exception {
+    static void warmUp(String what, Warming load, Duration fixed) throws Exception {
         Duration most = Duration.ofSeconds(Long.getLong("bench.maxWarmUpSeconds", 300));
         double quiet = Double.parseDouble(System.getProperty("bench.compilersQuiet", "0.06"));
         Duration step = Duration.ofSeconds(15);
@@ -519,15 +424,15 @@ public final class PipelineBenchmark {
                 compilers > quiet ? ", still above " + quiet + ": the next row runs while they compile" : "");
     }
 
-    private Result measured(String what, Callable<Result> phase) throws Exception {
+    Result measured(String what, Callable<Result> phase) throws Exception {
         CpuShare before = CpuShare.now();
-        ServiceMetrics.Scrape workerBefore = ServiceMetrics.scrape(ledgerPorts());
+        ServiceMetrics.Scrape workerBefore = ServiceMetrics.scrape(services.ledgerPorts());
         StatementTimes statements = StatementTimes.reset(stack.postgres().port());
         Result result = phase.call();
         String cpu = CpuShare.now().since(before);
         String database = statements.since(result.perSecond);
         String writes = statements.writesSince(result.perSecond);
-        ServiceMetrics.Scrape worker = ServiceMetrics.scrape(ledgerPorts());
+        ServiceMetrics.Scrape worker = ServiceMetrics.scrape(services.ledgerPorts());
         String commands = "topic=\"wallet.transfer-commands\"";
         double count = worker.sum("spring_kafka_listener_seconds_count", "transfer-commands")
                 - workerBefore.sum("spring_kafka_listener_seconds_count", "transfer-commands");
@@ -578,89 +483,6 @@ public final class PipelineBenchmark {
         };
     }
 
-    private Map<String, String> environmentOf(String service) {
-        Map<String, String> settings = new HashMap<>(stack.environment(service));
-        settings.putAll(environment);
-        return settings;
-    }
-
-    private ServiceProcess apiService() {
-        Map<String, String> settings = environmentOf("api-service");
-        settings.putAll(apiOverrides);
-        settings.put("MANAGEMENT_PORT", Integer.toString(apiManagementPort));
-        return new ServiceProcess(project, "api-service", apiPort, settings, logs);
-    }
-
-    private ServiceProcess ledgerWorker(int consumers, int port, String instanceId) {
-        Map<String, String> settings = environmentOf("ledger-worker");
-        settings.putAll(ledgerOverrides);
-        settings.put("LEDGER_CONCURRENCY", Integer.toString(consumers));
-        settings.put("WORKER_INSTANCE_ID", instanceId);
-        return new ServiceProcess(project, "ledger-worker", port, settings,
-                instanceId.equals("0") ? logs : logs.resolve("second"));
-    }
-
-    private synchronized List<Integer> ledgerPorts() {
-        return secondLedgerWorker == null ? List.of(ledgerPort) : List.of(ledgerPort, secondLedgerPort);
-    }
-
-    private void restartLedgerWorker(int consumers) {
-        System.out.printf("restarting ledger-worker with %d consumer(s) per topic%n", consumers);
-        stopLedgerWorkers();
-        ledgerWorker = ledgerWorker(consumers, ledgerPort, "0");
-        ledgerWorker.start().awaitReady(Duration.ofMinutes(3));
-    }
-
-    /**
-     * This many consumers per topic, spread over two ledger-worker processes (the second
-     * only when there are two consumers or more).
-     */
-    private void startLedgerWorkers(int consumers) {
-        stopLedgerWorkers();
-        int first = (consumers + 1) / 2;
-        System.out.printf("starting ledger-worker processes with %d and %d consumer(s)%n", first, consumers - first);
-        ledgerWorker = ledgerWorker(first, ledgerPort, "0");
-        ledgerWorker.start();
-        if (consumers > first) {
-            ServiceProcess second = ledgerWorker(consumers - first, secondLedgerPort, "1");
-            second.start().awaitReady(Duration.ofMinutes(3));
-            synchronized (this) {
-                secondLedgerWorker = second;
-            }
-        }
-        ledgerWorker.awaitReady(Duration.ofMinutes(3));
-    }
-
-    private synchronized void stopLedgerWorkers() {
-        ledgerWorker.close();
-        if (secondLedgerWorker != null) {
-            secondLedgerWorker.close();
-            secondLedgerWorker = null;
-        }
-    }
-
-    /**
-     * A drained pipeline, grown to more partitions: the relay and the worker start afresh
-     * to see them.
-     */
-    private void restartWithPartitions(int partitions) {
-        System.out.printf("growing the topics to %d partitions; restarting ledger-worker and api-service%n",
-                partitions);
-        apiService.close();
-        stopLedgerWorkers();
-        stack.growPartitions(partitions);
-        startLedgerWorkers(partitions);
-        apiService = apiService();
-        apiService.start().awaitReady(Duration.ofMinutes(3));
-    }
-
-    private synchronized void stopAll() {
-        webhookDispatcher.close();
-        apiService.close();
-        webhookIngest.close();
-        stopLedgerWorkers();
-    }
-
     /**
      * Adds plain wallets (no API key, no balance: they receive) with their users in bulk,
      * up to {@code total} wallets, and returns every wallet number there is.
@@ -694,30 +516,6 @@ public final class PipelineBenchmark {
             }
             return numbers;
         }
-    }
-
-    private double pgbench(Duration seconds) throws Exception {
-        try (Connection db = DriverManager.getConnection(
-                "jdbc:postgresql://localhost:" + stack.postgres().port() + "/postgres", "postgres", "postgres")) {
-            db.createStatement().execute("drop database if exists pgbench");
-            db.createStatement().execute("create database pgbench");
-        }
-        String port = Integer.toString(stack.postgres().port());
-        run(List.of("pgbench", "-i", "-q", "-s", "8", "-h", "localhost", "-p", port, "-U", "postgres", "pgbench"));
-        String out = run(List.of("pgbench", "-c", "8", "-j", "2", "-T", Long.toString(seconds.toSeconds()), "-h",
-                "localhost", "-p", port, "-U", "postgres", "pgbench"));
-        // pgbench leaves dirty pages and autovacuum work behind; neither belongs to the
-        // next rows.
-        try (Connection db = DriverManager.getConnection(
-                "jdbc:postgresql://localhost:" + stack.postgres().port() + "/postgres", "postgres", "postgres")) {
-            db.createStatement().execute("drop database pgbench");
-            db.createStatement().execute("checkpoint");
-        }
-        Matcher tps = TPS.matcher(out);
-        if (!tps.find()) {
-            throw new IllegalStateException("no tps in pgbench's output:\n" + out);
-        }
-        return Double.parseDouble(tps.group(1));
     }
 
     private static List<Wallet> wallets(ApiClient api, LedgerProbe ledger, int count, long funding) throws Exception {
@@ -771,15 +569,6 @@ public final class PipelineBenchmark {
                     PaystackSigner.sign(body, LocalStack.PAYSTACK_SECRET_KEY)));
         }
         return WebhookLoad.run(port, requests, inFlight, seconds);
-    }
-
-    private static String run(List<String> command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (process.waitFor() != 0) {
-            throw new IllegalStateException(String.join(" ", command) + " failed:\n" + out);
-        }
-        return out;
     }
 
     private static List<Integer> integers(String commaSeparated) {
