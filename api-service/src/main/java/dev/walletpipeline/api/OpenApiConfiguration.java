@@ -5,6 +5,7 @@ import io.swagger.v3.core.jackson.ModelResolver;
 import io.swagger.v3.core.util.Json;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.IntegerSchema;
@@ -103,6 +104,46 @@ class OpenApiConfiguration {
             Map.entry("POST /webhooks/deliveries/{id}/resend",
                     op("resendWebhookDelivery", "Send a delivery again, with its webhook-id")));
 
+    /** The operations that answer without a body (springdoc documents a 200 for them). */
+    private static final Set<String> NO_CONTENT = Set.of("POST /auth/logout", "DELETE /wallet/withdrawal-accounts/{id}",
+            "DELETE /webhooks/endpoints/{id}");
+
+    /**
+     * The operations that accept a request and answer before its outcome: 202 with the
+     * pending resource, and, where a client may wait (Prefer: wait), 200 once it is
+     * known.
+     */
+    private static final Map<String, Boolean> ACCEPTED = Map.of("POST /wallet/transfer", true,
+            "POST /wallet/transfers/bulk", true, "POST /wallet/withdrawals", false);
+
+    /** The success statuses as the controllers answer them. */
+    private static void successes(String key, Operation operation) {
+        ApiResponse ok = operation.getResponses().get("200");
+        if (ok == null) {
+            return;
+        }
+        if (NO_CONTENT.contains(key)) {
+            operation.getResponses().remove("200");
+            operation.getResponses().addApiResponse("204", new ApiResponse().description("done; no body"));
+        }
+        Boolean waits = ACCEPTED.get(key);
+        if (waits != null) {
+            operation.getResponses().remove("200");
+            operation.getResponses()
+                .addApiResponse("202",
+                        new ApiResponse()
+                            .description("accepted: pending, its outcome to follow (Location names where to read it)")
+                            .content(ok.getContent()));
+            if (waits) {
+                operation.getResponses()
+                    .addApiResponse("200",
+                            new ApiResponse()
+                                .description("the outcome, known within the wait the client asked for (Prefer: wait=N)")
+                                .content(ok.getContent()));
+            }
+        }
+    }
+
     private static String[] op(String operationId, String summary) {
         return new String[] { operationId, summary };
     }
@@ -200,6 +241,7 @@ class OpenApiConfiguration {
                                         + "amount_kobo,amount_naira,balance_after_kobo,balance_after_naira; an"
                                         + " opening_balance line first and a closing_balance line last; times in tz")));
                 }
+                successes(key, operation);
                 if (OPEN.contains(path)) {
                     operation.setSecurity(List.of());
                 }
