@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /** What a committed batch asks the Kafka transaction to produce. */
-final class BatchOutcome {
+public final class BatchOutcome {
 
     final List<LedgerEvent> events = new ArrayList<>();
 
@@ -35,7 +35,7 @@ final class BatchOutcome {
      *
      * @param headers sent as they are: the command type, and the proof of routed facts
      */
-    record Command(String walletId, byte[] body, Map<String, String> headers) {
+    public record Command(String walletId, byte[] body, Map<String, String> headers) {
     }
 
 }

@@ -12,7 +12,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * load each round trip waits for the database to be scheduled, and per-batch costs are
  * what grow when more consumers share the same records.
  */
-final class BatchWrite {
+public final class BatchWrite {
 
     private final List<String> writes = new ArrayList<>();
 
@@ -22,7 +22,7 @@ final class BatchWrite {
      * @param sql an INSERT or UPDATE with positional parameters
      * @param values its parameters, in order
      */
-    void add(String sql, Object... values) {
+    public void add(String sql, Object... values) {
         writes.add(sql);
         params.addAll(Arrays.asList(values));
     }

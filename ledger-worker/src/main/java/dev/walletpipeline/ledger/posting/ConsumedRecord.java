@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * A consumed record: its position (which makes a redelivery recognisable), its bytes, and
  * the header values that say what it is and carry its proof.
  */
-record ConsumedRecord(String topic, int partition, long offset, @Nullable String key, byte @Nullable [] value,
+public record ConsumedRecord(String topic, int partition, long offset, @Nullable String key, byte @Nullable [] value,
         Map<String, String> headers) {
 
     static ConsumedRecord of(ConsumerRecord<String, byte[]> record, Set<String> headerNames) {

@@ -31,7 +31,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * anyway (a worker that lost its partition and has not noticed yet), the time waited is
  * measured.
  */
-final class LedgerBatch {
+public final class LedgerBatch {
 
     /** The system accounts of each partition made by migration V8: 0 to 255. */
     static final int SYSTEM_ACCOUNT_PARTITIONS = 256;
@@ -49,7 +49,7 @@ final class LedgerBatch {
         this.now = now;
     }
 
-    Instant now() {
+    public Instant now() {
         return now;
     }
 
@@ -133,7 +133,7 @@ final class LedgerBatch {
         return locked.size();
     }
 
-    @Nullable Account account(UUID walletId) {
+    public @Nullable Account account(UUID walletId) {
         return accounts.get(walletId);
     }
 
@@ -141,7 +141,7 @@ final class LedgerBatch {
      * Posts a deposit: the wallet is credited and the Paystack clearing account debited,
      * in one posting whose entries sum to zero.
      */
-    LedgerEvent creditDeposit(Account wallet, int partition, String reference, long amount) {
+    public LedgerEvent creditDeposit(Account wallet, int partition, String reference, long amount) {
         Account clearing = required(clearing(partition));
         String posting = "deposit:" + reference;
         Entry credit = wallet.apply(posting, amount, EntryType.DEPOSIT, reference, null, null);
@@ -154,7 +154,7 @@ final class LedgerBatch {
      * sender debited and the recipient credited in one posting, with no step through
      * transit. Answers the sender's event, then the recipient's.
      */
-    List<LedgerEvent> transfer(Account from, Account to, UUID transferId, long amount) {
+    public List<LedgerEvent> transfer(Account from, Account to, UUID transferId, long amount) {
         String posting = "transfer:" + transferId;
         Entry debit = from.apply(posting, -amount, EntryType.TRANSFER_OUT, null, transferId, to.id);
         Entry credit = to.apply(posting, amount, EntryType.TRANSFER_IN, null, transferId, from.id);
@@ -168,7 +168,7 @@ final class LedgerBatch {
      * an overdraft anyway. The sender's side is final here: money in transit only ever
      * reaches the recipient.
      */
-    LedgerEvent debitIntoTransit(Account from, int partition, UUID transferId, long amount, UUID to) {
+    public LedgerEvent debitIntoTransit(Account from, int partition, UUID transferId, long amount, UUID to) {
         String posting = "transfer:" + transferId + ":debit";
         Entry debit = from.apply(posting, -amount, EntryType.TRANSFER_OUT, null, transferId, to);
         required(inTransit(partition)).apply(posting, amount, EntryType.IN_TRANSIT, null, transferId, from.id);
@@ -179,7 +179,7 @@ final class LedgerBatch {
      * Posts a transfer's credit leg: the recipient credited out of the in-transit account
      * of its partition.
      */
-    LedgerEvent creditFromTransit(Account to, int partition, UUID transferId, long amount, UUID from) {
+    public LedgerEvent creditFromTransit(Account to, int partition, UUID transferId, long amount, UUID from) {
         String posting = "transfer:" + transferId + ":credit";
         required(inTransit(partition)).apply(posting, -amount, EntryType.IN_TRANSIT, null, transferId, to.id);
         Entry credit = to.apply(posting, amount, EntryType.TRANSFER_IN, null, transferId, from);
@@ -191,7 +191,7 @@ final class LedgerBatch {
      * clearing account credited. The wallet may go below zero: the money was already
      * spent.
      */
-    LedgerEvent refund(Account wallet, int partition, String reference, String refundId, long amount) {
+    public LedgerEvent refund(Account wallet, int partition, String reference, String refundId, long amount) {
         String posting = "refund:" + reference + ":" + refundId;
         Entry debit = wallet.apply(posting, -amount, EntryType.REFUND, reference, null, null);
         required(clearing(partition)).apply(posting, amount, EntryType.REFUND_CLEARING, reference, null, wallet.id);
@@ -202,7 +202,7 @@ final class LedgerBatch {
      * Holds a disputed amount: the wallet debited into its partition's disputes-held
      * account. The wallet may go below zero: the money was already spent.
      */
-    LedgerEvent holdDispute(Account wallet, int partition, String reference, String disputeId, long amount) {
+    public LedgerEvent holdDispute(Account wallet, int partition, String reference, String disputeId, long amount) {
         String posting = "dispute:" + disputeId + ":hold";
         Entry debit = wallet.apply(posting, -amount, EntryType.CHARGEBACK_HOLD, reference, null, null);
         required(disputesHeld(partition)).apply(posting, amount, EntryType.DISPUTE_HELD, reference, null, wallet.id);
@@ -210,7 +210,7 @@ final class LedgerBatch {
     }
 
     /** A dispute resolved for us: the held amount back to the wallet. */
-    LedgerEvent releaseDispute(Account wallet, int partition, String reference, String disputeId, long amount) {
+    public LedgerEvent releaseDispute(Account wallet, int partition, String reference, String disputeId, long amount) {
         String posting = "dispute:" + disputeId + ":release";
         required(disputesHeld(partition)).apply(posting, -amount, EntryType.DISPUTE_HELD, reference, null, wallet.id);
         Entry credit = wallet.apply(posting, amount, EntryType.CHARGEBACK_RELEASED, reference, null, null);
@@ -222,7 +222,7 @@ final class LedgerBatch {
      * A dispute the customer won: the held amount leaves for Paystack clearing. The
      * wallet's balance does not change (the money left it when held); its event says so.
      */
-    LedgerEvent chargeBack(Account wallet, int partition, String reference, String disputeId, long amount) {
+    public LedgerEvent chargeBack(Account wallet, int partition, String reference, String disputeId, long amount) {
         String posting = "dispute:" + disputeId + ":chargeback";
         required(disputesHeld(partition)).apply(posting, -amount, EntryType.DISPUTE_HELD, reference, null, wallet.id);
         required(clearing(partition)).apply(posting, amount, EntryType.CHARGEBACK_CLEARING, reference, null, wallet.id);
@@ -234,7 +234,7 @@ final class LedgerBatch {
      * A withdrawal's hold: the wallet debited into its partition's payouts-in-flight
      * account, until Paystack pays it out or returns it.
      */
-    LedgerEvent debitIntoPayouts(Account wallet, int partition, UUID withdrawalId, long amount) {
+    public LedgerEvent debitIntoPayouts(Account wallet, int partition, UUID withdrawalId, long amount) {
         String posting = "withdrawal:" + withdrawalId + ":debit";
         Entry debit = wallet.apply(posting, -amount, EntryType.WITHDRAWAL, null, null, withdrawalId, null);
         required(payoutsInFlight(partition)).apply(posting, amount, EntryType.PAYOUT_IN_FLIGHT, null, null,
@@ -246,7 +246,7 @@ final class LedgerBatch {
      * Paystack paid a withdrawal out: the money leaves payouts in flight for Paystack
      * clearing. The wallet's balance does not change (it left at the debit).
      */
-    LedgerEvent payOut(Account wallet, int partition, UUID withdrawalId, long amount) {
+    public LedgerEvent payOut(Account wallet, int partition, UUID withdrawalId, long amount) {
         String posting = "withdrawal:" + withdrawalId + ":paid";
         required(payoutsInFlight(partition)).apply(posting, -amount, EntryType.PAYOUT_IN_FLIGHT, null, null,
                 withdrawalId, wallet.id);
@@ -260,8 +260,8 @@ final class LedgerBatch {
      * A withdrawal Paystack failed or reversed: the amount back in the wallet, from
      * payouts in flight, or from Paystack clearing when it had been paid out before.
      */
-    LedgerEvent returnPayout(Account wallet, int partition, UUID withdrawalId, long amount, boolean paidOutBefore,
-            String reason) {
+    public LedgerEvent returnPayout(Account wallet, int partition, UUID withdrawalId, long amount,
+            boolean paidOutBefore, String reason) {
         String posting = "withdrawal:" + withdrawalId + ":returned";
         if (paidOutBefore) {
             required(clearing(partition)).apply(posting, -amount, EntryType.PAYOUT_CLEARING, null, null, withdrawalId,
@@ -280,8 +280,8 @@ final class LedgerBatch {
      * An event about a wallet that moves no money: it takes the next sequence number, and
      * no entry.
      */
-    LedgerEvent noteWithoutMovement(Account wallet, LedgerEvent.Type type, long amount, @Nullable String reference,
-            @Nullable UUID transferId, String reason) {
+    public LedgerEvent noteWithoutMovement(Account wallet, LedgerEvent.Type type, long amount,
+            @Nullable String reference, @Nullable UUID transferId, String reason) {
         wallet.lastSequence++;
         wallet.changed = true;
         return new LedgerEvent(OrderedIds.next().toString(), type, LedgerEvent.VERSION, now, wallet.id, wallet.number,
@@ -374,7 +374,7 @@ final class LedgerBatch {
     }
 
     /** A locked wallet as this batch sees it. */
-    final class Account {
+    public final class Account {
 
         final UUID id;
 
@@ -384,7 +384,7 @@ final class LedgerBatch {
 
         final AccountKind kind;
 
-        final WalletStatus status;
+        public final WalletStatus status;
 
         long balance;
 
@@ -412,11 +412,11 @@ final class LedgerBatch {
             this.status = status;
         }
 
-        long balance() {
+        public long balance() {
             return balance;
         }
 
-        String currency() {
+        public String currency() {
             return currency;
         }
 

@@ -14,7 +14,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * The lock guards against a fenced predecessor still writing: only a partition's owner
  * writes its rows.
  */
-final class LockedRows {
+public final class LockedRows {
 
     private LockedRows() {
     }
@@ -25,7 +25,7 @@ final class LockedRows {
      * ending in its {@code order by} and lock clause
      * @param keys the keys, repeated or not; none reads nothing
      */
-    static <K, R> Map<K, R> byKey(JdbcClient jdbc, String select, Collection<?> keys, RowMapper<R> row,
+    public static <K, R> Map<K, R> byKey(JdbcClient jdbc, String select, Collection<?> keys, RowMapper<R> row,
             Function<R, K> keyOf) {
         Map<K, R> rows = new HashMap<>();
         if (keys.isEmpty()) {

@@ -4,6 +4,7 @@ import dev.walletpipeline.contracts.PaystackEvent;
 import dev.walletpipeline.contracts.proof.HmacSignature;
 import dev.walletpipeline.contracts.proof.Proof;
 import dev.walletpipeline.ledger.LedgerSettings;
+import dev.walletpipeline.ledger.posting.poison.PoisonRecord;
 import java.util.Objects;
 import java.util.Set;
 import org.springframework.stereotype.Component;

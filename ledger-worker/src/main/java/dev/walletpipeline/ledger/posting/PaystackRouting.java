@@ -3,6 +3,7 @@ package dev.walletpipeline.ledger.posting;
 import dev.walletpipeline.contracts.LedgerEvent;
 import dev.walletpipeline.contracts.PaystackEvent;
 import dev.walletpipeline.contracts.WalletCommand;
+import dev.walletpipeline.ledger.posting.deposits.DepositPosting;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +23,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * person, once.
  */
 @Component
-class PaystackRouting {
+public class PaystackRouting {
 
     private final JdbcClient jdbc;
 

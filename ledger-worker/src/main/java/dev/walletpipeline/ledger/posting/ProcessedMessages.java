@@ -2,6 +2,7 @@ package dev.walletpipeline.ledger.posting;
 
 import dev.walletpipeline.contracts.Json;
 import dev.walletpipeline.contracts.LedgerEvent;
+import dev.walletpipeline.ledger.posting.poison.Failures;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -8,6 +8,11 @@ import dev.walletpipeline.contracts.WalletCommand;
 import dev.walletpipeline.contracts.WithdrawalRequested;
 import dev.walletpipeline.contracts.states.TransferStatus;
 import dev.walletpipeline.contracts.states.WithdrawalStatus;
+import dev.walletpipeline.ledger.posting.deposits.DepositPosting;
+import dev.walletpipeline.ledger.posting.poison.PoisonRecord;
+import dev.walletpipeline.ledger.posting.refunds.RefundsAndDisputes;
+import dev.walletpipeline.ledger.posting.transfers.TransferPosting;
+import dev.walletpipeline.ledger.posting.withdrawals.WithdrawalPosting;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -156,10 +161,10 @@ class WalletPosting {
             if (transfer == null) {
                 return List.of();
             }
-            if (!transfer.atomic) {
+            if (!transfer.atomic()) {
                 return List.of(transfer);
             }
-            UUID batch = transfer.batchId;
+            UUID batch = transfer.batchId();
             return batch == null ? List.of() : TransferPosting.itemsOf(batch, rows.transfers());
         }
 
@@ -235,10 +240,10 @@ class WalletPosting {
             if (!transfer.to.toString().equals(record.key())) {
                 return misrouted(record, transfer.to);
             }
-            if (!transfer.debited) {
+            if (!transfer.debited()) {
                 return "a credit leg for a transfer that was never debited moves nothing";
             }
-            if (transfer.status == TransferStatus.PENDING) {
+            if (transfer.status() == TransferStatus.PENDING) {
                 flows.transfers.credit(transfer, record.partition(), ledger, events);
             }
             return null;
@@ -262,7 +267,7 @@ class WalletPosting {
         @Override
         public @Nullable UUID walletIn(Rows rows) {
             WithdrawalPosting.Withdrawal withdrawal = rows.withdrawals().get(request.withdrawalId());
-            return withdrawal == null || withdrawal.status != WithdrawalStatus.PENDING ? null : withdrawal.walletId;
+            return withdrawal == null || withdrawal.status() != WithdrawalStatus.PENDING ? null : withdrawal.walletId;
         }
 
         @Override
@@ -503,7 +508,7 @@ class WalletPosting {
                 return misrouted(record, item.from);
             }
         }
-        if (items.get(0).atomic) {
+        if (items.get(0).atomic()) {
             outcome.commands.addAll(transfers.debitTogether(items, record.partition(), ledger, events));
             return null;
         }

@@ -1,8 +1,14 @@
-package dev.walletpipeline.ledger.posting;
+package dev.walletpipeline.ledger.posting.deposits;
 
 import dev.walletpipeline.contracts.LedgerEvent;
 import dev.walletpipeline.contracts.PaystackEvent;
 import dev.walletpipeline.contracts.states.DepositStatus;
+import dev.walletpipeline.ledger.posting.BatchWrite;
+import dev.walletpipeline.ledger.posting.ConsumedRecord;
+import dev.walletpipeline.ledger.posting.LedgerBatch;
+import dev.walletpipeline.ledger.posting.LockedRows;
+import dev.walletpipeline.ledger.posting.PaystackRouting;
+import dev.walletpipeline.ledger.posting.refunds.RefundsAndDisputes;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
@@ -24,7 +30,7 @@ import org.springframework.stereotype.Component;
  * credits nothing.
  */
 @Component
-class DepositPosting {
+public class DepositPosting {
 
     private final JdbcClient jdbc;
 
@@ -36,7 +42,7 @@ class DepositPosting {
      * Posts one proven fact about a locked deposit (or records it, when unknown or when
      * it cannot be applied).
      */
-    void post(@Nullable Deposit deposit, PaystackEvent charge, ConsumedRecord record, LedgerBatch ledger,
+    public void post(@Nullable Deposit deposit, PaystackEvent charge, ConsumedRecord record, LedgerBatch ledger,
             List<LedgerEvent> events, RefundsAndDisputes moneyBack) {
         if (deposit == null) {
             recordException(charge, "unknown reference", record);
@@ -121,7 +127,7 @@ class DepositPosting {
     }
 
     /** The deposits, locked for this transaction. */
-    Map<String, Deposit> lock(List<String> references) {
+    public Map<String, Deposit> lock(List<String> references) {
         return LockedRows.byKey(jdbc, """
                 select reference, wallet_id, amount, currency, status from deposits
                 where reference = any(?::text[]) order by reference for no key update""", references,
@@ -132,7 +138,7 @@ class DepositPosting {
     }
 
     /** Adds the changed deposit rows to the batch's write. */
-    static void writeInto(BatchWrite write, Collection<Deposit> deposits, LedgerBatch ledger) {
+    public static void writeInto(BatchWrite write, Collection<Deposit> deposits, LedgerBatch ledger) {
         List<Deposit> changed = deposits.stream().filter(d -> d.changed).toList();
         if (changed.isEmpty()) {
             return;
@@ -148,7 +154,7 @@ class DepositPosting {
                 changed.stream().mapToLong(d -> d.paystackId).toArray());
     }
 
-    void recordException(PaystackEvent charge, String reason, ConsumedRecord record) {
+    public void recordException(PaystackEvent charge, String reason, ConsumedRecord record) {
         jdbc.sql("""
                 insert into payment_exceptions (reference, paystack_id, reason, body)
                 values (?, ?, ?, ?)""")
@@ -157,15 +163,15 @@ class DepositPosting {
     }
 
     /** A deposit row, locked for this transaction. */
-    static final class Deposit {
+    public static final class Deposit {
 
-        final String reference;
+        public final String reference;
 
-        final UUID walletId;
+        public final UUID walletId;
 
-        final long amount;
+        public final long amount;
 
-        final String currency;
+        public final String currency;
 
         DepositStatus status;
 
@@ -181,6 +187,11 @@ class DepositPosting {
             this.amount = amount;
             this.currency = currency;
             this.status = status;
+        }
+
+        /** Its status as this batch leaves it. */
+        public DepositStatus status() {
+            return status;
         }
 
         void settle(DepositStatus newStatus, @Nullable String reason, long paystackTransactionId) {

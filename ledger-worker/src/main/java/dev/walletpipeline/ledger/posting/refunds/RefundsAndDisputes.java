@@ -1,8 +1,12 @@
-package dev.walletpipeline.ledger.posting;
+package dev.walletpipeline.ledger.posting.refunds;
 
 import dev.walletpipeline.contracts.LedgerEvent;
 import dev.walletpipeline.contracts.PaystackEvent;
 import dev.walletpipeline.contracts.states.DepositStatus;
+import dev.walletpipeline.ledger.posting.BatchWrite;
+import dev.walletpipeline.ledger.posting.LedgerBatch;
+import dev.walletpipeline.ledger.posting.LockedRows;
+import dev.walletpipeline.ledger.posting.deposits.DepositPosting;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -25,7 +29,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * fit) is recorded for a person and moves nothing. One instance per batch: it holds the
  * batch's refund and dispute rows.
  */
-final class RefundsAndDisputes {
+public final class RefundsAndDisputes {
 
     private final Map<String, Long> refundedByDeposit = new HashMap<>();
 
@@ -37,7 +41,7 @@ final class RefundsAndDisputes {
      * The refunds and disputes already recorded for these deposits; the disputes locked:
      * only this partition's owner writes them, the lock guards a fenced predecessor.
      */
-    static RefundsAndDisputes load(JdbcClient jdbc, Collection<String> references) {
+    public static RefundsAndDisputes load(JdbcClient jdbc, Collection<String> references) {
         RefundsAndDisputes batch = new RefundsAndDisputes();
         if (references.isEmpty()) {
             return batch;
@@ -66,10 +70,10 @@ final class RefundsAndDisputes {
      * Posts a refund or a dispute event about a deposit; answers why nothing moved (to be
      * recorded for a person), or null.
      */
-    @Nullable String post(DepositPosting.Deposit deposit, PaystackEvent fact, LedgerBatch.Account wallet, int partition,
-            LedgerBatch ledger, List<LedgerEvent> events) {
-        if (deposit.status != DepositStatus.SUCCESS) {
-            return fact.event() + " for a deposit that is " + deposit.status.wire() + ", not credited; nothing moved";
+    public @Nullable String post(DepositPosting.Deposit deposit, PaystackEvent fact, LedgerBatch.Account wallet,
+            int partition, LedgerBatch ledger, List<LedgerEvent> events) {
+        if (deposit.status() != DepositStatus.SUCCESS) {
+            return fact.event() + " for a deposit that is " + deposit.status().wire() + ", not credited; nothing moved";
         }
         if (!fact.currency().equals(deposit.currency)) {
             return fact.event() + " in " + fact.currency() + " for a deposit in " + deposit.currency
@@ -142,7 +146,7 @@ final class RefundsAndDisputes {
     }
 
     /** Adds the new refunds and the new or resolved disputes to the batch's write. */
-    void writeInto(BatchWrite write, LedgerBatch ledger) {
+    public void writeInto(BatchWrite write, LedgerBatch ledger) {
         OffsetDateTime now = OffsetDateTime.ofInstant(ledger.now(), ZoneOffset.UTC);
         List<Refund> added = refunds.values().stream().filter(r -> r.added).toList();
         if (!added.isEmpty()) {

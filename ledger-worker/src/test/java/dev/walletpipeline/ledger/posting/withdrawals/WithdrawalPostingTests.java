@@ -1,4 +1,4 @@
-package dev.walletpipeline.ledger.posting;
+package dev.walletpipeline.ledger.posting.withdrawals;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,9 +1,12 @@
-package dev.walletpipeline.ledger.posting;
+package dev.walletpipeline.ledger.posting.withdrawals;
 
 import dev.walletpipeline.contracts.LedgerEvent;
 import dev.walletpipeline.contracts.PaystackEvent;
-import dev.walletpipeline.contracts.states.WithdrawalStatus;
 import dev.walletpipeline.contracts.states.WalletStatus;
+import dev.walletpipeline.contracts.states.WithdrawalStatus;
+import dev.walletpipeline.ledger.posting.BatchWrite;
+import dev.walletpipeline.ledger.posting.LedgerBatch;
+import dev.walletpipeline.ledger.posting.LockedRows;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -29,7 +32,7 @@ import org.springframework.stereotype.Component;
  * time.
  */
 @Component
-class WithdrawalPosting {
+public class WithdrawalPosting {
 
     private final JdbcClient jdbc;
 
@@ -41,7 +44,7 @@ class WithdrawalPosting {
     }
 
     /** The withdrawals, by id, locked for this transaction. */
-    Map<UUID, Withdrawal> lock(Collection<UUID> ids) {
+    public Map<UUID, Withdrawal> lock(Collection<UUID> ids) {
         return LockedRows.byKey(jdbc, """
                 select id, wallet_id, amount, currency, status from withdrawals
                 where id = any(?::uuid[]) order by id for no key update""", ids,
@@ -52,7 +55,7 @@ class WithdrawalPosting {
     }
 
     /** The request: debits the wallet into payouts in flight, or fails the withdrawal. */
-    void debit(Withdrawal withdrawal, int partition, LedgerBatch ledger, List<LedgerEvent> events) {
+    public void debit(Withdrawal withdrawal, int partition, LedgerBatch ledger, List<LedgerEvent> events) {
         if (withdrawal.status != WithdrawalStatus.PENDING) {
             return; // debited or failed before
         }
@@ -80,7 +83,7 @@ class WithdrawalPosting {
      * Paystack's verdict on a withdrawal's transfer; answers why nothing moved when the
      * fact does not fit (to be recorded for a person), or null.
      */
-    @Nullable String settle(Withdrawal withdrawal, PaystackEvent fact, int partition, LedgerBatch ledger,
+    public @Nullable String settle(Withdrawal withdrawal, PaystackEvent fact, int partition, LedgerBatch ledger,
             List<LedgerEvent> events) {
         if (fact.amountMinor() != withdrawal.amount || !fact.currency().equals(withdrawal.currency)) {
             return "Paystack reports " + fact.amountMinor() + " " + fact.currency() + " for a withdrawal of "
@@ -133,7 +136,7 @@ class WithdrawalPosting {
     }
 
     /** Adds the changed withdrawal rows to the batch's write. */
-    void writeInto(BatchWrite write, Collection<Withdrawal> withdrawals, LedgerBatch ledger) {
+    public void writeInto(BatchWrite write, Collection<Withdrawal> withdrawals, LedgerBatch ledger) {
         List<Withdrawal> changed = withdrawals.stream().filter(w -> w.changed).toList();
         if (changed.isEmpty()) {
             return;
@@ -157,11 +160,11 @@ class WithdrawalPosting {
     }
 
     /** A withdrawal row, locked for this transaction. */
-    static final class Withdrawal {
+    public static final class Withdrawal {
 
         final UUID id;
 
-        final UUID walletId;
+        public final UUID walletId;
 
         final long amount;
 
@@ -182,6 +185,11 @@ class WithdrawalPosting {
             this.amount = amount;
             this.currency = currency;
             this.status = status;
+        }
+
+        /** Its status as this batch leaves it. */
+        public WithdrawalStatus status() {
+            return status;
         }
 
         void end(WithdrawalStatus newStatus, @Nullable String why) {

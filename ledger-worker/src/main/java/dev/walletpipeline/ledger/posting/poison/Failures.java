@@ -1,4 +1,4 @@
-package dev.walletpipeline.ledger.posting;
+package dev.walletpipeline.ledger.posting.poison;
 
 import java.sql.SQLException;
 import org.jspecify.annotations.Nullable;
@@ -12,12 +12,12 @@ import org.jspecify.annotations.Nullable;
  * grant) is retried, never skipped: skipping would lose money, and none of those are
  * caused by the record itself.
  */
-final class Failures {
+public final class Failures {
 
     private Failures() {
     }
 
-    static boolean isPermanent(Throwable failure) {
+    public static boolean isPermanent(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof PoisonRecord || t instanceof ArithmeticException) {
                 return true;
@@ -37,7 +37,7 @@ final class Failures {
      * The reason kept with a dead letter: the innermost message, without bytes Postgres
      * text refuses.
      */
-    static String reason(Throwable failure) {
+    public static String reason(Throwable failure) {
         Throwable innermost = failure;
         while (innermost.getCause() != null && innermost.getCause() != innermost) {
             innermost = innermost.getCause();
@@ -48,12 +48,12 @@ final class Failures {
     }
 
     /** Why a record was refused before anything was posted: unproven, or unreadable. */
-    static String refusal(RuntimeException refused) {
+    public static String refusal(RuntimeException refused) {
         String reason = refused instanceof PoisonRecord ? refused.getMessage() : "unreadable: " + refused.getMessage();
         return printable(String.valueOf(reason));
     }
 
-    static String printable(String text) {
+    public static String printable(String text) {
         String cleaned = text.replace("\0", "\\u0000");
         return cleaned.length() > 2000 ? cleaned.substring(0, 2000) + "..." : cleaned;
     }

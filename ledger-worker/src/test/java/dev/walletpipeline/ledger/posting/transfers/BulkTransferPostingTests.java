@@ -1,4 +1,4 @@
-package dev.walletpipeline.ledger.posting;
+package dev.walletpipeline.ledger.posting.transfers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;

@@ -1,4 +1,4 @@
-package dev.walletpipeline.ledger.posting;
+package dev.walletpipeline.ledger.posting.transfers;
 
 import dev.walletpipeline.contracts.LedgerEvent;
 import dev.walletpipeline.contracts.Topic;
@@ -7,6 +7,10 @@ import dev.walletpipeline.contracts.WalletCommand;
 import dev.walletpipeline.contracts.states.TransferStatus;
 import dev.walletpipeline.contracts.states.WalletStatus;
 import dev.walletpipeline.ledger.LedgerSettings;
+import dev.walletpipeline.ledger.posting.BatchOutcome;
+import dev.walletpipeline.ledger.posting.BatchWrite;
+import dev.walletpipeline.ledger.posting.LedgerBatch;
+import dev.walletpipeline.ledger.posting.LockedRows;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +47,7 @@ import org.springframework.stereotype.Component;
  * was never debited moves nothing.
  */
 @Component
-class TransferPosting {
+public class TransferPosting {
 
     private final JdbcClient jdbc;
 
@@ -81,7 +85,7 @@ class TransferPosting {
      * unknown number of ids, otherwise joined by reading every wallet while there were
      * only a few thousand.
      */
-    Map<UUID, Transfer> lock(Collection<UUID> ids, Collection<UUID> batchIds) {
+    public Map<UUID, Transfer> lock(Collection<UUID> ids, Collection<UUID> batchIds) {
         Map<UUID, Transfer> transfers = new HashMap<>();
         if (ids.isEmpty() && batchIds.isEmpty()) {
             return transfers;
@@ -130,7 +134,7 @@ class TransferPosting {
     }
 
     /** The items of a batch among the rows locked, in the batch's order. */
-    static List<Transfer> itemsOf(UUID batchId, Map<UUID, Transfer> transfers) {
+    public static List<Transfer> itemsOf(UUID batchId, Map<UUID, Transfer> transfers) {
         return transfers.values()
             .stream()
             .filter(t -> batchId.equals(t.batchId))
@@ -147,12 +151,12 @@ class TransferPosting {
      * on, and that entry's event would be sent again only when the sender's record is
      * read again, perhaps after the new owner had sent the recipient's later events.
      */
-    static boolean inOneHop(Transfer transfer, int partition) {
+    public static boolean inOneHop(Transfer transfer, int partition) {
         return transfer.recipientPartition == partition;
     }
 
     /** The wallet a leg of this transfer writes, when it still has something to do. */
-    static @Nullable UUID walletToWrite(Transfer transfer, boolean creditLeg) {
+    public static @Nullable UUID walletToWrite(Transfer transfer, boolean creditLeg) {
         if (transfer.status != TransferStatus.PENDING) {
             return null;
         }
@@ -169,7 +173,7 @@ class TransferPosting {
      * idempotent. In one hop ({@link #inOneHop}) it posts the whole transfer and answers
      * no credit leg.
      */
-    BatchOutcome.@Nullable Command debit(Transfer transfer, int partition, LedgerBatch ledger,
+    public BatchOutcome.@Nullable Command debit(Transfer transfer, int partition, LedgerBatch ledger,
             List<LedgerEvent> events) {
         if (transfer.status != TransferStatus.PENDING) {
             return null;
@@ -205,7 +209,7 @@ class TransferPosting {
      * rejected with the reason the first it could not pay met. Items already debited
      * answer their credit legs again.
      */
-    List<BatchOutcome.Command> debitTogether(List<Transfer> items, int partition, LedgerBatch ledger,
+    public List<BatchOutcome.Command> debitTogether(List<Transfer> items, int partition, LedgerBatch ledger,
             List<LedgerEvent> events) {
         List<Transfer> open = items.stream().filter(t -> t.status == TransferStatus.PENDING && !t.debited).toList();
         String refusal = null;
@@ -243,7 +247,7 @@ class TransferPosting {
     }
 
     /** The credit leg: the recipient credited out of transit; the transfer completed. */
-    void credit(Transfer transfer, int partition, LedgerBatch ledger, List<LedgerEvent> events) {
+    public void credit(Transfer transfer, int partition, LedgerBatch ledger, List<LedgerEvent> events) {
         LedgerBatch.Account to = ledger.account(transfer.to);
         if (to == null) {
             throw new IllegalStateException("transfer " + transfer.id + " names a missing recipient");
@@ -258,7 +262,7 @@ class TransferPosting {
         completion.record(Duration.between(transfer.createdAt, ledger.now()));
     }
 
-    static BatchOutcome.Command creditLeg(UUID transferId, UUID from, UUID to, long amount, String currency,
+    public static BatchOutcome.Command creditLeg(UUID transferId, UUID from, UUID to, long amount, String currency,
             Instant requestedAt) {
         TransferRequested leg = new TransferRequested(TransferRequested.VERSION, transferId, from, to, amount, currency,
                 requestedAt);
@@ -266,7 +270,7 @@ class TransferPosting {
                 Map.of(WalletCommand.HEADER, WalletCommand.TRANSFER_IN_TRANSIT));
     }
 
-    static BatchOutcome.Command creditLeg(Transfer transfer) {
+    public static BatchOutcome.Command creditLeg(Transfer transfer) {
         return creditLeg(transfer.id, transfer.from, transfer.to, transfer.amount, transfer.toCurrency,
                 transfer.createdAt);
     }
@@ -298,7 +302,7 @@ class TransferPosting {
     }
 
     /** Adds the changed transfer rows to the batch's write. */
-    static void writeInto(BatchWrite write, Collection<Transfer> transfers, LedgerBatch ledger) {
+    public static void writeInto(BatchWrite write, Collection<Transfer> transfers, LedgerBatch ledger) {
         List<Transfer> changed = transfers.stream().filter(t -> t.changed).toList();
         if (changed.isEmpty()) {
             return;
@@ -316,13 +320,13 @@ class TransferPosting {
     }
 
     /** A transfer row, locked for this transaction. */
-    static final class Transfer {
+    public static final class Transfer {
 
-        final UUID id;
+        public final UUID id;
 
-        final UUID from;
+        public final UUID from;
 
-        final UUID to;
+        public final UUID to;
 
         final long amount;
 
@@ -369,6 +373,26 @@ class TransferPosting {
             this.debited = debited;
             this.toCurrency = toCurrency.trim();
             this.toStatus = toStatus;
+        }
+
+        /** Its status as this batch leaves it. */
+        public TransferStatus status() {
+            return status;
+        }
+
+        /** Whether the sender has been debited. */
+        public boolean debited() {
+            return debited;
+        }
+
+        /** The bulk transfer this is an item of, or null. */
+        public @Nullable UUID batchId() {
+            return batchId;
+        }
+
+        /** Whether its batch stands or falls together. */
+        public boolean atomic() {
+            return atomic;
         }
 
         void settle(TransferStatus newStatus, @Nullable String why) {
