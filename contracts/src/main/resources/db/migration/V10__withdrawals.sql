@@ -1,4 +1,4 @@
--- Money out (issue 15): withdrawals to Nigerian bank accounts through Paystack Transfers.
+-- Money out: withdrawals to Nigerian bank accounts through Paystack Transfers.
 --
 -- A withdrawal is held at once: api-service records it with its outbox row, and until
 -- ledger-worker debits it, its amount is kept out of the wallet's available balance like a

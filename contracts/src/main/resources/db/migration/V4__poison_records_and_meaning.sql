@@ -1,4 +1,4 @@
--- No record stops the ledger, and only verified facts move money (issue 12).
+-- No record stops the ledger, and only verified facts move money.
 
 -- Records that ledger-worker could never apply (unreadable, without valid proof, refused by the
 -- database for their values) are kept here for a person, as well as on the topic's .dlt. The

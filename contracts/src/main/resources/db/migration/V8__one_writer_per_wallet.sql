@@ -1,4 +1,4 @@
--- One writer per wallet (issue 14). Every account a ledger-worker batch writes belongs to the
+-- One writer per wallet. Every account a ledger-worker batch writes belongs to the
 -- consumer that owns one partition of wallet.transfer-commands, so no batch ever waits for another
 -- consumer's lock:
 --   * a customer wallet belongs to the owner of the partition its id hashes to;

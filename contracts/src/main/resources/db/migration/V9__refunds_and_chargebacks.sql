@@ -1,4 +1,4 @@
--- Money back (issue 15): Paystack refunds and chargebacks of deposits already credited.
+-- Money back: Paystack refunds and chargebacks of deposits already credited.
 --
 --   * A refund debits the wallet and credits its partition's Paystack clearing account: Paystack
 --     holds less for us, the customer has the money back.

@@ -22,6 +22,7 @@ public final class Migrations {
         return Flyway.configure()
             .dataSource(jdbcUrl, ownerUser, ownerPassword)
             .locations("classpath:db/migration")
+            .callbacks(new CommentOnlyRevisions())
             .load()
             .migrate().migrationsExecuted;
     }
