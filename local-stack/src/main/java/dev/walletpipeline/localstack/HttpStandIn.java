@@ -11,15 +11,33 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.jspecify.annotations.Nullable;
 
 /** The small HTTP server under the third-party stand-ins (OpenID Connect, Paystack). */
 abstract class HttpStandIn implements AutoCloseable {
 
+    /**
+     * Where a stand-in listens and how it is reached: {@code url} by the services (the
+     * OpenID issuer, Paystack's base URL), {@code publicUrl} by a person's browser (the
+     * sign-in form, the checkout page). Both default to {@code http://localhost:<port>}.
+     */
+    record Exposure(String bindHost, int port, @Nullable String url, @Nullable String publicUrl) {
+
+        /** On this machine's loopback, as the local run and the tests have it. */
+        static Exposure local(int port) {
+            return new Exposure("localhost", port, null, null);
+        }
+
+    }
+
     private final HttpServer server;
 
-    HttpStandIn(int port) {
+    private final Exposure exposure;
+
+    HttpStandIn(Exposure exposure) {
+        this.exposure = exposure;
         try {
-            server = HttpServer.create(new InetSocketAddress("localhost", port), 64);
+            server = HttpServer.create(new InetSocketAddress(exposure.bindHost(), exposure.port()), 64);
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -47,7 +65,12 @@ abstract class HttpStandIn implements AutoCloseable {
     }
 
     public final String baseUrl() {
-        return "http://localhost:" + port();
+        return exposure.url() != null ? exposure.url() : "http://localhost:" + port();
+    }
+
+    /** The URL a browser reaches the stand-in at. */
+    public final String publicUrl() {
+        return exposure.publicUrl() != null ? exposure.publicUrl() : baseUrl();
     }
 
     @Override

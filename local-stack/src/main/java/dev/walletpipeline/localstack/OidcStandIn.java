@@ -47,8 +47,8 @@ public final class OidcStandIn extends HttpStandIn {
 
     private final Map<String, Grant> codes = new ConcurrentHashMap<>();
 
-    private OidcStandIn(int port) {
-        super(port);
+    private OidcStandIn(Exposure exposure) {
+        super(exposure);
         try {
             key = new RSAKeyGenerator(2048).keyID("local-oidc-1").generate();
         }
@@ -64,7 +64,11 @@ public final class OidcStandIn extends HttpStandIn {
 
     /** Starts serving on the port (0 for any free one). */
     public static OidcStandIn start(int port) {
-        OidcStandIn server = new OidcStandIn(port);
+        return start(Exposure.local(port));
+    }
+
+    static OidcStandIn start(Exposure exposure) {
+        OidcStandIn server = new OidcStandIn(exposure);
         server.serve();
         return server;
     }
@@ -76,12 +80,12 @@ public final class OidcStandIn extends HttpStandIn {
     private void discovery(HttpExchange exchange) throws IOException {
         String issuer = issuer();
         respond(exchange, 200, "application/json", """
-                {"issuer":"%1$s","authorization_endpoint":"%1$s/authorize","token_endpoint":"%1$s/token",\
+                {"issuer":"%1$s","authorization_endpoint":"%2$s/authorize","token_endpoint":"%1$s/token",\
                 "jwks_uri":"%1$s/jwks","response_types_supported":["code"],"subject_types_supported":["public"],\
                 "id_token_signing_alg_values_supported":["RS256"],"code_challenge_methods_supported":["S256"],\
                 "scopes_supported":["openid","email","profile"],\
                 "token_endpoint_auth_methods_supported":["client_secret_post","client_secret_basic"]}"""
-            .formatted(issuer));
+            .formatted(issuer, publicUrl()));
     }
 
     private void authorize(HttpExchange exchange) throws IOException {

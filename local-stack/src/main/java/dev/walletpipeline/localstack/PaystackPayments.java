@@ -36,7 +36,7 @@ final class PaystackPayments {
     private final AtomicInteger verifications;
 
     /** The stand-in's base URL, for the checkout links (known once it listens). */
-    private final Supplier<String> baseUrl;
+    private final Supplier<String> publicUrl;
 
     private final Map<String, Transaction> byReference = new ConcurrentHashMap<>();
 
@@ -45,12 +45,12 @@ final class PaystackPayments {
     private final Map<Long, Dispute> disputes = new ConcurrentHashMap<>();
 
     PaystackPayments(PaystackWire wire, PaystackWebhooks webhooks, AtomicLong ids, AtomicInteger verifications,
-            Supplier<String> baseUrl) {
+            Supplier<String> publicUrl) {
         this.wire = wire;
         this.webhooks = webhooks;
         this.ids = ids;
         this.verifications = verifications;
-        this.baseUrl = baseUrl;
+        this.publicUrl = publicUrl;
     }
 
     void payWithoutWebhook(String reference) {
@@ -151,7 +151,7 @@ final class PaystackPayments {
         referenceByAccessCode.put(accessCode, reference);
         HttpStandIn.respond(exchange, 200, JSON_TYPE, """
                 {"status":true,"message":"Authorization URL created","data":{"authorization_url":"%s/checkout/%s",\
-                "access_code":"%s","reference":"%s"}}""".formatted(baseUrl.get(), accessCode, accessCode, reference));
+                "access_code":"%s","reference":"%s"}}""".formatted(publicUrl.get(), accessCode, accessCode, reference));
     }
 
     /** {@code GET /transaction/verify/{reference}}. */

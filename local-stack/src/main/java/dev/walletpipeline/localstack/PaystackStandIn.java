@@ -33,12 +33,12 @@ public final class PaystackStandIn extends HttpStandIn {
 
     private final AtomicInteger verifications = new AtomicInteger();
 
-    private PaystackStandIn(int port, String secretKey, Duration retryUnit) {
-        super(port);
+    private PaystackStandIn(Exposure exposure, String secretKey, Duration retryUnit) {
+        super(exposure);
         PaystackWire wire = new PaystackWire(secretKey);
         AtomicLong ids = new AtomicLong(4_099_260_000L);
         this.webhooks = new PaystackWebhooks(secretKey, retryUnit);
-        this.payments = new PaystackPayments(wire, webhooks, ids, verifications, this::baseUrl);
+        this.payments = new PaystackPayments(wire, webhooks, ids, verifications, this::publicUrl);
         this.payouts = new PaystackPayouts(wire, webhooks, ids, verifications);
         route("/transaction/initialize", payments::initialize);
         route("/transaction/verify/", payments::verify);
@@ -58,7 +58,11 @@ public final class PaystackStandIn extends HttpStandIn {
      * milliseconds
      */
     public static PaystackStandIn start(int port, String secretKey, Duration retryUnit) {
-        PaystackStandIn server = new PaystackStandIn(port, secretKey, retryUnit);
+        return start(Exposure.local(port), secretKey, retryUnit);
+    }
+
+    static PaystackStandIn start(Exposure exposure, String secretKey, Duration retryUnit) {
+        PaystackStandIn server = new PaystackStandIn(exposure, secretKey, retryUnit);
         server.serve();
         return server;
     }
