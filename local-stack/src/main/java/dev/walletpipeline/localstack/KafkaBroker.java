@@ -14,6 +14,8 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import com.github.dockerjava.api.command.InspectContainerResponse;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
@@ -22,6 +24,8 @@ import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Uuid;
 import org.jspecify.annotations.Nullable;
+import org.testcontainers.images.builder.Transferable;
+import org.testcontainers.kafka.KafkaContainer;
 
 /**
  * One Kafka broker in KRaft mode (broker and controller in one process), run from the
@@ -33,6 +37,12 @@ import org.jspecify.annotations.Nullable;
  * ({@link LocalStack#grantServiceAcls}): each service as its own user, a downstream team
  * as a read-only one, tests and tools as {@code admin}. The users are created when the
  * data directory is formatted; the passwords here are for local use only.
+ *
+ * <p>
+ * In containers ({@link Containers}) the broker is Testcontainers' {@link KafkaContainer}
+ * on the {@code apache/kafka} image, running the very same settings and users: the
+ * module's own listeners are unauthenticated, so the container is given this broker's
+ * {@code server.properties} and formatting instead of them.
  */
 public final class KafkaBroker {
 
@@ -58,12 +68,23 @@ public final class KafkaBroker {
 
     private final int controllerPort;
 
+    /** Where the broker's data lives inside its container. */
+    private static final String CONTAINER_DATA = "/var/lib/kafka/data";
+
+    private final boolean inContainer;
+
     private @Nullable Process process;
 
-    KafkaBroker(Path home, int port, int controllerPort) {
+    /**
+     * The broker's container, kept when killed so that it can start again on its data.
+     */
+    private @Nullable KafkaContainer container;
+
+    KafkaBroker(Path home, int port, int controllerPort, boolean inContainer) {
         this.home = home;
         this.port = port;
         this.controllerPort = controllerPort;
+        this.inContainer = inContainer;
     }
 
     public String bootstrapServers() {
@@ -72,6 +93,31 @@ public final class KafkaBroker {
 
     public int port() {
         return port;
+    }
+
+    /**
+     * Testcontainers' Kafka with this broker's settings in place of the module's
+     * unauthenticated listeners: its image check and readiness wait stay, its listener
+     * environment and start script go.
+     */
+    private static final class AuthenticatingKafkaContainer extends KafkaContainer {
+
+        AuthenticatingKafkaContainer() {
+            super(Containers.KAFKA_IMAGE);
+            setExposedPorts(new ArrayList<>());
+            setEnv(new ArrayList<>());
+        }
+
+        @Override
+        protected void configure() {
+            // the listeners are in /wallet/server.properties
+        }
+
+        @Override
+        protected void containerIsStarting(InspectContainerResponse containerInfo) {
+            // /wallet/start-broker is already in the container
+        }
+
     }
 
     /** The KRaft controller's listener, which authenticates like the broker's. */
@@ -99,9 +145,15 @@ public final class KafkaBroker {
     }
 
     synchronized void start() {
+        if (inContainer) {
+            startContainer();
+            return;
+        }
         try {
             Files.createDirectories(home);
-            Path config = writeConfig();
+            Path config = home.resolve("server.properties");
+            Files.writeString(config, serverProperties("localhost", home.resolve("data").toString()),
+                    StandardCharsets.UTF_8);
             Path logback = writeLogbackConfig();
             killLeftover();
             if (Files.exists(home.resolve("data").resolve("meta.properties"))
@@ -119,7 +171,8 @@ public final class KafkaBroker {
             process = ChildJvm.start(ChildJvm.javaCommand("256m", jvmOptions(logback), ChildJvm.ownClasspath(),
                     "kafka.Kafka", List.of(config.toString())), Map.of(), home.resolve("broker.log"));
             Files.writeString(home.resolve("broker.pid"), Long.toString(process.pid()));
-            awaitReady(Duration.ofSeconds(90));
+            awaitReady(Duration.ofSeconds(90), () -> process != null && process.isAlive(),
+                    "see " + home.resolve("broker.log"));
             addUsersAddedSinceFormatting();
         }
         catch (IOException e) {
@@ -127,29 +180,77 @@ public final class KafkaBroker {
         }
     }
 
-    /** SIGKILL, as a crash would. */
-    /** The broker frozen (SIGSTOP) for this long, then let go on (SIGCONT). */
+    /**
+     * A new container formats its data with the users and starts the broker; a killed one
+     * is started again on the data it kept.
+     */
+    private void startContainer() {
+        KafkaContainer broker = container;
+        if (broker == null) {
+            List<String> format = new ArrayList<>(List.of("/opt/kafka/bin/kafka-storage.sh"));
+            format.addAll(formatArguments("/wallet/server.properties"));
+            String script = String.join("\n", "#!/bin/bash", "set -e",
+                    "if [ ! -f " + CONTAINER_DATA + "/meta.properties ]; then",
+                    "  " + String.join(" ", format.stream().map(Containers::shellQuoted).toList()), "fi",
+                    "exec /opt/kafka/bin/kafka-server-start.sh /wallet/server.properties", "");
+            broker = new AuthenticatingKafkaContainer();
+            Containers.ownedByThisJvm(broker);
+            Containers.publishOnLoopback(broker, port, port);
+            Containers.publishOnLoopback(broker, controllerPort, controllerPort);
+            broker.withEnv("KAFKA_HEAP_OPTS", "-Xmx256m -Xms256m")
+                .withCopyToContainer(Transferable.of(serverProperties("0.0.0.0", CONTAINER_DATA), 0644),
+                        "/wallet/server.properties")
+                .withCopyToContainer(Transferable.of(script, 0755), "/wallet/start-broker")
+                .withCommand("/wallet/start-broker")
+                .start();
+            container = broker;
+        }
+        else if (!Containers.isRunning(broker)) {
+            Containers.startAgain(broker);
+        }
+        KafkaContainer started = broker;
+        awaitReady(Duration.ofSeconds(90), () -> Containers.isRunning(started),
+                "see docker logs " + started.getContainerId());
+    }
+
+    /**
+     * The broker frozen (SIGSTOP, or its container paused) for this long, then let go on.
+     */
     public void pause(Duration pause) {
         Process current;
+        KafkaContainer inside;
         synchronized (this) {
             current = process;
+            inside = container;
         }
         if (current != null) {
             ChildJvm.pause(current.toHandle(), pause);
         }
+        if (inside != null) {
+            Containers.pause(inside, pause);
+        }
     }
 
+    /** SIGKILL, as a crash would; the data stays for {@link #start}. */
     public synchronized void kill() {
         if (process != null) {
             ChildJvm.kill(process.toHandle());
             process = null;
         }
+        if (container != null) {
+            Containers.kill(container);
+        }
     }
 
+    /** A clean shutdown; a container is removed with its data. */
     public synchronized void stop() {
         if (process != null) {
             ChildJvm.stop(process.toHandle(), Duration.ofSeconds(30));
             process = null;
+        }
+        if (container != null) {
+            container.stop();
+            container = null;
         }
     }
 
@@ -159,6 +260,9 @@ public final class KafkaBroker {
     }
 
     public synchronized boolean isRunning() {
+        if (container != null) {
+            return Containers.isRunning(container);
+        }
         return process != null && process.isAlive();
     }
 
@@ -168,7 +272,7 @@ public final class KafkaBroker {
 
     private void format(Path config, Path logback) throws IOException {
         Process formatter = ChildJvm.start(ChildJvm.javaCommand("128m", jvmOptions(logback), ChildJvm.ownClasspath(),
-                "kafka.tools.StorageTool", formatArguments(config)), Map.of(), home.resolve("format.log"));
+                "kafka.tools.StorageTool", formatArguments(config.toString())), Map.of(), home.resolve("format.log"));
         try {
             if (!formatter.waitFor(120, TimeUnit.SECONDS) || formatter.exitValue() != 0) {
                 throw new IllegalStateException(
@@ -212,8 +316,8 @@ public final class KafkaBroker {
         Files.writeString(home.resolve(USERS_MARKER), String.join("\n", USERS));
     }
 
-    private static List<String> formatArguments(Path config) {
-        List<String> arguments = new ArrayList<>(List.of("format", "-t", clusterId(), "-c", config.toString()));
+    private static List<String> formatArguments(String config) {
+        List<String> arguments = new ArrayList<>(List.of("format", "-t", clusterId(), "-c", config));
         for (String user : USERS) {
             arguments.add("--add-scram");
             arguments.add("SCRAM-SHA-256=[name=" + user + ",password=" + localPassword(user) + "]");
@@ -245,7 +349,7 @@ public final class KafkaBroker {
         }
     }
 
-    private void awaitReady(Duration timeout) {
+    private void awaitReady(Duration timeout, BooleanSupplier alive, String whereToLook) {
         Properties props = new Properties();
         props.putAll(clientProperties(ADMIN));
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
@@ -253,10 +357,8 @@ public final class KafkaBroker {
         Instant deadline = Instant.now().plus(timeout);
         try (Admin admin = Admin.create(props)) {
             while (true) {
-                Process current = process;
-                if (current == null || !current.isAlive()) {
-                    throw new IllegalStateException(
-                            "Kafka broker exited during start; see " + home.resolve("broker.log"));
+                if (!alive.getAsBoolean()) {
+                    throw new IllegalStateException("Kafka broker exited during start; " + whereToLook);
                 }
                 try {
                     if (!admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty()) {
@@ -267,8 +369,7 @@ public final class KafkaBroker {
                     // still starting
                 }
                 if (Instant.now().isAfter(deadline)) {
-                    throw new IllegalStateException(
-                            "Kafka broker not ready after " + timeout + "; see " + home.resolve("broker.log"));
+                    throw new IllegalStateException("Kafka broker not ready after " + timeout + "; " + whereToLook);
                 }
                 try {
                     Thread.sleep(200);
@@ -281,10 +382,15 @@ public final class KafkaBroker {
         }
     }
 
-    private Path writeConfig() throws IOException {
-        String config = String.join("\n", "process.roles=broker,controller", "node.id=1",
+    /**
+     * The broker's settings, the same in a child JVM and in a container but for the
+     * interface it listens on and where its data lives.
+     */
+    private String serverProperties(String listenHost, String dataDirectory) {
+        return String.join("\n", "process.roles=broker,controller", "node.id=1",
                 "controller.quorum.voters=1@localhost:" + controllerPort,
-                "listeners=SASL_PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort,
+                "listeners=SASL_PLAINTEXT://" + listenHost + ":" + port + ",CONTROLLER://" + listenHost + ":"
+                        + controllerPort,
                 "advertised.listeners=SASL_PLAINTEXT://localhost:" + port,
                 "listener.security.protocol.map=SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT",
                 "controller.listener.names=CONTROLLER", "inter.broker.listener.name=SASL_PLAINTEXT",
@@ -302,7 +408,7 @@ public final class KafkaBroker {
                 "listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config="
                         + jaasConfig(ADMIN, localPassword(ADMIN)),
                 "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
-                "allow.everyone.if.no.acl.found=false", "super.users=User:" + ADMIN, "log.dirs=" + home.resolve("data"),
+                "allow.everyone.if.no.acl.found=false", "super.users=User:" + ADMIN, "log.dirs=" + dataDirectory,
                 "num.partitions=1", "default.replication.factor=1", "min.insync.replicas=1",
                 "offsets.topic.replication.factor=1", "offsets.topic.num.partitions=4",
                 "transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1",
@@ -315,9 +421,6 @@ public final class KafkaBroker {
                 // The cleaner's default 128 MiB dedupe buffer does not fit a small heap.
                 "log.cleaner.dedupe.buffer.size=16777216", "log.cleaner.backoff.ms=5000", "num.network.threads=2",
                 "num.io.threads=4", "");
-        Path file = home.resolve("server.properties");
-        Files.writeString(file, config, StandardCharsets.UTF_8);
-        return file;
     }
 
     private Path writeLogbackConfig() throws IOException {

@@ -71,6 +71,8 @@ public final class LocalStack implements AutoCloseable {
 
     private final Path home;
 
+    private final boolean inContainers;
+
     private final KafkaBroker kafka;
 
     private final PostgresServer postgres;
@@ -98,9 +100,16 @@ public final class LocalStack implements AutoCloseable {
      */
     public LocalStack(Path home, int kafkaPort, int kafkaControllerPort, int postgresPort, int partitions, int oidcPort,
             int paystackPort, Duration paystackRetryUnit) {
+        this(home, kafkaPort, kafkaControllerPort, postgresPort, partitions, oidcPort, paystackPort, paystackRetryUnit,
+                false);
+    }
+
+    private LocalStack(Path home, int kafkaPort, int kafkaControllerPort, int postgresPort, int partitions,
+            int oidcPort, int paystackPort, Duration paystackRetryUnit, boolean inContainers) {
         this.home = home;
-        this.kafka = new KafkaBroker(home.resolve("kafka"), kafkaPort, kafkaControllerPort);
-        this.postgres = new PostgresServer(home.resolve("postgres"), postgresPort);
+        this.inContainers = inContainers;
+        this.kafka = new KafkaBroker(home.resolve("kafka"), kafkaPort, kafkaControllerPort, inContainers);
+        this.postgres = new PostgresServer(home.resolve("postgres"), postgresPort, inContainers);
         this.partitions = partitions;
         this.oidcPort = oidcPort;
         this.paystackPort = paystackPort;
@@ -109,7 +118,9 @@ public final class LocalStack implements AutoCloseable {
 
     /**
      * The stack shared by every test class of this JVM: started on first use, on free
-     * ports, in a fresh directory, and stopped when the JVM exits.
+     * ports, in a fresh directory, and stopped when the JVM exits. Its Kafka and
+     * PostgreSQL run from Maven artifacts, or in containers where that is asked for and a
+     * Docker engine answers ({@link Containers}).
      */
     public static synchronized LocalStack shared() {
         if (shared == null) {
@@ -117,18 +128,24 @@ public final class LocalStack implements AutoCloseable {
             Path home = root.resolve("stack-" + ProcessHandle.current().pid());
             deleteRecursively(home);
             LocalStack stack = new LocalStack(home, freePort(), freePort(), freePort(),
-                    Integer.getInteger("wallet.stack.partitions", 4), 0, 0, Duration.ofMillis(500));
-            stack.start();
+                    Integer.getInteger("wallet.stack.partitions", 4), 0, 0, Duration.ofMillis(500),
+                    Containers.chosen());
+            // Before start: a stack that fails half-way stops what it started too.
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 stack.close();
                 deleteRecursively(home);
             }, "local-stack-stop"));
+            stack.start();
             shared = stack;
         }
         return shared;
     }
 
     public LocalStack start() {
+        if (inContainers) {
+            System.out.println("[local-stack] Kafka (" + Containers.KAFKA_IMAGE + ") and PostgreSQL ("
+                    + Containers.POSTGRES_IMAGE + ") in Docker containers, through Testcontainers");
+        }
         Thread postgresStart = new Thread(postgres::start, "postgres-start");
         RuntimeException[] failure = new RuntimeException[1];
         postgresStart.setUncaughtExceptionHandler(
@@ -153,6 +170,14 @@ public final class LocalStack implements AutoCloseable {
         // password.
         Migrations.migrate(postgres.jdbcUrl(), PostgresServer.OWNER, PostgresServer.passwordOf(PostgresServer.OWNER));
         return this;
+    }
+
+    /**
+     * Whether Kafka and PostgreSQL run in Docker containers (Testcontainers) rather than
+     * as child processes from Maven artifacts.
+     */
+    public boolean inContainers() {
+        return inContainers;
     }
 
     public KafkaBroker kafka() {

@@ -14,18 +14,28 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import org.testcontainers.postgresql.PostgreSQLContainer;
 
 /**
  * A real PostgreSQL server from zonky's embedded binaries: its own {@code postgres}
  * process, with a data directory kept across restarts and crash-safe settings (zonky's
  * defaults turn fsync off). On first start it creates the database {@code wallet} and the
  * roles the services log in with, from {@code bootstrap/postgres-init.sql}.
+ *
+ * <p>
+ * In containers ({@link Containers}) it is Testcontainers' {@link PostgreSQLContainer} on
+ * the {@code postgres} image, with the same settings and the same bootstrap.
  */
 public final class PostgresServer {
 
@@ -46,15 +56,45 @@ public final class PostgresServer {
     /** webhook-dispatcher's role. */
     public static final String WEBHOOKS = "wallet_webhooks";
 
+    /**
+     * The server's settings, either way it runs. zonky turns the first three off for
+     * speed; acknowledged commits were lost on SIGKILL.
+     */
+    private static final Map<String, String> SETTINGS = settings("fsync", "on", "synchronous_commit", "on",
+            "full_page_writes", "on", "wal_level", "logical", "max_replication_slots", "8", "max_wal_senders", "8",
+            "max_connections", "200", "shared_buffers", "128MB",
+            // Time per statement, for the benchmark and for anyone asking where the
+            // database's time goes (create extension pg_stat_statements, as postgres).
+            "shared_preload_libraries", "pg_stat_statements");
+
+    /** The superuser's password, a local one either way. */
+    private static final String SUPERUSER_PASSWORD = "postgres";
+
     private final Path home;
 
     private final int port;
 
+    private final boolean inContainer;
+
     private @Nullable EmbeddedPostgres postgres;
 
-    PostgresServer(Path home, int port) {
+    /**
+     * The server's container, kept when killed so that it can start again on its data.
+     */
+    private @Nullable PostgreSQLContainer container;
+
+    PostgresServer(Path home, int port, boolean inContainer) {
         this.home = home;
         this.port = port;
+        this.inContainer = inContainer;
+    }
+
+    private static Map<String, String> settings(String... pairs) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            settings.put(pairs[i], pairs[i + 1]);
+        }
+        return settings;
     }
 
     public int port() {
@@ -78,33 +118,25 @@ public final class PostgresServer {
     }
 
     synchronized void start() {
+        if (inContainer) {
+            startContainer();
+            bootstrap();
+            return;
+        }
         try {
             Files.createDirectories(home.resolve("work"));
             awaitOldServerGone();
-            postgres = EmbeddedPostgres.builder()
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setPort(port)
                 .setDataDirectory(home.resolve("data"))
                 .setCleanDataDirectory(false)
                 .setOverrideWorkingDirectory(home.resolve("work").toFile())
                 .setPGStartupWait(Duration.ofSeconds(60))
                 .setRegisterShutdownHook(false)
-                // zonky turns these off for speed; acknowledged commits were lost on
-                // SIGKILL.
-                .setServerConfig("fsync", "on")
-                .setServerConfig("synchronous_commit", "on")
-                .setServerConfig("full_page_writes", "on")
-                .setServerConfig("wal_level", "logical")
-                .setServerConfig("max_replication_slots", "8")
-                .setServerConfig("max_wal_senders", "8")
-                .setServerConfig("max_connections", "200")
-                .setServerConfig("shared_buffers", "128MB")
-                // Time per statement, for the benchmark and for anyone asking where the
-                // database's time goes (create extension pg_stat_statements, as
-                // postgres).
-                .setServerConfig("shared_preload_libraries", "pg_stat_statements")
                 .setOutputRedirector(ProcessBuilder.Redirect.appendTo(home.resolve("postgres.log").toFile()))
-                .setErrorRedirector(ProcessBuilder.Redirect.appendTo(home.resolve("postgres.log").toFile()))
-                .start();
+                .setErrorRedirector(ProcessBuilder.Redirect.appendTo(home.resolve("postgres.log").toFile()));
+            SETTINGS.forEach(builder::setServerConfig);
+            postgres = builder.start();
             bootstrap();
         }
         catch (IOException e) {
@@ -112,16 +144,68 @@ public final class PostgresServer {
         }
     }
 
+    /** A new container initialises its cluster; a killed one starts again on it. */
+    private void startContainer() {
+        PostgreSQLContainer server = container;
+        if (server == null) {
+            List<String> command = new ArrayList<>(List.of("postgres"));
+            SETTINGS.forEach((name, value) -> command.addAll(List.of("-c", name + "=" + value)));
+            server = new PostgreSQLContainer(Containers.POSTGRES_IMAGE).withDatabaseName("postgres")
+                .withUsername("postgres")
+                .withPassword(SUPERUSER_PASSWORD)
+                .withSharedMemorySize(256L * 1024 * 1024);
+            server.setExposedPorts(new ArrayList<>());
+            Containers.ownedByThisJvm(server);
+            Containers.publishOnLoopback(server, port, 5432);
+            server.withCommand(command.toArray(String[]::new)).start();
+            container = server;
+            return;
+        }
+        if (!Containers.isRunning(server)) {
+            Containers.startAgain(server);
+        }
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (true) {
+            try (Connection ready = connectAsSuperuser()) {
+                return;
+            }
+            catch (SQLException notYet) {
+                if (Instant.now().isAfter(deadline) || !Containers.isRunning(server)) {
+                    throw new IllegalStateException(
+                            "PostgreSQL did not start again; see docker logs " + server.getContainerId(), notYet);
+                }
+                LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+            }
+        }
+    }
+
+    private Connection connectAsSuperuser() throws SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/postgres", "postgres",
+                SUPERUSER_PASSWORD);
+    }
+
     /**
      * The postmaster and every backend frozen (SIGSTOP) for this long, then let go on
      * (SIGCONT): queries hang rather than fail, past any client's time-out.
      */
     public void pause(Duration pause) {
+        PostgreSQLContainer inside;
+        synchronized (this) {
+            inside = container;
+        }
+        if (inside != null) {
+            Containers.pause(inside, pause);
+            return;
+        }
         postmasterPid().flatMap(ProcessHandle::of).ifPresent(postmaster -> ChildJvm.pause(postmaster, pause));
     }
 
     /** SIGKILL of the postmaster, as a crash would; its children end with it. */
     public synchronized void kill() {
+        if (container != null) {
+            Containers.kill(container);
+            return;
+        }
         postmasterPid().flatMap(ProcessHandle::of).ifPresent(ChildJvm::kill);
         awaitOldServerGone();
         releaseDirectoryLock();
@@ -163,7 +247,12 @@ public final class PostgresServer {
         }
     }
 
+    /** A clean shutdown; a container is removed with its data. */
     public synchronized void stop() {
+        if (container != null) {
+            container.stop();
+            container = null;
+        }
         if (postgres != null) {
             try {
                 postgres.close();
@@ -211,8 +300,7 @@ public final class PostgresServer {
      * cluster; on one made before, only the roles it lacks.
      */
     private void bootstrap() {
-        try (Connection superuser = DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/postgres",
-                "postgres", "postgres"); Statement sql = superuser.createStatement()) {
+        try (Connection superuser = connectAsSuperuser(); Statement sql = superuser.createStatement()) {
             var exists = sql.executeQuery("select 1 from pg_database where datname = '" + DATABASE + "'");
             boolean existing = exists.next();
             for (String statement : bootstrapStatements()) {
