@@ -1,10 +1,9 @@
 package dev.walletpipeline.api.wallet;
 
+import dev.walletpipeline.api.request.Cursors;
 import dev.walletpipeline.api.problem.WalletProblem;
-import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -140,32 +139,20 @@ class WalletHistory {
                     rs.getString("status"), rs.getString("reference"), rs.getString("counterparty"),
                     rs.getObject("created_at", OffsetDateTime.class)))
             .list();
-        if (items.size() <= limit) {
-            return new Page(items, null);
-        }
-        List<Item> page = items.subList(0, limit);
-        Item last = page.get(limit - 1);
-        return new Page(List.copyOf(page), new Cursor(last.createdAt(), last.id()).encode());
+        Cursors.Page<Item> page = Cursors.Page.of(items, limit,
+                last -> new Cursor(last.createdAt(), last.id()).encode());
+        return new Page(page.items(), page.nextCursor());
     }
 
     /** Where the previous page ended. Opaque to clients. */
     record Cursor(OffsetDateTime createdAt, String id) {
 
         String encode() {
-            return Base64.getUrlEncoder()
-                .withoutPadding()
-                .encodeToString((createdAt + "|" + id).getBytes(StandardCharsets.UTF_8));
+            return Cursors.of(createdAt, id);
         }
 
         static Cursor parse(String cursor) {
-            try {
-                String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|",
-                        2);
-                return new Cursor(OffsetDateTime.parse(parts[0]), parts[1]);
-            }
-            catch (RuntimeException e) {
-                throw WalletProblem.invalid("cursor", "cursor is not one this API returned");
-            }
+            return Cursors.read(cursor, 2, parts -> new Cursor(OffsetDateTime.parse(parts[0]), parts[1]));
         }
     }
 

@@ -1,14 +1,12 @@
 package dev.walletpipeline.api.wallet;
 
-import dev.walletpipeline.api.problem.WalletProblem;
-import java.nio.charset.StandardCharsets;
+import dev.walletpipeline.api.request.Cursors;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -201,20 +199,12 @@ class WalletLedger {
     record Cursor(Instant postedAt, long sequence, long throughSequence) {
 
         String encode() {
-            return Base64.getUrlEncoder()
-                .withoutPadding()
-                .encodeToString((postedAt + "|" + sequence + "|" + throughSequence).getBytes(StandardCharsets.UTF_8));
+            return Cursors.of(postedAt, sequence, throughSequence);
         }
 
         static Cursor parse(String cursor) {
-            try {
-                String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|",
-                        3);
-                return new Cursor(Instant.parse(parts[0]), Long.parseLong(parts[1]), Long.parseLong(parts[2]));
-            }
-            catch (RuntimeException e) {
-                throw WalletProblem.invalid("cursor", "cursor is not one this API returned");
-            }
+            return Cursors.read(cursor, 3,
+                    parts -> new Cursor(Instant.parse(parts[0]), Long.parseLong(parts[1]), Long.parseLong(parts[2])));
         }
 
     }

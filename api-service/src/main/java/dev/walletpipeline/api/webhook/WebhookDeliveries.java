@@ -1,11 +1,10 @@
 package dev.walletpipeline.api.webhook;
 
+import dev.walletpipeline.api.request.Cursors;
 import dev.walletpipeline.api.problem.WalletProblem;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -69,22 +68,16 @@ class WebhookDeliveries {
                     WebhookEndpoints.instant(rs, "created_at"), WebhookEndpoints.instant(rs, "delivered_at"),
                     List.of()))
             .list();
-        boolean more = rows.size() > limit;
-        List<WebhookDelivery> page = more ? rows.subList(0, limit) : rows;
-        Map<UUID, List<WebhookAttempt>> attempts = attemptsOf(page.stream().map(WebhookDelivery::id).toList());
-        List<WebhookDelivery> items = page.stream()
+        Cursors.Page<WebhookDelivery> page = Cursors.Page.of(rows, limit,
+                last -> Cursors.of(last.createdAt(), last.id()));
+        Map<UUID, List<WebhookAttempt>> attempts = attemptsOf(page.items().stream().map(WebhookDelivery::id).toList());
+        List<WebhookDelivery> items = page.items()
+            .stream()
             .map(d -> new WebhookDelivery(d.id(), d.endpointId(), d.messageId(), d.eventType(), d.status(),
                     d.attemptsMade(), d.nextAttemptAt(), d.createdAt(), d.deliveredAt(),
                     attempts.getOrDefault(d.id(), List.of())))
             .toList();
-        String next = null;
-        if (more) {
-            WebhookDelivery last = page.get(page.size() - 1);
-            next = Base64.getUrlEncoder()
-                .withoutPadding()
-                .encodeToString((last.createdAt() + "|" + last.id()).getBytes(StandardCharsets.UTF_8));
-        }
-        return new WebhookDeliveryPage(items, next);
+        return new WebhookDeliveryPage(items, page.nextCursor());
     }
 
     private Map<UUID, List<WebhookAttempt>> attemptsOf(List<UUID> deliveries) {
@@ -159,13 +152,8 @@ class WebhookDeliveries {
     }
 
     private static Object[] parse(String cursor) {
-        try {
-            String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|", 2);
-            return new Object[] { OffsetDateTime.parse(parts[0]), UUID.fromString(parts[1]) };
-        }
-        catch (RuntimeException e) {
-            throw WalletProblem.invalid("cursor", "cursor is not one this API returned");
-        }
+        return Cursors.read(cursor, 2,
+                parts -> new Object[] { OffsetDateTime.parse(parts[0]), UUID.fromString(parts[1]) });
     }
 
 }
