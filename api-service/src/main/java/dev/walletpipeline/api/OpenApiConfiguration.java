@@ -102,7 +102,21 @@ class OpenApiConfiguration {
                             "Deliveries newest first, each with its attempts (time, HTTP status, latency, the"
                                     + " answer's first 1 KB); needs the webhooks permission")),
             Map.entry("POST /webhooks/deliveries/{id}/resend",
-                    op("resendWebhookDelivery", "Send a delivery again, with its webhook-id")));
+                    op("resendWebhookDelivery", "Send a delivery again, with its webhook-id")),
+            Map.entry("GET /ops/queues",
+                    op("listOpsQueues",
+                            "The operator's desk: each queue of what the pipeline set aside, with its size and the"
+                                    + " age of its oldest item (operators only)")),
+            Map.entry("GET /ops/queues/{queue}",
+                    op("getOpsQueue",
+                            "A queue's items, oldest first, a page at a time; dead letters per topic (operators"
+                                    + " only)")),
+            Map.entry("GET /ops/queues/{queue}/{id}",
+                    op("getOpsQueueItem", "One item of a queue, with every byte it holds (operators only)")),
+            Map.entry("GET /ops/actions",
+                    op("listOperatorActions",
+                            "The trail of operators' decisions, newest first; narrowed by operator, kind, decision,"
+                                    + " from and to (operators only)")));
 
     /** The operations that answer without a body (springdoc documents a 200 for them). */
     private static final Set<String> NO_CONTENT = Set.of("POST /auth/logout", "DELETE /wallet/withdrawal-accounts/{id}",
@@ -207,8 +221,9 @@ class OpenApiConfiguration {
         common.put("401", "credentials_missing, token_invalid, token_expired, api_key_invalid, api_key_expired, "
                 + "api_key_revoked, sign_in_failed");
         common.put("403", "permission_missing: the API key lacks the permission named in detail, or the call is"
-                + " a person's only (API keys, bank accounts)");
-        common.put("404", "not_found");
+                + " a person's only (API keys, bank accounts); operator_only: the operator's desk, for operators"
+                + " signed in with a bearer token");
+        common.put("404", "not_found, unknown_queue");
         common.put("409",
                 "idempotency_conflict, api_key_limit_reached, key_already_rolled_over, email_already_registered,"
                         + " webhook_endpoint_limit_reached");

@@ -12,15 +12,28 @@ import org.jspecify.annotations.Nullable;
  * @param userId whose wallet the caller acts on
  * @param permissions what it may do there; every permission for a person
  * @param apiKeyId the key used, or null for a person signed in with our JWT
+ * @param operator whether the person works the operator's desk (the {@code operator}
+ * scope of our JWT); never true for an API key
  */
-public record Caller(UUID userId, Set<Permission> permissions, @Nullable UUID apiKeyId) {
+public record Caller(UUID userId, Set<Permission> permissions, @Nullable UUID apiKeyId, boolean operator) {
+
+    public Caller {
+        if (operator && apiKeyId != null) {
+            throw new IllegalArgumentException("an API key never carries the operator role");
+        }
+    }
 
     public static Caller person(UUID userId) {
-        return new Caller(userId, EnumSet.allOf(Permission.class), null);
+        return new Caller(userId, EnumSet.allOf(Permission.class), null, false);
+    }
+
+    /** A person whose token carries the operator scope. */
+    public static Caller operator(UUID userId) {
+        return new Caller(userId, EnumSet.allOf(Permission.class), null, true);
     }
 
     public static Caller apiKey(UUID userId, Set<Permission> permissions, UUID apiKeyId) {
-        return new Caller(userId, Set.copyOf(permissions), apiKeyId);
+        return new Caller(userId, Set.copyOf(permissions), apiKeyId, false);
     }
 
     public boolean isPerson() {
@@ -47,6 +60,23 @@ public record Caller(UUID userId, Set<Permission> permissions, @Nullable UUID ap
                     + " withdrawal accounts are not managed with an API key");
         }
         return this;
+    }
+
+    /** The operator's desk is for operators only: never for an API key or a customer. */
+    public Caller requireOperator() {
+        if (!operator) {
+            throw new OperatorOnly();
+        }
+        return this;
+    }
+
+    public static final class OperatorOnly extends WalletProblem {
+
+        OperatorOnly() {
+            super(Kind.FORBIDDEN, "operator_only",
+                    "only an operator signed in with a bearer token may use the operator's desk");
+        }
+
     }
 
     public static final class PermissionMissing extends WalletProblem {

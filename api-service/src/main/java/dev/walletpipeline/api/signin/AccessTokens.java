@@ -50,6 +50,12 @@ import org.springframework.stereotype.Component;
 @Component
 class AccessTokens implements CredentialCheck.BearerTokens {
 
+    /** The claim that carries a token's scopes, space-separated (RFC 8693, RFC 9068). */
+    static final String SCOPE_CLAIM = "scope";
+
+    /** The scope of the operator's desk, given only to people on the allow-list. */
+    static final String OPERATOR_SCOPE = "operator";
+
     private final ECKey key;
 
     /**
@@ -132,16 +138,23 @@ class AccessTokens implements CredentialCheck.BearerTokens {
     record Issued(String token, Duration expiresIn) {
     }
 
-    Issued issue(UUID userId) {
+    /**
+     * An access token for this person; an operator's carries the {@value #OPERATOR_SCOPE}
+     * scope.
+     */
+    Issued issue(UUID userId, boolean operator) {
         Instant now = clock.instant();
-        JwtClaimsSet claims = JwtClaimsSet.builder()
+        JwtClaimsSet.Builder builder = JwtClaimsSet.builder()
             .issuer(settings.issuer())
             .audience(List.of(settings.audience()))
             .subject(userId.toString())
             .issuedAt(now)
             .expiresAt(now.plus(settings.accessTokenTtl()))
-            .id(UUID.randomUUID().toString())
-            .build();
+            .id(UUID.randomUUID().toString());
+        if (operator) {
+            builder.claim(SCOPE_CLAIM, OPERATOR_SCOPE);
+        }
+        JwtClaimsSet claims = builder.build();
         JwsHeader header = JwsHeader.with(SignatureAlgorithm.ES256).keyId(key.getKeyID()).build();
         return new Issued(encoder.encode(JwtEncoderParameters.from(header, claims)).getTokenValue(),
                 settings.accessTokenTtl());
@@ -164,11 +177,17 @@ class AccessTokens implements CredentialCheck.BearerTokens {
             throw new CredentialCheck.Refused("token_invalid", "the access token is not valid");
         }
         try {
-            return Caller.person(UUID.fromString(jwt.getSubject()));
+            UUID userId = UUID.fromString(jwt.getSubject());
+            return operatorScope(jwt) ? Caller.operator(userId) : Caller.person(userId);
         }
         catch (IllegalArgumentException | NullPointerException e) {
             throw new CredentialCheck.Refused("token_invalid", "the access token names no user");
         }
+    }
+
+    private static boolean operatorScope(Jwt jwt) {
+        String scope = jwt.getClaimAsString(SCOPE_CLAIM);
+        return scope != null && List.of(scope.split(" ")).contains(OPERATOR_SCOPE);
     }
 
     Map<String, Object> jwks() {

@@ -2,6 +2,7 @@ package dev.walletpipeline.api.signin;
 
 import dev.walletpipeline.api.secret.Secrets;
 import dev.walletpipeline.api.ApiSettings;
+import dev.walletpipeline.api.ops.OpsSettings;
 import dev.walletpipeline.api.caller.Caller;
 import dev.walletpipeline.api.caller.Permission;
 import dev.walletpipeline.api.problem.WalletProblem;
@@ -49,13 +50,16 @@ class SignInController {
 
     private final boolean secureCookies;
 
+    private final OpsSettings ops;
+
     /** Binds a sign-in attempt to the browser that started it. */
     static final String BINDING_COOKIE = "wallet_signin";
 
     SignInController(GoogleOidc google, SignInAttempts attempts, Users users, AccessTokens accessTokens,
             RefreshTokens refreshTokens, Wallets wallets, RateLimiter rateLimiter, ClientAddress clientAddress,
-            ApiSettings settings) {
+            ApiSettings settings, OpsSettings ops) {
         this.clientAddress = clientAddress;
+        this.ops = ops;
         this.secureCookies = settings.publicBaseUrl().startsWith("https:");
         this.google = google;
         this.attempts = attempts;
@@ -174,7 +178,7 @@ class SignInController {
     }
 
     private Tokens tokensFor(Users.User user, String refreshToken) {
-        AccessTokens.Issued access = accessTokens.issue(user.id());
+        AccessTokens.Issued access = accessTokens.issue(user.id(), ops.isOperator(user.email()));
         return new Tokens(access.token(), refreshToken, "Bearer", access.expiresIn().toSeconds(),
                 new UserView(user.id(), user.email(), user.name(), user.walletNumber()));
     }

@@ -1,0 +1,99 @@
+package dev.walletpipeline.api.ops;
+
+import dev.walletpipeline.api.request.Cursors;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * The trail of operators' decisions ({@code operator_actions}): append-only, newest first
+ * when read.
+ */
+@Component
+class OperatorActions {
+
+    private final JdbcClient jdbc;
+
+    private final ObjectMapper json;
+
+    OperatorActions(JdbcClient jdbc, ObjectMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    record Action(UUID id, UUID operatorId, String operatorEmail, OffsetDateTime at, String subjectKind,
+            String subjectId, String decision, String reason, @Nullable JsonNode before, @Nullable JsonNode after,
+            @Nullable UUID approves, @Nullable Long amount) {
+    }
+
+    record ActionPage(List<Action> items, @Nullable String nextCursor) {
+    }
+
+    /** What the trail may be narrowed to; every part optional. */
+    record Filter(@Nullable String operatorEmail, @Nullable String subjectKind, @Nullable String decision,
+            @Nullable Instant from, @Nullable Instant to) {
+    }
+
+    ActionPage page(Filter filter, int limit, @Nullable String cursor) {
+        StringBuilder sql = new StringBuilder("""
+                select id, operator_id, operator_email, at, subject_kind, subject_id, decision, reason,
+                       before::text as before, after::text as after, approves, amount
+                from operator_actions where true""");
+        Map<String, Object> parameters = new HashMap<>();
+        if (filter.operatorEmail() != null) {
+            sql.append(" and lower(operator_email) = lower(:operator)");
+            parameters.put("operator", filter.operatorEmail());
+        }
+        if (filter.subjectKind() != null) {
+            sql.append(" and subject_kind = :kind");
+            parameters.put("kind", filter.subjectKind());
+        }
+        if (filter.decision() != null) {
+            sql.append(" and decision = :decision");
+            parameters.put("decision", filter.decision());
+        }
+        if (filter.from() != null) {
+            sql.append(" and at >= :from");
+            parameters.put("from", filter.from().atOffset(ZoneOffset.UTC));
+        }
+        if (filter.to() != null) {
+            sql.append(" and at < :to");
+            parameters.put("to", filter.to().atOffset(ZoneOffset.UTC));
+        }
+        if (cursor != null && !cursor.isBlank()) {
+            Cursors.read(cursor, 2, parts -> {
+                parameters.put("before_at", OffsetDateTime.parse(parts[0]));
+                parameters.put("before_id", UUID.fromString(parts[1]));
+                return parts;
+            });
+            sql.append(" and (at, id) < (:before_at, :before_id)");
+        }
+        sql.append(" order by at desc, id desc limit :limit");
+        parameters.put("limit", limit + 1);
+        List<Action> actions = jdbc.sql(sql.toString())
+            .params(parameters)
+            .query((rs, n) -> new Action(rs.getObject("id", UUID.class), rs.getObject("operator_id", UUID.class),
+                    rs.getString("operator_email"),
+                    rs.getObject("at", OffsetDateTime.class).withOffsetSameInstant(ZoneOffset.UTC),
+                    rs.getString("subject_kind"), rs.getString("subject_id"), rs.getString("decision"),
+                    rs.getString("reason"), tree(rs.getString("before")), tree(rs.getString("after")),
+                    rs.getObject("approves", UUID.class), (Long) rs.getObject("amount")))
+            .list();
+        Cursors.Page<Action> page = Cursors.Page.of(actions, limit, last -> Cursors.of(last.at(), last.id()));
+        return new ActionPage(page.items(), page.nextCursor());
+    }
+
+    private @Nullable JsonNode tree(@Nullable String text) {
+        return text == null ? null : json.readTree(text);
+    }
+
+}
