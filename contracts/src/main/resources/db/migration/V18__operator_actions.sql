@@ -28,6 +28,9 @@ create index operator_actions_by_time on operator_actions (at desc, id desc);
 create index operator_actions_by_subject on operator_actions (subject_kind, subject_id);
 create index operator_actions_by_operator on operator_actions (operator_id, at desc);
 create unique index operator_actions_one_approval on operator_actions (approves) where approves is not null;
+-- One decision per subject: two operators deciding the same item at once, one of them is refused.
+create unique index operator_actions_one_decision on operator_actions (subject_kind, subject_id)
+    where approves is null;
 
 create function operator_actions_never_change() returns trigger language plpgsql as $$
 begin
@@ -53,3 +56,9 @@ create trigger operator_actions_four_eyes before insert on operator_actions
     for each row execute function operator_actions_approval_by_another();
 
 grant select, insert on operator_actions to wallet_api;
+
+-- A deposit in review that an operator rejected: never credited, whatever Paystack says later.
+-- api-service sets it (its grant on deposits.status), only from review.
+alter table deposits drop constraint deposits_status_check;
+alter table deposits add constraint deposits_status_check
+    check (status in ('pending', 'success', 'failed', 'abandoned', 'review', 'reversed', 'rejected'));

@@ -113,6 +113,17 @@ class OpenApiConfiguration {
                                     + " only)")),
             Map.entry("GET /ops/queues/{queue}/{id}",
                     op("getOpsQueueItem", "One item of a queue, with every byte it holds (operators only)")),
+            Map.entry("POST /ops/dead-letters/{id}/close",
+                    op("closeDeadLetter",
+                            "Close a dead letter that needs nothing more, with the reason (operators" + " only)")),
+            Map.entry("POST /ops/payment-exceptions/{id}/close",
+                    op("closePaymentException",
+                            "Close a payment exception or an over-refund, with the reason (operators only)")),
+            Map.entry("POST /ops/payment-exceptions/{id}/link",
+                    op("linkPaymentException",
+                            "Link a payment exception to the deposit it is about (operators" + " only)")),
+            Map.entry("POST /ops/deposits/{reference}/reject",
+                    op("rejectDeposit", "Reject a deposit in review: it is never credited (operators only)")),
             Map.entry("GET /ops/actions",
                     op("listOperatorActions",
                             "The trail of operators' decisions, newest first; narrowed by operator, kind, decision,"
@@ -226,7 +237,7 @@ class OpenApiConfiguration {
         common.put("404", "not_found, unknown_queue");
         common.put("409",
                 "idempotency_conflict, api_key_limit_reached, key_already_rolled_over, email_already_registered,"
-                        + " webhook_endpoint_limit_reached");
+                        + " webhook_endpoint_limit_reached, already_decided");
         common.put("413", "payload_too_large: a body over 64 KiB");
         common.put("422", "insufficient_funds, wallet_in_debt, recipient_not_found, self_transfer, key_not_expired,"
                 + " key_revoked, account_not_resolved, withdrawal_limit_exceeded, withdrawal_account_cooling_off");

@@ -1,6 +1,9 @@
 package dev.walletpipeline.api.ops;
 
+import dev.walletpipeline.api.problem.WalletProblem;
 import dev.walletpipeline.api.request.Cursors;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -9,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -20,6 +24,11 @@ import tools.jackson.databind.ObjectMapper;
  */
 @Component
 class OperatorActions {
+
+    private static final String SELECT = """
+            select id, operator_id, operator_email, at, subject_kind, subject_id, decision, reason,
+                   before::text as before, after::text as after, approves, amount
+            from operator_actions""";
 
     private final JdbcClient jdbc;
 
@@ -43,11 +52,52 @@ class OperatorActions {
             @Nullable Instant from, @Nullable Instant to) {
     }
 
+    /**
+     * Records a decision (or, with {@code approves}, a second operator's approval of
+     * one): in the caller's transaction, so that it stands or falls with what it decided.
+     * A second decision about the same subject is refused by the database's
+     * {@code operator_actions_one_decision}: {@link AlreadyDecided}.
+     */
+    Action record(UUID operatorId, String subjectKind, String subjectId, String decision, String reason,
+            @Nullable Object before, @Nullable Object after, @Nullable UUID approves, @Nullable Long amount) {
+        UUID id = UUID.randomUUID();
+        try {
+            jdbc.sql("""
+                    insert into operator_actions (id, operator_id, operator_email, subject_kind, subject_id, decision,
+                        reason, before, after, approves, amount)
+                    select :id, u.id, u.email, :kind, :subject, :decision, :reason, :before::jsonb, :after::jsonb,
+                           :approves, :amount
+                    from users u where u.id = :operator""")
+                .param("id", id)
+                .param("operator", operatorId)
+                .param("kind", subjectKind)
+                .param("subject", subjectId)
+                .param("decision", decision)
+                .param("reason", reason.strip())
+                .param("before", before == null ? null : json.writeValueAsString(before))
+                .param("after", after == null ? null : json.writeValueAsString(after))
+                .param("approves", approves)
+                .param("amount", amount)
+                .update();
+        }
+        catch (DuplicateKeyException decidedMeanwhile) {
+            throw new AlreadyDecided(subjectKind, subjectId);
+        }
+        return jdbc.sql(SELECT + " where id = ?").param(id).query((rs, n) -> action(rs)).single();
+    }
+
+    /** A subject that an operator decided already, or that is no longer in its queue. */
+    static final class AlreadyDecided extends WalletProblem {
+
+        AlreadyDecided(String kind, String subject) {
+            super(Kind.CONFLICT, "already_decided",
+                    kind.replace('_', ' ') + " " + subject + " is decided already, or no longer waits for a person");
+        }
+
+    }
+
     ActionPage page(Filter filter, int limit, @Nullable String cursor) {
-        StringBuilder sql = new StringBuilder("""
-                select id, operator_id, operator_email, at, subject_kind, subject_id, decision, reason,
-                       before::text as before, after::text as after, approves, amount
-                from operator_actions where true""");
+        StringBuilder sql = new StringBuilder(SELECT + " where true");
         Map<String, Object> parameters = new HashMap<>();
         if (filter.operatorEmail() != null) {
             sql.append(" and lower(operator_email) = lower(:operator)");
@@ -79,17 +129,18 @@ class OperatorActions {
         }
         sql.append(" order by at desc, id desc limit :limit");
         parameters.put("limit", limit + 1);
-        List<Action> actions = jdbc.sql(sql.toString())
-            .params(parameters)
-            .query((rs, n) -> new Action(rs.getObject("id", UUID.class), rs.getObject("operator_id", UUID.class),
-                    rs.getString("operator_email"),
-                    rs.getObject("at", OffsetDateTime.class).withOffsetSameInstant(ZoneOffset.UTC),
-                    rs.getString("subject_kind"), rs.getString("subject_id"), rs.getString("decision"),
-                    rs.getString("reason"), tree(rs.getString("before")), tree(rs.getString("after")),
-                    rs.getObject("approves", UUID.class), (Long) rs.getObject("amount")))
-            .list();
+        List<Action> actions = jdbc.sql(sql.toString()).params(parameters).query((rs, n) -> action(rs)).list();
         Cursors.Page<Action> page = Cursors.Page.of(actions, limit, last -> Cursors.of(last.at(), last.id()));
         return new ActionPage(page.items(), page.nextCursor());
+    }
+
+    private Action action(ResultSet rs) throws SQLException {
+        return new Action(rs.getObject("id", UUID.class), rs.getObject("operator_id", UUID.class),
+                rs.getString("operator_email"),
+                rs.getObject("at", OffsetDateTime.class).withOffsetSameInstant(ZoneOffset.UTC),
+                rs.getString("subject_kind"), rs.getString("subject_id"), rs.getString("decision"),
+                rs.getString("reason"), tree(rs.getString("before")), tree(rs.getString("after")),
+                rs.getObject("approves", UUID.class), (Long) rs.getObject("amount"));
     }
 
     private @Nullable JsonNode tree(@Nullable String text) {

@@ -8,26 +8,80 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The operator's desk over HTTP: the queues and the trail. Every route refuses anyone but
- * an operator with 403 {@code operator_only}, before it reads a parameter.
+ * The operator's desk over HTTP: the queues, the decisions and the trail. Every route
+ * refuses anyone but an operator with 403 {@code operator_only}, before it reads a
+ * parameter or a body (SecurityConfiguration, and here again).
  */
 @RestController
 class OpsController {
+
+    /** The longest reason an operator may give (the trail's check). */
+    static final int REASON_CHARACTERS_MAX = 2000;
 
     private final OperatorDesk desk;
 
     private final OperatorActions actions;
 
-    OpsController(OperatorDesk desk, OperatorActions actions) {
+    private final OpsDecisions decisions;
+
+    OpsController(OperatorDesk desk, OperatorActions actions, OpsDecisions decisions) {
         this.desk = desk;
         this.actions = actions;
+        this.decisions = decisions;
+    }
+
+    /** Why: required of every decision, kept in the trail. */
+    record Decision(
+            @Schema(description = "why, for the trail") @NotBlank @Size(max = REASON_CHARACTERS_MAX) String reason) {
+    }
+
+    record Link(@Schema(description = "why, for the trail") @NotBlank @Size(max = REASON_CHARACTERS_MAX) String reason,
+            @Schema(description = "the deposit the exception is about") @NotBlank @Size(
+                    max = 100) String depositReference) {
+    }
+
+    @PostMapping("/ops/dead-letters/{id}/close")
+    @ResponseStatus(HttpStatus.CREATED)
+    OperatorActions.Action closeDeadLetter(@AuthenticationPrincipal Caller caller, @PathVariable String id,
+            @Valid @RequestBody Decision body) {
+        return decisions.closeDeadLetter(caller.requireOperator().userId(), id, body.reason());
+    }
+
+    @PostMapping("/ops/payment-exceptions/{id}/close")
+    @ResponseStatus(HttpStatus.CREATED)
+    OperatorActions.Action closePaymentException(@AuthenticationPrincipal Caller caller, @PathVariable String id,
+            @Valid @RequestBody Decision body) {
+        return decisions.closePaymentException(caller.requireOperator().userId(), id, body.reason());
+    }
+
+    @PostMapping("/ops/payment-exceptions/{id}/link")
+    @ResponseStatus(HttpStatus.CREATED)
+    OperatorActions.Action linkPaymentException(@AuthenticationPrincipal Caller caller, @PathVariable String id,
+            @Valid @RequestBody Link body) {
+        return decisions.linkPaymentException(caller.requireOperator().userId(), id, body.depositReference(),
+                body.reason());
+    }
+
+    @PostMapping("/ops/deposits/{reference}/reject")
+    @ResponseStatus(HttpStatus.CREATED)
+    OperatorActions.Action rejectDeposit(@AuthenticationPrincipal Caller caller, @PathVariable String reference,
+            @Valid @RequestBody Decision body) {
+        return decisions.rejectDeposit(caller.requireOperator().userId(), reference, body.reason());
     }
 
     record Queues(List<OperatorDesk.QueueSummary> queues) {

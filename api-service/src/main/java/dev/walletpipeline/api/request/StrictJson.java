@@ -13,15 +13,17 @@ import tools.jackson.databind.type.LogicalType;
  * Request bodies are read as typed records, and a value of the wrong JSON type is refused
  * (400 {@code validation_failed}, the field named), never converted: an amount of
  * {@code "100"} or {@code 100.5} is not 100 kobo, and a wallet number of {@code 1234} is
- * not the string {@code "1234"}. The records' constraints (Bean Validation) say what is
- * in range.
+ * not the string {@code "1234"}. A field the record does not have is refused too (Jackson
+ * 3 ignores one by default): a misspelt {@code "ammount"} is an error, not a request
+ * without an amount. The records' constraints (Bean Validation) say what is in range.
  */
 @Configuration(proxyBeanMethods = false)
 class StrictJson {
 
     @Bean
     JsonMapperBuilderCustomizer noCoercion() {
-        return builder -> builder.disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+        return builder -> builder.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .withCoercionConfig(LogicalType.Textual,
                     config -> config.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)

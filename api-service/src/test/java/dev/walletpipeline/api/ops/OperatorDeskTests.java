@@ -293,13 +293,15 @@ class OperatorDeskTests {
         try (PreparedStatement insert = db.prepareStatement("""
                 insert into operator_actions (id, operator_id, operator_email, at, subject_kind, subject_id, decision,
                     reason, before, after, approves)
-                values (?, ?::uuid, ?, now() - ?::interval, 'dead_letter', '1', 'closed', 'a reason',
+                values (?, ?::uuid, ?, now() - ?::interval, 'dead_letter', ?::text, 'closed', 'a reason',
                     '{"status":"open"}', '{"status":"closed"}', ?)""")) {
             insert.setObject(1, id);
             insert.setString(2, operatorId);
             insert.setString(3, email);
             insert.setString(4, ago);
-            insert.setObject(5, approves);
+            // its own subject, or the one of the decision it approves
+            insert.setObject(5, approves == null ? id : approves);
+            insert.setObject(6, approves);
             insert.executeUpdate();
         }
     }

@@ -14,7 +14,12 @@ public enum DepositStatus {
     /** Paid, but not as opened (amount or currency): set aside for a person. */
     REVIEW,
     /** Paystack reversed the payment before it was credited. */
-    REVERSED;
+    REVERSED,
+    /**
+     * Was in review, and an operator rejected it: never credited, whatever Paystack says
+     * later.
+     */
+    REJECTED;
 
     public String wire() {
         return Wire.of(this);
@@ -28,19 +33,21 @@ public enum DepositStatus {
      * Whether the money of this deposit was credited or set aside (and so never again).
      */
     public boolean charged() {
-        return this == SUCCESS || this == REVIEW;
+        return this == SUCCESS || this == REVIEW || this == REJECTED;
     }
 
     /**
      * A payment's outcome is decided once: credited, set aside or reversed, from any
      * state that is not one of those (a late {@code charge.success} after the
      * reconciliation found it failed or abandoned still credits). Failed and abandoned
-     * come from Paystack's Verify, for a deposit still pending.
+     * come from Paystack's Verify, for a deposit still pending. Only a deposit in review
+     * is rejected, by an operator.
      */
     public DepositStatus to(DepositStatus next) {
         boolean allowed = switch (next) {
             case SUCCESS, REVIEW, REVERSED -> !charged() && this != REVERSED;
             case FAILED, ABANDONED -> this == PENDING;
+            case REJECTED -> this == REVIEW;
             case PENDING -> false;
         };
         if (!allowed) {

@@ -28,12 +28,25 @@ class StatusTransitionTests {
         assertThat(DepositStatus.FAILED.to(DepositStatus.REVIEW)).isEqualTo(DepositStatus.REVIEW);
         assertThat(DepositStatus.PENDING.to(DepositStatus.REVERSED)).isEqualTo(DepositStatus.REVERSED);
         assertThat(DepositStatus.PENDING.to(DepositStatus.ABANDONED)).isEqualTo(DepositStatus.ABANDONED);
-        for (DepositStatus decided : new DepositStatus[] { DepositStatus.SUCCESS, DepositStatus.REVIEW,
-                DepositStatus.REVERSED }) {
+        for (DepositStatus decided : new DepositStatus[] { DepositStatus.SUCCESS, DepositStatus.REVERSED,
+                DepositStatus.REJECTED }) {
             for (DepositStatus next : DepositStatus.values()) {
                 assertThatThrownBy(() -> decided.to(next)).as(decided + " to " + next)
                     .isInstanceOf(IllegalStateException.class);
             }
+        }
+        // In review, only an operator's rejection ends it here.
+        assertThat(DepositStatus.REVIEW.to(DepositStatus.REJECTED)).isEqualTo(DepositStatus.REJECTED);
+        for (DepositStatus next : DepositStatus.values()) {
+            if (next != DepositStatus.REJECTED) {
+                assertThatThrownBy(() -> DepositStatus.REVIEW.to(next)).as("review to " + next)
+                    .isInstanceOf(IllegalStateException.class);
+            }
+        }
+        for (DepositStatus early : new DepositStatus[] { DepositStatus.PENDING, DepositStatus.FAILED,
+                DepositStatus.ABANDONED }) {
+            assertThatThrownBy(() -> early.to(DepositStatus.REJECTED)).as(early + " to rejected")
+                .isInstanceOf(IllegalStateException.class);
         }
         assertThatThrownBy(() -> DepositStatus.FAILED.to(DepositStatus.ABANDONED))
             .isInstanceOf(IllegalStateException.class);

@@ -65,9 +65,9 @@ public class DepositPosting {
     private void credit(Deposit deposit, PaystackEvent charge, ConsumedRecord record, LedgerBatch ledger,
             List<LedgerEvent> events) {
         switch (deposit.status) {
-            case SUCCESS, REVIEW -> {
-                // Already credited, or waiting for a person: a repeated event changes
-                // nothing.
+            case SUCCESS, REVIEW, REJECTED -> {
+                // Already credited, waiting for a person, or rejected by one: a repeated
+                // event changes nothing.
             }
             case REVERSED -> recordException(charge,
                     "Paystack reported this payment reversed; a later success" + " does not credit it", record);
@@ -96,7 +96,7 @@ public class DepositPosting {
             case REVERSED -> {
                 // told before
             }
-            case SUCCESS, REVIEW -> recordException(charge,
+            case SUCCESS, REVIEW, REJECTED -> recordException(charge,
                     "Paystack reports a payment reversed that was already " + deposit.status.wire() + "; nothing moved",
                     record);
             case PENDING, FAILED, ABANDONED -> {

@@ -85,4 +85,33 @@ class DepositPostingTests {
         assertThat(ledger.ledgerInvariantViolations()).isEmpty();
     }
 
+    @Test
+    void aDepositAnOperatorRejectedIsNeverCreditedWhateverPaystackSaysLater() throws Exception {
+        UUID wallet = ledger.newWallet();
+        String reference = ledger.newPendingDeposit(wallet, 100_000);
+        topics.publish(reference, PaystackBodies.chargeSuccess(reference, 99_900, "NGN"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> ledger.depositStatus(reference).equals("review"));
+        // As the operator's desk rejects it (api-service's one change of a deposit in
+        // review).
+        ledger.executeAsOwner("update deposits set status = 'rejected' where reference = ?", reference);
+
+        // Every hop that took the first event recorded it; the two later ones are read
+        // when as many rows again for each are there.
+        int hops = processed(reference);
+        topics.publish(reference, PaystackBodies.chargeSuccess(reference, 100_000, "NGN"));
+        topics.publish(reference, PaystackBodies.chargeSuccess(reference, 99_900, "NGN"));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> processed(reference) >= 3 * hops);
+        assertThat(hops).isPositive();
+        assertThat(ledger.depositStatus(reference)).isEqualTo("rejected");
+        assertThat(ledger.balance(wallet)).isZero();
+        assertThat(ledger.ledgerInvariantViolations()).isEmpty();
+    }
+
+    /** The records ledger-worker processed about this reference, on every topic. */
+    private int processed(String reference) throws Exception {
+        return Integer.parseInt(ledger.queryAsOwner(
+                "select count(*)::text from processed_messages where message_id like '%' || ? || '%'", reference));
+    }
+
 }
