@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.JsonNode;
+import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.ObjectMapper;
 
 /**
@@ -30,6 +30,10 @@ class OperatorActions {
                    before::text as before, after::text as after, approves, amount
             from operator_actions""";
 
+    /** A JSON object, as the trail keeps the subject before and after. */
+    private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {
+    };
+
     private final JdbcClient jdbc;
 
     private final ObjectMapper json;
@@ -40,8 +44,8 @@ class OperatorActions {
     }
 
     record Action(UUID id, UUID operatorId, String operatorEmail, OffsetDateTime at, String subjectKind,
-            String subjectId, String decision, String reason, @Nullable JsonNode before, @Nullable JsonNode after,
-            @Nullable UUID approves, @Nullable Long amount) {
+            String subjectId, String decision, String reason, @Nullable Map<String, Object> before,
+            @Nullable Map<String, Object> after, @Nullable UUID approves, @Nullable Long amount) {
     }
 
     record ActionPage(List<Action> items, @Nullable String nextCursor) {
@@ -143,8 +147,8 @@ class OperatorActions {
                 rs.getObject("approves", UUID.class), (Long) rs.getObject("amount"));
     }
 
-    private @Nullable JsonNode tree(@Nullable String text) {
-        return text == null ? null : json.readTree(text);
+    private @Nullable Map<String, Object> tree(@Nullable String text) {
+        return text == null ? null : json.readValue(text, OBJECT);
     }
 
 }
