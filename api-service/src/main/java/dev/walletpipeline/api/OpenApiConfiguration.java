@@ -122,6 +122,15 @@ class OpenApiConfiguration {
             Map.entry("POST /ops/payment-exceptions/{id}/link",
                     op("linkPaymentException",
                             "Link a payment exception to the deposit it is about (operators" + " only)")),
+            Map.entry("POST /ops/deposits/{reference}/credit",
+                    op("creditDeposit",
+                            "Credit a deposit in review with what Paystack confirms now; above the threshold it"
+                                    + " waits for a second operator (operators only)")),
+            Map.entry("GET /ops/approvals",
+                    op("listApprovals", "Decisions waiting for a second, different operator (operators only)")),
+            Map.entry("POST /ops/actions/{id}/approve",
+                    op("approveOperatorAction",
+                            "Approve another operator's decision, which is then carried out (operators only)")),
             Map.entry("POST /ops/deposits/{reference}/reject",
                     op("rejectDeposit", "Reject a deposit in review: it is never credited (operators only)")),
             Map.entry("GET /ops/actions",
@@ -233,14 +242,15 @@ class OpenApiConfiguration {
                 + "api_key_revoked, sign_in_failed");
         common.put("403", "permission_missing: the API key lacks the permission named in detail, or the call is"
                 + " a person's only (API keys, bank accounts); operator_only: the operator's desk, for operators"
-                + " signed in with a bearer token");
+                + " signed in with a bearer token; second_operator_required: an operator approving their own decision");
         common.put("404", "not_found, unknown_queue");
         common.put("409",
                 "idempotency_conflict, api_key_limit_reached, key_already_rolled_over, email_already_registered,"
-                        + " webhook_endpoint_limit_reached, already_decided");
+                        + " webhook_endpoint_limit_reached, already_decided, awaiting_approval, nothing_to_approve");
         common.put("413", "payload_too_large: a body over 64 KiB");
         common.put("422", "insufficient_funds, wallet_in_debt, recipient_not_found, self_transfer, key_not_expired,"
-                + " key_revoked, account_not_resolved, withdrawal_limit_exceeded, withdrawal_account_cooling_off");
+                + " key_revoked, account_not_resolved, withdrawal_limit_exceeded, withdrawal_account_cooling_off,"
+                + " payment_not_confirmed");
         common.put("429", "rate_limited (see Retry-After)");
         common.put("502", "paystack_failed: Paystack answered with an error");
         common.put("503", "sign_in_unavailable, busy: retry later");

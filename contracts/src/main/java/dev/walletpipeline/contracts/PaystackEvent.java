@@ -64,8 +64,16 @@ public record PaystackEvent(String event, long paystackId, String reference, Str
      */
     public static final long AMOUNT_MAX = 999_999_999_999_999L;
 
+    /**
+     * Not Paystack's: webhook-ingest asked Verify Transaction about a deposit in review
+     * that an operator decided to credit (the top-level {@code operator_action}, here the
+     * {@code subjectId}), and Paystack confirmed exactly the amount that was decided;
+     * {@code data} is Verify's answer. Only valid with the reconciliation signature.
+     */
+    public static final String OPERATOR_CREDIT = "transaction.operator_credit";
+
     /** The events only our own verification may claim (reconciliation signature). */
-    public static final Set<String> VERIFIED = Set.of(TRANSACTION_VERIFIED, TRANSFER_VERIFIED);
+    public static final Set<String> VERIFIED = Set.of(TRANSACTION_VERIFIED, TRANSFER_VERIFIED, OPERATOR_CREDIT);
 
     /**
      * Reads a webhook body (or one of our verification records).
@@ -78,6 +86,11 @@ public record PaystackEvent(String event, long paystackId, String reference, Str
         JsonNode data = root.path("data");
         if (!data.isObject()) {
             throw new Unreadable("data is not an object");
+        }
+        if (OPERATOR_CREDIT.equals(event)) {
+            return new PaystackEvent(event, data.path("id").isIntegralNumber() ? data.path("id").asLong() : 0,
+                    text(data, "reference"), text(data, "status"), integer(data, "amount"), text(data, "currency"),
+                    text(root, "operator_action"), null);
         }
         return fromData(event, data);
     }
@@ -235,9 +248,17 @@ public record PaystackEvent(String event, long paystackId, String reference, Str
         return TRANSACTION_VERIFIED.equals(event) && "reversed".equals(status);
     }
 
+    /**
+     * Paystack's confirmation of a deposit in review that an operator decided to credit
+     * ({@link #subjectId} names the decision).
+     */
+    public boolean isOperatorCredit() {
+        return OPERATOR_CREDIT.equals(event) && "success".equals(status);
+    }
+
     /** A fact about a deposit: its payment, a refund of it, or a dispute over it. */
     public boolean concernsADeposit() {
-        return isSuccessfulCharge() || isVerifiedReversal() || isRefund() || isDispute();
+        return isSuccessfulCharge() || isVerifiedReversal() || isOperatorCredit() || isRefund() || isDispute();
     }
 
     /** A fact about a withdrawal: the outcome of its Paystack transfer. */

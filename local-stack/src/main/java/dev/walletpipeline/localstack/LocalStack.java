@@ -69,6 +69,12 @@ public final class LocalStack implements AutoCloseable {
      */
     public static final String OPERATOR_EMAIL = "ops@example.com";
 
+    /**
+     * The second operator of the local run and the tests, who approves what moves more
+     * than one operator may move alone.
+     */
+    public static final String SECOND_OPERATOR_EMAIL = "ops2@example.com";
+
     /** The services, each of which has settings of its own. */
     public static final List<String> SERVICES = List.of("ledger-worker", "webhook-ingest", "api-service",
             "webhook-dispatcher");
@@ -279,7 +285,7 @@ public final class LocalStack implements AutoCloseable {
                 environment.put("JWT_SIGNING_KEY", jwtSigningKey());
                 environment.put("INTERNAL_SERVICE_TOKEN", INTERNAL_SERVICE_TOKEN);
                 environment.put("WITHDRAWAL_ACCOUNT_COOLING_OFF", "0s");
-                environment.put("OPERATOR_EMAILS", OPERATOR_EMAIL);
+                environment.put("OPERATOR_EMAILS", OPERATOR_EMAIL + "," + SECOND_OPERATOR_EMAIL);
                 environment.put("WEBHOOK_LOCAL_TARGETS_ALLOWED", "true");
                 environment.put("DATABASE_URL", postgres.jdbcUrl());
                 environment.put("DATABASE_API_USER", PostgresServer.API);

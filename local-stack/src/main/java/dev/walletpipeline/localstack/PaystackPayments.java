@@ -67,6 +67,19 @@ final class PaystackPayments {
         byReference.get(reference).status = "reversed";
     }
 
+    /**
+     * Paid, but not as opened (a bank transfer of another sum, another currency), without
+     * a webhook: Verify Transaction answers this from now on, for a reference opened here
+     * or not.
+     */
+    void paidOtherwiseWithoutWebhook(String reference, long amount, String currency) {
+        Transaction opened = byReference.get(reference);
+        Transaction paid = new Transaction(opened != null ? opened.id : ids.incrementAndGet(), reference, amount,
+                currency, opened != null ? opened.email : "customer@example.com", Instant.now());
+        byReference.put(reference, paid);
+        payWithoutWebhook(reference);
+    }
+
     void pay(String reference) {
         payWithoutWebhook(reference);
         webhooks.send("charge.success", byReference.get(reference).data());

@@ -87,6 +87,14 @@ public final class PaystackStandIn extends HttpStandIn {
         payments.reverseWithoutWebhook(reference);
     }
 
+    /**
+     * Paid another amount or currency than opened, without a webhook: what Verify
+     * Transaction answers from now on.
+     */
+    public void paidOtherwiseWithoutWebhook(String reference, long amount, String currency) {
+        payments.paidOtherwiseWithoutWebhook(reference, amount, currency);
+    }
+
     /** Pays as the checkout page's Pay button does, webhook and retries included. */
     public void pay(String reference) {
         payments.pay(reference);

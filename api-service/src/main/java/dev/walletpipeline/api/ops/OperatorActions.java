@@ -10,6 +10,7 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DuplicateKeyException;
@@ -88,6 +89,37 @@ class OperatorActions {
             throw new AlreadyDecided(subjectKind, subjectId);
         }
         return jdbc.sql(SELECT + " where id = ?").param(id).query((rs, n) -> action(rs)).single();
+    }
+
+    /** One row of the trail. */
+    Optional<Action> find(UUID id) {
+        return jdbc.sql(SELECT + " where id = ?").param(id).query((rs, n) -> action(rs)).optional();
+    }
+
+    /** The decision about a subject (not an approval of one), if any was made. */
+    Optional<Action> decisionAbout(String subjectKind, String subjectId) {
+        return jdbc.sql(SELECT + " where subject_kind = ? and subject_id = ? and approves is null")
+            .params(subjectKind, subjectId)
+            .query((rs, n) -> action(rs))
+            .optional();
+    }
+
+    /** The approval a second operator gave a decision, if any. */
+    Optional<Action> approvalOf(UUID decision) {
+        return jdbc.sql(SELECT + " where approves = ?").param(decision).query((rs, n) -> action(rs)).optional();
+    }
+
+    /**
+     * Credits of deposits still in review that move more than {@code aboveKobo} and no
+     * second operator has approved: the second-approval view, oldest first.
+     */
+    List<Action> awaitingApproval(long aboveKobo) {
+        return jdbc.sql(SELECT + """
+                 a where a.subject_kind = 'deposit' and a.decision = 'credit' and a.approves is null
+                  and a.amount > ?
+                  and exists (select 1 from deposits d where d.reference = a.subject_id and d.status = 'review')
+                  and not exists (select 1 from operator_actions b where b.approves = a.id)
+                order by a.at, a.id limit 200""").param(aboveKobo).query((rs, n) -> action(rs)).list();
     }
 
     /** A subject that an operator decided already, or that is no longer in its queue. */

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -75,6 +76,29 @@ class OpsController {
             @Valid @RequestBody Link body) {
         return decisions.linkPaymentException(caller.requireOperator().userId(), id, body.depositReference(),
                 body.reason());
+    }
+
+    @PostMapping("/ops/deposits/{reference}/credit")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    OperatorActions.Action creditDeposit(@AuthenticationPrincipal Caller caller, @PathVariable String reference,
+            @Valid @RequestBody Decision body) {
+        return decisions.creditDeposit(caller.requireOperator().userId(), reference, body.reason());
+    }
+
+    @GetMapping("/ops/approvals")
+    Approvals approvals(@AuthenticationPrincipal Caller caller) {
+        caller.requireOperator();
+        return new Approvals(decisions.awaitingApproval());
+    }
+
+    record Approvals(List<OperatorActions.Action> items) {
+    }
+
+    @PostMapping("/ops/actions/{id}/approve")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    OperatorActions.Action approve(@AuthenticationPrincipal Caller caller, @PathVariable UUID id,
+            @Valid @RequestBody Decision body) {
+        return decisions.approve(caller.requireOperator().userId(), id, body.reason());
     }
 
     @PostMapping("/ops/deposits/{reference}/reject")

@@ -1,5 +1,6 @@
 package dev.walletpipeline.api.ops;
 
+import dev.walletpipeline.api.paystack.PaystackVerifier;
 import dev.walletpipeline.api.problem.WalletProblem;
 import java.util.List;
 import java.util.Map;
@@ -9,11 +10,14 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The decisions that move no money: closing what needs nothing more (a dead letter, a
- * payment exception or an over-refund, with a note), linking a payment exception to a
- * deposit, and rejecting a deposit in review. Each is one transaction: the change, if
+ * The operators' decisions: closing what needs nothing more (a dead letter, a payment
+ * exception or an over-refund, with a note), linking a payment exception to a deposit,
+ * rejecting a deposit in review, and crediting one with what Paystack confirms, by a
+ * second operator's approval above the threshold. Each is one transaction: the change, if
  * any, and its row in the trail, before and after. Only what still waits in a queue can
- * be decided, and only once.
+ * be decided, and only once. Money still moves only in ledger-worker: a credit is
+ * Paystack's signed confirmation, which this service asks webhook-ingest for and cannot
+ * make itself.
  */
 @Component
 class OpsDecisions {
@@ -26,11 +30,134 @@ class OpsDecisions {
 
     private final OperatorActions actions;
 
-    OpsDecisions(JdbcClient jdbc, TransactionTemplate transaction, OperatorDesk desk, OperatorActions actions) {
+    private final PaystackVerifier paystack;
+
+    private final OpsSettings settings;
+
+    OpsDecisions(JdbcClient jdbc, TransactionTemplate transaction, OperatorDesk desk, OperatorActions actions,
+            PaystackVerifier paystack, OpsSettings settings) {
         this.jdbc = jdbc;
         this.transaction = transaction;
         this.desk = desk;
         this.actions = actions;
+        this.paystack = paystack;
+        this.settings = settings;
+    }
+
+    /**
+     * A deposit in review credited with what Paystack says was paid, asked afresh. The
+     * decision is recorded with that amount; above the second-approval threshold it waits
+     * for another operator ({@link #approve}), else webhook-ingest is asked at once to
+     * confirm it with Paystack and publish the signed confirmation that ledger-worker
+     * credits, once. Asked again while the deposit is still in review, a decision already
+     * taken is confirmed again (after a failure on the way) rather than taken twice.
+     */
+    OperatorActions.Action creditDeposit(UUID operator, String reference, String reason) {
+        OperatorActions.Action decided = actions.decisionAbout("deposit", reference).orElse(null);
+        if (decided != null) {
+            if (!decided.decision().equals("credit") || !inReview(reference)) {
+                throw new OperatorActions.AlreadyDecided("deposit", reference);
+            }
+            if (settings.needsSecondApproval(amountOf(decided)) && actions.approvalOf(decided.id()).isEmpty()) {
+                throw new AwaitingApproval(decided);
+            }
+            confirm(decided);
+            return decided;
+        }
+        OperatorDesk.QueueItem item = waiting(List.of(Queue.DEPOSITS_IN_REVIEW), reference, "deposits");
+        PaystackVerifier.Payment paid = paystack.paymentAsPaid(reference);
+        String currency = String.valueOf(item.details().get("currency"));
+        if (!paid.status().equals("success") || paid.amount() <= 0) {
+            throw new PaymentNotConfirmed("Paystack reports this payment " + paid.status() + "; there is nothing to"
+                    + " credit (reject it instead)");
+        }
+        if (!paid.currency().equals(currency)) {
+            throw new PaymentNotConfirmed("Paystack reports " + paid.currency() + " paid to a deposit opened in "
+                    + currency + "; a wallet is credited only in its own currency (reject it instead)");
+        }
+        boolean secondOperator = settings.needsSecondApproval(paid.amount());
+        OperatorActions.Action decision = transaction.execute(status -> {
+            waiting(List.of(Queue.DEPOSITS_IN_REVIEW), reference, "deposits");
+            return actions.record(operator, "deposit", reference, "credit", reason, item.details(),
+                    Map.of("status", secondOperator ? "awaiting_approval" : "crediting", "amount", paid.amount(),
+                            "currency", paid.currency()),
+                    null, paid.amount());
+        });
+        if (!secondOperator) {
+            confirm(decision);
+        }
+        return decision;
+    }
+
+    /**
+     * A second, different operator's approval of a decision that waits for one; then the
+     * decision is carried out. An operator never approves their own (the database refuses
+     * it too).
+     */
+    OperatorActions.Action approve(UUID approver, UUID decisionId, String reason) {
+        OperatorActions.Action decision = actions.find(decisionId)
+            .orElseThrow(() -> WalletProblem.notFound("operator action"));
+        if (decision.approves() != null || !decision.decision().equals("credit")
+                || !settings.needsSecondApproval(amountOf(decision))) {
+            throw new WalletProblem(WalletProblem.Kind.CONFLICT, "nothing_to_approve",
+                    "operator action " + decisionId + " does not wait for a second operator");
+        }
+        if (decision.operatorId().equals(approver)) {
+            throw new WalletProblem(WalletProblem.Kind.FORBIDDEN, "second_operator_required",
+                    "a decision that moves more than " + settings.secondApprovalAboveKobo()
+                            + " kobo is approved by another operator, never by the one who made it");
+        }
+        if (!inReview(decision.subjectId())) {
+            throw new OperatorActions.AlreadyDecided("deposit", decision.subjectId());
+        }
+        OperatorActions.Action approval = transaction.execute(status -> actions.record(approver, decision.subjectKind(),
+                decision.subjectId(), "approved", reason, decision.after(),
+                Map.of("status", "crediting", "approves", decision.id().toString()), decision.id(), decision.amount()));
+        confirm(decision);
+        return approval;
+    }
+
+    /** The decisions that wait for a second operator. */
+    List<OperatorActions.Action> awaitingApproval() {
+        return actions.awaitingApproval(settings.secondApprovalAboveKobo());
+    }
+
+    /** webhook-ingest asked to confirm the credit with Paystack and publish it. */
+    private void confirm(OperatorActions.Action credit) {
+        if (!paystack.confirmOperatorCredit(credit.subjectId(), credit.id(), amountOf(credit))) {
+            throw new PaymentNotConfirmed("Paystack no longer reports " + credit.amount() + " paid for "
+                    + credit.subjectId() + "; nothing was credited");
+        }
+    }
+
+    private static long amountOf(OperatorActions.Action action) {
+        return action.amount() == null ? 0 : action.amount();
+    }
+
+    private boolean inReview(String reference) {
+        return jdbc.sql("select exists (select 1 from deposits where reference = ? and status = 'review')")
+            .param(reference)
+            .query(Boolean.class)
+            .single();
+    }
+
+    /** Paystack does not confirm what a credit needs. */
+    static final class PaymentNotConfirmed extends WalletProblem {
+
+        PaymentNotConfirmed(String detail) {
+            super(Kind.REFUSED, "payment_not_confirmed", detail);
+        }
+
+    }
+
+    /** A decision over the threshold, not yet approved by a second operator. */
+    static final class AwaitingApproval extends WalletProblem {
+
+        AwaitingApproval(OperatorActions.Action decision) {
+            super(Kind.CONFLICT, "awaiting_approval", "operator action " + decision.id() + " credits "
+                    + decision.amount() + " kobo and waits for a second operator's approval");
+        }
+
     }
 
     OperatorActions.Action closeDeadLetter(UUID operator, String id, String reason) {

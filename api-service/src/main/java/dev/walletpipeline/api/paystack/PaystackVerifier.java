@@ -1,6 +1,8 @@
 package dev.walletpipeline.api.paystack;
 
 import dev.walletpipeline.contracts.Json;
+import java.util.UUID;
+import tools.jackson.databind.node.ObjectNode;
 import org.springframework.stereotype.Component;
 
 /**
@@ -27,6 +29,39 @@ public class PaystackVerifier {
     /** Paystack's status of the withdrawal's transfer; {@code unknown} if it has none. */
     public String withdrawal(String reference) {
         return ask("/verify-transfer/" + reference);
+    }
+
+    /** What Verify Transaction says of a payment: its status, and the sum paid. */
+    public record Payment(String status, long amount, String currency) {
+    }
+
+    /** The payment as Paystack has it now; status {@code unknown} if it has none. */
+    public Payment paymentAsPaid(String reference) {
+        PaystackApi.Answer answer = paystack.post("/verify/" + reference, Json.MAPPER.createObjectNode());
+        if (answer.httpStatus() != 200) {
+            throw new IllegalStateException("webhook-ingest answered HTTP " + answer.httpStatus());
+        }
+        return new Payment(answer.body().path("status").asString(""), answer.body().path("amount").asLong(0),
+                answer.body().path("currency").asString(""));
+    }
+
+    /**
+     * Asks webhook-ingest to verify a deposit in review again for an operator's decision
+     * to credit {@code amount}: it publishes the signed confirmation only if Paystack
+     * still reports exactly that paid. False when Paystack no longer does.
+     */
+    public boolean confirmOperatorCredit(String reference, UUID decision, long amount) {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("operator_action", decision.toString());
+        body.put("amount", amount);
+        PaystackApi.Answer answer = paystack.post("/verify/" + reference + "/operator-credit", body);
+        if (answer.httpStatus() == 409) {
+            return false;
+        }
+        if (answer.httpStatus() != 200) {
+            throw new IllegalStateException("webhook-ingest answered HTTP " + answer.httpStatus());
+        }
+        return true;
     }
 
     private String ask(String path) {

@@ -40,12 +40,14 @@ public enum DepositStatus {
      * A payment's outcome is decided once: credited, set aside or reversed, from any
      * state that is not one of those (a late {@code charge.success} after the
      * reconciliation found it failed or abandoned still credits). Failed and abandoned
-     * come from Paystack's Verify, for a deposit still pending. Only a deposit in review
-     * is rejected, by an operator.
+     * come from Paystack's Verify, for a deposit still pending. A deposit in review ends
+     * by an operator's decision: credited (with the amount Paystack confirms) or
+     * rejected.
      */
     public DepositStatus to(DepositStatus next) {
         boolean allowed = switch (next) {
-            case SUCCESS, REVIEW, REVERSED -> !charged() && this != REVERSED;
+            case SUCCESS -> !charged() && this != REVERSED || this == REVIEW;
+            case REVIEW, REVERSED -> !charged() && this != REVERSED;
             case FAILED, ABANDONED -> this == PENDING;
             case REJECTED -> this == REVIEW;
             case PENDING -> false;

@@ -35,10 +35,11 @@ class StatusTransitionTests {
                     .isInstanceOf(IllegalStateException.class);
             }
         }
-        // In review, only an operator's rejection ends it here.
+        // In review, only an operator's decision ends it: credited or rejected.
         assertThat(DepositStatus.REVIEW.to(DepositStatus.REJECTED)).isEqualTo(DepositStatus.REJECTED);
+        assertThat(DepositStatus.REVIEW.to(DepositStatus.SUCCESS)).isEqualTo(DepositStatus.SUCCESS);
         for (DepositStatus next : DepositStatus.values()) {
-            if (next != DepositStatus.REJECTED) {
+            if (next != DepositStatus.REJECTED && next != DepositStatus.SUCCESS) {
                 assertThatThrownBy(() -> DepositStatus.REVIEW.to(next)).as("review to " + next)
                     .isInstanceOf(IllegalStateException.class);
             }

@@ -1,5 +1,6 @@
 package dev.walletpipeline.webhook.paystack;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.walletpipeline.contracts.Json;
 import dev.walletpipeline.contracts.PaystackEvent;
 import dev.walletpipeline.contracts.proof.HmacSignature;
@@ -9,14 +10,18 @@ import dev.walletpipeline.webhook.internal.InternalListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.http.HttpResponse;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
@@ -70,7 +75,7 @@ class PaymentVerification {
     }
 
     @PostMapping(path = "/verify/{reference}", produces = MediaType.APPLICATION_JSON_VALUE)
-    Map<String, String> verify(@PathVariable String reference) {
+    Map<String, Object> verify(@PathVariable String reference) {
         return verify("/transaction/verify/", reference, PaystackEvent.TRANSACTION_VERIFIED,
                 Set.of("success", "reversed"));
     }
@@ -81,19 +86,83 @@ class PaymentVerification {
      * published as {@code transfer.verified}.
      */
     @PostMapping(path = "/verify-transfer/{reference}", produces = MediaType.APPLICATION_JSON_VALUE)
-    Map<String, String> verifyTransfer(@PathVariable String reference) {
+    Map<String, Object> verifyTransfer(@PathVariable String reference) {
         return verify("/transfer/verify/", reference, PaystackEvent.TRANSFER_VERIFIED,
                 Set.of("success", "failed", "reversed"));
     }
 
-    private Map<String, String> verify(String path, String reference, String event, Set<String> published) {
+    /**
+     * What an operator decided to credit: the decision, and the amount Paystack showed.
+     */
+    record OperatorCredit(@JsonProperty("operator_action") UUID operatorAction, long amount) {
+    }
+
+    /**
+     * For a deposit in review that an operator decided to credit: asks Verify Transaction
+     * again and, only when Paystack still reports it {@code success} with exactly the
+     * amount decided, publishes {@code transaction.operator_credit} naming the decision,
+     * signed like every verification. ledger-worker credits that amount, once. Paystack's
+     * answer otherwise: 409, nothing published.
+     */
+    @PostMapping(path = "/verify/{reference}/operator-credit", consumes = MediaType.APPLICATION_JSON_VALUE,
+            produces = MediaType.APPLICATION_JSON_VALUE)
+    Map<String, Object> operatorCredit(@PathVariable String reference, @RequestBody OperatorCredit decision) {
+        JsonNode data = verified("/transaction/verify/", reference);
+        if (data == null || !"success".equals(data.path("status").asString(""))
+                || !data.path("amount").isIntegralNumber() || data.path("amount").asLong() != decision.amount()) {
+            count("operator_credit_refused");
+            throw new ResponseStatusException(HttpStatus.CONFLICT,
+                    "Paystack no longer confirms " + decision.amount() + " paid for " + reference);
+        }
+        ObjectNode fact = Json.MAPPER.createObjectNode();
+        fact.put("event", PaystackEvent.OPERATOR_CREDIT);
+        fact.put("operator_action", decision.operatorAction().toString());
+        fact.set("data", data);
+        byte[] body = Json.MAPPER.writeValueAsBytes(fact);
+        publisher.publish(reference, body, Proof.RECONCILIATION_SIGNATURE, signature.signHex(body));
+        count("operator_credit");
+        return answer(data);
+    }
+
+    private Map<String, Object> verify(String path, String reference, String event, Set<String> published) {
+        JsonNode data = verified(path, reference);
+        if (data == null) {
+            count("unknown");
+            return Map.of("status", "unknown");
+        }
+        String status = data.path("status").asString("");
+        if (published.contains(status)) {
+            ObjectNode fact = Json.MAPPER.createObjectNode();
+            fact.put("event", event);
+            fact.set("data", data);
+            byte[] body = Json.MAPPER.writeValueAsBytes(fact);
+            publisher.publish(reference, body, Proof.RECONCILIATION_SIGNATURE, signature.signHex(body));
+        }
+        count(status.isEmpty() ? "none" : status);
+        return answer(data);
+    }
+
+    /** Paystack's status, and the amount and currency it has for the reference. */
+    private static Map<String, Object> answer(JsonNode data) {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("status", data.path("status").asString(""));
+        if (data.path("amount").isIntegralNumber()) {
+            answer.put("amount", data.path("amount").asLong());
+        }
+        if (data.path("currency").isString()) {
+            answer.put("currency", data.path("currency").asString());
+        }
+        return answer;
+    }
+
+    /** Verify's {@code data} for the reference; null when Paystack never heard of it. */
+    private @Nullable JsonNode verified(String path, String reference) {
         if (!REFERENCE.matcher(reference).matches()) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "not a payment reference");
         }
         HttpResponse<String> response = paystack.send(path + reference, null);
         if (response.statusCode() == 404) {
-            count("unknown");
-            return Map.of("status", "unknown");
+            return null;
         }
         JsonNode answer;
         try {
@@ -108,16 +177,7 @@ class PaymentVerification {
             throw new ResponseStatusException(HttpStatus.BAD_GATEWAY,
                     "Paystack could not verify " + reference + ": HTTP " + response.statusCode());
         }
-        String status = data.path("status").asString("");
-        if (published.contains(status)) {
-            ObjectNode fact = Json.MAPPER.createObjectNode();
-            fact.put("event", event);
-            fact.set("data", data);
-            byte[] body = Json.MAPPER.writeValueAsBytes(fact);
-            publisher.publish(reference, body, Proof.RECONCILIATION_SIGNATURE, signature.signHex(body));
-        }
-        count(status.isEmpty() ? "none" : status);
-        return Map.of("status", status);
+        return data;
     }
 
     private void count(String outcome) {

@@ -57,6 +57,9 @@ public class DepositPosting {
         else if (charge.isVerifiedReversal()) {
             reverse(deposit, charge, record, ledger, events);
         }
+        else if (charge.isOperatorCredit()) {
+            creditDecided(deposit, charge, record, ledger, events);
+        }
         else {
             credit(deposit, charge, record, ledger, events);
         }
@@ -88,6 +91,33 @@ public class DepositPosting {
                 }
             }
         }
+    }
+
+    /**
+     * A deposit in review that an operator decided to credit, with Paystack's fresh word
+     * on what was paid: that amount is credited, once. Anything but a deposit in review
+     * in the wallet's currency credits nothing (a repeat for one credited already is
+     * silent; the rest is kept for a person).
+     */
+    private void creditDecided(Deposit deposit, PaystackEvent confirmation, ConsumedRecord record, LedgerBatch ledger,
+            List<LedgerEvent> events) {
+        if (deposit.status == DepositStatus.SUCCESS) {
+            return;
+        }
+        if (deposit.status != DepositStatus.REVIEW) {
+            recordException(confirmation, "an operator's credit of a deposit that is " + deposit.status.wire()
+                    + ", not in review; nothing moved", record);
+            return;
+        }
+        if (!deposit.currency.equals(confirmation.currency())) {
+            recordException(confirmation, "an operator's credit of " + confirmation.currency()
+                    + " to a deposit opened in " + deposit.currency + "; nothing moved", record);
+            return;
+        }
+        LedgerBatch.Account wallet = walletOf(deposit, ledger);
+        events.add(ledger.creditDeposit(wallet, record.partition(), deposit.reference, confirmation.amountMinor()));
+        // The review's reason stays: why a person had to decide.
+        deposit.settle(DepositStatus.SUCCESS, deposit.reviewReason, confirmation.paystackId());
     }
 
     private void reverse(Deposit deposit, PaystackEvent charge, ConsumedRecord record, LedgerBatch ledger,
@@ -129,12 +159,13 @@ public class DepositPosting {
     /** The deposits, locked for this transaction. */
     public Map<String, Deposit> lock(List<String> references) {
         return LockedRows.byKey(jdbc, """
-                select reference, wallet_id, amount, currency, status from deposits
-                where reference = any(?::text[]) order by reference for no key update""", references,
-                (rs, n) -> new Deposit(rs.getString("reference"), rs.getObject("wallet_id", UUID.class),
-                        rs.getLong("amount"), rs.getString("currency").trim(),
-                        DepositStatus.of(rs.getString("status"))),
-                d -> d.reference);
+                select reference, wallet_id, amount, currency, status, review_reason from deposits
+                where reference = any(?::text[]) order by reference for no key update""", references, (rs, n) -> {
+            Deposit deposit = new Deposit(rs.getString("reference"), rs.getObject("wallet_id", UUID.class),
+                    rs.getLong("amount"), rs.getString("currency").trim(), DepositStatus.of(rs.getString("status")));
+            deposit.reviewReason = rs.getString("review_reason");
+            return deposit;
+        }, d -> d.reference);
     }
 
     /** Adds the changed deposit rows to the batch's write. */

@@ -1,5 +1,9 @@
 package dev.walletpipeline.ledger.posting.deposits;
 
+import dev.walletpipeline.localstack.PaystackSigner;
+import dev.walletpipeline.contracts.proof.Proof;
+import java.util.Map;
+import java.nio.charset.StandardCharsets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -106,6 +110,64 @@ class DepositPostingTests {
         assertThat(ledger.depositStatus(reference)).isEqualTo("rejected");
         assertThat(ledger.balance(wallet)).isZero();
         assertThat(ledger.ledgerInvariantViolations()).isEmpty();
+    }
+
+    @Test
+    void anOperatorsCreditOfADepositInReviewCreditsWhatPaystackConfirmedOnce() throws Exception {
+        UUID wallet = ledger.newWallet();
+        String reference = ledger.newPendingDeposit(wallet, 100_000);
+        topics.publish(reference, PaystackBodies.chargeSuccess(reference, 99_900, "NGN"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> ledger.depositStatus(reference).equals("review"));
+        byte[] confirmation = operatorCredit(reference, 99_900, "NGN");
+
+        // Twice, as a retried confirmation would be; and one without the reconciliation
+        // signature, which proves nothing.
+        topics.publish(reference + "#a", confirmation, reconciliationSigned(confirmation));
+        topics.publish(reference + "#b", confirmation, reconciliationSigned(confirmation));
+        topics.publish(reference + "#c", confirmation);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> ledger.depositStatus(reference).equals("success"));
+        assertThat(ledger.balance(wallet)).isEqualTo(99_900);
+        assertThat(topics.committedEvents(wallet, Duration.ofSeconds(3))).extracting(LedgerEvent::type)
+            .containsExactly(LedgerEvent.Type.DepositFlaggedForReview, LedgerEvent.Type.DepositCredited);
+        assertThat(ledger.queryAsOwner("select review_reason from deposits where reference = ?", reference))
+            .contains("99900");
+        assertThat(ledger.ledgerInvariantViolations()).isEmpty();
+    }
+
+    @Test
+    void anOperatorsCreditOfADepositNotInReviewOrInAnotherCurrencyMovesNothing() throws Exception {
+        UUID wallet = ledger.newWallet();
+        String pending = ledger.newPendingDeposit(wallet, 100_000);
+        String inReview = ledger.newPendingDeposit(wallet, 100_000);
+        topics.publish(inReview, PaystackBodies.chargeSuccess(inReview, 100_000, "USD"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> ledger.depositStatus(inReview).equals("review"));
+
+        byte[] toPending = operatorCredit(pending, 100_000, "NGN");
+        byte[] inDollars = operatorCredit(inReview, 100_000, "USD");
+        topics.publish(pending + "#a", toPending, reconciliationSigned(toPending));
+        topics.publish(inReview + "#a", inDollars, reconciliationSigned(inDollars));
+
+        await().atMost(Duration.ofSeconds(30))
+            .until(() -> Integer.parseInt(ledger
+                .queryAsOwner("select count(*)::text from payment_exceptions where reference in (?, ?) and reason like"
+                        + " 'an operator''s credit%'", pending, inReview)) == 2);
+        assertThat(ledger.depositStatus(pending)).isEqualTo("pending");
+        assertThat(ledger.depositStatus(inReview)).isEqualTo("review");
+        assertThat(ledger.balance(wallet)).isZero();
+    }
+
+    /** webhook-ingest's confirmation of an operator's credit, as it publishes one. */
+    private static byte[] operatorCredit(String reference, long amount, String currency) {
+        return ("""
+                {"event":"transaction.operator_credit","operator_action":"%s","data":{"id":4242,"status":"success",\
+                "reference":"%s","amount":%d,"currency":"%s"}}""".formatted(UUID.randomUUID(), reference, amount,
+                currency))
+            .getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static Map<String, String> reconciliationSigned(byte[] body) {
+        return Map.of(Proof.RECONCILIATION_SIGNATURE, PaystackSigner.sign(body, LocalStack.RECONCILIATION_SIGNING_KEY));
     }
 
     /** The records ledger-worker processed about this reference, on every topic. */
