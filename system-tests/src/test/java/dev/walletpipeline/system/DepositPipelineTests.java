@@ -101,6 +101,32 @@ class DepositPipelineTests {
     }
 
     @Test
+    void aDepositPaidOtherThanOpenedIsCreditedByAnOperatorWithWhatPaystackConfirms() throws Exception {
+        ApiClient.SignedIn person = api.signIn("short-" + UUID.randomUUID() + "@example.com");
+        String reference = api.post("/wallet/deposit", person.as(), "{\"amount\":30000}").text("reference");
+        UUID wallet = ledger.walletOfUser(UUID.fromString(person.userId()));
+        pipeline.stack.paystack().paidOtherwiseWithoutWebhook(reference, 25_000, "NGN");
+        pipeline.stack.paystack().pay(reference);
+        await().atMost(Duration.ofSeconds(60)).until(() -> ledger.depositStatus(reference).equals("review"));
+        assertThat(api.get("/wallet/balance", person.as()).json().path("balance").asLong()).isZero();
+
+        ApiClient.SignedIn operator = api.signIn(LocalStack.OPERATOR_EMAIL);
+        ApiClient.Response decided = api.post("/ops/deposits/" + reference + "/credit", operator.as(),
+                "{\"reason\":\"the customer sent 250.00 by transfer\"}");
+
+        assertThat(decided.status()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(60)).until(() -> ledger.depositStatus(reference).equals("success"));
+        assertThat(api.get("/wallet/balance", person.as()).json().path("balance").asLong()).isEqualTo(25_000);
+        assertThat(topics.committedEvents(wallet, Duration.ofSeconds(3))).extracting(LedgerEvent::type)
+            .containsExactly(LedgerEvent.Type.DepositFlaggedForReview, LedgerEvent.Type.DepositCredited);
+        // Asked again: the deposit waits no more, and nothing is credited twice.
+        assertThat(api.post("/ops/deposits/" + reference + "/credit", operator.as(), "{\"reason\":\"again\"}").code())
+            .isEqualTo("already_decided");
+        assertThat(ledger.balance(wallet)).isEqualTo(25_000);
+        assertThat(ledger.ledgerInvariantViolations()).isEmpty();
+    }
+
+    @Test
     void aPaymentWhoseWebhookNeverArrivesIsCreditedByReconciliation() throws Exception {
         ApiClient.SignedIn person = api.signIn("lost-" + UUID.randomUUID() + "@example.com");
         String reference = api.post("/wallet/deposit", person.as(), "{\"amount\":12300}").text("reference");
