@@ -29,8 +29,9 @@ create index operator_actions_by_subject on operator_actions (subject_kind, subj
 create index operator_actions_by_operator on operator_actions (operator_id, at desc);
 create unique index operator_actions_one_approval on operator_actions (approves) where approves is not null;
 -- One decision per subject: two operators deciding the same item at once, one of them is refused.
+-- Asking Paystack again about a withdrawal decides nothing, and may be repeated.
 create unique index operator_actions_one_decision on operator_actions (subject_kind, subject_id)
-    where approves is null;
+    where approves is null and decision <> 'verified';
 
 create function operator_actions_never_change() returns trigger language plpgsql as $$
 begin

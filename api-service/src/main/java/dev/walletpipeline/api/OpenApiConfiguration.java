@@ -131,6 +131,10 @@ class OpenApiConfiguration {
             Map.entry("POST /ops/actions/{id}/approve",
                     op("approveOperatorAction",
                             "Approve another operator's decision, which is then carried out (operators only)")),
+            Map.entry("POST /ops/withdrawals/{id}/verify",
+                    op("verifyWithdrawal",
+                            "Ask Paystack now about a withdrawal it has not confirmed; a failed one's money comes"
+                                    + " back (operators only)")),
             Map.entry("POST /ops/deposits/{reference}/reject",
                     op("rejectDeposit", "Reject a deposit in review: it is never credited (operators only)")),
             Map.entry("GET /ops/actions",

@@ -161,6 +161,28 @@ public final class LedgerProbe {
     }
 
     /**
+     * A withdrawal ledger-worker debited and api-service sent to Paystack {@code sentAgo}
+     * (an interval, such as {@code 1 hour}), to its own saved account: one waiting for
+     * Paystack's word. Returns its id.
+     */
+    public UUID newProcessingWithdrawal(UUID wallet, String sentAgo) throws SQLException {
+        UUID account = UUID.randomUUID();
+        UUID id = UUID.randomUUID();
+        executeAsOwner("""
+                insert into withdrawal_accounts (id, user_id, account_number, bank_code, bank_name, account_name,
+                    recipient_code)
+                select ?, user_id, lpad((random() * 1e10)::bigint::text, 10, '0'), '058', 'Guaranty Trust Bank',
+                    'ADA OBI', 'RCP_test'
+                from wallets where id = ?""", account, wallet);
+        executeAsOwner("""
+                insert into withdrawals (id, wallet_id, account_id, recipient_code, amount, reference, status,
+                    debited_at, sent_at, transfer_code)
+                values (?, ?, ?, 'RCP_test', 10000, ?, 'processing', now(), now() - ?::interval, 'TRF_test')""", id,
+                wallet, account, id.toString(), sentAgo);
+        return id;
+    }
+
+    /**
      * The money on its way between wallets: debited from senders, not yet credited to
      * recipients (the in-transit accounts of all partitions together).
      */

@@ -101,6 +101,13 @@ class OpsController {
         return decisions.approve(caller.requireOperator().userId(), id, body.reason());
     }
 
+    @PostMapping("/ops/withdrawals/{id}/verify")
+    @ResponseStatus(HttpStatus.CREATED)
+    OperatorActions.Action verifyWithdrawal(@AuthenticationPrincipal Caller caller, @PathVariable String id,
+            @Valid @RequestBody Decision body) {
+        return decisions.verifyWithdrawal(caller.requireOperator().userId(), id, body.reason());
+    }
+
     @PostMapping("/ops/deposits/{reference}/reject")
     @ResponseStatus(HttpStatus.CREATED)
     OperatorActions.Action rejectDeposit(@AuthenticationPrincipal Caller caller, @PathVariable String reference,

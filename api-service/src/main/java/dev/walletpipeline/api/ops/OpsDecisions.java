@@ -117,6 +117,19 @@ class OpsDecisions {
         return approval;
     }
 
+    /**
+     * A withdrawal Paystack has not confirmed, verified now: webhook-ingest asks Verify
+     * Transfer and publishes what Paystack answers, and ledger-worker completes the
+     * withdrawal or, when Paystack says it failed or was reversed, returns the money. The
+     * trail keeps the question and Paystack's answer; it may be asked again.
+     */
+    OperatorActions.Action verifyWithdrawal(UUID operator, String id, String reason) {
+        OperatorDesk.QueueItem item = waiting(List.of(Queue.STUCK_WITHDRAWALS), id, "withdrawals");
+        String status = paystack.withdrawal(id);
+        return transaction.execute(tx -> actions.record(operator, "withdrawal", id, "verified", reason, item.details(),
+                Map.of("paystack_status", status.isEmpty() ? "none" : status), null, null));
+    }
+
     /** The decisions that wait for a second operator. */
     List<OperatorActions.Action> awaitingApproval() {
         return actions.awaitingApproval(settings.secondApprovalAboveKobo());

@@ -38,16 +38,19 @@ class OperatorDecisionTests {
 
     private ApiClient.SignedIn operator;
 
+    private Desk desk;
+
     @BeforeEach
     void setUp(LocalStack stack) {
         api = new ApiClient(port);
         ledger = new LedgerProbe(stack);
         operator = api.signIn(LocalStack.OPERATOR_EMAIL);
+        desk = new Desk(api, operator, ledger);
     }
 
     @Test
     void closingADeadLetterTakesItOffItsQueueOnceAndLeavesItInTheTrail() throws Exception {
-        String id = deadLetter("<b>not markup</b>");
+        String id = desk.deadLetter("wallet.transfer-commands", "<b>not markup</b>".getBytes(StandardCharsets.UTF_8));
 
         ApiClient.Response closed = api.post("/ops/dead-letters/" + id + "/close", operator.as(),
                 "{\"reason\":\"a test record from the load generator\"}");
@@ -61,21 +64,21 @@ class OperatorDecisionTests {
         assertThat(action.path("reason").asString()).isEqualTo("a test record from the load generator");
         assertThat(action.path("before").path("payload").path("text").asString()).isEqualTo("<b>not markup</b>");
         assertThat(action.path("after").path("status").asString()).isEqualTo("closed");
-        assertThat(ids("dead_letters")).doesNotContain(id);
+        assertThat(desk.ids("dead_letters")).doesNotContain(id);
         assertThat(api.get("/ops/queues/dead_letters/" + id, operator.as()).status()).isEqualTo(404);
 
         ApiClient.Response again = api.post("/ops/dead-letters/" + id + "/close", operator.as(),
                 "{\"reason\":\"twice\"}");
         assertThat(again.status()).isEqualTo(409);
         assertThat(again.code()).isEqualTo("already_decided");
-        assertThat(trail("dead_letter", id)).hasSize(1);
+        assertThat(desk.trail("dead_letter", id)).hasSize(1);
         assertThat(api.post("/ops/dead-letters/999999999/close", operator.as(), "{\"reason\":\"x\"}").status())
             .isEqualTo(404);
     }
 
     @Test
     void aDecisionWithoutAReasonOrWithAMalformedBodyIsRefusedAndChangesNothing() throws Exception {
-        String id = deadLetter("poison");
+        String id = desk.deadLetter("wallet.transfer-commands", "poison".getBytes(StandardCharsets.UTF_8));
 
         for (String body : List.of("{}", "{\"reason\":\"\"}", "{\"reason\":\"   \"}", "{\"reason\":7}",
                 "{\"reason\":\"" + "x".repeat(2001) + "\"}", "{\"reason\":\"ok\",\"extra\":1}")) {
@@ -84,13 +87,13 @@ class OperatorDecisionTests {
             assertThat(refused.code()).as(body).isEqualTo("validation_failed");
         }
 
-        assertThat(ids("dead_letters")).contains(id);
-        assertThat(trail("dead_letter", id)).isEmpty();
+        assertThat(desk.ids("dead_letters")).contains(id);
+        assertThat(desk.trail("dead_letter", id)).isEmpty();
     }
 
     @Test
     void anyoneButAnOperatorIsRefusedBeforeTheBodyIsRead() throws Exception {
-        String id = deadLetter("poison");
+        String id = desk.deadLetter("wallet.transfer-commands", "poison".getBytes(StandardCharsets.UTF_8));
         ApiClient.SignedIn customer = api.signIn("customer-" + UUID.randomUUID() + "@example.com");
         String key = api.createKey(operator, "1D", "read", "deposit", "transfer", "withdraw");
 
@@ -101,32 +104,32 @@ class OperatorDecisionTests {
                 assertThat(refused.code()).isEqualTo("operator_only");
             }
         }
-        assertThat(ids("dead_letters")).contains(id);
+        assertThat(desk.ids("dead_letters")).contains(id);
     }
 
     @Test
     void aPaymentExceptionIsClosedOrLinkedToADepositThatExists() throws Exception {
         UUID wallet = ledger.newWallet();
         String deposit = ledger.newPendingDeposit(wallet, 10_000);
-        String unknown = exception("WLT-UNKNOWN-" + UUID.randomUUID(), "unknown reference");
-        String overRefund = exception(deposit,
+        String unknown = desk.exception("WLT-UNKNOWN-" + UUID.randomUUID(), "unknown reference");
+        String overRefund = desk.exception(deposit,
                 "refund rf_9 of 20000 would take back more than the deposit of 10000 (0 refunded before); nothing moved");
 
         ApiClient.Response toNothing = api.post("/ops/payment-exceptions/" + unknown + "/link", operator.as(),
                 "{\"reason\":\"the customer's reference\",\"deposit_reference\":\"WLT-NO-SUCH\"}");
         assertThat(toNothing.status()).isEqualTo(404);
-        assertThat(ids("payment_exceptions")).contains(unknown);
+        assertThat(desk.ids("payment_exceptions")).contains(unknown);
 
         ApiClient.Response linked = api.post("/ops/payment-exceptions/" + unknown + "/link", operator.as(),
                 "{\"reason\":\"the customer typed it wrong\",\"deposit_reference\":\"" + deposit + "\"}");
         assertThat(linked.status()).isEqualTo(201);
         assertThat(linked.json().path("after").path("deposit_reference").asString()).isEqualTo(deposit);
-        assertThat(ids("payment_exceptions")).doesNotContain(unknown);
+        assertThat(desk.ids("payment_exceptions")).doesNotContain(unknown);
 
         ApiClient.Response closed = api.post("/ops/payment-exceptions/" + overRefund + "/close", operator.as(),
                 "{\"reason\":\"Paystack confirmed the refund was 10000; ticket PS-1\"}");
         assertThat(closed.status()).isEqualTo(201);
-        assertThat(ids("over_refunds")).doesNotContain(overRefund);
+        assertThat(desk.ids("over_refunds")).doesNotContain(overRefund);
     }
 
     @Test
@@ -147,8 +150,8 @@ class OperatorDecisionTests {
         assertThat(statuses).containsExactlyInAnyOrder(201, 409);
         assertThat(ledger.depositStatus(reference)).isEqualTo("rejected");
         assertThat(ledger.balance(wallet)).isZero();
-        assertThat(trail("deposit", reference)).hasSize(1);
-        assertThat(ids("deposits_in_review")).doesNotContain(reference);
+        assertThat(desk.trail("deposit", reference)).hasSize(1);
+        assertThat(desk.ids("deposits_in_review")).doesNotContain(reference);
         ApiClient.Response notInReview = api.post("/ops/deposits/" + pending + "/reject", operator.as(),
                 "{\"reason\":\"not in review\"}");
         assertThat(notInReview.status()).isEqualTo(409);
@@ -156,42 +159,25 @@ class OperatorDecisionTests {
         assertThat(ledger.depositStatus(pending)).isEqualTo("pending");
     }
 
-    private List<String> ids(String queue) {
-        List<String> ids = new ArrayList<>();
-        String cursor = null;
-        do {
-            JsonNode page = api
-                .get("/ops/queues/" + queue + "?limit=200" + (cursor == null ? "" : "&cursor=" + cursor), operator.as())
-                .json();
-            page.path("items").forEach(item -> ids.add(item.path("id").asString()));
-            cursor = page.path("next_cursor").isNull() ? null : page.path("next_cursor").asString();
+    @Test
+    void aStuckWithdrawalIsVerifiedWithPaystackNowAndMayBeAskedAgain() throws Exception {
+        UUID wallet = ledger.newWallet();
+        UUID stuck = ledger.newProcessingWithdrawal(wallet, "1 hour");
+        UUID recent = ledger.newProcessingWithdrawal(wallet, "1 second");
+
+        for (int i = 0; i < 2; i++) {
+            ApiClient.Response verified = api.post("/ops/withdrawals/" + stuck + "/verify", operator.as(),
+                    "{\"reason\":\"the customer says the money never came\"}");
+            assertThat(verified.status()).isEqualTo(201);
+            // The stand-in never heard of a transfer this test wrote straight to the
+            // table.
+            assertThat(verified.json().path("after").path("paystack_status").asString()).isEqualTo("unknown");
         }
-        while (cursor != null);
-        return ids;
-    }
-
-    private List<JsonNode> trail(String kind, String subject) {
-        List<JsonNode> found = new ArrayList<>();
-        api.get("/ops/actions?kind=" + kind + "&limit=200", operator.as()).json().path("items").forEach(item -> {
-            if (item.path("subject_id").asString().equals(subject)) {
-                found.add(item);
-            }
-        });
-        return found;
-    }
-
-    private String exception(String reference, String reason) throws SQLException {
-        return ledger.queryAsOwner(
-                "insert into payment_exceptions (reference, reason, body) values (?, ?, ?) returning id::text",
-                reference, reason, "{}".getBytes(StandardCharsets.UTF_8));
-    }
-
-    private String deadLetter(String payload) throws SQLException {
-        return ledger.queryAsOwner("""
-                insert into dead_letters (topic, kafka_partition, kafka_offset, record_key, payload, reason)
-                values ('wallet.transfer-commands', 1, (select coalesce(max(kafka_offset), 0) + 1 from dead_letters),
-                        null, ?, 'unreadable')
-                returning id::text""", payload.getBytes(StandardCharsets.UTF_8));
+        assertThat(desk.trail("withdrawal", stuck.toString())).hasSize(2);
+        ApiClient.Response notStuck = api.post("/ops/withdrawals/" + recent + "/verify", operator.as(),
+                "{\"reason\":\"too early\"}");
+        assertThat(notStuck.status()).isEqualTo(409);
+        assertThat(notStuck.code()).isEqualTo("already_decided");
     }
 
 }

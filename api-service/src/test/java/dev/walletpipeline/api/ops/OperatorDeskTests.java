@@ -45,12 +45,15 @@ class OperatorDeskTests {
 
     private ApiClient.SignedIn operator;
 
+    private Desk desk;
+
     @BeforeEach
     void setUp(LocalStack stack) {
         this.stack = stack;
         api = new ApiClient(port);
         ledger = new LedgerProbe(stack);
         operator = api.signIn(LocalStack.OPERATOR_EMAIL);
+        desk = new Desk(api, operator, ledger);
     }
 
     @Test
@@ -90,23 +93,23 @@ class OperatorDeskTests {
         String inReview = ledger.newPendingDeposit(wallet, 500_000);
         ledger.executeAsOwner("update deposits set status = 'review', review_reason = 'amount 400000 differs',"
                 + " paystack_id = 77, settled_at = now() where reference = ?", inReview);
-        long unknown = exception("WLT-NOBODY-" + UUID.randomUUID(), "unknown reference");
-        long overRefund = exception(inReview,
+        String unknown = desk.exception("WLT-NOBODY-" + UUID.randomUUID(), "unknown reference");
+        String overRefund = desk.exception(inReview,
                 "refund rf_1 of 900000 would take back more than the deposit of 500000 (0 refunded before); nothing moved");
-        long aboutTheReview = exception(inReview, "amount 400000 differs from the 500000 opened");
-        UUID stuck = processingWithdrawal(wallet, "1 hour");
-        UUID recentlySent = processingWithdrawal(wallet, "1 second");
+        String aboutTheReview = desk.exception(inReview, "amount 400000 differs from the 500000 opened");
+        UUID stuck = ledger.newProcessingWithdrawal(wallet, "1 hour");
+        UUID recentlySent = ledger.newProcessingWithdrawal(wallet, "1 second");
         UUID oldTransfer = ledger.newPendingTransfer(wallet, other, 1_000);
         ledger.executeAsOwner("update transfers set created_at = now() - interval '2 minutes' where id = ?",
                 oldTransfer);
         UUID newTransfer = ledger.newPendingTransfer(wallet, other, 1_000);
 
-        assertThat(ids("deposits_in_review")).contains(inReview);
-        assertThat(ids("payment_exceptions")).contains(Long.toString(unknown))
-            .doesNotContain(Long.toString(overRefund), Long.toString(aboutTheReview));
-        assertThat(ids("over_refunds")).contains(Long.toString(overRefund)).doesNotContain(Long.toString(unknown));
-        assertThat(ids("stuck_withdrawals")).contains(stuck.toString()).doesNotContain(recentlySent.toString());
-        assertThat(ids("pending_transfers")).contains(oldTransfer.toString()).doesNotContain(newTransfer.toString());
+        assertThat(desk.ids("deposits_in_review")).contains(inReview);
+        assertThat(desk.ids("payment_exceptions")).contains(unknown).doesNotContain(overRefund, aboutTheReview);
+        assertThat(desk.ids("over_refunds")).contains(overRefund).doesNotContain(unknown);
+        assertThat(desk.ids("stuck_withdrawals")).contains(stuck.toString()).doesNotContain(recentlySent.toString());
+        assertThat(desk.ids("pending_transfers")).contains(oldTransfer.toString())
+            .doesNotContain(newTransfer.toString());
 
         JsonNode review = api.get("/ops/queues/deposits_in_review/" + inReview, operator.as()).json();
         assertThat(review.path("details").path("amount").asLong()).isEqualTo(500_000);
@@ -130,7 +133,7 @@ class OperatorDeskTests {
     void aQueueIsReadAPageAtATimeWithEveryItemOnceAndBadParametersRefused() throws Exception {
         List<String> mine = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            mine.add(Long.toString(deadLetter("wallet.transfer-commands", ("poison " + i).getBytes())));
+            mine.add(desk.deadLetter("wallet.transfer-commands", ("poison " + i).getBytes()));
         }
         List<String> seen = new ArrayList<>();
         String cursor = null;
@@ -165,7 +168,7 @@ class OperatorDeskTests {
         System.arraycopy(hostile, 0, withInvalidUtf8, 0, hostile.length);
         withInvalidUtf8[hostile.length] = (byte) 0xff;
         withInvalidUtf8[hostile.length + 1] = (byte) 0xc3;
-        long id = deadLetter("paystack.events", withInvalidUtf8);
+        String id = desk.deadLetter("paystack.events", withInvalidUtf8);
 
         ApiClient.Response shown = api.get("/ops/queues/dead_letters/" + id, operator.as());
 
@@ -241,50 +244,6 @@ class OperatorDeskTests {
 
         assertThat(api.get("/ops/actions?kind=everything", operator.as()).code()).isEqualTo("validation_failed");
         assertThat(api.get("/ops/actions?from=yesterday", operator.as()).code()).isEqualTo("validation_failed");
-    }
-
-    private List<String> ids(String queue) {
-        List<String> ids = new ArrayList<>();
-        String cursor = null;
-        do {
-            JsonNode page = api
-                .get("/ops/queues/" + queue + "?limit=200" + (cursor == null ? "" : "&cursor=" + cursor), operator.as())
-                .json();
-            page.path("items").forEach(item -> ids.add(item.path("id").asString()));
-            cursor = page.path("next_cursor").isNull() ? null : page.path("next_cursor").asString();
-        }
-        while (cursor != null);
-        return ids;
-    }
-
-    private long exception(String reference, String reason) throws SQLException {
-        return Long.parseLong(ledger.queryAsOwner(
-                "insert into payment_exceptions (reference, reason, body) values (?, ?, ?) returning id::text",
-                reference, reason, "{}".getBytes(StandardCharsets.UTF_8)));
-    }
-
-    private long deadLetter(String topic, byte[] payload) throws SQLException {
-        return Long.parseLong(ledger.queryAsOwner("""
-                insert into dead_letters (topic, kafka_partition, kafka_offset, record_key, payload, reason)
-                values (?, 0, (select coalesce(max(kafka_offset), 0) + 1 from dead_letters), ?, ?, 'unreadable')
-                returning id::text""", topic, "key".getBytes(StandardCharsets.UTF_8), payload));
-    }
-
-    private UUID processingWithdrawal(UUID wallet, String sentAgo) throws SQLException {
-        UUID account = UUID.randomUUID();
-        UUID id = UUID.randomUUID();
-        ledger.executeAsOwner("""
-                insert into withdrawal_accounts (id, user_id, account_number, bank_code, bank_name, account_name,
-                    recipient_code)
-                select ?, user_id, lpad((random() * 1e10)::bigint::text, 10, '0'), '058', 'Guaranty Trust Bank',
-                    'ADA OBI', 'RCP_test'
-                from wallets where id = ?""", account, wallet);
-        ledger.executeAsOwner("""
-                insert into withdrawals (id, wallet_id, account_id, recipient_code, amount, reference, status,
-                    debited_at, sent_at, transfer_code)
-                values (?, ?, ?, 'RCP_test', 10000, ?, 'processing', now(), now() - ?::interval, 'TRF_test')""", id,
-                wallet, account, id.toString(), sentAgo);
-        return id;
     }
 
     /** An action as the desk records one, made {@code ago} (an interval) before now. */
