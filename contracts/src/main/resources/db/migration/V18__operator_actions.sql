@@ -63,3 +63,9 @@ grant select, insert on operator_actions to wallet_api;
 alter table deposits drop constraint deposits_status_check;
 alter table deposits add constraint deposits_status_check
     check (status in ('pending', 'success', 'failed', 'abandoned', 'review', 'reversed', 'rejected'));
+
+-- A dead letter keeps the headers that said what its record was and carried its proof (name to
+-- value), so that an operator's replay sends the record as it came: the same key, bytes and
+-- headers, to the same topic and partition. Letters recorded before this column have none and
+-- cannot be replayed faithfully.
+alter table dead_letters add column record_headers jsonb;

@@ -116,6 +116,9 @@ class OpenApiConfiguration {
             Map.entry("POST /ops/dead-letters/{id}/close",
                     op("closeDeadLetter",
                             "Close a dead letter that needs nothing more, with the reason (operators" + " only)")),
+            Map.entry("POST /ops/dead-letters/{id}/replay",
+                    op("replayDeadLetter",
+                            "Send a dead letter again as it came, once its cause is fixed (operators only)")),
             Map.entry("POST /ops/payment-exceptions/{id}/close",
                     op("closePaymentException",
                             "Close a payment exception or an over-refund, with the reason (operators only)")),
@@ -250,7 +253,7 @@ class OpenApiConfiguration {
         common.put("404", "not_found, unknown_queue");
         common.put("409",
                 "idempotency_conflict, api_key_limit_reached, key_already_rolled_over, email_already_registered,"
-                        + " webhook_endpoint_limit_reached, already_decided, awaiting_approval, nothing_to_approve");
+                        + " webhook_endpoint_limit_reached, already_decided, awaiting_approval, nothing_to_approve, cannot_replay");
         common.put("413", "payload_too_large: a body over 64 KiB");
         common.put("422", "insufficient_funds, wallet_in_debt, recipient_not_found, self_transfer, key_not_expired,"
                 + " key_revoked, account_not_resolved, withdrawal_limit_exceeded, withdrawal_account_cooling_off,"

@@ -23,6 +23,12 @@ public record Topic(String name, boolean compacted, long retentionMs) {
      * compacted until it is {@link #COMPACTION_LAG_MS} old, far past any lag the alerts
      * allow ledger-worker, which has long applied the first copy by then.
      */
+    /**
+     * The header of a record an operator sent again from the dead letters: the id of that
+     * decision in {@code operator_actions}.
+     */
+    public static final String OPERATOR_ACTION_HEADER = "operator-action";
+
     public static final Topic PAYSTACK_EVENTS = new Topic("paystack.events", true, -1);
 
     /**

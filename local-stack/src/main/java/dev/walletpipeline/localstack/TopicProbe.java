@@ -106,7 +106,8 @@ public final class TopicProbe {
         return onPartitionOf(topic, partitionKey, keyPrefix, readFor).stream().map(ConsumerRecord::key).toList();
     }
 
-    private List<ConsumerRecord<String, byte[]>> onPartitionOf(String topic, String partitionKey, String keyPrefix,
+    /** The committed records themselves, headers and all, found the same way. */
+    public List<ConsumerRecord<String, byte[]>> onPartitionOf(String topic, String partitionKey, String keyPrefix,
             Duration readFor) {
         int partition = Topic.partitionOf(partitionKey, stack.partitions());
         List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();

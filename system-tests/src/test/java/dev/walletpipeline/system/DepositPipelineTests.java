@@ -127,6 +127,44 @@ class DepositPipelineTests {
     }
 
     @Test
+    void aDepositTheDatabaseRefusedIsCreditedOnceAnOperatorReplaysItsDeadLetter() throws Exception {
+        ApiClient.SignedIn person = api.signIn("refused-" + UUID.randomUUID() + "@example.com");
+        UUID wallet = ledger.walletOfUser(UUID.fromString(person.userId()));
+        String reference = ledger.newPendingDeposit(wallet, 35_000);
+        // A rule added to the database that this one record breaks, as a faulty
+        // constraint might; fixed afterwards.
+        ledger.executeAsOwner("create function refuse_one_deposit() returns trigger language plpgsql as $$ begin"
+                + " raise exception 'refused by a rule' using errcode = '23514'; end $$");
+        ledger.executeAsOwner("create trigger refuse_one_deposit before update on deposits for each row when"
+                + " (new.reference = '" + reference + "') execute function refuse_one_deposit()");
+        String deadLetter;
+        try {
+            byte[] body = PaystackBodies.chargeSuccess(reference, 35_000, "NGN");
+            assertThat(pipeline.postWebhook(body, PaystackSigner.sign(body, Pipeline.PAYSTACK_SECRET))).isEqualTo(200);
+            String find = "select id::text from dead_letters where topic = 'wallet.transfer-commands'"
+                    + " and convert_from(payload, 'UTF8') like ?";
+            await().atMost(Duration.ofSeconds(60))
+                .until(() -> !ledger.queryAsOwner("select count(*)::text from (" + find + ") f", "%" + reference + "%")
+                    .equals("0"));
+            deadLetter = ledger.queryAsOwner(find, "%" + reference + "%");
+            assertThat(ledger.depositStatus(reference)).isEqualTo("pending");
+        }
+        finally {
+            ledger.executeAsOwner("drop trigger refuse_one_deposit on deposits");
+            ledger.executeAsOwner("drop function refuse_one_deposit()");
+        }
+
+        ApiClient.SignedIn operator = api.signIn(LocalStack.OPERATOR_EMAIL);
+        ApiClient.Response replayed = api.post("/ops/dead-letters/" + deadLetter + "/replay", operator.as(),
+                "{\"reason\":\"the faulty rule is dropped\"}");
+
+        assertThat(replayed.status()).isEqualTo(201);
+        await().atMost(Duration.ofSeconds(60)).until(() -> ledger.depositStatus(reference).equals("success"));
+        assertThat(api.get("/wallet/balance", person.as()).json().path("balance").asLong()).isEqualTo(35_000);
+        assertThat(ledger.ledgerInvariantViolations()).isEmpty();
+    }
+
+    @Test
     void aPaymentWhoseWebhookNeverArrivesIsCreditedByReconciliation() throws Exception {
         ApiClient.SignedIn person = api.signIn("lost-" + UUID.randomUUID() + "@example.com");
         String reference = api.post("/wallet/deposit", person.as(), "{\"amount\":12300}").text("reference");

@@ -65,7 +65,13 @@ class OperatorActions {
      */
     Action record(UUID operatorId, String subjectKind, String subjectId, String decision, String reason,
             @Nullable Object before, @Nullable Object after, @Nullable UUID approves, @Nullable Long amount) {
-        UUID id = UUID.randomUUID();
+        return record(UUID.randomUUID(), operatorId, subjectKind, subjectId, decision, reason, before, after, approves,
+                amount);
+    }
+
+    /** The same, under an id the decision was already known by (a replay's header). */
+    Action record(UUID id, UUID operatorId, String subjectKind, String subjectId, String decision, String reason,
+            @Nullable Object before, @Nullable Object after, @Nullable UUID approves, @Nullable Long amount) {
         try {
             jdbc.sql("""
                     insert into operator_actions (id, operator_id, operator_email, subject_kind, subject_id, decision,

@@ -63,6 +63,13 @@ class OpsController {
         return decisions.closeDeadLetter(caller.requireOperator().userId(), id, body.reason());
     }
 
+    @PostMapping("/ops/dead-letters/{id}/replay")
+    @ResponseStatus(HttpStatus.CREATED)
+    OperatorActions.Action replayDeadLetter(@AuthenticationPrincipal Caller caller, @PathVariable String id,
+            @Valid @RequestBody Decision body) {
+        return decisions.replayDeadLetter(caller.requireOperator().userId(), id, body.reason());
+    }
+
     @PostMapping("/ops/payment-exceptions/{id}/close")
     @ResponseStatus(HttpStatus.CREATED)
     OperatorActions.Action closePaymentException(@AuthenticationPrincipal Caller caller, @PathVariable String id,

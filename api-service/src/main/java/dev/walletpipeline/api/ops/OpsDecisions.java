@@ -34,8 +34,11 @@ class OpsDecisions {
 
     private final OpsSettings settings;
 
+    private final DeadLetterReplay replay;
+
     OpsDecisions(JdbcClient jdbc, TransactionTemplate transaction, OperatorDesk desk, OperatorActions actions,
-            PaystackVerifier paystack, OpsSettings settings) {
+            PaystackVerifier paystack, OpsSettings settings, DeadLetterReplay replay) {
+        this.replay = replay;
         this.jdbc = jdbc;
         this.transaction = transaction;
         this.desk = desk;
@@ -179,6 +182,26 @@ class OpsDecisions {
             return actions.record(operator, "dead_letter", id, "closed", reason, item.details(),
                     Map.of("status", "closed"), null, null);
         });
+    }
+
+    /**
+     * A dead letter sent again as it came, its cause fixed ({@link DeadLetterReplay}).
+     * The record goes first, under the decision's id, then the decision is recorded: a
+     * second operator replaying it at the same moment is refused there, and the record
+     * sent twice changes nothing twice.
+     */
+    OperatorActions.Action replayDeadLetter(UUID operator, String id, String reason) {
+        OperatorDesk.QueueItem item = waiting(List.of(Queue.DEAD_LETTERS), id, "dead_letters");
+        DeadLetterReplay.Letter letter = replay.letter(id).orElseThrow(() -> WalletProblem.notFound("dead letter"));
+        if (!letter.replayable()) {
+            throw new WalletProblem(WalletProblem.Kind.CONFLICT, "cannot_replay", "dead letter " + id + " of "
+                    + letter.topic() + " was kept without the headers it came with; close it instead");
+        }
+        UUID decision = UUID.randomUUID();
+        replay.send(letter, decision);
+        return transaction.execute(status -> actions.record(decision, operator, "dead_letter", id, "replayed", reason,
+                item.details(), Map.of("status", "replayed", "topic", letter.topic(), "partition", letter.partition()),
+                null, null));
     }
 
     OperatorActions.Action closePaymentException(UUID operator, String id, String reason) {

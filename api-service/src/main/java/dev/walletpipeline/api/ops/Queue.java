@@ -41,7 +41,7 @@ enum Queue {
      */
     DEAD_LETTERS("dead_letter", """
             select l.id::text as id, l.recorded_at as since, l.topic, l.kafka_partition, l.kafka_offset,
-                   l.reason, l.record_key, l.payload
+                   l.reason, l.record_key, l.payload, l.record_headers is not null as replayable
             from dead_letters l
             where not exists (select 1 from operator_actions a
                               where a.subject_kind = 'dead_letter' and a.subject_id = l.id::text)"""),

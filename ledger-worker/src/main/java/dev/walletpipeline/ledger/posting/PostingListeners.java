@@ -1,5 +1,6 @@
 package dev.walletpipeline.ledger.posting;
 
+import dev.walletpipeline.contracts.Json;
 import dev.walletpipeline.contracts.LedgerEvent;
 import dev.walletpipeline.contracts.Topic;
 import dev.walletpipeline.contracts.WalletCommand;
@@ -193,9 +194,11 @@ class PostingListeners {
             return;
         }
         jdbc.sql("""
-                insert into dead_letters (topic, kafka_partition, kafka_offset, record_key, payload, reason)
-                select t, p, o, decode(k, 'base64'), decode(v, 'base64'), r
-                from unnest(?::text[], ?::int[], ?::bigint[], ?::text[], ?::text[], ?::text[]) as x(t, p, o, k, v, r)
+                insert into dead_letters (topic, kafka_partition, kafka_offset, record_key, payload, reason,
+                    record_headers)
+                select t, p, o, decode(k, 'base64'), decode(v, 'base64'), r, h::jsonb
+                from unnest(?::text[], ?::int[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[])
+                    as x(t, p, o, k, v, r, h)
                 on conflict (topic, kafka_partition, kafka_offset) do nothing""")
             .params(deadLetters.stream().map(d -> d.record().topic()).toArray(String[]::new),
                     deadLetters.stream().mapToInt(d -> d.record().partition()).toArray(),
@@ -205,7 +208,10 @@ class PostingListeners {
                                 d.record().key() == null ? null : d.record().key().getBytes(StandardCharsets.UTF_8)))
                         .toArray(String[]::new),
                     deadLetters.stream().map(d -> base64(d.record().value())).toArray(String[]::new),
-                    deadLetters.stream().map(d -> Failures.printable(d.reason())).toArray(String[]::new))
+                    deadLetters.stream().map(d -> Failures.printable(d.reason())).toArray(String[]::new),
+                    deadLetters.stream()
+                        .map(d -> Json.MAPPER.writeValueAsString(d.record().headers()))
+                        .toArray(String[]::new))
             .update();
     }
 

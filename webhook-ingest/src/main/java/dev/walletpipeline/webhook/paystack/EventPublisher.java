@@ -1,5 +1,6 @@
 package dev.walletpipeline.webhook.paystack;
 
+import java.util.Map;
 import dev.walletpipeline.contracts.Topic;
 import dev.walletpipeline.webhook.WebhookSettings;
 import java.nio.charset.StandardCharsets;
@@ -51,6 +52,23 @@ class EventPublisher {
         record.headers().add(proofHeader, signatureHex.getBytes(StandardCharsets.US_ASCII));
         send(record);
     }
+
+    /**
+     * A record an operator replays from the dead letters, as it first came: the same
+     * partition, key, bytes and proof headers, and one more header naming the decision.
+     */
+    void replay(int partition, @Nullable String key, byte[] body, Map<String, String> headers, String operatorAction) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topic.PAYSTACK_EVENTS.name(), partition, key,
+                body);
+        headers.forEach((name, value) -> record.headers().add(name, value.getBytes(StandardCharsets.US_ASCII)));
+        record.headers().add(Topic.OPERATOR_ACTION_HEADER, operatorAction.getBytes(StandardCharsets.US_ASCII));
+        send(record);
+    }
+
+    /**
+     * The header a replayed record carries: the operator's decision that sent it again.
+     */
+    static final String OPERATOR_ACTION_HEADER = "operator-action";
 
     /** The key of one fact: its reference, then a digest of its exact bytes. */
     static String factKey(String reference, byte[] body) {

@@ -10,6 +10,7 @@ import dev.walletpipeline.webhook.internal.InternalListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.http.HttpResponse;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -122,6 +123,37 @@ class PaymentVerification {
         publisher.publish(reference, body, Proof.RECONCILIATION_SIGNATURE, signature.signHex(body));
         count("operator_credit");
         return answer(data);
+    }
+
+    /** A dead letter of {@code paystack.events} that an operator replays. */
+    record Replay(int partition, @Nullable String key, String payload, Map<String, String> headers,
+            @JsonProperty("operator_action") UUID operatorAction) {
+    }
+
+    /**
+     * Sends a dead letter of {@code paystack.events} again, as it came (the same
+     * partition, key, bytes and proof headers, plus {@code operator-action}): for an
+     * operator once its cause is fixed. It proves no more than it did: ledger-worker
+     * checks its proof again, and a fact seen before changes nothing.
+     */
+    @PostMapping(path = "/replay", consumes = MediaType.APPLICATION_JSON_VALUE,
+            produces = MediaType.APPLICATION_JSON_VALUE)
+    Map<String, Object> replay(@RequestBody Replay replay) {
+        Set<String> proofs = Set.of(Proof.PAYSTACK_SIGNATURE, Proof.RECONCILIATION_SIGNATURE);
+        if (!proofs.containsAll(replay.headers().keySet())) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST,
+                    "only the proof headers " + proofs + " are replayed");
+        }
+        byte[] body;
+        try {
+            body = Base64.getDecoder().decode(replay.payload());
+        }
+        catch (IllegalArgumentException e) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "payload is not base64");
+        }
+        publisher.replay(replay.partition(), replay.key(), body, replay.headers(), replay.operatorAction().toString());
+        count("replayed");
+        return Map.of("replayed", true);
     }
 
     private Map<String, Object> verify(String path, String reference, String event, Set<String> published) {

@@ -1,5 +1,6 @@
 package dev.walletpipeline.ledger.posting.poison;
 
+import dev.walletpipeline.contracts.WalletCommand;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -140,6 +141,11 @@ class PoisonRecordTests {
             assertThat(
                     ledger.queryAsOwner("select reason " + deadLetter, refusedWallet.toString(), "%" + refused + "%"))
                 .contains("refused by a rule");
+            // Kept with the header that says what it is, so that an operator can replay
+            // it.
+            assertThat(ledger.queryAsOwner("select record_headers ->> '" + WalletCommand.HEADER + "' " + deadLetter,
+                    refusedWallet.toString(), "%" + refused + "%"))
+                .isNotBlank();
             assertThat(ledger.depositStatus(refused)).isEqualTo("pending");
             assertThat(ledger.balance(refusedWallet)).isZero();
         }
