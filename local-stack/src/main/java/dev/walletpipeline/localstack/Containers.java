@@ -137,6 +137,16 @@ final class Containers {
         }
     }
 
+    /** Whether the container's processes are frozen ({@code docker pause}). */
+    static boolean isPaused(GenericContainer<?> container) {
+        Boolean paused = container.getDockerClient()
+            .inspectContainerCmd(container.getContainerId())
+            .exec()
+            .getState()
+            .getPaused();
+        return Boolean.TRUE.equals(paused);
+    }
+
     static boolean isRunning(GenericContainer<?> container) {
         Boolean running = container.getDockerClient()
             .inspectContainerCmd(container.getContainerId())

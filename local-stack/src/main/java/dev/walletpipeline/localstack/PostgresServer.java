@@ -200,6 +200,11 @@ public final class PostgresServer {
         postmasterPid().flatMap(ProcessHandle::of).ifPresent(postmaster -> ChildJvm.pause(postmaster, pause));
     }
 
+    /** Whether the server's container is paused right now (never, outside containers). */
+    synchronized boolean isPausedInContainer() {
+        return container != null && Containers.isPaused(container);
+    }
+
     /** SIGKILL of the postmaster, as a crash would; its children end with it. */
     public synchronized void kill() {
         if (container != null) {

@@ -1,6 +1,7 @@
 package dev.walletpipeline.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.walletpipeline.contracts.Topic;
 import java.nio.charset.StandardCharsets;
@@ -73,7 +74,7 @@ class ContainerStackTests {
     void aPausedPostgresContainerHoldsAQueryUntilItIsLetGo(LocalStack stack) throws Exception {
         Thread pause = new Thread(() -> stack.postgres().pause(Duration.ofSeconds(2)));
         pause.start();
-        Thread.sleep(300);
+        await().atMost(Duration.ofSeconds(10)).until(stack.postgres()::isPausedInContainer);
         Instant asked = Instant.now();
         try (Connection db = stack.postgres().connect(PostgresServer.OWNER);
                 ResultSet one = db.createStatement().executeQuery("select 1")) {
